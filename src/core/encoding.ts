@@ -1,0 +1,68 @@
+import * as dagCbor from '@ipld/dag-cbor';
+import { CID } from 'multiformats/cid';
+import { sha256 } from 'multiformats/hashes/sha2';
+import { create as createDigest } from 'multiformats/hashes/digest';
+import { createHash } from 'node:crypto';
+import { ValidationError } from './errors.js';
+
+/** Canonical bytes of a value: DAG-CBOR (sorted map keys, no floats NaN/Inf, no undefined). */
+export function encode(value: unknown): Uint8Array {
+  try {
+    return dagCbor.encode(value);
+  } catch (cause) {
+    throw new ValidationError('encoding.invalid', `value is not DAG-CBOR encodable: ${(cause as Error).message}`, {}, { cause });
+  }
+}
+
+export function decode<T = unknown>(bytes: Uint8Array): T {
+  try {
+    return dagCbor.decode(bytes) as T;
+  } catch (cause) {
+    throw new ValidationError('encoding.invalid', `bytes are not valid DAG-CBOR: ${(cause as Error).message}`, {}, { cause });
+  }
+}
+
+/** sha2-256 with node:crypto (synchronous, several times faster than the async WebCrypto path). */
+export function sha256Bytes(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(bytes).digest());
+}
+
+/** CIDv1, dag-cbor codec, sha2-256 multihash, of already-encoded bytes. */
+export function cidOfBytes(bytes: Uint8Array): CID {
+  return CID.createV1(dagCbor.code, createDigest(sha256.code, sha256Bytes(bytes)));
+}
+
+export function cidOf(value: unknown): CID {
+  return cidOfBytes(encode(value));
+}
+
+/** The base32 string form of a value's CID ("bafyrei..."). */
+export function cidString(value: unknown): string {
+  return cidOfBytes(encode(value)).toString();
+}
+
+export function parseCid(text: string, field = 'cid'): CID {
+  try {
+    return CID.parse(text);
+  } catch (cause) {
+    throw new ValidationError('cid.invalid', `${field}: expected a CID string, got ${JSON.stringify(text).slice(0, 80)}`, {
+      field,
+      expected: 'CID',
+      got: text.slice(0, 80),
+    }, { cause });
+  }
+}
+
+export function toHex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+}
+
+export function fromHex(hex: string): Uint8Array {
+  const clean = hex.startsWith('0x') ? hex.slice(2) : hex;
+  if (clean.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(clean)) {
+    throw new ValidationError('hex.invalid', `expected an even-length hex string, got ${JSON.stringify(hex).slice(0, 80)}`);
+  }
+  return new Uint8Array(Buffer.from(clean, 'hex'));
+}
+
+export { CID };

@@ -1,0 +1,9 @@
+/**
+ * `hindsight bench NAME --json` and `npm run bench` run these. Each bench lives beside its code as
+ * `x.bench.ts` and exports `run(options) => Promise<object>` returning the figures as plain JSON.
+ */
+export type BenchOptions = { quick?: boolean; db?: string };
+export type BenchModule = { run(options: BenchOptions): Promise<object> };
+
+export const benches: Record<string, () => Promise<BenchModule>> = {
+};

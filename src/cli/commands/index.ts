@@ -1,0 +1,7 @@
+import type { Command } from 'commander';
+
+/** Each area registers its own commands; add one line per commands file. */
+export type CommandModule = (program: Command) => void;
+
+export const commandModules: CommandModule[] = [
+];

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { register as fl } from './fl.js';
 
 /** Each area registers its own commands; add one line per commands file. */
 export type CommandModule = (program: Command) => void;
 
 export const commandModules: CommandModule[] = [
+  fl,
 ];

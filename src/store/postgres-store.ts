@@ -1,0 +1,254 @@
+/**
+ * Event store on PostgreSQL, for several nodes sharing one log.
+ *
+ * Ordering: every append transaction first locks the single `hindsight_log` row (FOR UPDATE) and
+ * only then reads the head and inserts seqs head+1, head+2, ... The lock is held until COMMIT, so
+ * appends from any number of processes run one after another: seqs are gapless (a rollback also
+ * rolls back the head), and the next appender cannot even pick its seqs before the previous commit
+ * is visible. Hence readers never see seq N+1 without N. (A plain sequence would be cheaper but
+ * commits can become visible out of sequence order, and sequences leave gaps on rollback.)
+ * Durability is PostgreSQL's: COMMIT returns after the WAL is flushed (synchronous_commit=on).
+ *
+ * Notifications: the append transaction calls pg_notify(channel, head); PostgreSQL delivers it only
+ * on COMMIT, to every session that LISTENs, in commit order.
+ */
+import pg from 'pg';
+import { StoreError, expectedGot } from '../core/errors.js';
+import { AppendListeners } from './append-listeners.js';
+import { PostgresListener } from './postgres-listener.js';
+import { POSTGRES_SCHEMA_VERSION, SCHEMA_LOCK_KEY, postgresSchemaSql, quoteIdent } from './postgres-schema.js';
+import { parsePostgresUrl, type PostgresLocation } from './postgres-url.js';
+import type { AppendInput, AppendResult, EventStore, Snapshot, StoredEvent } from './types.js';
+import { asPlainBytes, checkBytes, checkKey, checkLimit, checkSeq, closedError, validateBatch } from './validate-input.js';
+
+type Row = { seq: string; cid: string; type: string; author: string; round: number | null; bytes: Buffer };
+
+const COLUMNS = 'seq, cid, type, author, round, bytes';
+const SNAPSHOTS_KEPT = 3;
+
+function toEvent(row: Row): StoredEvent {
+  return { seq: Number(row.seq), cid: row.cid, type: row.type, author: row.author, round: row.round, bytes: asPlainBytes(row.bytes) };
+}
+
+function failure(code: string, what: string, location: PostgresLocation, cause: unknown): StoreError {
+  return new StoreError(code, `postgres: expected ${what}, got ${(cause as Error)?.message ?? String(cause)}`, { db: location.redacted }, { cause });
+}
+
+export class PostgresEventStore implements EventStore {
+  readonly kind = 'postgres' as const;
+  private pool: pg.Pool | undefined;
+  private listener: PostgresListener | undefined;
+  private readonly listeners = new AppendListeners();
+  private readonly t: { events: string; log: string; snapshots: string; meta: string };
+  private readonly channel: string;
+
+  static async open(url: string, options: { poolSize?: number; checkCids?: boolean } = {}): Promise<PostgresEventStore> {
+    const location = parsePostgresUrl(url);
+    // Appends serialize on one row lock anyway; a few connections serve concurrent reads.
+    const pool = new pg.Pool({ connectionString: location.connectionString, max: options.poolSize ?? 5 });
+    pool.on('error', (error) => process.emitWarning(`idle PostgreSQL connection failed: ${error.message}`, 'HindsightStoreWarning'));
+    const store = new PostgresEventStore(pool, location, options.checkCids ?? true);
+    try {
+      await store.migrate();
+      store.listeners.markSeen(await store.head());
+    } catch (cause) {
+      await pool.end().catch(() => {});
+      if (cause instanceof StoreError) throw cause;
+      throw failure('store.open_failed', `a reachable PostgreSQL at ${location.redacted}`, location, cause);
+    }
+    return store;
+  }
+
+  private constructor(pool: pg.Pool, private readonly location: PostgresLocation, private readonly checkCids: boolean) {
+    this.pool = pool;
+    const s = quoteIdent(location.schema);
+    this.t = { events: `${s}.hindsight_events`, log: `${s}.hindsight_log`, snapshots: `${s}.hindsight_snapshots`, meta: `${s}.hindsight_meta` };
+    this.channel = `hindsight_${location.schema}`;
+  }
+
+  private async migrate(): Promise<void> {
+    await this.transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK_KEY]);
+      await client.query(postgresSchemaSql(this.location.schema));
+      const { rows } = await client.query<{ schema_version: number }>(`SELECT schema_version FROM ${this.t.log}`);
+      const version = rows[0]?.schema_version ?? 0;
+      if (version > POSTGRES_SCHEMA_VERSION) {
+        throw new StoreError('store.schema_too_new', `postgres: expected schema version <= ${POSTGRES_SCHEMA_VERSION}, got ${version} (written by a newer hindsight)`, {
+          expected: `<= ${POSTGRES_SCHEMA_VERSION}`,
+          got: String(version),
+        });
+      }
+    });
+  }
+
+  private open(): pg.Pool {
+    if (!this.pool) throw closedError('postgres');
+    return this.pool;
+  }
+
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.open().connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async query<R extends pg.QueryResultRow>(sql: string, values: unknown[]): Promise<R[]> {
+    try {
+      return (await this.open().query<R>(sql, values)).rows;
+    } catch (cause) {
+      if (cause instanceof StoreError) throw cause;
+      throw failure('store.query_failed', 'the query to succeed', this.location, cause);
+    }
+  }
+
+  async append(batch: readonly AppendInput[]): Promise<AppendResult[]> {
+    this.open();
+    validateBatch(batch, this.checkCids);
+    if (batch.length === 0) return [];
+    let outcome: { results: AppendResult[]; head: number };
+    try {
+      outcome = await this.transaction(async (client) => {
+        // The row lock that orders all appenders; held until COMMIT.
+        const locked = await client.query<{ head: string }>(`SELECT head FROM ${this.t.log} WHERE id FOR UPDATE`);
+        let head = Number(locked.rows[0].head);
+        const existing = await client.query<{ cid: string; seq: string }>(`SELECT cid, seq FROM ${this.t.events} WHERE cid = ANY($1::text[])`, [
+          batch.map((row) => row.cid),
+        ]);
+        const seqOf = new Map(existing.rows.map((row) => [row.cid, Number(row.seq)]));
+        const fresh: AppendInput[] = [];
+        const results = batch.map((row): AppendResult => {
+          const known = seqOf.get(row.cid);
+          if (known !== undefined) return { seq: known, cid: row.cid, duplicate: true };
+          head += 1;
+          seqOf.set(row.cid, head);
+          fresh.push(row);
+          return { seq: head, cid: row.cid, duplicate: false };
+        });
+        if (fresh.length > 0) {
+          const firstSeq = head - fresh.length + 1;
+          await client.query(
+            `INSERT INTO ${this.t.events} (seq, cid, type, author, round, bytes)
+             SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::integer[], $6::bytea[])`,
+            [fresh.map((_, i) => firstSeq + i), fresh.map((r) => r.cid), fresh.map((r) => r.type), fresh.map((r) => r.author), fresh.map((r) => r.round), fresh.map((r) => r.bytes)],
+          );
+          await client.query(`UPDATE ${this.t.log} SET head = $1 WHERE id`, [head]);
+          await client.query('SELECT pg_notify($1, $2)', [this.channel, String(head)]);
+        }
+        return { results, head };
+      });
+    } catch (cause) {
+      if (cause instanceof StoreError) throw cause;
+      throw failure('store.append_failed', 'the batch to commit', this.location, cause);
+    }
+    if (outcome.results.some((r) => !r.duplicate)) this.listeners.announce(outcome.head);
+    return outcome.results;
+  }
+
+  async get(cid: string): Promise<StoredEvent | undefined> {
+    const rows = await this.query<Row>(`SELECT ${COLUMNS} FROM ${this.t.events} WHERE cid = $1`, [checkKey(cid, 'cid')]);
+    return rows[0] ? toEvent(rows[0]) : undefined;
+  }
+
+  async readAfter(afterSeq: number, limit?: number): Promise<StoredEvent[]> {
+    const sql = `SELECT ${COLUMNS} FROM ${this.t.events} WHERE seq > $1 ORDER BY seq LIMIT $2`;
+    return (await this.query<Row>(sql, [checkSeq(afterSeq, 'afterSeq'), checkLimit(limit)])).map(toEvent);
+  }
+
+  private async readBy(column: 'author' | 'type' | 'round', value: string | number, afterSeq: number, limit?: number): Promise<StoredEvent[]> {
+    const sql = `SELECT ${COLUMNS} FROM ${this.t.events} WHERE ${column} = $1 AND seq > $2 ORDER BY seq LIMIT $3`;
+    return (await this.query<Row>(sql, [value, checkSeq(afterSeq, 'afterSeq'), checkLimit(limit)])).map(toEvent);
+  }
+
+  readByAuthor(author: string, afterSeq = 0, limit?: number): Promise<StoredEvent[]> {
+    return this.readBy('author', checkKey(author, 'author'), afterSeq, limit);
+  }
+
+  readByType(type: string, afterSeq = 0, limit?: number): Promise<StoredEvent[]> {
+    return this.readBy('type', checkKey(type, 'type'), afterSeq, limit);
+  }
+
+  readByRound(round: number, afterSeq = 0, limit?: number): Promise<StoredEvent[]> {
+    return this.readBy('round', checkSeq(round, 'round'), afterSeq, limit);
+  }
+
+  async head(): Promise<number> {
+    // Read the committed head row rather than max(seq): same value, and never blocks on an appender.
+    const rows = await this.query<{ head: string }>(`SELECT head FROM ${this.t.log} WHERE id`, []);
+    return Number(rows[0].head);
+  }
+
+  async saveSnapshot(seq: number, bytes: Uint8Array): Promise<void> {
+    checkSeq(seq, 'seq');
+    checkBytes(bytes, 'bytes');
+    const head = await this.head();
+    // The head only grows, so checking it outside the insert transaction is still sound.
+    if (seq > head) throw expectedGot('store.invalid_input', 'seq', `a seq <= head (${head})`, seq);
+    await this.transaction(async (client) => {
+      await client.query(`INSERT INTO ${this.t.snapshots} (seq, bytes) VALUES ($1, $2) ON CONFLICT (seq) DO UPDATE SET bytes = excluded.bytes`, [seq, bytes]);
+      await client.query(`DELETE FROM ${this.t.snapshots} WHERE seq NOT IN (SELECT seq FROM ${this.t.snapshots} ORDER BY seq DESC LIMIT ${SNAPSHOTS_KEPT})`);
+    }).catch((cause: unknown) => {
+      throw failure('store.query_failed', 'the snapshot to be saved', this.location, cause);
+    });
+  }
+
+  async latestSnapshot(): Promise<Snapshot | undefined> {
+    const rows = await this.query<{ seq: string; bytes: Buffer }>(`SELECT seq, bytes FROM ${this.t.snapshots} ORDER BY seq DESC LIMIT 1`, []);
+    return rows[0] ? { seq: Number(rows[0].seq), bytes: asPlainBytes(rows[0].bytes) } : undefined;
+  }
+
+  async putMeta(key: string, value: Uint8Array): Promise<void> {
+    const sql = `INSERT INTO ${this.t.meta} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
+    await this.query(sql, [checkKey(key, 'key'), checkBytes(value, 'value')]);
+  }
+
+  async getMeta(key: string): Promise<Uint8Array | undefined> {
+    const rows = await this.query<{ value: Buffer }>(`SELECT value FROM ${this.t.meta} WHERE key = $1`, [checkKey(key, 'key')]);
+    return rows[0] ? asPlainBytes(rows[0].value) : undefined;
+  }
+
+  onAppend(listener: (headSeq: number) => void): () => void {
+    this.open();
+    const remove = this.listeners.add(listener);
+    if (!this.listener) {
+      this.listener = new PostgresListener(
+        this.location.connectionString,
+        this.channel,
+        (head) => this.listeners.announce(head),
+        () => this.head(),
+      );
+    }
+    return () => {
+      remove();
+      if (this.listeners.size === 0 && this.listener) {
+        const stopping = this.listener;
+        this.listener = undefined;
+        void stopping.stop();
+      }
+    };
+  }
+
+  /** Resolves when the LISTEN connection is up (no-op without listeners). */
+  async listening(): Promise<void> {
+    await this.listener?.ready;
+  }
+
+  async close(): Promise<void> {
+    const pool = this.pool;
+    if (!pool) return;
+    this.pool = undefined;
+    this.listeners.clear();
+    const listener = this.listener;
+    this.listener = undefined;
+    await listener?.stop();
+    await pool.end();
+  }
+}

@@ -1,0 +1,44 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openStore } from './open-store.js';
+import { describeStoreContract } from './store-contract.js';
+import { makeTestEvent } from './test-events.js';
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'hindsight-store-'));
+}
+
+describeStoreContract(
+  'sqlite',
+  async () => {
+    const dir = tempDir();
+    return { open: () => openStore({ dir }), drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  },
+  { propertyRuns: 40 },
+);
+
+describe('sqlite specifics', () => {
+  it('uses WAL with synchronous=FULL and creates DIR/hindsight.db', async () => {
+    const dir = tempDir();
+    try {
+      const store = await openStore({ dir });
+      expect(store.kind).toBe('sqlite');
+      await store.append([makeTestEvent(1)]);
+      await store.close();
+      const { default: Database } = await import('libsql');
+      const db = new Database(join(dir, 'hindsight.db'));
+      expect(db.prepare('PRAGMA journal_mode').raw(true).get()).toEqual(['wal']);
+      expect(db.prepare('SELECT count(*) FROM events').raw(true).get()).toEqual([1]);
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to open without a location or with a non-postgres URL', async () => {
+    await expect(openStore({})).rejects.toMatchObject({ code: 'store.no_location' });
+    await expect(openStore({ db: 'mysql://x' })).rejects.toMatchObject({ code: 'store.invalid_url' });
+  });
+});

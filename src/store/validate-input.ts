@@ -1,0 +1,82 @@
+/**
+ * Shape checks shared by both backends, run before a transaction starts so that a batch with one bad
+ * row is refused as a whole and nothing reaches the database.
+ */
+import { cidOfBytes } from '../core/encoding.js';
+import { expectedGot, StoreError } from '../core/errors.js';
+import { DEFAULT_READ_LIMIT, MAX_READ_LIMIT, type AppendInput } from './types.js';
+
+const MAX_TEXT_COLUMN = 512;
+
+function checkText(value: unknown, field: string): void {
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_TEXT_COLUMN) {
+    throw expectedGot('store.invalid_input', field, `a non-empty string of at most ${MAX_TEXT_COLUMN} characters`, value);
+  }
+}
+
+/**
+ * Throws a ValidationError (code `store.invalid_input`) for the first malformed row. With `checkCids`
+ * the CID is recomputed from the bytes (~10 µs a row), so a row whose bytes and id disagree can never
+ * be stored; callers that computed the CID from these exact bytes a moment ago may turn it off.
+ */
+export function validateBatch(batch: readonly AppendInput[], checkCids: boolean): void {
+  if (!Array.isArray(batch)) throw expectedGot('store.invalid_input', 'batch', 'an array of events', batch);
+  batch.forEach((row, index) => {
+    const at = `batch[${index}]`;
+    if (typeof row !== 'object' || row === null) throw expectedGot('store.invalid_input', at, 'an object', row);
+    checkText(row.cid, `${at}.cid`);
+    checkText(row.type, `${at}.type`);
+    checkText(row.author, `${at}.author`);
+    if (row.round !== null && !(Number.isSafeInteger(row.round) && row.round >= 0)) {
+      throw expectedGot('store.invalid_input', `${at}.round`, 'null or a non-negative integer', row.round);
+    }
+    if (!(row.bytes instanceof Uint8Array) || row.bytes.length === 0) {
+      throw expectedGot('store.invalid_input', `${at}.bytes`, 'non-empty Uint8Array', row.bytes);
+    }
+    if (checkCids) {
+      const actual = cidOfBytes(row.bytes).toString();
+      if (actual !== row.cid) throw expectedGot('store.cid_mismatch', `${at}.cid`, `the CID of bytes (${actual})`, row.cid);
+    }
+  });
+}
+
+export function checkSeq(value: unknown, field: string): number {
+  if (!Number.isSafeInteger(value) || (value as number) < 0) {
+    throw expectedGot('store.invalid_input', field, 'a non-negative integer', value);
+  }
+  return value as number;
+}
+
+export function checkLimit(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_READ_LIMIT;
+  if (!Number.isSafeInteger(value) || value < 1 || value > MAX_READ_LIMIT) {
+    throw expectedGot('store.invalid_input', 'limit', `an integer from 1 to ${MAX_READ_LIMIT}`, value);
+  }
+  return value;
+}
+
+export function checkKey(value: unknown, field: string): string {
+  checkText(value, field);
+  return value as string;
+}
+
+export function checkBytes(value: unknown, field: string): Uint8Array {
+  if (!(value instanceof Uint8Array)) throw expectedGot('store.invalid_input', field, 'Uint8Array', value);
+  return value;
+}
+
+export function closedError(kind: string): StoreError {
+  return new StoreError('store.closed', `${kind} store: expected an open store, got a closed one`, {
+    expected: 'open store',
+    got: 'closed',
+  });
+}
+
+/**
+ * Views what a driver returns for a blob (libsql: ArrayBuffer, pg: Buffer) as a plain Uint8Array
+ * without copying, so results compare equal across backends.
+ */
+export function asPlainBytes(value: Uint8Array | ArrayBuffer): Uint8Array {
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+}

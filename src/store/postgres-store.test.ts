@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { openStore } from './open-store.js';
+import { freshPostgresSchema, requirePostgresForTests } from './postgres-test-url.js';
+import { parsePostgresUrl, redactUrl } from './postgres-url.js';
+import { describeStoreContract } from './store-contract.js';
+import { makeTestEvent } from './test-events.js';
+
+describe('postgres URL parsing', () => {
+  it('takes the schema parameter and keeps the rest for pg', () => {
+    const location = parsePostgresUrl('postgres://u:secret@h:5433/db?schema=community_a&sslmode=disable');
+    expect(location.schema).toBe('community_a');
+    expect(location.connectionString).toBe('postgres://u:secret@h:5433/db?sslmode=disable');
+    expect(location.redacted).not.toContain('secret');
+    expect(parsePostgresUrl('postgresql://h/db').schema).toBe('public');
+    expect(() => parsePostgresUrl('postgres://h/db?schema=Bad-Name')).toThrow(/schema: expected a lowercase SQL identifier/);
+    expect(redactUrl('postgres://u:p@h/db')).toBe('postgres://u:***@h/db');
+  });
+});
+
+if (requirePostgresForTests('postgres store')) {
+  describeStoreContract(
+    'postgres',
+    async () => {
+      const { url, drop } = freshPostgresSchema();
+      return { open: () => openStore({ db: url }), drop };
+    },
+    { propertyRuns: 10 },
+  );
+
+  describe('postgres specifics', () => {
+    it('reports an unreachable server as store.open_failed without leaking the password', async () => {
+      const error = await openStore({ db: 'postgres://u:hunter2@127.0.0.1:1/none' }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'store.open_failed' });
+      expect(String((error as Error).message)).not.toContain('hunter2');
+    });
+
+    it('keeps schemas independent and opens an existing schema idempotently', async () => {
+      const a = freshPostgresSchema();
+      const b = freshPostgresSchema();
+      try {
+        const [storeA, storeB] = await Promise.all([openStore({ db: a.url }), openStore({ db: b.url })]);
+        const again = await openStore({ db: a.url });
+        await storeA.append([makeTestEvent(1), makeTestEvent(2)]);
+        expect(await storeB.head()).toBe(0);
+        expect(await again.head()).toBe(2);
+        expect(storeA.kind).toBe('postgres');
+        await Promise.all([storeA.close(), storeB.close(), again.close()]);
+      } finally {
+        await a.drop();
+        await b.drop();
+      }
+    });
+  });
+}

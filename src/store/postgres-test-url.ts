@@ -1,0 +1,44 @@
+/**
+ * Where PostgreSQL tests find their server: HINDSIGHT_TEST_PG (scripts/pg-test-server.sh start
+ * prints one). Without it the PostgreSQL tests are skipped with a message, except under CI=true,
+ * where a missing URL is a failure, so CI can never pass by silently skipping them.
+ */
+import pg from 'pg';
+import { it } from 'vitest';
+
+export const postgresTestUrl: string | undefined = process.env.HINDSIGHT_TEST_PG || undefined;
+
+/** Call at the top level of a PostgreSQL test file; returns whether the PostgreSQL tests should run. */
+export function requirePostgresForTests(suite: string): boolean {
+  if (postgresTestUrl) return true;
+  if (process.env.CI === 'true') {
+    it(`${suite}: HINDSIGHT_TEST_PG must be set under CI`, () => {
+      throw new Error('expected HINDSIGHT_TEST_PG=postgres://... under CI=true, got nothing (see .ci/run, scripts/pg-test-server.sh)');
+    });
+  } else {
+    console.warn(`[${suite}] SKIPPED: set HINDSIGHT_TEST_PG=$(scripts/pg-test-server.sh start) to run the PostgreSQL tests`);
+  }
+  return false;
+}
+
+let counter = 0;
+
+/** A URL for a fresh, uniquely named schema on the test server, and a function dropping it. */
+export function freshPostgresSchema(): { url: string; drop: () => Promise<void> } {
+  if (!postgresTestUrl) throw new Error('HINDSIGHT_TEST_PG is not set');
+  const schema = `t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+  const url = new URL(postgresTestUrl);
+  url.searchParams.set('schema', schema);
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: postgresTestUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * Groth16 setup for a compiled circuit: powers of tau (development, or a ceremony file) → zkey →
+ * phase-2 contribution(s) → verification key. Cached per (circuit hash, ptau identity).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { ValidationError } from '../core/errors.js';
+import type { CompiledCircuit } from './circom.js';
+import { contributeZkey, exportVerificationKey, newZkey, type VerificationKey } from './snarkjs.js';
+import { devPtau, ptauPower } from './ptau.js';
+import { cacheDir } from './cache.js';
+
+export type Contribution = { name: string; hash: string };
+
+export type CircuitSetup = {
+  circuitHash: string;
+  zkeyPath: string;
+  vkey: VerificationKey;
+  /** True when the ptau was a development file built from known secrets: never for real stakes. */
+  insecure: boolean;
+  ptau: string;
+  power: number;
+  contributions: Contribution[];
+  setupSec?: number;
+  ptauSec?: number;
+};
+
+export type SetupOptions = {
+  /** A public powers-of-tau ceremony file (prepared for phase 2). Default: cached development ptau. */
+  ptau?: string;
+  /** Named phase-2 contributions to apply in order; default one contribution with random entropy. */
+  contributions?: { name: string; entropy?: string }[];
+};
+
+/** Smallest ptau power snarkjs accepts for this circuit (same formula as `zkey new`). */
+export function requiredPower(c: Pick<CompiledCircuit, 'constraints' | 'publicInputs' | 'publicOutputs'>): number {
+  const m = c.constraints + c.publicInputs + c.publicOutputs;
+  return Math.max(Math.floor(Math.log2(Math.max(1, m))) + 1, 4);
+}
+
+export async function setupCircuit(circuit: CompiledCircuit, options: SetupOptions = {}): Promise<CircuitSetup> {
+  const power = requiredPower(circuit);
+  let ptauPath: string;
+  let insecure: boolean;
+  let ptauSec: number | undefined;
+  if (options.ptau) {
+    const have = ptauPower(options.ptau);
+    if (have < power) {
+      throw new ValidationError('zk.ptau_too_small', `ptau ${options.ptau}: expected power ≥ ${power} for ${circuit.constraints} constraints, got ${have}`, {
+        field: 'ptau',
+        expected: `power >= ${power}`,
+        got: String(have),
+      });
+    }
+    ptauPath = options.ptau;
+    insecure = false;
+  } else {
+    const dev = await devPtau(power);
+    ptauPath = dev.path;
+    insecure = true;
+    ptauSec = dev.buildSec;
+  }
+  const st = statSync(ptauPath);
+  const ptauId = createHash('sha256').update(`${ptauPath}:${st.size}:${st.mtimeMs}`).digest('hex').slice(0, 16);
+  const contributions = options.contributions ?? [{ name: 'hindsight-dev' }];
+  const keyTag = createHash('sha256').update(JSON.stringify(contributions.map((c) => c.name))).digest('hex').slice(0, 8);
+  const dir = cacheDir('setup', `${circuit.circuitHash.slice(0, 24)}-${ptauId}-${keyTag}`);
+  const metaPath = join(dir, 'setup.json');
+  const anyExplicitEntropy = contributions.some((c) => c.entropy !== undefined);
+  if (existsSync(metaPath) && !anyExplicitEntropy) return JSON.parse(readFileSync(metaPath, 'utf8')) as CircuitSetup;
+
+  const start = performance.now();
+  const z0 = join(dir, `${process.pid}-0.zkey`);
+  await newZkey(circuit.r1csPath, ptauPath, z0);
+  let current = z0;
+  const done: Contribution[] = [];
+  for (const [i, c] of contributions.entries()) {
+    const next = join(dir, `${process.pid}-${i + 1}.zkey`);
+    const hash = await contributeZkey(current, next, c.name, c.entropy ?? randomBytes(32).toString('hex'));
+    done.push({ name: c.name, hash });
+    current = next;
+  }
+  const zkeyPath = join(dir, 'final.zkey');
+  renameSync(current, zkeyPath);
+  const vkey = await exportVerificationKey(zkeyPath);
+  const setup: CircuitSetup = {
+    circuitHash: circuit.circuitHash,
+    zkeyPath,
+    vkey,
+    insecure,
+    ptau: insecure ? basename(ptauPath) : ptauPath,
+    power,
+    contributions: done,
+    setupSec: (performance.now() - start) / 1000,
+    ptauSec,
+  };
+  writeFileSync(metaPath, JSON.stringify(setup, null, 2));
+  return setup;
+}
+
+/** Applies one more phase-2 contribution to a zkey (e.g. by a community member); returns its hash. */
+export async function contributePhase2(zkeyIn: string, zkeyOut: string, name: string, entropy?: string): Promise<Contribution> {
+  if (zkeyIn === zkeyOut) {
+    const tmp = `${zkeyOut}.in`;
+    copyFileSync(zkeyIn, tmp);
+    return contributePhase2(tmp, zkeyOut, name, entropy);
+  }
+  const hash = await contributeZkey(zkeyIn, zkeyOut, name, entropy ?? randomBytes(32).toString('hex'));
+  return { name, hash };
+}

@@ -1,0 +1,40 @@
+import type { LocalAccount } from 'viem';
+import { cidOfBytes } from '../core/encoding.js';
+import type { Cacao } from './cacao.js';
+import { cidString } from '../core/encoding.js';
+import { EVENT_VERSION, signingBytes, stripUndefined, type SignedEvent, type UnsignedEvent } from './envelope.js';
+import type { Signer } from './keys.js';
+
+export type EventDraft = {
+  type: string;
+  community: string;
+  payload: Record<string, unknown>;
+  prev: string | null;
+  nonce: number;
+  time: number;
+};
+
+/** The text an Ethereum wallet signs (EIP-191 personal_sign) for an event: names the unsigned event's CID. */
+export function eip191Message(unsignedBytes: Uint8Array): string {
+  return `Hindsight event ${cidOfBytes(unsignedBytes).toString()}`;
+}
+
+export function signEvent(signer: Signer, draft: EventDraft): SignedEvent {
+  const unsigned: UnsignedEvent = { v: EVENT_VERSION, ...draft, author: signer.did };
+  const sig = Buffer.from(signer.sign(signingBytes(unsigned))).toString('base64url');
+  return { ...unsigned, sig };
+}
+
+/** An event by an Ethereum account, signed by a session key the account delegated to with a CACAO. */
+export function signDelegatedEvent(session: Signer, author: string, cacao: Cacao, draft: EventDraft): SignedEvent {
+  const unsigned = stripUndefined({ v: EVENT_VERSION, ...draft, author, signer: session.did, cap: cidString(cacao), cacao } as UnsignedEvent);
+  const sig = Buffer.from(session.sign(signingBytes(unsigned))).toString('base64url');
+  return { ...unsigned, sig };
+}
+
+/** An event signed directly by an Ethereum account with personal_sign. */
+export async function signEthereumEvent(account: LocalAccount, chainId: number, draft: EventDraft): Promise<SignedEvent> {
+  const unsigned: UnsignedEvent = { v: EVENT_VERSION, ...draft, author: `did:pkh:eip155:${chainId}:${account.address}` };
+  const sig = await account.signMessage({ message: eip191Message(signingBytes(unsigned)) });
+  return { ...unsigned, sig };
+}

@@ -1,0 +1,2 @@
+/** Importing this registers every event type the game knows. */
+import './core.js';

@@ -1,0 +1,7 @@
+/** Importing a module registers its handlers; apply.ts imports this once. */
+import './community.js';
+import './ledger.js';
+import './models.js';
+import './rounds.js';
+import './trades.js';
+import './settle.js';

@@ -1,0 +1,28 @@
+import type { ModelStats } from './state.js';
+import { ensure, registerHandler } from './rules.js';
+
+type ModelCommit = { modelHash: string; architecture: string; name: string; owner?: string; vkey?: string };
+
+export function emptyStats(hash: string): ModelStats {
+  return {
+    hash,
+    pnl: 0n,
+    cost: 0n,
+    payout: 0n,
+    itemsTraded: 0,
+    logLossSum: 0n,
+    brierSum: 0n,
+    scoredItems: 0,
+    calibration: Array.from({ length: 10 }, () => [0, 0] as [number, number]),
+    history: new Map(),
+  };
+}
+
+registerHandler('model.commit', (state, ev) => {
+  const p = ev.payload as ModelCommit;
+  const owner = p.owner ?? ev.event.author;
+  ensure(owner === ev.event.author, 'model.ownerMismatch', 'owner', `the author ${ev.event.author} (models are committed by their owner)`, owner);
+  ensure(!state.models.has(p.modelHash), 'model.exists', 'modelHash', 'a hash not registered before', p.modelHash);
+  state.models.set(p.modelHash, { hash: p.modelHash, owner, name: p.name, architecture: p.architecture, committedAt: ev.seq, vkey: p.vkey ?? null });
+  state.leaderboard.set(p.modelHash, emptyStats(p.modelHash));
+});

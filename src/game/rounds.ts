@@ -1,0 +1,81 @@
+import { formatUnits } from '../core/money.js';
+import type { ItemInput } from '../events/types/core.js';
+import { openMarket } from './exchange.js';
+import type { GameState, RoundState } from './state.js';
+import { ensure, registerHandler, requireAdmin } from './rules.js';
+import { refundRound } from './settle.js';
+
+export function getRound(state: GameState, round: number): RoundState {
+  const r = state.rounds.get(round);
+  ensure(r !== undefined, 'round.unknown', 'round', 'a scheduled round', round);
+  return r;
+}
+
+type Schedule = { round: number; subsidyPerItem: string; tradingDeadline: number; revealDeadline: number; seedCommitment: string };
+
+registerHandler('round.schedule', (state, ev) => {
+  const p = ev.payload as Schedule;
+  requireAdmin(state, ev);
+  ensure(!state.rounds.has(p.round), 'round.exists', 'round', 'a round number not scheduled before', p.round);
+  ensure(p.tradingDeadline > ev.event.time, 'round.badDeadline', 'tradingDeadline', `a time after this event (${ev.event.time})`, p.tradingDeadline);
+  ensure(p.revealDeadline > p.tradingDeadline, 'round.badDeadline', 'revealDeadline', `a time after tradingDeadline (${p.tradingDeadline})`, p.revealDeadline);
+  ensure(BigInt(p.subsidyPerItem) > 0n, 'round.badSubsidy', 'subsidyPerItem', 'a positive amount', p.subsidyPerItem);
+  state.rounds.set(p.round, {
+    round: p.round,
+    phase: 'scheduled',
+    subsidyPerItem: BigInt(p.subsidyPerItem),
+    tradingDeadline: p.tradingDeadline,
+    revealDeadline: p.revealDeadline,
+    seedCommitment: p.seedCommitment,
+    seed: null,
+    items: new Map(),
+    markets: new Map(),
+    sealed: new Map(),
+    openedAt: null,
+  });
+});
+
+registerHandler('round.items', (state, ev) => {
+  const p = ev.payload as { round: number; items: ItemInput[] };
+  requireAdmin(state, ev);
+  const r = getRound(state, p.round);
+  ensure(r.phase === 'scheduled', 'round.wrongPhase', 'round', 'a round still being scheduled (items are added before it opens)', r.phase);
+  const seen = new Set<string>();
+  for (const item of p.items) {
+    ensure(!r.items.has(item.id) && !seen.has(item.id), 'item.duplicate', 'items.id', 'item ids unique within the round', item.id);
+    seen.add(item.id);
+  }
+  for (const item of p.items) r.items.set(item.id, { id: item.id, outcomes: item.outcomes, input: item.input });
+});
+
+registerHandler('round.open', (state, ev) => {
+  const p = ev.payload as { round: number };
+  requireAdmin(state, ev);
+  const r = getRound(state, p.round);
+  ensure(r.phase === 'scheduled', 'round.wrongPhase', 'round', 'a scheduled round', r.phase);
+  ensure(r.items.size > 0, 'round.noItems', 'round', 'at least one item', 0);
+  ensure(ev.event.time < r.tradingDeadline, 'round.late', 'time', `before the trading deadline ${r.tradingDeadline}`, ev.event.time);
+  const total = r.subsidyPerItem * BigInt(r.items.size);
+  ensure(state.ledger.treasury >= total, 'treasury.insufficient', 'treasury', `at least ${formatUnits(total)} units for ${r.items.size} item subsidies`, `${formatUnits(state.ledger.treasury)} units`);
+  state.ledger.treasury -= total;
+  state.ledger.escrow += total;
+  for (const item of r.items.values()) r.markets.set(item.id, openMarket(item.id, item.outcomes, r.subsidyPerItem));
+  r.phase = 'trading';
+  r.openedAt = ev.seq;
+});
+
+registerHandler('round.close', (state, ev) => {
+  const r = getRound(state, (ev.payload as { round: number }).round);
+  ensure(r.phase === 'trading', 'round.wrongPhase', 'round', 'a round in its trading phase', r.phase);
+  ensure(ev.event.time >= r.tradingDeadline, 'round.early', 'time', `at or after the trading deadline ${r.tradingDeadline}`, ev.event.time);
+  r.phase = 'revealing';
+});
+
+registerHandler('round.void', (state, ev) => {
+  const p = ev.payload as { round: number; reason: string };
+  requireAdmin(state, ev);
+  const r = getRound(state, p.round);
+  ensure(r.phase !== 'settled' && r.phase !== 'void', 'round.wrongPhase', 'round', 'a round not yet settled or voided', r.phase);
+  refundRound(state, r);
+  r.phase = 'void';
+});

@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import { encode } from '../core/encoding.js';
+import type { TradeBody } from '../events/types/core.js';
+import { fill, quote } from './exchange.js';
+import { validateBelief } from './market/lmsr.js';
+import { credit, debit, ensureFunds } from './ledger.js';
+import { getRound } from './rounds.js';
+import type { GameState, MarketState, RevealedTrade, RoundState } from './state.js';
+import { ensure, registerHandler, type GameEvent } from './rules.js';
+
+/** sha256 over the DAG-CBOR of everything a sealed trade fixes; what `trade.commit` publishes. */
+export function tradeCommitment(args: { round: number; item: string; model: string; trade: TradeBody; salt: string }): string {
+  return createHash('sha256').update(encode(args)).digest('hex');
+}
+
+export function toRevealed(trade: TradeBody): RevealedTrade {
+  return trade.kind === 'belief'
+    ? { kind: 'belief', belief: trade.belief.map(BigInt), maxCost: BigInt(trade.maxCost) }
+    : { kind: 'shares', delta: trade.delta.map(BigInt), maxCost: BigInt(trade.maxCost) };
+}
+
+function tradingMarket(state: GameState, ev: GameEvent, round: number, item: string, model: string): { r: RoundState; market: MarketState } {
+  const r = getRound(state, round);
+  ensure(r.phase === 'trading', 'market.closed', 'round', 'a round in its trading phase', r.phase);
+  ensure(ev.event.time < r.tradingDeadline, 'market.closed', 'time', `before the trading deadline ${r.tradingDeadline}`, ev.event.time);
+  const market = r.markets.get(item);
+  ensure(market !== undefined, 'item.unknown', 'item', `an item of round ${round}`, item);
+  const info = state.models.get(model);
+  ensure(info !== undefined, 'model.unknown', 'model', 'a committed model hash', model);
+  ensure(info.owner === ev.event.author, 'model.notOwner', 'model', `a model owned by the author ${ev.event.author}`, `a model owned by ${info.owner}`);
+  ensure(r.openedAt !== null && info.committedAt < r.openedAt, 'model.committedLate', 'model', `a model committed before round ${round} opened`, `committed at event ${info.committedAt}`);
+  return { r, market };
+}
+
+registerHandler('trade.commit', (state, ev) => {
+  const p = ev.payload as { round: number; item: string; model: string; commitment: string; maxCost: string };
+  ensure(state.community?.config.trading !== 'continuous', 'trade.sealedDisabled', 'type', 'trade.execute (this community trades continuously)', 'trade.commit');
+  const { r, market } = tradingMarket(state, ev, p.round, p.item, p.model);
+  const maxCost = BigInt(p.maxCost);
+  ensure(maxCost > 0n, 'trade.badMaxCost', 'maxCost', 'a positive amount', p.maxCost);
+  for (const s of r.sealed.values()) {
+    ensure(!(s.item === market.item && s.model === p.model), 'trade.duplicate', 'item', `one sealed trade per model per item`, `a second commit for ${p.item}`);
+  }
+  ensureFunds(state.ledger, ev.event.author, maxCost, 'maxCost');
+  debit(state.ledger, ev.event.author, maxCost);
+  state.ledger.locked += maxCost;
+  r.sealed.set(ev.cid, { cid: ev.cid, trader: ev.event.author, round: p.round, item: p.item, model: p.model, commitment: p.commitment, maxCost, revealed: null });
+});
+
+registerHandler('trade.reveal', (state, ev) => {
+  const p = ev.payload as { round: number; commit: string; trade: TradeBody; salt: string };
+  const r = getRound(state, p.round);
+  ensure(r.phase === 'revealing', 'reveal.wrongPhase', 'round', 'a closed round whose trades are being revealed', r.phase);
+  ensure(ev.event.time < r.revealDeadline, 'reveal.late', 'time', `before the reveal deadline ${r.revealDeadline}`, ev.event.time);
+  const sealed = r.sealed.get(p.commit);
+  ensure(sealed !== undefined, 'reveal.unknownCommit', 'commit', `the CID of a trade.commit in round ${p.round}`, p.commit);
+  ensure(sealed.trader === ev.event.author, 'reveal.notOwner', 'commit', `a commit by the author ${ev.event.author}`, `a commit by ${sealed.trader}`);
+  ensure(sealed.revealed === null, 'reveal.duplicate', 'commit', 'a commit not revealed yet', 'already revealed');
+  const commitment = tradeCommitment({ round: p.round, item: sealed.item, model: sealed.model, trade: p.trade, salt: p.salt });
+  ensure(commitment === sealed.commitment, 'reveal.mismatch', 'trade', `a trade and salt hashing to ${sealed.commitment}`, commitment);
+  const trade = toRevealed(p.trade);
+  ensure(trade.maxCost === sealed.maxCost, 'reveal.mismatch', 'trade.maxCost', `the locked max cost ${sealed.maxCost}`, trade.maxCost);
+  const market = r.markets.get(sealed.item)!;
+  // Shape checks now, so a malformed belief is refused at reveal; prices are checked at execution.
+  checkShape(market, trade);
+  sealed.revealed = { trade, orderKey: '' };
+});
+
+function checkShape(market: MarketState, trade: RevealedTrade): void {
+  const n = trade.kind === 'belief' ? trade.belief.length : trade.delta.length;
+  ensure(n === market.outcomes, trade.kind === 'belief' ? 'belief.wrongLength' : 'trade.wrongLength', trade.kind === 'belief' ? 'belief' : 'delta', `${market.outcomes} entries`, n);
+  if (trade.kind === 'belief') validateBelief(trade.belief, market.outcomes);
+}
+
+registerHandler('trade.execute', (state, ev) => {
+  const p = ev.payload as { round: number; item: string; model: string; trade: TradeBody };
+  ensure(state.community?.config.trading === 'continuous', 'trade.continuousDisabled', 'type', 'trade.commit then trade.reveal (this community trades sealed)', 'trade.execute');
+  const { market } = tradingMarket(state, ev, p.round, p.item, p.model);
+  const trade = toRevealed(p.trade);
+  const f = quote(market, trade, market.positions.get(p.model));
+  if (f.cost > 0n) ensureFunds(state.ledger, ev.event.author, f.cost, 'cost');
+  if (f.cost >= 0n) debit(state.ledger, ev.event.author, f.cost);
+  else credit(state.ledger, ev.event.author, -f.cost);
+  state.ledger.escrow += f.cost;
+  fill(market, ev.event.author, p.model, trade, f);
+});

@@ -6,4 +6,5 @@ export type BenchOptions = { quick?: boolean; db?: string };
 export type BenchModule = { run(options: BenchOptions): Promise<object> };
 
 export const benches: Record<string, () => Promise<BenchModule>> = {
+  store: () => import('../store/store.bench.js'),
 };

@@ -3,8 +3,8 @@
  * prints one). Without it the PostgreSQL tests are skipped with a message, except under CI=true,
  * where a missing URL is a failure, so CI can never pass by silently skipping them.
  */
-import pg from 'pg';
 import { it } from 'vitest';
+import { scratchSchema } from './postgres-scratch-schema.js';
 
 export const postgresTestUrl: string | undefined = process.env.HINDSIGHT_TEST_PG || undefined;
 
@@ -21,24 +21,8 @@ export function requirePostgresForTests(suite: string): boolean {
   return false;
 }
 
-let counter = 0;
-
 /** A URL for a fresh, uniquely named schema on the test server, and a function dropping it. */
 export function freshPostgresSchema(): { url: string; drop: () => Promise<void> } {
   if (!postgresTestUrl) throw new Error('HINDSIGHT_TEST_PG is not set');
-  const schema = `t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
-  const url = new URL(postgresTestUrl);
-  url.searchParams.set('schema', schema);
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: postgresTestUrl });
-      await client.connect();
-      try {
-        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      } finally {
-        await client.end();
-      }
-    },
-  };
+  return scratchSchema(postgresTestUrl);
 }

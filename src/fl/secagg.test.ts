@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { sha256Bytes } from '../core/encoding.js';
+import { makeRng } from '../ml/rng.js';
+import { seededRandomBytes } from './random-bytes.js';
+import { SecAggClient } from './secagg-client.js';
+import type { SecAggConfig } from './secagg-common.js';
+import { neighbours } from './secagg-common.js';
+import { SecAggServer } from './secagg-server.js';
+import { runSecAggSession } from './secagg-session.js';
+
+function setup(n: number, d: number, extra: Partial<SecAggConfig> = {}, seed = 1) {
+  const config: SecAggConfig = {
+    session: sha256Bytes(new TextEncoder().encode(`test-session-${seed}`)),
+    clientIds: Array.from({ length: n }, (_, k) => k + 1),
+    threshold: Math.max(1, Math.floor((n - 1) / 2) + 1),
+    vectorLength: d,
+    ...extra,
+  };
+  const rng = makeRng(seed);
+  const inputs = new Map(config.clientIds.map((id) => [id, Uint32Array.from({ length: d }, () => Math.floor(rng.next() * 2 ** 32))]));
+  return { config, inputs, random: seededRandomBytes(`secagg-${seed}`) };
+}
+
+function plainSum(inputs: Map<number, Uint32Array>, ids: number[], d: number): Uint32Array {
+  const sum = new Uint32Array(d);
+  for (const id of ids) inputs.get(id)!.forEach((v, i) => (sum[i] = sum[i]! + v));
+  return sum;
+}
+
+describe('secure aggregation', () => {
+  it('recovers the exact sum with no dropouts', () => {
+    const { config, inputs, random } = setup(8, 50);
+    const result = runSecAggSession(config, inputs, random);
+    expect(result.included).toEqual(config.clientIds);
+    expect([...result.sum]).toEqual([...plainSum(inputs, [...config.clientIds], 50)]);
+  });
+
+  it('recovers the exact sum of the survivors when clients drop at every stage', () => {
+    const { config, inputs, random } = setup(12, 64, { threshold: 4 }, 2);
+    const result = runSecAggSession(config, inputs, random, { beforeKeys: [1], beforeShares: [2], afterShares: [3, 4, 5], afterInput: [6] });
+    expect(result.dropped).toEqual([3, 4, 5]);
+    expect(result.included).toEqual([6, 7, 8, 9, 10, 11, 12]);
+    expect([...result.sum]).toEqual([...plainSum(inputs, result.included, 64)]);
+  });
+
+  it('SecAgg+ sparse neighbour graph: symmetric, k-regular, exact sum with dropouts', () => {
+    const { config, inputs, random } = setup(30, 16, { neighbors: 8, threshold: 5 }, 3);
+    for (const u of config.clientIds) {
+      const list = neighbours(config, u);
+      expect(list).toHaveLength(8);
+      for (const v of list) expect(neighbours(config, v)).toContain(u);
+    }
+    const result = runSecAggSession(config, inputs, random, { afterShares: [2, 17], afterInput: [9] });
+    expect([...result.sum]).toEqual([...plainSum(inputs, result.included, 16)]);
+  });
+
+  it("a single client's masked input looks uniform in Z_2^32 (chi-square on bytes, bit balance)", () => {
+    const d = 4096;
+    const { config, random } = setup(5, d, {}, 4);
+    const zeros = new Uint32Array(d); // the most structured possible input
+    const clients = config.clientIds.map((id) => new SecAggClient(config, id, random));
+    const server = new SecAggServer(config);
+    clients.forEach((c) => server.receiveKeys(c.advertise()));
+    const roster = server.closeKeys();
+    clients.forEach((c) => server.receiveShares(c.shareKeys(roster)));
+    const inbox = server.closeShares();
+    const masked = clients[0]!.maskedInput(inbox.get(1)!, zeros).masked;
+    const bytes = new Uint8Array(masked.buffer);
+    const counts = new Array<number>(256).fill(0);
+    bytes.forEach((b) => counts[b]!++);
+    const expected = bytes.length / 256;
+    const chi2 = counts.reduce((s, c) => s + (c - expected) ** 2 / expected, 0);
+    expect(chi2).toBeLessThan(330); // 255 dof: P(χ² > 330) ≈ 0.1 %
+    for (let bit = 0; bit < 32; bit++) {
+      let ones = 0;
+      masked.forEach((v) => (ones += (v >>> bit) & 1));
+      expect(Math.abs(ones - d / 2)).toBeLessThan(4 * Math.sqrt(d / 4)); // 4σ
+    }
+  });
+
+  it('detects a client that lies about its share and still recovers the exact sum', () => {
+    const { config, inputs, random } = setup(9, 20, { threshold: 4 }, 5);
+    const result = runSecAggSession(config, inputs, random, { afterShares: [9] }, (r) =>
+      r.id === 2 ? { ...r, seedShares: r.seedShares.map((s) => ({ ...s, y: s.y ^ 1n })), keyShares: r.keyShares.map((s) => ({ ...s, y: s.y ^ 1n })) } : r,
+    );
+    expect(result.cheaters).toEqual([2]);
+    expect([...result.sum]).toEqual([...plainSum(inputs, result.included, 20)]);
+  });
+
+  it('fails loudly when too few honest shares remain to reconstruct', () => {
+    const { config, inputs, random } = setup(5, 4, { threshold: 4 }, 6);
+    expect(() =>
+      runSecAggSession(config, inputs, random, {}, (r) => (r.id === 1 ? { ...r, seedShares: r.seedShares.map((s) => ({ ...s, y: s.y + 1n })) } : r)),
+    ).toThrow(/valid seed shares of client \d: expected at least threshold = 4, got 3/);
+  });
+
+  it('rejects wrong shapes, non-participants, replays and out-of-phase messages', () => {
+    const { config, random } = setup(4, 8, { threshold: 2 }, 7);
+    const server = new SecAggServer(config);
+    const clients = config.clientIds.map((id) => new SecAggClient(config, id, random));
+    const keys = clients.map((c) => c.advertise());
+    keys.forEach((k) => server.receiveKeys(k));
+    expect(() => server.receiveKeys(keys[0]!)).toThrow(/already advertised/);
+    expect(() => server.receiveKeys({ ...keys[0]!, id: 99 })).toThrow(/non-participant/);
+    expect(() => server.receiveMasked({ id: 1, masked: new Uint32Array(8) })).toThrow(/expected phase masked, got it in phase keys/);
+    const roster = server.closeKeys();
+    clients.forEach((c) => server.receiveShares(c.shareKeys(roster)));
+    const inbox = server.closeShares();
+    expect(() => server.receiveMasked({ id: 1, masked: new Uint32Array(7) })).toThrow(/masked input length: expected 8, got 7/);
+    const m = clients[0]!.maskedInput(inbox.get(1)!, new Uint32Array(8));
+    server.receiveMasked(m);
+    expect(() => server.receiveMasked(m)).toThrow(/already sent its input/);
+    expect(() => clients[1]!.maskedInput(inbox.get(2)!, new Uint32Array(3))).toThrow(/input length: expected 8, got 3/);
+    expect(() => new SecAggClient(config, 77, random)).toThrow(/non-participant/);
+    expect(() => new SecAggServer({ ...config, threshold: 9 })).toThrow(/threshold: expected an integer in \[1, 3\]/);
+  });
+});

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { encode } from '../core/encoding.js';
 import type { TradeBody } from '../events/types/core.js';
 import { fill, quote } from './exchange.js';
-import { validateBelief } from './market/lmsr.js';
+import { validateBelief } from './market/index.js';
 import { credit, debit, ensureFunds } from './ledger.js';
 import { getRound } from './rounds.js';
 import type { GameState, MarketState, RevealedTrade, RoundState } from './state.js';

@@ -6,5 +6,6 @@ export type BenchOptions = { quick?: boolean; db?: string };
 export type BenchModule = { run(options: BenchOptions): Promise<object> };
 
 export const benches: Record<string, () => Promise<BenchModule>> = {
+  lmsr: () => import('../game/market/lmsr.bench.js'),
   store: () => import('../store/store.bench.js'),
 };

@@ -19,7 +19,7 @@
  */
 import { validateBelief } from './belief.js';
 import { FRAC_BITS, ONE, lnInteger } from './fixed.js';
-import { chargeFrom, costBoundsUnchecked } from './lmsr.js';
+import { type CostBounds, chargeFrom, costBoundsUnchecked } from './lmsr.js';
 import { checkLiquidity, checkMaxCost, checkQuantities } from './validate.js';
 
 export type BeliefTrade = {
@@ -56,64 +56,97 @@ export function quoteTradeToBelief(q: readonly bigint[], b: bigint, belief: read
   const full = D.map((d) => (d + HALF) >> FRAC_BITS);
   if (full.every((d) => d === 0n)) return { delta: full, cost: 0n, reachedBelief: true };
 
-  const loBefore = costBoundsUnchecked(q, b).lo;
-  const after = (delta: readonly bigint[]): bigint[] => delta.map((d, i) => q[i]! + d);
-  const fullCost = chargeFrom(loBefore, costBoundsUnchecked(after(full), b).hi);
+  const before = costBoundsUnchecked(q, b);
+  const fullBounds = costBoundsUnchecked(after(q, full), b);
+  const fullCost = chargeFrom(before.lo, fullBounds.hi);
   if (fullCost <= maxCost) return { delta: full, cost: fullCost, reachedBelief: true };
+  return cappedMove(q, b, D, full, before, fullBounds, maxCost);
+}
 
-  // Capped: search s on the geometric path.
+function after(q: readonly bigint[], delta: readonly bigint[]): bigint[] {
+  return delta.map((d, i) => q[i]! + d);
+}
+
+/**
+ * Newton estimate of where the cost reaches the cap, from an evaluation at s:
+ * s − g/g' with g = C(s) − C(0) − maxCost and g' = Σ p_i·D_i / D_max (micro-units per step of s).
+ */
+function newtonFrom(s: bigint, at: CostBounds, loBefore: bigint, capFixed: bigint, D: readonly bigint[], dMax: bigint): bigint {
+  const g = at.hi - loBefore - capFixed;
+  let slope = 0n;
+  for (let i = 0; i < D.length; i++) slope += at.weights[i]! * D[i]!;
+  return slope > 0n ? s - (g * at.total * dMax) / (slope << FRAC_BITS) : s;
+}
+
+/** The capped move: largest s on the path with charged cost ≤ maxCost (see the file comment). */
+function cappedMove(
+  q: readonly bigint[],
+  b: bigint,
+  D: readonly bigint[],
+  full: readonly bigint[],
+  before: CostBounds,
+  fullBounds: CostBounds,
+  maxCost: bigint,
+): BeliefTrade {
+  const k = q.length;
   let top = 0;
   for (let i = 1; i < k; i++) if (D[i]! > D[top]!) top = i;
   const dMax = D[top]!;
   const sFull = full[top]!;
   const twoDMax = 2n * dMax;
   const deltaAt = (s: bigint): bigint[] => D.map((d, i) => (i === top ? s : (2n * s * d + dMax) / twoDMax));
+  const capFixed = maxCost << FRAC_BITS;
 
-  // Bracket: cost(lo) ≤ maxCost (s = 0 costs nothing), hi is excluded (s ≥ S_full is not "capped").
+  // Bracket: cost(lo) ≤ maxCost (s = 0 costs nothing), hi excluded (s ≥ S_full is not "capped").
   let lo = 0n;
   let loDelta = new Array<bigint>(k).fill(0n);
   let loCost = 0n;
   let hi = sFull;
-  const capFixed = maxCost << FRAC_BITS;
-  const probe = (s: bigint): { ok: boolean; newton: bigint } => {
+  /** Evaluates s, tightens the bracket, returns the Newton estimate from s. */
+  const probe = (s: bigint): bigint => {
     const delta = deltaAt(s);
-    const bounds = costBoundsUnchecked(after(delta), b);
-    const charged = chargeFrom(loBefore, bounds.hi);
+    const bounds = costBoundsUnchecked(after(q, delta), b);
+    const charged = chargeFrom(before.lo, bounds.hi);
     if (charged <= maxCost) {
-      if (s > lo) {
-        lo = s;
-        loDelta = delta;
-        loCost = charged;
-      }
+      if (s > lo) [lo, loDelta, loCost] = [s, delta, charged];
     } else if (s < hi) hi = s;
-    // Newton step toward cost = maxCost: ds = g / g', g' = Σ p_i·D_i / D_max.
-    const g = bounds.hi - loBefore - capFixed;
-    let slope = 0n;
-    for (let i = 0; i < k; i++) slope += bounds.weights[i]! * D[i]!;
-    const step = slope > 0n ? (g * bounds.total * dMax) / (slope << FRAC_BITS) : 0n;
-    return { ok: charged <= maxCost, newton: s - step };
+    return newtonFrom(s, bounds, before.lo, capFixed, D, dMax);
   };
 
-  // Newton from above: on a convex increasing curve the iterates approach the root from the right.
-  let s = sFull - 1n;
+  // The cost curve is convex in s, so both tangents — at s = 0 and at the full move — cross the cap
+  // at or beyond the root: start from the nearer one; Newton then descends onto the root.
+  const fromZero = newtonFrom(0n, before, before.lo, capFixed, D, dMax);
+  const fromFull = newtonFrom(sFull, fullBounds, before.lo, capFixed, D, dMax);
+  let s = fromZero < fromFull ? fromZero : fromFull;
+  let direction = 0; // where the boundary was last seen: +1 just above lo, −1 just below hi
   for (let n = 0; n < MAX_NEWTON_STEPS && hi - lo > 1n; n++) {
-    const { ok, newton } = probe(s);
-    if (ok) break;
-    const next = newton >= s ? s - 1n : newton;
-    if (s - next <= 1n) {
-      s = next;
+    if (s <= lo) s = lo + 1n;
+    if (s >= hi) s = hi - 1n;
+    if (s <= lo) break;
+    const next = probe(s);
+    if (lo === s) {
+      direction = 1; // fitted under the cap (rounding): the boundary is just above
       break;
     }
-    s = next <= lo ? lo + 1n : next;
+    if (s - next <= 1n) {
+      direction = -1; // converged from above: the boundary is just below
+      break;
+    }
+    s = next;
   }
-  // Exponential search from the estimate, then bisection: finds the exact boundary in the bracket.
+  // Gallop away from the boundary side we know (steps 1, 2, 4, …) until the bracket flips, then
+  // bisect: exact, and usually 1–2 probes after Newton.
   let step = 1n;
-  let guess = s;
+  let guess = direction > 0 ? lo + 1n : hi - 1n;
   while (hi - lo > 1n) {
-    if (guess <= lo || guess >= hi) guess = lo + (hi - lo) / 2n;
-    const { ok } = probe(guess);
-    guess = ok ? guess + step : guess - step;
-    step *= 2n;
+    if (direction === 0 || guess <= lo || guess >= hi) guess = lo + (hi - lo) / 2n;
+    const wasLo = lo;
+    probe(guess);
+    const side = lo !== wasLo ? 1 : -1;
+    if (side === direction) {
+      step *= 2n;
+      guess = side > 0 ? lo + step : hi - step;
+    } else direction = 0;
   }
   return { delta: loDelta, cost: loCost, reachedBelief: false };
 }

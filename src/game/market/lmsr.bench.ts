@@ -1,0 +1,82 @@
+/**
+ * `hindsight bench lmsr --json`: operations per second of the market math on one core, per number
+ * of outcomes K, on seeded random market states (q up to ~5·b, beliefs with no zero entries).
+ */
+import type { BenchOptions } from '../../cli/bench-registry.js';
+import { expFixed, lnFixed, ONE } from './fixed.js';
+import { PROB_SCALE, cost, liquidityForSubsidy, prices, quoteShares } from './lmsr.js';
+import { quoteTradeToBelief } from './trade-to-belief.js';
+
+/** Deterministic xorshift32, so every run measures the same inputs. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s;
+  };
+}
+
+type Case = { q: bigint[]; b: bigint; belief: bigint[]; delta: bigint[]; fullCost: bigint };
+
+function makeCases(k: number, count: number, seed: number): Case[] {
+  const next = rng(seed);
+  const b = liquidityForSubsidy(100_000_000n, k); // 100 units of subsidy
+  const cases: Case[] = [];
+  for (let n = 0; n < count; n++) {
+    const q = Array.from({ length: k }, () => (b * BigInt(next() % 5000)) / 1000n);
+    const w = Array.from({ length: k }, () => BigInt((next() % 1000) + 1));
+    const total = w.reduce((s, v) => s + v, 0n);
+    const belief = w.map((v) => (v * PROB_SCALE) / total);
+    belief[0] = belief[0]! + PROB_SCALE - belief.reduce((s, v) => s + v, 0n);
+    const delta = Array.from({ length: k }, () => BigInt(next() % 10_000_000));
+    const fullCost = quoteTradeToBelief(q, b, belief, 10n ** 18n).cost;
+    cases.push({ q, b, belief, delta, fullCost });
+  }
+  return cases;
+}
+
+/** Runs `fn` over the cases for ~`ms` milliseconds (at least one pass); returns operations/s. */
+function opsPerSec<T>(cases: readonly T[], ms: number, fn: (c: T) => unknown): number {
+  for (const c of cases) fn(c); // warm-up
+  let ops = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  do {
+    for (const c of cases) fn(c);
+    ops += cases.length;
+    elapsed = performance.now() - start;
+  } while (elapsed < ms);
+  return Math.round((ops / elapsed) * 1000);
+}
+
+export async function run(options: BenchOptions): Promise<object> {
+  const ms = options.quick ? 100 : 600;
+  const count = options.quick ? 50 : 200;
+  const xs = Array.from({ length: 256 }, (_, i) => -((BigInt(i) * ONE) / 9n) - 12345n);
+  const ys = xs.map((x) => -x + ONE);
+  const byK: Record<string, Record<string, number>> = {};
+  for (const k of [2, 5, 10]) {
+    const cases = makeCases(k, count, 1000 + k);
+    const capped = cases.filter((c) => c.fullCost > 4n);
+    const tradeToBelief = opsPerSec(cases, ms, (c) => quoteTradeToBelief(c.q, c.b, c.belief, 10n ** 18n));
+    const cappedTradeToBelief = opsPerSec(capped, ms, (c) => quoteTradeToBelief(c.q, c.b, c.belief, c.fullCost / 3n));
+    byK[`K${k}`] = {
+      costPerSec: opsPerSec(cases, ms, (c) => cost(c.q, c.b)),
+      pricesPerSec: opsPerSec(cases, ms, (c) => prices(c.q, c.b)),
+      quoteSharesPerSec: opsPerSec(cases, ms, (c) => quoteShares(c.q, c.b, c.delta)),
+      tradeToBeliefPerSec: tradeToBelief,
+      tradeToBeliefMicros: Math.round(1e8 / tradeToBelief) / 100,
+      cappedTradeToBeliefPerSec: cappedTradeToBelief,
+      cappedTradeToBeliefMicros: Math.round(1e8 / cappedTradeToBelief) / 100,
+    };
+  }
+  return {
+    expFixedPerSec: opsPerSec(xs, ms, expFixed),
+    lnFixedPerSec: opsPerSec(ys, ms, lnFixed),
+    ...byK,
+  };
+}

@@ -1,6 +1,6 @@
 import { recoverMessageAddress, type Hex } from 'viem';
 import { AuthError, ValidationError } from '../core/errors.js';
-import { cidOfBytes } from '../core/encoding.js';
+import { cidOfBytes, encode } from '../core/encoding.js';
 import { parseDid } from './did.js';
 import { verifyEd25519 } from './keys.js';
 import { verifyDelegation } from './cacao.js';
@@ -49,8 +49,9 @@ export async function verifyEvent(raw: unknown, options: VerifyOptions = {}): Pr
 
   const bytes = eventBytes(event);
   const maxPayload = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
-  const payloadSize = bytes.length; // the envelope bounds the payload and costs one encoding instead of two
-  if (payloadSize > maxPayload + 4096) {
+  // The payload is never larger than the whole event, so only a large event pays for a second encoding.
+  const payloadSize = bytes.length > maxPayload ? encode(event.payload).length : 0;
+  if (payloadSize > maxPayload) {
     throw new ValidationError('event.tooLarge', `payload: expected at most ${maxPayload} bytes, got an event of ${payloadSize} bytes`, { field: 'payload', expected: `≤ ${maxPayload} bytes`, got: `${payloadSize} bytes` });
   }
   const payload = spec.payload.safeParse(event.payload);

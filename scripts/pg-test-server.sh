@@ -37,8 +37,14 @@ install_postgres() {
     echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.conf
   fi
   log "apt-get update + install postgresql"
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >&2
+  local apt_log
+  apt_log="$(mktemp /tmp/hindsight-apt.XXXXXX.log)"
+  # Quiet on success; the whole apt output on failure.
+  if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+      && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql; } >"$apt_log" 2>&1 </dev/null; then
+    cat "$apt_log" >&2; rm -f "$apt_log"; log "apt-get failed"; exit 1
+  fi
+  rm -f "$apt_log"
 }
 
 # Runs a command as the server's OS user (only differs from the caller when the caller is root).

@@ -19,7 +19,7 @@ import { seededRandom } from './test-events.js';
 import type { EventStore, OpenStoreOptions, StoredEvent } from './types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const ITERATIONS = 4;
+const ITERATIONS = 3;
 const WORKERS = 2;
 
 type Child = { process: ChildProcess; acked: Map<string, number>; firstAck: Promise<void>; exited: Promise<void>; stderr: string[] };

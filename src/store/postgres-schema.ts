@@ -15,6 +15,44 @@ export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
+/**
+ * The whole append as one server-side function, so an append costs one round trip (plus the
+ * commit) instead of six: lock the log row, insert the first occurrence of every CID not stored
+ * yet with seqs head+1.. in input order, move the head, notify, and report (seq, duplicate) per
+ * input row in input order. It runs in the caller's single-statement transaction, so it is atomic.
+ */
+function appendFunctionSql(s: string): string {
+  return `
+CREATE OR REPLACE FUNCTION ${s}.hindsight_append(
+  p_cids text[], p_types text[], p_authors text[], p_rounds integer[], p_bytes bytea[], p_channel text
+) RETURNS TABLE (out_seq bigint, out_duplicate boolean) LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_head  bigint;
+  v_added bigint;
+BEGIN
+  SELECT l.head INTO v_head FROM ${s}.hindsight_log l WHERE l.id FOR UPDATE;
+  INSERT INTO ${s}.hindsight_events (seq, cid, type, author, round, bytes)
+  SELECT v_head + row_number() OVER (ORDER BY f.ord), f.cid, f.type, f.author, f.round, f.bytes
+  FROM (
+    SELECT DISTINCT ON (t.cid) t.cid, t.type, t.author, t.round, t.bytes, t.ord
+    FROM unnest(p_cids, p_types, p_authors, p_rounds, p_bytes) WITH ORDINALITY AS t(cid, type, author, round, bytes, ord)
+    ORDER BY t.cid, t.ord
+  ) f
+  WHERE NOT EXISTS (SELECT 1 FROM ${s}.hindsight_events e WHERE e.cid = f.cid);
+  GET DIAGNOSTICS v_added = ROW_COUNT;
+  IF v_added > 0 THEN
+    UPDATE ${s}.hindsight_log l SET head = v_head + v_added WHERE l.id;
+    PERFORM pg_notify(p_channel, (v_head + v_added)::text);
+  END IF;
+  RETURN QUERY
+    SELECT e.seq, (e.seq <= v_head OR t.ord > min(t.ord) OVER (PARTITION BY t.cid))
+    FROM unnest(p_cids) WITH ORDINALITY AS t(cid, ord)
+    JOIN ${s}.hindsight_events e ON e.cid = t.cid
+    ORDER BY t.ord;
+END
+$fn$;`;
+}
+
 export function postgresSchemaSql(schema: string): string {
   const s = quoteIdent(schema);
   return `
@@ -44,5 +82,6 @@ CREATE TABLE IF NOT EXISTS ${s}.hindsight_meta (
   key   TEXT  PRIMARY KEY,
   value BYTEA NOT NULL
 );
+${appendFunctionSql(s)}
 `;
 }

@@ -1,15 +1,16 @@
 /**
  * Event store on PostgreSQL, for several nodes sharing one log.
  *
- * Ordering: every append transaction first locks the single `hindsight_log` row (FOR UPDATE) and
- * only then reads the head and inserts seqs head+1, head+2, ... The lock is held until COMMIT, so
+ * Ordering: every append (the server-side function hindsight_append, postgres-schema.ts) first locks
+ * the single `hindsight_log` row (FOR UPDATE) and only then reads the head and inserts seqs head+1,
+ * head+2, ... The lock is held until COMMIT, so
  * appends from any number of processes run one after another: seqs are gapless (a rollback also
  * rolls back the head), and the next appender cannot even pick its seqs before the previous commit
  * is visible. Hence readers never see seq N+1 without N. (A plain sequence would be cheaper but
  * commits can become visible out of sequence order, and sequences leave gaps on rollback.)
  * Durability is PostgreSQL's: COMMIT returns after the WAL is flushed (synchronous_commit=on).
  *
- * Notifications: the append transaction calls pg_notify(channel, head); PostgreSQL delivers it only
+ * Notifications: the append calls pg_notify(channel, head); PostgreSQL delivers it only
  * on COMMIT, to every session that LISTENs, in commit order.
  */
 import pg from 'pg';
@@ -39,7 +40,7 @@ export class PostgresEventStore implements EventStore {
   private pool: pg.Pool | undefined;
   private listener: PostgresListener | undefined;
   private readonly listeners = new AppendListeners();
-  private readonly t: { events: string; log: string; snapshots: string; meta: string };
+  private readonly t: { events: string; log: string; snapshots: string; meta: string; append: string };
   private readonly channel: string;
 
   static async open(url: string, options: { poolSize?: number; checkCids?: boolean } = {}): Promise<PostgresEventStore> {
@@ -62,7 +63,7 @@ export class PostgresEventStore implements EventStore {
   private constructor(pool: pg.Pool, private readonly location: PostgresLocation, private readonly checkCids: boolean) {
     this.pool = pool;
     const s = quoteIdent(location.schema);
-    this.t = { events: `${s}.hindsight_events`, log: `${s}.hindsight_log`, snapshots: `${s}.hindsight_snapshots`, meta: `${s}.hindsight_meta` };
+    this.t = { events: `${s}.hindsight_events`, log: `${s}.hindsight_log`, snapshots: `${s}.hindsight_snapshots`, meta: `${s}.hindsight_meta`, append: `${s}.hindsight_append` };
     this.channel = `hindsight_${location.schema}`;
   }
 
@@ -114,43 +115,26 @@ export class PostgresEventStore implements EventStore {
     this.open();
     validateBatch(batch, this.checkCids);
     if (batch.length === 0) return [];
-    let outcome: { results: AppendResult[]; head: number };
+    let rows: { out_seq: string; out_duplicate: boolean }[];
     try {
-      outcome = await this.transaction(async (client) => {
-        // The row lock that orders all appenders; held until COMMIT.
-        const locked = await client.query<{ head: string }>(`SELECT head FROM ${this.t.log} WHERE id FOR UPDATE`);
-        let head = Number(locked.rows[0].head);
-        const existing = await client.query<{ cid: string; seq: string }>(`SELECT cid, seq FROM ${this.t.events} WHERE cid = ANY($1::text[])`, [
-          batch.map((row) => row.cid),
-        ]);
-        const seqOf = new Map(existing.rows.map((row) => [row.cid, Number(row.seq)]));
-        const fresh: AppendInput[] = [];
-        const results = batch.map((row): AppendResult => {
-          const known = seqOf.get(row.cid);
-          if (known !== undefined) return { seq: known, cid: row.cid, duplicate: true };
-          head += 1;
-          seqOf.set(row.cid, head);
-          fresh.push(row);
-          return { seq: head, cid: row.cid, duplicate: false };
-        });
-        if (fresh.length > 0) {
-          const firstSeq = head - fresh.length + 1;
-          await client.query(
-            `INSERT INTO ${this.t.events} (seq, cid, type, author, round, bytes)
-             SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::integer[], $6::bytea[])`,
-            [fresh.map((_, i) => firstSeq + i), fresh.map((r) => r.cid), fresh.map((r) => r.type), fresh.map((r) => r.author), fresh.map((r) => r.round), fresh.map((r) => r.bytes)],
-          );
-          await client.query(`UPDATE ${this.t.log} SET head = $1 WHERE id`, [head]);
-          await client.query('SELECT pg_notify($1, $2)', [this.channel, String(head)]);
-        }
-        return { results, head };
-      });
+      // One statement = one implicit transaction: all rows or none (see hindsight_append).
+      rows = (
+        await this.open().query<{ out_seq: string; out_duplicate: boolean }>(
+          `SELECT out_seq, out_duplicate FROM ${this.t.append}($1::text[], $2::text[], $3::text[], $4::integer[], $5::bytea[], $6)`,
+          [batch.map((r) => r.cid), batch.map((r) => r.type), batch.map((r) => r.author), batch.map((r) => r.round), batch.map((r) => r.bytes), this.channel],
+        )
+      ).rows;
     } catch (cause) {
       if (cause instanceof StoreError) throw cause;
       throw failure('store.append_failed', 'the batch to commit', this.location, cause);
     }
-    if (outcome.results.some((r) => !r.duplicate)) this.listeners.announce(outcome.head);
-    return outcome.results;
+    if (rows.length !== batch.length) {
+      throw new StoreError('store.append_failed', `postgres: expected ${batch.length} append results, got ${rows.length}`, { db: this.location.redacted });
+    }
+    const results = rows.map((row, i): AppendResult => ({ seq: Number(row.out_seq), cid: batch[i].cid, duplicate: row.out_duplicate }));
+    const fresh = results.filter((r) => !r.duplicate);
+    if (fresh.length > 0) this.listeners.announce(Math.max(...fresh.map((r) => r.seq)));
+    return results;
   }
 
   async get(cid: string): Promise<StoredEvent | undefined> {

@@ -2,8 +2,8 @@
  * Shape checks shared by both backends, run before a transaction starts so that a batch with one bad
  * row is refused as a whole and nothing reaches the database.
  */
-import { cidOfBytes } from '../core/encoding.js';
 import { expectedGot, StoreError } from '../core/errors.js';
+import { dagCborCidString } from './cid-check.js';
 import { DEFAULT_READ_LIMIT, MAX_READ_LIMIT, type AppendInput } from './types.js';
 
 const MAX_TEXT_COLUMN = 512;
@@ -16,7 +16,7 @@ function checkText(value: unknown, field: string): void {
 
 /**
  * Throws a ValidationError (code `store.invalid_input`) for the first malformed row. With `checkCids`
- * the CID is recomputed from the bytes (~10 µs a row), so a row whose bytes and id disagree can never
+ * the CID is recomputed from the bytes (a few µs a row), so a row whose bytes and id disagree can never
  * be stored; callers that computed the CID from these exact bytes a moment ago may turn it off.
  */
 export function validateBatch(batch: readonly AppendInput[], checkCids: boolean): void {
@@ -34,7 +34,7 @@ export function validateBatch(batch: readonly AppendInput[], checkCids: boolean)
       throw expectedGot('store.invalid_input', `${at}.bytes`, 'non-empty Uint8Array', row.bytes);
     }
     if (checkCids) {
-      const actual = cidOfBytes(row.bytes).toString();
+      const actual = dagCborCidString(row.bytes);
       if (actual !== row.cid) throw expectedGot('store.cid_mismatch', `${at}.cid`, `the CID of bytes (${actual})`, row.cid);
     }
   });

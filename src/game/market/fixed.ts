@@ -13,7 +13,7 @@
  *
  * No floats, clock or randomness: same inputs give the same bits on every machine.
  */
-import { expSeries, lnSeries } from './precise.js';
+import { LN_INV1, LN_INV2, LN_LOG1, LN_LOG2, NEG_EXP_COARSE, NEG_EXP_FINE, NEG_EXP_LIMIT, POS_EXP } from './fixed-tables.js';
 
 export const FRAC_BITS = 64n;
 export const ONE = 1n << FRAC_BITS;
@@ -28,50 +28,32 @@ const INV_LN2_FIXED = 26613026195688644983n;
 export const EXP_ERR_ULPS = 16n;
 export const LN_ERR_ULPS = 16n;
 
-const TABLE_BITS = 8n; // 256-entry tables: the polynomial then only covers an interval of 2^-8
-const TABLE_SHIFT = FRAC_BITS - TABLE_BITS;
-const TABLE_MASK = (1n << TABLE_SHIFT) - 1n;
-const BUILD_BITS = 160n; // tables are built with the series at 160 bits, then rounded to 64
-
-function roundShift(value: bigint, shift: bigint): bigint {
-  return (value + (1n << (shift - 1n))) >> shift;
-}
-
-/** EXP_TABLE[j] = round(exp(j / 256) · 2^64), j < 256. */
-const EXP_TABLE: bigint[] = Array.from({ length: 256 }, (_, j) =>
-  roundShift(expSeries(BigInt(j) << (BUILD_BITS - TABLE_BITS), BUILD_BITS), BUILD_BITS - FRAC_BITS),
-);
-/** Reciprocals inv_j ≈ 2^64 / (1 + j/256) and exact-to-0.5-ulp ln(2^64 / inv_j). */
-const LN_INV: bigint[] = [];
-const LN_INV_LOG: bigint[] = [];
-for (let j = 0n; j < 256n; j++) {
-  const inv = ((1n << (FRAC_BITS + TABLE_BITS + 1n)) / (256n + j) + 1n) >> 1n;
-  LN_INV.push(inv);
-  const ratio = (1n << (FRAC_BITS + BUILD_BITS)) / inv; // 2^64/inv at 2^160, in (1, 2]
-  LN_INV_LOG.push(roundShift(lnSeries(ratio, BUILD_BITS), BUILD_BITS - FRAC_BITS));
-}
-
-/** 1/n! at 2^64 for the exp polynomial (degree 7 on [0, 2^-8): truncation < 2^-79). */
-const EXP_COEF: bigint[] = [];
-{
-  let factorial = 1n;
-  for (let n = 0n; n <= 7n; n++) {
-    if (n > 0n) factorial *= n;
-    EXP_COEF.push((ONE + factorial / 2n) / factorial);
-  }
-}
-/** (−1)^(n+1)/n at 2^64 for ln(1+u), |u| ≤ 2^-8 (degree 8: truncation < 2^-75). */
-const LN_COEF: bigint[] = [0n];
-for (let n = 1n; n <= 8n; n++) LN_COEF.push(((n % 2n === 1n ? 1n : -1n) * (ONE + n / 2n)) / n);
-
 /** Below this, exp(x)·2^64 < 0.2: the result is 0 (error < 1 ulp). */
-const EXP_ZERO_BELOW = -46n * ONE;
+const EXP_ZERO_BELOW = -BigInt(NEG_EXP_LIMIT) * ONE;
+const MASK_48 = (1n << 48n) - 1n;
+const SIXTH = ONE / 6n;
+const HALF = ONE / 2n;
+const THIRD = ONE / 3n;
 
 /** exp(x) at scale 2^64; see the error bound above. */
 export function expFixed(x: bigint): bigint {
+  if (x > 0n) return expPositive(x);
   if (x === 0n) return ONE;
-  if (x < EXP_ZERO_BELOW) return 0n;
-  // x = k·ln2 + r with 0 ≤ r < ln2, done at 2^128 so large |k| stays exact.
+  if (x <= EXP_ZERO_BELOW) return 0n;
+  // a = −x = i/2^8 + j/2^16 + t with t < 2^-16: exp(−a) = C[i]·F[j]·exp(−t), exp(−t) to degree 3
+  // (truncation t^4/24 < 2^-68).
+  const a = -x;
+  const coarse = NEG_EXP_COARSE[Number(a >> 56n)]!; // at 2^128
+  const fine = NEG_EXP_FINE[Number((a >> 48n) & 255n)]!;
+  const t = a & MASK_48;
+  let p = HALF - ((SIXTH * t) >> FRAC_BITS);
+  p = ONE - ((p * t) >> FRAC_BITS);
+  p = ONE - ((p * t) >> FRAC_BITS);
+  return (((coarse * fine) >> FRAC_BITS) * p) >> 128n;
+}
+
+/** exp(x) for x > 0: x = k·ln 2 + r (at 2^128 so large k stays exact), r = j/256 + t, degree 7. */
+function expPositive(x: bigint): bigint {
   let k = (x * INV_LN2_FIXED) >> (2n * FRAC_BITS);
   let r128 = (x << FRAC_BITS) - k * LN2_X128;
   if (r128 < 0n) {
@@ -82,12 +64,20 @@ export function expFixed(x: bigint): bigint {
     r128 -= LN2_X128;
   }
   const r = r128 >> FRAC_BITS;
-  const j = Number(r >> TABLE_SHIFT);
-  const t = r & TABLE_MASK;
+  const t = r & MASK_56;
   let acc = EXP_COEF[7]!;
   for (let n = 6; n >= 0; n--) acc = EXP_COEF[n]! + ((acc * t) >> FRAC_BITS);
-  const y = (EXP_TABLE[j]! * acc) >> FRAC_BITS;
-  return k >= 0n ? y << k : y >> -k;
+  return ((POS_EXP[Number(r >> 56n)]! * acc) >> FRAC_BITS) << k;
+}
+const MASK_56 = (1n << 56n) - 1n;
+/** 1/n! at 2^64 for expPositive (degree 7 on [0, 2^-8): truncation < 2^-79). */
+const EXP_COEF: bigint[] = [];
+{
+  let factorial = 1n;
+  for (let n = 0n; n <= 7n; n++) {
+    if (n > 0n) factorial *= n;
+    EXP_COEF.push((ONE + factorial / 2n) / factorial);
+  }
 }
 
 /** A guaranteed lower bound of exp(x) at 2^64. */
@@ -103,19 +93,22 @@ export function expCeil(x: bigint): bigint {
   return y + EXP_ERR_ULPS * (1n + (y >> FRAC_BITS));
 }
 
+const TWO_64 = 1n << 64n;
+const TWO_32 = 1n << 32n;
+
 /** Number of bits of a positive bigint. */
 export function bitLength(x: bigint): number {
   let n = 0;
   let y = x;
-  while (y >= 1n << 64n) {
+  while (y >= TWO_64) {
     y >>= 64n;
     n += 64;
   }
-  while (y >= 1n << 16n) {
-    y >>= 16n;
-    n += 16;
+  if (y >= TWO_32) {
+    y >>= 32n;
+    n += 32;
   }
-  // y < 2^16 now: an exact small integer, so clz32 on it involves no float rounding.
+  // y < 2^32 now: an exact small integer, so clz32 on it involves no float rounding.
   return n + 32 - Math.clz32(Number(y));
 }
 
@@ -123,15 +116,19 @@ export function bitLength(x: bigint): number {
 export function lnFixed(x: bigint): bigint {
   if (x <= 0n) throw new RangeError(`lnFixed: expected x > 0, got ${x}`);
   if (x === ONE) return 0n;
-  // x = 2^k · m with m in [1, 2) at 2^64.
-  const k = BigInt(bitLength(x) - 65);
-  const m = k >= 0n ? x >> k : x << -k;
-  const j = Number((m >> TABLE_SHIFT) & 255n);
-  const u = ((m * LN_INV[j]!) >> FRAC_BITS) - ONE; // m·inv_j = 1 + u, |u| ≤ 2^-8
-  let acc = LN_COEF[8]!;
-  for (let n = 7; n >= 1; n--) acc = LN_COEF[n]! + ((acc * u) >> FRAC_BITS);
-  const series = (acc * u) >> FRAC_BITS;
-  return series + LN_INV_LOG[j]! + ((k * LN2_X128) >> FRAC_BITS);
+  // x = 2^k · m with m in [1, 2) at 2^64; two table steps bring m to 1 + u with u < 2^-16 + ε.
+  const k = bitLength(x) - 65;
+  const m = k >= 0 ? x >> BigInt(k) : x << BigInt(-k);
+  const j1 = Number(m >> 56n) - 256;
+  const z1 = (m * LN_INV1[j1]!) >> FRAC_BITS;
+  const j2 = Number((z1 - ONE) >> 48n);
+  const u = ((z1 * LN_INV2[j2]!) >> FRAC_BITS) - ONE;
+  // ln(1+u) = u − u²/2 + u³/3 (truncation u^4/4 < 2^-64 · 2^-2)
+  let p = HALF - ((THIRD * u) >> FRAC_BITS);
+  p = ONE - ((p * u) >> FRAC_BITS);
+  const series = (p * u) >> FRAC_BITS;
+  const result = series + LN_LOG1[j1]! + LN_LOG2[j2]!;
+  return k === 0 ? result : result + ((BigInt(k) * LN2_X128) >> FRAC_BITS);
 }
 
 /** A guaranteed lower bound of ln(x) at 2^64. */

@@ -18,7 +18,7 @@ const CHUNK = 2048;
  * given back.
  */
 function reserve(curve: Curve, bytes: number): void {
-  const tm = curve.tm as Curve['tm'] & { memory: WebAssembly.Memory; u8: Uint8Array; u32: Uint32Array };
+  const tm = curve.tm as Curve['tm'] & { memory: { grow(pages: number): number; buffer: ArrayBuffer }; u8: Uint8Array; u32: Uint32Array };
   const needed = tm.u32[0] + bytes - tm.memory.buffer.byteLength;
   if (needed > 0) {
     tm.memory.grow(Math.ceil(needed / 65536));

@@ -54,3 +54,10 @@ export function groth16Verify(vkey: VerificationKey, publicSignals: string[], pr
 export function solidityCallData(proof: Groth16Proof, publicSignals: string[]): Promise<string> {
   return snarkjs.groth16.exportSolidityCallData(proof, publicSignals);
 }
+
+/** Runs the circuit's witness generator only (no proof): the full witness, wire 0 = 1, then outputs. */
+export async function computeWitness(input: Record<string, unknown>, wasm: Uint8Array): Promise<bigint[]> {
+  const out: { type: 'mem'; data?: Uint8Array } = { type: 'mem' };
+  await snarkjs.wtns.calculate(input, { type: 'mem', data: wasm }, out);
+  return snarkjs.wtns.exportJson(out);
+}

@@ -33,6 +33,10 @@ declare module 'snarkjs' {
     exportVerificationKey(zkey: FileLike, logger?: Logger): Promise<VerificationKey>;
     exportSolidityVerifier(zkey: FileLike, templates: { groth16: string }, logger?: Logger): Promise<string>;
   };
+  export const wtns: {
+    calculate(input: Record<string, unknown>, wasm: FileLike, wtns: FileLike): Promise<void>;
+    exportJson(wtns: FileLike): Promise<bigint[]>;
+  };
   export const r1cs: {
     info(r1cs: FileLike, logger?: Logger): Promise<{ nConstraints: number; nVars: number; nOutputs: number; nPubInputs: number; nPrvInputs: number }>;
   };

@@ -1,0 +1,132 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixedPredict, fixedScores } from '../ml/artifact.js';
+import type { ModelArtifact } from '../ml/artifact-types.js';
+import { terminateCurve } from './curve.js';
+import { buildModelCircuit, compileModelCircuit, evaluateCircuit, proveInference, verifyInference, type ModelCircuit } from './inference.js';
+import type { InputBinding, PublicLayout } from './circuit-gen.js';
+import type { CompiledCircuit } from './circom.js';
+import { inputHash, poseidonModelHash } from './model-hash.js';
+import { randomInputs, randomLogReg, randomMlp, seededRandom } from './test-models.js';
+
+afterAll(terminateCurve);
+
+const N = 8;
+const ITEMS = 4;
+
+type Case = { name: string; make: (seed: number) => ModelArtifact; binding: InputBinding };
+const cases: Case[] = [
+  { name: 'binary logistic regression', make: (s) => randomLogReg(N, 2, true, { seed: s }), binding: 'hash' },
+  { name: 'multinomial logistic regression', make: (s) => randomLogReg(N, 3, false, { seed: s }), binding: 'packed' },
+  { name: 'MLP with ReLU', make: (s) => randomMlp(N, 5, 3, { seed: s }), binding: 'public' },
+];
+
+describe.each(cases)('$name circuit ($binding inputs) equals the JS fixed-point model', ({ make, binding }) => {
+  let compiled: { circuit: CompiledCircuit; layout: PublicLayout };
+  beforeAll(async () => {
+    compiled = await compileModelCircuit(make(1), { binding, items: ITEMS });
+  });
+
+  it('on random weights and inputs, including range extremes (property)', async () => {
+    const { bits, signed } = compiled.layout.input;
+    const lo = signed ? -(2 ** (bits - 1)) : 0;
+    const hi = signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
+    const feature = fc.oneof(fc.integer({ min: lo, max: hi }), fc.constantFrom(lo, hi, 0));
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 1 << 30 }), fc.array(fc.array(feature, { minLength: N, maxLength: N }), { minLength: ITEMS, maxLength: ITEMS }), async (seed, xs) => {
+        const a = make(seed);
+        const out = await evaluateCircuit(compiled, a, xs);
+        expect(out.modelHash).toBe(await poseidonModelHash(a));
+        xs.forEach((x, m) => {
+          expect(out.items[m].scores).toEqual(fixedScores(a, x));
+          expect(out.items[m].predicted).toBe(fixedPredict(a, x));
+        });
+        if (binding === 'hash') expect(out.items[0].inputHash).toBe(await inputHash(compiled.layout.input, xs[0]));
+      }),
+      { numRuns: 12, seed: 42 },
+    );
+  });
+
+  it('rejects weights outside weightBits and inputs outside the input range', async () => {
+    const a = make(3);
+    const bad = structuredClone(a);
+    if (bad.weights && 'W' in bad.weights) bad.weights.W[0][0] = 1 << 7;
+    else if ('W1' in bad.weights) bad.weights.W1[0][0] = -(1 << 7) - 1;
+    const x = Array.from({ length: N }, () => 0);
+    await expect(evaluateCircuit(compiled, bad, Array.from({ length: ITEMS }, () => x))).rejects.toMatchObject({ code: 'zk.pack_range' });
+    const big = compiled.layout.input.signed ? 2 ** (compiled.layout.input.bits - 1) : 2 ** compiled.layout.input.bits;
+    await expect(evaluateCircuit(compiled, a, Array.from({ length: ITEMS }, () => [big, 0, 0, 0, 0, 0, 0, 0]))).rejects.toMatchObject({ code: 'zk.pack_range' });
+  });
+});
+
+describe('proofs: valid ones verify, every substitution is rejected', () => {
+  let single: ModelCircuit;
+  const modelA = randomLogReg(N, 2, true, { seed: 11 });
+  const modelB = randomLogReg(N, 2, true, { seed: 12 });
+  const rand = seededRandom(7);
+
+  beforeAll(async () => {
+    single = await buildModelCircuit(modelA, { binding: 'hash', items: 1 });
+  });
+
+  it('proof verifies and returns the bound model hash, input binding and scores', async () => {
+    const x = randomInputs(rand, N, single.layout.input.bits, single.layout.input.signed);
+    const p = await proveInference(single, modelA, [x]);
+    const r = await verifyInference(single.setup.vkey, single.layout, p.proof, p.publicSignals, { modelHash: await poseidonModelHash(modelA), inputs: [x] });
+    expect(r).toMatchObject({ valid: true });
+    expect(r.items?.[0].scores).toEqual(fixedScores(modelA, x).map(String));
+    expect(r.items?.[0].predicted).toBe(fixedPredict(modelA, x));
+    expect(r.items?.[0].inputBinding).toBe(`0x${(await inputHash(single.layout.input, x)).toString(16).padStart(64, '0')}`);
+  });
+
+  it('rejects a tampered public signal, a tampered proof, model A presented as B, and another input', async () => {
+    const x = randomInputs(rand, N, single.layout.input.bits, single.layout.input.signed);
+    const other = x.map((v, i) => (i === 0 ? (v === 0 ? 1 : 0) : v));
+    const p = await proveInference(single, modelA, [x]);
+    const { vkey } = single.setup;
+    const hashA = await poseidonModelHash(modelA);
+
+    const signals = [...p.publicSignals];
+    signals[2] = (BigInt(signals[2]) + 1n).toString(); // the score
+    expect(await verifyInference(vkey, single.layout, p.proof, signals)).toMatchObject({ valid: false, reason: 'zk.proof_invalid' });
+
+    const flipped = [...p.publicSignals];
+    flipped[1] = flipped[1] === '1' ? '0' : '1'; // the predicted class
+    expect(await verifyInference(vkey, single.layout, p.proof, flipped)).toMatchObject({ valid: false, reason: 'zk.proof_invalid' });
+
+    const proof = structuredClone(p.proof);
+    proof.pi_a[0] = (BigInt(proof.pi_a[0]) + 1n).toString();
+    expect((await verifyInference(vkey, single.layout, proof, p.publicSignals)).valid).toBe(false);
+    const swapped = { ...p.proof, pi_c: p.proof.pi_a };
+    expect((await verifyInference(vkey, single.layout, swapped, p.publicSignals)).valid).toBe(false);
+
+    // model A's proof presented as model B (same architecture, so the same verification key)
+    expect(await verifyInference(vkey, single.layout, p.proof, p.publicSignals, { modelHash: await poseidonModelHash(modelB) })).toMatchObject({
+      valid: false,
+      reason: 'zk.model_mismatch',
+    });
+    // B's own proof carries B's hash, not A's
+    const pB = await proveInference(single, modelB, [x]);
+    expect(await verifyInference(vkey, single.layout, pB.proof, pB.publicSignals, { modelHash: hashA })).toMatchObject({ reason: 'zk.model_mismatch' });
+    // a proof for another input
+    expect(await verifyInference(vkey, single.layout, p.proof, p.publicSignals, { modelHash: hashA, inputs: [other] })).toMatchObject({
+      valid: false,
+      reason: 'zk.input_mismatch',
+    });
+    // signals of one proof with the proof of another
+    expect((await verifyInference(vkey, single.layout, pB.proof, p.publicSignals)).valid).toBe(false);
+    expect(await verifyInference(vkey, single.layout, p.proof, p.publicSignals.slice(1))).toMatchObject({ reason: 'zk.signals_malformed' });
+  });
+
+  it('a batch proof covers many items of one model with one commitment', async () => {
+    const a = randomLogReg(N, 3, false, { seed: 21 });
+    const batch = await buildModelCircuit(a, { binding: 'packed', items: ITEMS });
+    const xs = Array.from({ length: ITEMS }, () => randomInputs(rand, N, batch.layout.input.bits, batch.layout.input.signed));
+    const p = await proveInference(batch, a, xs);
+    const r = await verifyInference(batch.setup.vkey, batch.layout, p.proof, p.publicSignals, { modelHash: await poseidonModelHash(a), inputs: xs });
+    expect(r.valid).toBe(true);
+    expect(r.items?.map((i) => i.predicted)).toEqual(xs.map((x) => fixedPredict(a, x)));
+    const swappedInputs = [xs[1], xs[0], ...xs.slice(2)];
+    expect(await verifyInference(batch.setup.vkey, batch.layout, p.proof, p.publicSignals, { inputs: swappedInputs })).toMatchObject({ reason: 'zk.input_mismatch' });
+  });
+});

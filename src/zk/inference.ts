@@ -1,0 +1,201 @@
+/**
+ * Proven inference: build (compile + setup) the circuit of a model's architecture, prove a batch of
+ * inputs, decode and verify the public signals. `verifyInference` is what the node calls on a
+ * proof-carrying trade or a served prediction.
+ */
+import { readFileSync } from 'node:fs';
+import { ValidationError, expectedGot } from '../core/errors.js';
+import type { ModelArtifact } from '../ml/artifact-types.js';
+import { compileCircom, type CompiledCircuit } from './circom.js';
+import { generateModelCircuit, type CircuitOptions, type PublicLayout } from './circuit-gen.js';
+import { FIELD_R, fromField, toField } from './curve.js';
+import { fieldHex, inputHash, inputLayout, modelHeader, weightWords } from './model-hash.js';
+import { packSegment } from './packing.js';
+import { setupCircuit, type CircuitSetup, type SetupOptions } from './setup.js';
+import { computeWitness, fullProve, groth16Verify, type Groth16Proof, type VerificationKey } from './snarkjs.js';
+
+export type ModelCircuit = { circuit: CompiledCircuit; setup: CircuitSetup; layout: PublicLayout };
+
+export type InferenceProof = {
+  format: 'hindsight-proof/1';
+  layout: PublicLayout;
+  proof: Groth16Proof;
+  publicSignals: string[];
+};
+
+export type DecodedItem = { predicted: number; scores: bigint[]; inputHash?: bigint; inputs?: bigint[] };
+export type DecodedSignals = { modelHash: bigint; items: DecodedItem[] };
+
+export type VerifyExpectation = {
+  /** Model hash the proof must carry (field element, decimal or 0x hex). */
+  modelHash?: bigint | string;
+  /** Integer inputs the proof must be about, one vector per item. */
+  inputs?: readonly (readonly (number | bigint)[])[];
+};
+
+export type VerifyResult = {
+  valid: boolean;
+  /** Stable reason code when invalid: zk.proof_invalid, zk.model_mismatch, zk.input_mismatch, zk.signals_malformed. */
+  reason?: string;
+  message?: string;
+  modelHash?: string;
+  items?: { predicted: number; scores: string[]; inputBinding: string }[];
+};
+
+export async function buildModelCircuit(a: ModelArtifact, options: CircuitOptions & SetupOptions = {}): Promise<ModelCircuit> {
+  const { circuit, layout } = await compileModelCircuit(a, options);
+  const setup = await setupCircuit(circuit, options);
+  return { circuit, setup, layout };
+}
+
+/** The witness input: packed private weights and the items' inputs in the layout's binding. */
+export function circuitInput(a: ModelArtifact, layout: PublicLayout, xs: readonly (readonly (number | bigint)[])[]): Record<string, unknown> {
+  if (xs.length !== layout.items) throw expectedGot('zk.items', 'inputs.length', `${layout.items} items`, xs.length);
+  if (modelHeader(a).toString() !== layout.modelHeader) {
+    throw new ValidationError('zk.arch_mismatch', 'model: expected the architecture/scale/weightBits this circuit was built for, got another', { field: 'model' });
+  }
+  const xl = inputLayout(layout.input);
+  const packed = xs.map((x) => packSegment(xl, x)); // validates length and range for every binding
+  const str = (v: bigint) => v.toString();
+  return {
+    wWords: weightWords(a).map(str),
+    ...(layout.binding === 'public' ? { x: xs.map((x) => x.map((v) => str(toField(BigInt(v))))) } : { xWords: packed.map((w) => w.map(str)) }),
+  };
+}
+
+const bytesCache = new Map<string, Uint8Array>();
+function cachedBytes(path: string): Uint8Array {
+  let b = bytesCache.get(path);
+  if (!b) {
+    b = new Uint8Array(readFileSync(path));
+    bytesCache.set(path, b);
+  }
+  return b;
+}
+
+/** Proves `xs` (one integer input vector per item) for artifact `a` with a built circuit. */
+export async function proveInference(mc: ModelCircuit, a: ModelArtifact, xs: readonly (readonly (number | bigint)[])[]): Promise<InferenceProof> {
+  const input = circuitInput(a, mc.layout, xs);
+  const { proof, publicSignals } = await fullProve(input, cachedBytes(mc.circuit.wasmPath), cachedBytes(mc.setup.zkeyPath));
+  return { format: 'hindsight-proof/1', layout: mc.layout, proof, publicSignals };
+}
+
+/** Compiles only (no setup): enough to evaluate the circuit, e.g. to check it against the JS model. */
+export async function compileModelCircuit(a: ModelArtifact, options: CircuitOptions = {}): Promise<{ circuit: CompiledCircuit; layout: PublicLayout }> {
+  const { source, layout } = generateModelCircuit(a, options);
+  return { circuit: await compileCircom(source, 'model'), layout };
+}
+
+/** Evaluates the circuit (witness only, no proof) and decodes its public signals. */
+export async function evaluateCircuit(
+  c: { circuit: CompiledCircuit; layout: PublicLayout },
+  a: ModelArtifact,
+  xs: readonly (readonly (number | bigint)[])[],
+): Promise<DecodedSignals> {
+  const w = await computeWitness(circuitInput(a, c.layout, xs), cachedBytes(c.circuit.wasmPath));
+  const n = expectedSignalCount(c.layout);
+  return decodePublicSignals(c.layout, w.slice(1, 1 + n).map(String));
+}
+
+export function expectedSignalCount(layout: PublicLayout): number {
+  const M = layout.items;
+  const inputs = layout.binding === 'public' ? M * layout.input.count : layout.binding === 'packed' ? M * layout.inputWords : 0;
+  return 1 + M + M * layout.scores + (layout.binding === 'hash' ? M : 0) + inputs;
+}
+
+export function decodePublicSignals(layout: PublicLayout, signals: readonly string[]): DecodedSignals {
+  if (signals.length !== expectedSignalCount(layout)) throw expectedGot('zk.signals_malformed', 'publicSignals.length', String(expectedSignalCount(layout)), signals.length);
+  const v = signals.map((s) => {
+    if (!/^\d+$/.test(s) || BigInt(s) >= FIELD_R) throw expectedGot('zk.signals_malformed', 'publicSignals[i]', 'a decimal field element', s);
+    return BigInt(s);
+  });
+  const M = layout.items;
+  const K = layout.scores;
+  let at = 1;
+  const predicted = v.slice(at, (at += M));
+  const scores = v.slice(at, (at += M * K));
+  const hashes = layout.binding === 'hash' ? v.slice(at, (at += M)) : [];
+  const per = layout.binding === 'public' ? layout.input.count : layout.inputWords;
+  const inputs = layout.binding === 'hash' ? [] : v.slice(at, at + M * per);
+  return {
+    modelHash: v[0],
+    items: Array.from({ length: M }, (_, m) => ({
+      predicted: Number(predicted[m]),
+      scores: scores.slice(m * K, (m + 1) * K).map(fromField),
+      ...(layout.binding === 'hash' ? { inputHash: hashes[m] } : { inputs: inputs.slice(m * per, (m + 1) * per) }),
+    })),
+  };
+}
+
+function asField(v: bigint | string): bigint {
+  return typeof v === 'bigint' ? v : BigInt(v);
+}
+
+/**
+ * Checks a proof + public signals against a verification key and (optionally) the model hash and
+ * inputs it must be about. Never throws for a bad proof: returns `valid: false` with a reason.
+ */
+export async function verifyInference(
+  vkey: VerificationKey,
+  layout: PublicLayout,
+  proof: Groth16Proof,
+  publicSignals: readonly string[],
+  expect: VerifyExpectation = {},
+): Promise<VerifyResult> {
+  let decoded: DecodedSignals;
+  try {
+    decoded = decodePublicSignals(layout, publicSignals);
+  } catch (e) {
+    return { valid: false, reason: 'zk.signals_malformed', message: (e as Error).message };
+  }
+  if (vkey.nPublic !== publicSignals.length) {
+    return { valid: false, reason: 'zk.signals_malformed', message: `publicSignals.length: expected ${vkey.nPublic} (from the verification key), got ${publicSignals.length}` };
+  }
+  let ok = false;
+  try {
+    ok = await groth16Verify(vkey, [...publicSignals], proof);
+  } catch (e) {
+    return { valid: false, reason: 'zk.proof_invalid', message: `proof: expected a well-formed Groth16 proof, got an error: ${(e as Error).message}` };
+  }
+  if (!ok) return { valid: false, reason: 'zk.proof_invalid', message: 'proof: expected a valid Groth16 proof for these public signals, got a failing pairing check' };
+  const modelHash = fieldHex(decoded.modelHash);
+  if (expect.modelHash !== undefined && asField(expect.modelHash) !== decoded.modelHash) {
+    return { valid: false, reason: 'zk.model_mismatch', message: `modelHash: expected ${fieldHex(asField(expect.modelHash))}, got ${modelHash}`, modelHash };
+  }
+  if (expect.inputs) {
+    const mismatch = await inputMismatch(layout, decoded, expect.inputs);
+    if (mismatch) return { valid: false, reason: 'zk.input_mismatch', message: mismatch, modelHash };
+  }
+  return {
+    valid: true,
+    modelHash,
+    items: decoded.items.map((it) => ({
+      predicted: it.predicted,
+      scores: it.scores.map(String),
+      inputBinding: it.inputHash !== undefined ? fieldHex(it.inputHash) : `inputs:${it.inputs?.length ?? 0}`,
+    })),
+  };
+}
+
+async function inputMismatch(layout: PublicLayout, decoded: DecodedSignals, xs: readonly (readonly (number | bigint)[])[]): Promise<string | undefined> {
+  if (xs.length !== layout.items) return `inputs: expected ${layout.items} items, got ${xs.length}`;
+  const xl = inputLayout(layout.input);
+  for (let m = 0; m < xs.length; m++) {
+    let words: bigint[];
+    try {
+      words = packSegment(xl, xs[m]);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    const item = decoded.items[m];
+    if (layout.binding === 'hash') {
+      const h = await inputHash(layout.input, xs[m]);
+      if (h !== item.inputHash) return `inputs[${m}]: expected input hash ${fieldHex(h)}, got ${fieldHex(item.inputHash ?? 0n)}`;
+    } else {
+      const want = layout.binding === 'public' ? xs[m].map((v) => toField(BigInt(v))) : words;
+      const got = item.inputs ?? [];
+      if (want.length !== got.length || want.some((w, i) => w !== got[i])) return `inputs[${m}]: expected the proof's public inputs to equal the given features, got different values`;
+    }
+  }
+  return undefined;
+}

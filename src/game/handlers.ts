@@ -5,3 +5,7 @@ import './models.js';
 import './rounds.js';
 import './trades.js';
 import './settle.js';
+import './membership.js';
+import './committee.js';
+import './items.js';
+import './labels.js';

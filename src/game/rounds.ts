@@ -4,6 +4,20 @@ import { openMarket } from './exchange.js';
 import type { GameState, RoundState } from './state.js';
 import { ensure, registerHandler, requireAdmin } from './rules.js';
 import { refundRound } from './settle.js';
+import type { GameEvent } from './rules.js';
+
+/**
+ * Modules that take part in round.open (member-submitted items, the committee draw). `plan` only
+ * checks and returns the extra items needing a market; `commit` mutates, after every check passed.
+ */
+export type OpenParticipant = {
+  plan(state: GameState, r: RoundState, ev: GameEvent): { id: string; outcomes: number }[];
+  commit(state: GameState, r: RoundState, ev: GameEvent): void;
+};
+const openParticipants: OpenParticipant[] = [];
+export function onRoundOpen(participant: OpenParticipant): void {
+  openParticipants.push(participant);
+}
 
 export function getRound(state: GameState, round: number): RoundState {
   const r = state.rounds.get(round);
@@ -11,7 +25,7 @@ export function getRound(state: GameState, round: number): RoundState {
   return r;
 }
 
-type Schedule = { round: number; subsidyPerItem: string; tradingDeadline: number; revealDeadline: number; seedCommitment: string };
+type Schedule = { round: number; subsidyPerItem: string; tradingDeadline: number; revealDeadline: number; seedCommitment: string; labelCommitDeadline?: number; labelRevealDeadline?: number };
 
 registerHandler('round.schedule', (state, ev) => {
   const p = ev.payload as Schedule;
@@ -20,6 +34,10 @@ registerHandler('round.schedule', (state, ev) => {
   ensure(p.tradingDeadline > ev.event.time, 'round.badDeadline', 'tradingDeadline', `a time after this event (${ev.event.time})`, p.tradingDeadline);
   ensure(p.revealDeadline > p.tradingDeadline, 'round.badDeadline', 'revealDeadline', `a time after tradingDeadline (${p.tradingDeadline})`, p.revealDeadline);
   ensure(BigInt(p.subsidyPerItem) > 0n, 'round.badSubsidy', 'subsidyPerItem', 'a positive amount', p.subsidyPerItem);
+  const labelCommitDeadline = p.labelCommitDeadline ?? p.revealDeadline;
+  const labelRevealDeadline = p.labelRevealDeadline ?? p.revealDeadline + (p.revealDeadline - p.tradingDeadline);
+  ensure(labelCommitDeadline > p.tradingDeadline && labelCommitDeadline <= p.revealDeadline, 'round.badDeadline', 'labelCommitDeadline', `a time after tradingDeadline and at most revealDeadline (${p.revealDeadline})`, labelCommitDeadline);
+  ensure(labelRevealDeadline > p.revealDeadline, 'round.badDeadline', 'labelRevealDeadline', `a time after revealDeadline (${p.revealDeadline})`, labelRevealDeadline);
   state.rounds.set(p.round, {
     round: p.round,
     phase: 'scheduled',
@@ -32,6 +50,10 @@ registerHandler('round.schedule', (state, ev) => {
     markets: new Map(),
     sealed: new Map(),
     openedAt: null,
+    labelCommitDeadline,
+    labelRevealDeadline,
+    submissions: new Map(),
+    committee: null,
   });
 });
 
@@ -53,13 +75,17 @@ registerHandler('round.open', (state, ev) => {
   requireAdmin(state, ev);
   const r = getRound(state, p.round);
   ensure(r.phase === 'scheduled', 'round.wrongPhase', 'round', 'a scheduled round', r.phase);
-  ensure(r.items.size > 0, 'round.noItems', 'round', 'at least one item', 0);
+  const extra = openParticipants.flatMap((participant) => participant.plan(state, r, ev));
+  const count = r.items.size + extra.length;
+  ensure(count > 0, 'round.noItems', 'round', 'at least one item', 0);
   ensure(ev.event.time < r.tradingDeadline, 'round.late', 'time', `before the trading deadline ${r.tradingDeadline}`, ev.event.time);
-  const total = r.subsidyPerItem * BigInt(r.items.size);
-  ensure(state.ledger.treasury >= total, 'treasury.insufficient', 'treasury', `at least ${formatUnits(total)} units for ${r.items.size} item subsidies`, `${formatUnits(state.ledger.treasury)} units`);
+  const total = r.subsidyPerItem * BigInt(count);
+  ensure(state.ledger.treasury >= total, 'treasury.insufficient', 'treasury', `at least ${formatUnits(total)} units for ${count} item subsidies`, `${formatUnits(state.ledger.treasury)} units`);
   state.ledger.treasury -= total;
   state.ledger.escrow += total;
   for (const item of r.items.values()) r.markets.set(item.id, openMarket(item.id, item.outcomes, r.subsidyPerItem));
+  for (const item of extra) r.markets.set(item.id, openMarket(item.id, item.outcomes, r.subsidyPerItem));
+  for (const participant of openParticipants) participant.commit(state, r, ev);
   r.phase = 'trading';
   r.openedAt = ev.seq;
 });

@@ -1,4 +1,5 @@
 import type { CommunityConfig } from '../events/types/core.js';
+import type { CommitteeRound, Member, Submission } from './committee-state.js';
 
 /**
  * The whole game state. Mutable for speed (a round with 10,000 items × 20 models must apply
@@ -89,6 +90,13 @@ export type RoundState = {
   sealed: Map<string, SealedTrade>;
   /** Models that traded this round (for per-round leaderboard history). */
   openedAt: number | null;
+  /** Committee path (issue 4): label commits end / label reveals end, in event time. */
+  labelCommitDeadline: number;
+  labelRevealDeadline: number;
+  /** Encrypted candidate items members submitted for this round, by item id. */
+  submissions: Map<string, Submission>;
+  /** The round's sortition committee, drawn at round.open when the community has one. */
+  committee: CommitteeRound | null;
 };
 
 export type CommunityState = { id: string; name: string; creator: string; config: CommunityConfig; genesis: string };
@@ -106,6 +114,10 @@ export type GameState = {
   models: Map<string, ModelInfo>;
   rounds: Map<number, RoundState>;
   leaderboard: Map<string, ModelStats>;
+  /** Community members by canonical DID (issue 4). */
+  members: Map<string, Member>;
+  /** Randomness beacon for sortition: genesis-derived, then updated by each committee's revealed salts. */
+  beacon: { seed: string; seq: number; round: number } | null;
 };
 
 export function emptyState(): GameState {
@@ -120,5 +132,7 @@ export function emptyState(): GameState {
     models: new Map(),
     rounds: new Map(),
     leaderboard: new Map(),
+    members: new Map(),
+    beacon: null,
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { registerEventType, roundField } from '../registry.js';
 import { Belief, DidText, Hash32, ItemId, Micro, ModelHash, RoundNumber, Salt, SignedMicro, Time } from './common.js';
+import { CommitteeConfig, ItemsConfig, MembershipConfig } from './committee-config.js';
 
 export const CommunityConfig = z.strictObject({
   /** Sealed commit–reveal trading (default) or continuous immediate trading. */
@@ -11,6 +12,12 @@ export const CommunityConfig = z.strictObject({
   maxPayloadBytes: z.number().int().min(1024).max(1 << 20).default(64 * 1024),
   snapshotEvery: z.number().int().min(100).max(10_000_000).default(10_000),
   requireProofs: z.boolean().default(false),
+  /** Who may join (issue 4); absent = open. */
+  membership: MembershipConfig.optional(),
+  /** Labels come from a sortition committee instead of `resolver` (issue 4). */
+  committee: CommitteeConfig.optional(),
+  /** Members submit encrypted candidate items (issue 4). */
+  items: ItemsConfig.optional(),
 });
 export type CommunityConfig = z.infer<typeof CommunityConfig>;
 
@@ -53,6 +60,9 @@ const types: [string, z.ZodType][] = [
       revealDeadline: Time,
       /** sha256 of the resolver's ordering seed; revealed in round.resolve. */
       seedCommitment: Hash32,
+      /** Committee path: label commits end here (default revealDeadline); label reveals end at labelRevealDeadline. */
+      labelCommitDeadline: Time.optional(),
+      labelRevealDeadline: Time.optional(),
     }),
   ],
   ['round.items', z.strictObject({ round: RoundNumber, items: z.array(Item).min(1).max(500) })],

@@ -1,2 +1,3 @@
 /** Importing this registers every event type the game knows. */
 import './core.js';
+import './committee.js';

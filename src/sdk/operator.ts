@@ -1,0 +1,174 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { ValidationError } from '../core/errors.js';
+import type { SignedEvent } from '../events/envelope.js';
+import type { Signer } from '../events/keys.js';
+import type { TradeBody } from '../events/types/core.js';
+import { eventCid } from '../events/envelope.js';
+import { tradeCommitment } from '../game/trades.js';
+import type { HindsightClient } from './client.js';
+import { DEFAULT_BANKROLL, maxCostPerItem, toBelief, type BankrollRule } from './operator-bankroll.js';
+import { EventChain } from './operator-chain.js';
+import type { PublicHistory } from './operator-history.js';
+import type { ModelStrategy, OpenItem, PreparedModel } from './operator-strategy.js';
+
+export type OperatorOptions = {
+  client: HindsightClient;
+  signer: Signer;
+  strategy: ModelStrategy;
+  /** The operator's only source of labels (settled rounds + public bootstrap corpus). */
+  history: PublicHistory;
+  bankroll?: BankrollRule;
+  /** Secret for deriving trade salts (default: random). Fixed in simulations for reproducible logs. */
+  saltKey?: Uint8Array;
+  /** Floor applied to every traded probability (see toBelief). */
+  beliefFloor?: number;
+};
+
+type SealedTrade = { item: string; commit: string; trade: TradeBody; salt: string };
+
+/** What an operator did in one round. */
+export type OperatorRound = {
+  round: number;
+  model: PreparedModel;
+  /** Examples the model was trained on and the settled rounds they came from. */
+  trainedOn: { examples: number; rounds: number[] };
+  trades: Map<string, SealedTrade>;
+  /** The belief traded per item, as integers at 10^12. */
+  beliefs: Map<string, number[]>;
+  revealed: boolean;
+};
+
+/**
+ * A model operator: for each round it trains its strategy on public history, commits the model's
+ * hash before the round opens, trades every item to the model's belief (sealed commit, max cost from
+ * the bankroll rule), and reveals after trading closes. Payouts arrive by settlement. Each phase
+ * method returns signed events rather than sending them, so a simulation can batch many operators'
+ * events into one append; `step` + `submit` is the self-driving loop for a live node.
+ */
+export class Operator {
+  readonly strategy: ModelStrategy;
+  readonly rounds = new Map<number, OperatorRound>();
+  readonly #client: HindsightClient;
+  readonly #history: PublicHistory;
+  readonly #bankroll: BankrollRule;
+  readonly #saltKey: Uint8Array;
+  readonly #floor: number;
+  readonly #signer: Signer;
+  #chain: EventChain | null = null;
+
+  constructor(options: OperatorOptions) {
+    this.#client = options.client;
+    this.#signer = options.signer;
+    this.strategy = options.strategy;
+    this.#history = options.history;
+    this.#bankroll = options.bankroll ?? DEFAULT_BANKROLL;
+    this.#saltKey = options.saltKey ?? new Uint8Array(randomBytes(32));
+    this.#floor = options.beliefFloor ?? 1e-4;
+  }
+
+  get did(): string {
+    return this.#signer.did;
+  }
+
+  get name(): string {
+    return this.strategy.name;
+  }
+
+  async #chainReady(): Promise<EventChain> {
+    if (!this.#chain) {
+      const community = await this.#client.community();
+      if (!community) throw new ValidationError('community.missing', 'community: expected a node with a community, got none', { field: 'community' });
+      this.#chain = new EventChain(this.#signer, community.id);
+    }
+    await this.#chain.ensureSynced(this.#client);
+    return this.#chain;
+  }
+
+  /** Re-reads the chain head from the node (after a failed or partial submission). */
+  async resync(): Promise<void> {
+    await (await this.#chainReady()).sync(this.#client);
+  }
+
+  /** Before round `round` opens: train on public history, return `model.commit` if the hash is new. */
+  async prepare(round: number, time: number): Promise<SignedEvent[]> {
+    const chain = await this.#chainReady();
+    const { examples, rounds } = await this.#history.examples();
+    const classes = examples.reduce((k, e) => Math.max(k, e.outcomes), 2);
+    const model = await this.strategy.train(examples, { round, classes });
+    this.rounds.set(round, { round, model, trainedOn: { examples: examples.length, rounds }, trades: new Map(), beliefs: new Map(), revealed: false });
+    if (await this.#client.model(model.modelHash)) return [];
+    return [chain.next('model.commit', { modelHash: model.modelHash, architecture: model.architecture, name: this.strategy.name }, time)];
+  }
+
+  /** While round `round` trades: one sealed `trade.commit` per item the model has a belief on. */
+  async trade(round: number, time: number): Promise<SignedEvent[]> {
+    const record = this.rounds.get(round);
+    if (!record) return [];
+    const view = await this.#client.round(round);
+    if (!view || view.phase !== 'trading' || time >= view.tradingDeadline) return [];
+    const chain = await this.#chainReady();
+    const items: OpenItem[] = view.items.filter((i) => !record.trades.has(i.id));
+    const beliefs = await record.model.beliefs(round, items, this.#client);
+    const balance = BigInt((await this.#client.author(this.did)).balance);
+    const traded = items.filter((_, i) => beliefs[i] !== null && beliefs[i] !== undefined).length;
+    const maxCost = maxCostPerItem(this.#bankroll, balance, traded);
+    if (maxCost <= 0n) return [];
+    const events: SignedEvent[] = [];
+    items.forEach((item, i) => {
+      const probs = beliefs[i];
+      if (!probs) return;
+      if (probs.length !== item.outcomes) {
+        throw new ValidationError('operator.badBelief', `${this.name} on ${item.id}: expected ${item.outcomes} probabilities, got ${probs.length}`, { field: 'belief' });
+      }
+      const belief = toBelief(probs, this.#floor);
+      const trade: TradeBody = { kind: 'belief', belief, maxCost: maxCost.toString() };
+      const salt = this.#salt(round, item.id);
+      const commitment = tradeCommitment({ round, item: item.id, model: record.model.modelHash, trade, salt });
+      const event = chain.next('trade.commit', { round, item: item.id, model: record.model.modelHash, commitment, maxCost: trade.maxCost }, time);
+      events.push(event);
+      record.trades.set(item.id, { item: item.id, commit: eventCid(event), trade, salt });
+      record.beliefs.set(item.id, belief);
+    });
+    return events;
+  }
+
+  /** After trading closed: reveal every sealed trade of the round. */
+  async reveal(round: number, time: number): Promise<SignedEvent[]> {
+    const record = this.rounds.get(round);
+    if (!record || record.revealed) return [];
+    const chain = await this.#chainReady();
+    record.revealed = true;
+    return [...record.trades.values()].map((t) => chain.next('trade.reveal', { round, commit: t.commit, trade: t.trade, salt: t.salt }, time));
+  }
+
+  /**
+   * Watches the node and does what each round's phase calls for: commit a model to a scheduled
+   * round, trade an open one, reveal a closed one. Returns the events to submit.
+   */
+  async step(time: number): Promise<SignedEvent[]> {
+    const state = await this.#client.state();
+    const out: SignedEvent[] = [];
+    for (const r of state.rounds) {
+      if (r.phase === 'scheduled' && !this.rounds.has(r.round)) out.push(...(await this.prepare(r.round, time)));
+      else if (r.phase === 'trading' && this.rounds.get(r.round)?.trades.size === 0) out.push(...(await this.trade(r.round, time)));
+      else if (r.phase === 'revealing') out.push(...(await this.reveal(r.round, time)));
+    }
+    return out;
+  }
+
+  /** Sends events one by one (any client); on a failure re-reads the chain head and rethrows. */
+  async submit(events: readonly SignedEvent[]): Promise<void> {
+    for (const event of events) {
+      try {
+        await this.#client.submit(event);
+      } catch (error) {
+        await this.resync();
+        throw error;
+      }
+    }
+  }
+
+  #salt(round: number, item: string): string {
+    return createHmac('sha256', this.#saltKey).update(`${round}:${item}`).digest('hex').slice(0, 32);
+  }
+}

@@ -1,0 +1,129 @@
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ValidationError } from '../core/errors.js';
+import { stateHash } from '../game/canonical.js';
+import { conservation } from '../game/ledger.js';
+import { Engine } from '../node/engine.js';
+import { DEFAULT_BANKROLL, type BankrollRule } from '../sdk/operator-bankroll.js';
+import { exampleStrategies } from '../sdk/operators/index.js';
+import { loadDemoDataset, planDemo } from './demo-data.js';
+import { DemoMetrics } from './demo-metrics.js';
+import { DemoWorld, units } from './demo-world.js';
+import type { ServingRule } from './served.js';
+import { buildSummary, type DemoSummary } from './summary.js';
+
+export type DemoOptions = {
+  out: string;
+  rounds?: number;
+  items?: number;
+  seed?: number;
+  /** A JSONL dataset instead of the SpamAssassin corpus. */
+  dataset?: string;
+  /** Reuse a non-empty --out directory (its demo files are deleted first). */
+  force?: boolean;
+  serve?: ServingRule;
+  /** Subsidy per item and each operator's starting bankroll, in units. */
+  subsidy?: number;
+  bankroll?: number;
+  rule?: BankrollRule;
+  onProgress?: (event: { round: number; rounds: number; phase: string }) => void;
+};
+
+export type DemoResult = { summary: DemoSummary; metrics: DemoMetrics; dataset: string; labels: string[]; out: string; seconds: number; config: Required<Pick<DemoOptions, 'rounds' | 'items' | 'seed' | 'subsidy' | 'bankroll' | 'serve'>> };
+
+/** Files a demo run writes into --out; --force removes exactly these, never anything else. */
+const DEMO_FILES = ['hindsight.db', 'hindsight.db-wal', 'hindsight.db-shm', 'report', 'secrets'];
+
+function prepareOut(out: string, force: boolean): void {
+  if (!existsSync(out)) return;
+  const present = readdirSync(out);
+  if (present.length === 0) return;
+  if (!force) {
+    throw new ValidationError('demo.outNotEmpty', `--out ${out}: expected an empty or new directory (or --force), got ${present.length} entries (${present.slice(0, 3).join(', ')})`, { field: 'out' });
+  }
+  const foreign = present.filter((f) => !DEMO_FILES.includes(f));
+  if (foreign.length > 0) {
+    throw new ValidationError('demo.outForeign', `--out ${out}: expected only files of an earlier demo to overwrite, got ${foreign.slice(0, 3).join(', ')}`, { field: 'out' });
+  }
+  for (const f of present) rmSync(join(out, f), { recursive: true, force: true });
+}
+
+function checkPositiveInt(value: number, field: string, max: number): void {
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new ValidationError('demo.badOption', `--${field}: expected an integer in 1..${max}, got ${value}`, { field });
+  }
+}
+
+/**
+ * The whole game, end to end, on an embedded store in `out`: a community, operators with models of
+ * different quality and a copycat, R rounds of validation items from the dataset, sealed trading,
+ * resolution by the community resolver, settlement; then the measured summary. Deterministic: event
+ * times are simulated and every key, salt and seed derives from `seed`, so the same options give the
+ * same log and stateHash.
+ */
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const started = performance.now();
+  const rounds = options.rounds ?? 6;
+  const items = options.items ?? 150;
+  const seed = options.seed ?? 1;
+  const subsidy = options.subsidy ?? 10;
+  const bankroll = options.bankroll ?? 1000;
+  const serve = options.serve ?? 'blend';
+  checkPositiveInt(rounds, 'rounds', 1000);
+  checkPositiveInt(items, 'items', 10_000);
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new ValidationError('demo.badOption', `--seed: expected a non-negative integer, got ${seed}`, { field: 'seed' });
+  // Everything that can fail on bad input happens before the first file is written.
+  const dataset = loadDemoDataset(options.dataset);
+  const data = planDemo(dataset, { rounds, itemsPerRound: items, seed });
+  prepareOut(options.out, options.force ?? false);
+  mkdirSync(options.out, { recursive: true });
+
+  const progress = (round: number, phase: string) => options.onProgress?.({ round, rounds, phase });
+  const hashes = new Map<string, string>();
+  const strategies = exampleStrategies((name, round) => hashes.get(`${name}@${round}`));
+  const engine = await Engine.open({ dir: options.out });
+  try {
+    const community = `demo-${dataset.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'dataset'}`;
+    const world = await DemoWorld.create(engine, {
+      seed,
+      community,
+      subsidyPerItem: units(subsidy),
+      budget: units(subsidy) * BigInt(rounds * items),
+      bankroll: units(bankroll),
+      rule: options.rule ?? DEFAULT_BANKROLL,
+      bootstrap: data.bootstrap,
+      strategies,
+    });
+    const metrics = new DemoMetrics(world.operators.map((o) => o.name));
+    for (const set of data.rounds) {
+      progress(set.round, 'train');
+      await world.schedule(set);
+      const treasuryBefore = engine.state.ledger.treasury;
+      await world.open(set.round);
+      for (const op of world.operators) {
+        const h = op.rounds.get(set.round)?.model.modelHash;
+        if (h) hashes.set(`${op.name}@${set.round}`, h);
+      }
+      progress(set.round, 'trade');
+      await world.trade(set.round);
+      progress(set.round, 'reveal');
+      await world.closeAndReveal(set.round);
+      progress(set.round, 'settle');
+      await world.resolveAndSettle(set);
+      metrics.observe(engine.state, set, world.operators, treasuryBefore - engine.state.ledger.treasury);
+    }
+    const summary = buildSummary({
+      metrics,
+      rounds,
+      items: rounds * items,
+      events: engine.state.seq,
+      stateHash: stateHash(engine.state),
+      serve,
+      budget: units(subsidy) * BigInt(rounds * items),
+      conservation: conservation(engine.state.ledger).ok,
+    });
+    return { summary, metrics, dataset: dataset.name, labels: dataset.labels, out: options.out, seconds: (performance.now() - started) / 1000, config: { rounds, items, seed, subsidy, bankroll, serve } };
+  } finally {
+    await engine.close();
+  }
+}

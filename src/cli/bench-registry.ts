@@ -8,4 +8,5 @@ export type BenchModule = { run(options: BenchOptions): Promise<object> };
 export const benches: Record<string, () => Promise<BenchModule>> = {
   lmsr: () => import('../game/market/lmsr.bench.js'),
   store: () => import('../store/store.bench.js'),
+  ml: () => import('../ml/train.bench.js'),
 };

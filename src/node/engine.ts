@@ -33,6 +33,8 @@ export class Engine {
   readonly rejections = new Map<number, Receipt>();
   #queue: Promise<unknown> = Promise.resolve();
   #lastSnapshotSeq = 0;
+  #stopWatching: (() => void) | undefined;
+  #catchUpPending = false;
 
   private constructor(store: EventStore, state: GameState, mode: 'exclusive' | 'shared') {
     this.store = store;
@@ -51,7 +53,23 @@ export class Engine {
     const engine = new Engine(store, state, mode);
     engine.#lastSnapshotSeq = state.seq;
     await engine.catchUp();
+    if (mode === 'shared') engine.#watchOtherWriters();
     return engine;
+  }
+
+  /**
+   * Shared mode: other nodes append to the same log; apply their events as soon as the store says
+   * the head moved (LISTEN/NOTIFY on PostgreSQL), inside the write lock so it never races a commit.
+   */
+  #watchOtherWriters(): void {
+    this.#stopWatching = this.store.onAppend((head) => {
+      if (head <= this.state.seq || this.#catchUpPending) return;
+      this.#catchUpPending = true;
+      this.#serialize(async () => {
+        this.#catchUpPending = false;
+        await this.catchUp();
+      }).catch((error: unknown) => process.emitWarning(`shared-mode catch-up failed: ${(error as Error)?.message ?? String(error)}`, 'HindsightEngineWarning'));
+    });
   }
 
   get community(): string | undefined {
@@ -88,7 +106,15 @@ export class Engine {
    * the lock applies them in order and appends the accepted ones as one atomic batch.
    */
   async submitMany(raws: unknown[]): Promise<SubmitOutcome[]> {
-    const verified = await Promise.all(
+    return this.commitVerified(await this.verifyMany(raws));
+  }
+
+  /**
+   * The stateless half of submitMany (schema, size, signature), with no lock: a caller that groups
+   * concurrent submissions (the HTTP node) verifies each one as it arrives, then commits them together.
+   */
+  async verifyMany(raws: unknown[]): Promise<(VerifiedEvent | HindsightError)[]> {
+    return Promise.all(
       raws.map(async (raw): Promise<VerifiedEvent | HindsightError> => {
         try {
           return await verifyEvent(raw, { community: this.community, maxPayloadBytes: this.state.community?.config.maxPayloadBytes });
@@ -98,6 +124,10 @@ export class Engine {
         }
       }),
     );
+  }
+
+  /** The stateful half: under the write lock, applies and appends verified events as one batch. */
+  async commitVerified(verified: (VerifiedEvent | HindsightError)[]): Promise<SubmitOutcome[]> {
     return this.#serialize(() => (this.mode === 'exclusive' ? this.#commitExclusive(verified) : this.#commitShared(verified)));
   }
 
@@ -181,6 +211,7 @@ export class Engine {
   }
 
   async close(): Promise<void> {
+    this.#stopWatching?.();
     await this.#queue;
     await this.store.close();
   }

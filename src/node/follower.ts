@@ -1,0 +1,166 @@
+import { HindsightError } from '../core/errors.js';
+import type { LoggedEvent } from '../sdk/client.js';
+import type { Engine } from './engine.js';
+import type { LogSource } from './log-source.js';
+
+const PAGE = 1000;
+const POLL_MS = 5_000;
+const RETRY_MIN_MS = 200;
+const RETRY_MAX_MS = 5_000;
+
+type Logger = { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
+const silent: Logger = { info() {}, warn() {}, error() {} };
+
+/**
+ * Replicates a leader's log into a local engine (its own store, shared mode so rejected entries keep
+ * their seq) and re-verifies every event itself: a follower trusts signatures, not its leader. It
+ * pulls pages until it is level, then applies entries from the live stream, pulling again on any
+ * gap, disconnect, or every few seconds. An entry that does not verify, or whose CID or seq differs
+ * from what the leader claims, halts the follower (healthz turns 503): it never diverges silently.
+ */
+export class Follower {
+  #buffer: LoggedEvent[] = [];
+  #wake: (() => void) | null = null;
+  #stopped = false;
+  #unsubscribe: (() => void) | null = null;
+  #loop: Promise<void> | null = null;
+  #retryMs = RETRY_MIN_MS;
+  leaderHead = 0;
+  error: string | undefined;
+
+  constructor(
+    readonly engine: Engine,
+    readonly source: LogSource,
+    public log: Logger = silent,
+    private readonly onProgress?: (lag: number) => void,
+  ) {
+    if (engine.mode !== 'shared') throw new Error('a follower engine must be opened in shared mode (the leader log may hold rejected entries)');
+  }
+
+  get lag(): number {
+    return Math.max(0, this.leaderHead - this.engine.state.seq);
+  }
+
+  start(): void {
+    this.#loop ??= this.#run();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#unsubscribe?.();
+    this.#wake?.();
+    await this.#loop;
+  }
+
+  /** Resolves once the local log reaches `seq` (tests, and `node start --follow` before listening). */
+  async waitFor(seq: number, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.engine.state.seq < seq) {
+      if (this.error) throw new Error(`follower halted: ${this.error}`);
+      if (Date.now() > deadline) throw new Error(`follower: expected seq ${seq} within ${timeoutMs} ms, got ${this.engine.state.seq}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  async #run(): Promise<void> {
+    let needPull = true;
+    while (!this.#stopped && !this.error) {
+      try {
+        const seq = this.engine.state.seq;
+        this.#buffer = this.#buffer.filter((e) => e.seq > seq);
+        if (this.#buffer.length > 0 && this.#buffer[0]!.seq === seq + 1) {
+          const run = this.#contiguousPrefix();
+          await this.#apply(run);
+          continue;
+        }
+        if (needPull || this.#buffer.length > 0) {
+          const page = await this.source.pull(seq, PAGE);
+          this.leaderHead = Math.max(this.leaderHead, page.head);
+          if (page.events.length > 0) {
+            await this.#apply(page.events);
+            continue;
+          }
+          needPull = false;
+          this.#retryMs = RETRY_MIN_MS;
+          this.#ensureSubscribed();
+          // Entries streamed while we pulled are applied next round; a buffer that still starts past
+          // a gap the leader does not fill is stale and dropped (the stream resends from our seq).
+          if (this.#buffer[0]?.seq === this.engine.state.seq + 1) continue;
+          this.#buffer = [];
+        }
+        this.onProgress?.(this.lag);
+        needPull = !(await this.#sleep(POLL_MS));
+      } catch (error) {
+        if (error instanceof DivergenceError) {
+          this.error = error.message;
+          this.log.error({ code: 'follower.halted' }, error.message);
+          break;
+        }
+        this.log.warn({ code: 'follower.retry', err: (error as Error).message }, 'follower: leader unreachable, retrying');
+        await this.#sleep(this.#retryMs);
+        this.#retryMs = Math.min(this.#retryMs * 2, RETRY_MAX_MS);
+        needPull = true;
+      }
+    }
+    this.#unsubscribe?.();
+  }
+
+  #contiguousPrefix(): LoggedEvent[] {
+    let n = 1;
+    while (n < this.#buffer.length && n < PAGE && this.#buffer[n]!.seq === this.#buffer[n - 1]!.seq + 1) n++;
+    return this.#buffer.splice(0, n);
+  }
+
+  #ensureSubscribed(): void {
+    if (this.#unsubscribe) return;
+    this.#unsubscribe = this.source.subscribe(
+      this.engine.state.seq,
+      (event) => {
+        this.#buffer.push(event);
+        this.leaderHead = Math.max(this.leaderHead, event.seq);
+        this.#wake?.();
+      },
+      (error) => {
+        this.log.warn({ code: 'follower.streamDropped', err: error.message }, 'follower: stream dropped, resubscribing');
+        this.#unsubscribe = null;
+        this.#wake?.();
+      },
+    );
+  }
+
+  /** Waits for a stream event or the timeout; true when woken by an event. */
+  #sleep(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#wake = null;
+        resolve(false);
+      }, ms);
+      this.#wake = () => {
+        clearTimeout(timer);
+        this.#wake = null;
+        resolve(true);
+      };
+    });
+  }
+
+  async #apply(entries: LoggedEvent[]): Promise<void> {
+    const first = this.engine.state.seq + 1;
+    entries.forEach((e, i) => {
+      if (e.seq !== first + i) throw new DivergenceError(`leader entry: expected seq ${first + i}, got ${e.seq}`);
+    });
+    const verified = await this.engine.verifyMany(entries.map((e) => e.event));
+    verified.forEach((v, i) => {
+      if (v instanceof HindsightError) throw new DivergenceError(`leader entry ${entries[i]!.seq}: expected an event that verifies, got ${v.code}: ${v.message}`);
+      if (v.cid !== entries[i]!.cid) throw new DivergenceError(`leader entry ${entries[i]!.seq}: expected cid ${entries[i]!.cid}, got ${v.cid} from its bytes`);
+    });
+    const outcomes = await this.engine.commitVerified(verified);
+    outcomes.forEach((o, i) => {
+      const seq = o.ok ? o.result.seq : o.error.details.seq;
+      if (seq !== entries[i]!.seq || (o.ok && o.result.duplicate)) {
+        throw new DivergenceError(`leader entry ${entries[i]!.seq}: expected to store it at the same seq, got ${String(seq)}${o.ok && o.result.duplicate ? ' (already stored)' : ''}`);
+      }
+    });
+  }
+}
+
+class DivergenceError extends Error {}

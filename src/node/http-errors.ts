@@ -1,0 +1,53 @@
+import { AuthError, GameRejection, HindsightError, StoreError, ValidationError } from '../core/errors.js';
+import type { z } from 'zod';
+import type { ErrorBody } from './api-schemas.js';
+
+export type ErrorReply = { status: number; body: z.infer<typeof ErrorBody> };
+
+/** An HTTP-level refusal (size, media type, rate, route) with a stable code like the game's. */
+export class HttpError extends HindsightError {
+  constructor(
+    readonly status: number,
+    code: string,
+    message: string,
+    details: { field?: string; [key: string]: unknown } = {},
+  ) {
+    super(code, message, details);
+  }
+}
+
+/** Fastify's own error codes for body problems, mapped to ours. */
+const FASTIFY_CODES: Record<string, { status: number; code: string; message: (e: Error) => string; field?: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'http.bodyTooLarge', message: () => 'body: expected at most the node body limit, got more', field: 'body' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'http.unsupportedMediaType', message: () => 'content-type: expected application/json, got something else', field: 'content-type' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'http.emptyBody', message: () => 'body: expected a JSON event, got an empty body', field: 'body' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'http.malformedJson', message: (e) => `body: expected JSON, got ${e.message}`, field: 'body' },
+};
+
+/**
+ * One place decides the status of every failure: validation 400, signature 401, game rule 422,
+ * rate 429, unavailable store 503; anything unexpected is a 500 whose details stay in the log.
+ */
+export function toErrorReply(error: unknown): ErrorReply {
+  if (error instanceof HttpError) return reply(error.status, 'http', error);
+  if (error instanceof ValidationError) return reply(400, 'validation', error);
+  if (error instanceof AuthError) return reply(401, 'auth', error);
+  if (error instanceof GameRejection) return reply(422, 'rejection', error);
+  if (error instanceof StoreError) return reply(error.code === 'store.closed' ? 503 : 500, 'store', error);
+  if (error instanceof HindsightError) return reply(400, 'validation', error);
+  const e = error as Error & { code?: string; statusCode?: number };
+  const known = e?.code ? FASTIFY_CODES[e.code] : undefined;
+  if (known) return { status: known.status, body: { code: known.code, kind: 'http', message: known.message(e), field: known.field } };
+  if (e instanceof SyntaxError && e.statusCode === 400) {
+    return { status: 400, body: { code: 'http.malformedJson', kind: 'http', message: `body: expected JSON, got ${e.message}`, field: 'body' } };
+  }
+  if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return { status: e.statusCode, body: { code: 'http.badRequest', kind: 'http', message: String(e.message) } };
+  }
+  return { status: 500, body: { code: 'internal', kind: 'internal', message: 'internal error (see the node log)' } };
+}
+
+function reply(status: number, kind: ErrorReply['body']['kind'], error: HindsightError): ErrorReply {
+  const seq = typeof error.details.seq === 'number' ? error.details.seq : undefined;
+  return { status, body: { code: error.code, kind, message: error.message, field: error.details.field, ...(seq !== undefined ? { seq } : {}) } };
+}

@@ -1,0 +1,35 @@
+import type { LoggedEvent } from '../sdk/client.js';
+import { HttpClient } from '../sdk/http-client.js';
+import type { LogSource } from './log-source.js';
+import { readSse } from './sse-reader.js';
+
+/** A leader node's log over HTTP: pages from GET /v1/events, live entries from GET /v1/stream. */
+export class HttpLogSource implements LogSource {
+  readonly #client: HttpClient;
+
+  constructor(readonly name: string) {
+    this.#client = new HttpClient(name);
+  }
+
+  pull(after: number, limit = 1000): Promise<{ events: LoggedEvent[]; head: number }> {
+    return this.#client.eventsPage(after, limit);
+  }
+
+  subscribe(after: number, onEvent: (event: LoggedEvent) => void, onError: (error: Error) => void): () => void {
+    const abort = new AbortController();
+    void (async () => {
+      const response = await fetch(`${this.#client.baseUrl}/v1/stream`, {
+        headers: { accept: 'text/event-stream', 'last-event-id': String(after) },
+        signal: abort.signal,
+      });
+      if (!response.ok || !response.body) throw new Error(`GET /v1/stream: expected 200 text/event-stream, got ${response.status}`);
+      for await (const message of readSse(response.body)) {
+        if (message.event === 'event') onEvent(JSON.parse(message.data) as LoggedEvent);
+      }
+      throw new Error('GET /v1/stream: the leader ended the stream');
+    })().catch((error: unknown) => {
+      if (!abort.signal.aborted) onError(error instanceof Error ? error : new Error(String(error)));
+    });
+    return () => abort.abort();
+  }
+}

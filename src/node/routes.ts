@@ -1,0 +1,209 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { GameRejection, ValidationError } from '../core/errors.js';
+import { canonicalDid } from '../events/did.js';
+import { stateHash } from '../game/canonical.js';
+import { balanceOf } from '../game/ledger.js';
+import { findMarket, leaderboard, roundView, stateView } from '../game/views.js';
+import type { AuthorView, CommunityView, ModelView } from '../sdk/client.js';
+import {
+  AcceptedBody, AuthorParams, EnvelopeSchema, ErrorBody, EventsPage, EventsQuery, HealthBody, MarketParams, ModelParams, RoundParams, StreamQuery, ViewBody,
+} from './api-schemas.js';
+import type { Engine } from './engine.js';
+import { EventStream, streamStart } from './event-stream.js';
+import { HttpError } from './http-errors.js';
+import { readLogPage } from './log-entries.js';
+import type { NodeMetrics } from './metrics.js';
+import type { SubmitBatcher } from './submit-batcher.js';
+
+/** What the handlers share: one node's engine and its HTTP-side helpers. */
+export type RouteContext = {
+  engine: Engine;
+  batcher: SubmitBatcher;
+  metrics: NodeMetrics;
+  streams: Set<EventStream>;
+  /** Set on a follower: POST /v1/events is redirected (307) to this leader URL. */
+  leader?: string;
+  followerStatus?: () => { lag: number; error?: string };
+  /** Per-DID rate limit: `count=false` only checks, `count=true` records an event the DID signed. */
+  limitAuthor?: (req: FastifyRequest, count: boolean) => Promise<void>;
+  openapi: () => object;
+};
+
+type Response = { description: string; schema?: z.ZodType; contentType?: string };
+export type RouteSpec = {
+  method: 'GET' | 'POST';
+  url: string;
+  summary: string;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  responses: Record<number, Response>;
+  handler: (ctx: RouteContext, req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+};
+
+const errors = (...statuses: number[]): Record<number, Response> =>
+  Object.fromEntries(statuses.map((s) => [s, { description: ERROR_TEXT[s] ?? 'error', schema: ErrorBody }]));
+const ERROR_TEXT: Record<number, string> = {
+  307: 'follower: resubmit to the leader named in Location',
+  400: 'malformed JSON, schema, size or parameter error',
+  401: 'the signature (or delegation) does not verify',
+  404: 'no such resource',
+  413: 'body larger than the node accepts',
+  415: 'content-type is not application/json',
+  422: 'a game rule refused the event (balance, phase, prev/nonce, ...)',
+  429: 'rate limit (per IP, or per signing DID) exceeded',
+};
+
+function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'params' | 'query'): z.infer<S> {
+  const result = schema.safeParse(value ?? {});
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const field = [where, ...issue.path.map(String)].join('.');
+  throw new ValidationError(where === 'params' ? 'http.invalidParams' : 'http.invalidQuery', `${field}: ${issue.message}`, { field, expected: issue.message });
+}
+
+function notFound(code: string, what: string): HttpError {
+  return new HttpError(404, code, `${what}: expected an existing one, got none`);
+}
+
+/** Reads the claimed author without verifying anything: enough to key a rate limit. */
+export function claimedAuthor(body: unknown): string | undefined {
+  const author = (body as { author?: unknown } | null)?.author;
+  return typeof author === 'string' && author.length <= 200 ? canonicalDid(author) : undefined;
+}
+
+export const routes: RouteSpec[] = [
+  {
+    method: 'POST', url: '/v1/events', summary: 'submit one signed event', body: EnvelopeSchema,
+    responses: { 202: { description: 'stored in the log', schema: AcceptedBody }, ...errors(307, 400, 401, 413, 415, 422, 429) },
+    handler: async (ctx, req, reply) => {
+      if (ctx.leader) {
+        const location = new URL('/v1/events', ctx.leader).toString();
+        reply.code(307).header('location', location);
+        return { code: 'node.readOnly', kind: 'http', message: `POST /v1/events: expected a leader node, got a read-only follower; resubmit to ${location}` };
+      }
+      await ctx.limitAuthor?.(req, false);
+      const outcome = await ctx.batcher.submit(req.body);
+      if (!outcome.ok) {
+        ctx.metrics.submitted.inc({ outcome: outcome.error.code });
+        if (outcome.error instanceof GameRejection) await ctx.limitAuthor?.(req, true);
+        throw outcome.error;
+      }
+      await ctx.limitAuthor?.(req, true);
+      ctx.metrics.submitted.inc({ outcome: outcome.result.duplicate ? 'duplicate' : 'accepted' });
+      reply.code(202);
+      return outcome.result;
+    },
+  },
+  {
+    method: 'GET', url: '/v1/events', summary: 'a page of the log, in order', query: EventsQuery,
+    responses: { 200: { description: 'events with seq > after', schema: EventsPage }, ...errors(400) },
+    handler: async (ctx, req) => {
+      const q = parse(EventsQuery, req.query, 'query');
+      return { events: await readLogPage(ctx.engine.store, q.after, q.limit), head: await ctx.engine.store.head() };
+    },
+  },
+  {
+    method: 'GET', url: '/v1/stream', summary: 'Server-Sent Events of the log (id = seq; resume with Last-Event-ID)', query: StreamQuery,
+    responses: { 200: { description: 'text/event-stream; each `event: event` carries a LoggedEvent as data', contentType: 'text/event-stream' }, ...errors(400) },
+    handler: async (ctx, req, reply) => {
+      const q = parse(StreamQuery, req.query, 'query');
+      const after = streamStart(req.headers['last-event-id'], q.after);
+      reply.hijack();
+      ctx.metrics.streamClients.inc();
+      const stream: EventStream = new EventStream(ctx.engine.store, reply.raw, after, () => {
+        ctx.streams.delete(stream);
+        ctx.metrics.streamClients.dec();
+      });
+      ctx.streams.add(stream);
+      return reply;
+    },
+  },
+  {
+    method: 'GET', url: '/v1/state', summary: 'state summary and stateHash',
+    responses: { 200: { description: 'StateView & {stateHash}', schema: ViewBody('StateView (src/game/views.ts) plus stateHash') } },
+    handler: async (ctx) => ({ ...stateView(ctx.engine.state), stateHash: stateHash(ctx.engine.state) }),
+  },
+  {
+    method: 'GET', url: '/v1/community', summary: 'the community this node serves',
+    responses: { 200: { description: 'CommunityView', schema: ViewBody('{id, name, genesis, config}') }, ...errors(404) },
+    handler: async (ctx): Promise<CommunityView> => {
+      const c = ctx.engine.state.community;
+      if (!c) throw notFound('community.notFound', 'community');
+      return { id: c.id, name: c.name, genesis: c.genesis, config: c.config };
+    },
+  },
+  {
+    method: 'GET', url: '/v1/authors/:did', summary: "an author's chain head, nonce and balance", params: AuthorParams,
+    responses: { 200: { description: 'AuthorView', schema: ViewBody('{did, head, nonce, balance}') }, ...errors(400) },
+    handler: async (ctx, req): Promise<AuthorView> => {
+      const { did } = parse(AuthorParams, req.params, 'params');
+      const a = ctx.engine.state.authors.get(canonicalDid(did));
+      return { did, head: a?.head ?? null, nonce: a?.nonce ?? 0, balance: balanceOf(ctx.engine.state.ledger, did).toString() };
+    },
+  },
+  {
+    method: 'GET', url: '/v1/rounds/:round', summary: 'one round', params: RoundParams,
+    responses: { 200: { description: 'RoundView', schema: ViewBody('RoundView (src/game/views.ts)') }, ...errors(400, 404) },
+    handler: async (ctx, req) => {
+      const { round } = parse(RoundParams, req.params, 'params');
+      const r = ctx.engine.state.rounds.get(round);
+      if (!r) throw notFound('round.notFound', `round ${round}`);
+      return roundView(r);
+    },
+  },
+  {
+    method: 'GET', url: '/v1/markets/:round/:item', summary: 'one market: prices, volume, positions', params: MarketParams,
+    responses: { 200: { description: 'MarketView', schema: ViewBody('MarketView (src/game/views.ts)') }, ...errors(400, 404) },
+    handler: async (ctx, req) => {
+      const { round, item } = parse(MarketParams, req.params, 'params');
+      const m = findMarket(ctx.engine.state, round, item);
+      if (!m) throw notFound('market.notFound', `market ${round}/${item}`);
+      return m;
+    },
+  },
+  {
+    method: 'GET', url: '/v1/leaderboard', summary: 'models ranked by profit',
+    responses: { 200: { description: 'LeaderboardRow[]', schema: ViewBody('{rows: LeaderboardRow[]}') } },
+    handler: async (ctx) => ({ rows: leaderboard(ctx.engine.state) }),
+  },
+  {
+    method: 'GET', url: '/v1/models/:hash', summary: 'a committed model', params: ModelParams,
+    responses: { 200: { description: 'ModelView', schema: ViewBody('{hash, owner, name, architecture, vkey}') }, ...errors(400, 404) },
+    handler: async (ctx, req): Promise<ModelView> => {
+      const { hash } = parse(ModelParams, req.params, 'params');
+      const m = ctx.engine.state.models.get(hash);
+      if (!m) throw notFound('model.notFound', `model ${hash}`);
+      return { hash: m.hash, owner: m.owner, name: m.name, architecture: m.architecture, vkey: m.vkey };
+    },
+  },
+  {
+    method: 'GET', url: '/healthz', summary: 'liveness and position',
+    responses: { 200: { description: 'healthy', schema: HealthBody }, 503: { description: 'follower halted (see error)', schema: HealthBody } },
+    handler: async (ctx, _req, reply) => {
+      const f = ctx.followerStatus?.();
+      const body = {
+        ok: !f?.error, role: ctx.leader ? 'follower' : 'leader', mode: ctx.engine.mode, store: ctx.engine.store.kind,
+        seq: ctx.engine.state.seq, stateHash: stateHash(ctx.engine.state),
+        ...(ctx.leader ? { leader: ctx.leader, lag: f?.lag ?? 0 } : {}), ...(f?.error ? { error: f.error } : {}),
+      };
+      if (!body.ok) reply.code(503);
+      return body;
+    },
+  },
+  {
+    method: 'GET', url: '/metrics', summary: 'Prometheus metrics',
+    responses: { 200: { description: 'Prometheus text format', contentType: 'text/plain' } },
+    handler: async (ctx, _req, reply) => {
+      ctx.metrics.head.set(ctx.engine.state.seq);
+      reply.header('content-type', ctx.metrics.registry.contentType);
+      return ctx.metrics.registry.metrics();
+    },
+  },
+  {
+    method: 'GET', url: '/openapi.json', summary: 'this document',
+    responses: { 200: { description: 'OpenAPI 3.1' } },
+    handler: async (ctx) => ctx.openapi(),
+  },
+];

@@ -1,0 +1,86 @@
+import { mkdirSync } from 'node:fs';
+import type { FastifyServerOptions } from 'fastify';
+import { ValidationError } from '../core/errors.js';
+import { Engine } from './engine.js';
+import { Follower } from './follower.js';
+import { HttpLogSource } from './http-log-source.js';
+import type { LogSource } from './log-source.js';
+import { NodeMetrics } from './metrics.js';
+import { buildNodeServer, type NodeServer, type RateLimits } from './server.js';
+
+export type StartNodeOptions = {
+  dir?: string;
+  db?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1: a node is public only when asked (--host 0.0.0.0). */
+  host?: string;
+  /** Follow this leader URL read-only instead of accepting writes. */
+  follow?: string;
+  /** Or any other replication source (peer-to-peer later). */
+  source?: LogSource;
+  logger?: FastifyServerOptions['logger'];
+  rateLimit?: RateLimits | false;
+  bodyLimit?: number;
+  maxBatch?: number;
+};
+
+export type RunningNode = {
+  url: string;
+  engine: Engine;
+  server: NodeServer;
+  follower?: Follower;
+  /** Graceful stop: refuse new connections, finish in-flight appends, close the store. */
+  close(): Promise<void>;
+};
+
+/** Opens the store, starts replication when following, and listens. */
+export async function startNode(options: StartNodeOptions): Promise<RunningNode> {
+  if (!options.dir && !options.db) throw new ValidationError('node.noStore', '--dir or --db: expected one of them, got neither', { field: 'dir' });
+  if (options.dir) mkdirSync(options.dir, { recursive: true });
+  const source = options.source ?? (options.follow ? new HttpLogSource(options.follow) : undefined);
+  const engine = await Engine.open({ dir: options.dir, db: options.db, ...(source ? { mode: 'shared' as const } : {}) });
+  const metrics = new NodeMetrics();
+  let follower: Follower | undefined;
+  let server: NodeServer;
+  try {
+    if (source) {
+      follower = new Follower(engine, source, undefined, (lag) => metrics.followerLag.set(lag));
+    }
+    server = await buildNodeServer({
+      engine,
+      metrics,
+      logger: options.logger,
+      rateLimit: options.rateLimit,
+      bodyLimit: options.bodyLimit,
+      maxBatch: options.maxBatch,
+      leader: source?.name,
+      followerStatus: follower ? () => ({ lag: follower!.lag, error: follower!.error }) : undefined,
+    });
+    if (follower) {
+      follower.log = server.app.log;
+      follower.start();
+    }
+    await server.app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+  } catch (error) {
+    await follower?.stop();
+    await engine.close();
+    throw error;
+  }
+  const address = server.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    engine,
+    server,
+    follower,
+    close: () =>
+      (closing ??= (async () => {
+        await follower?.stop();
+        await server.close();
+        await engine.close();
+      })()),
+  };
+}

@@ -1,0 +1,116 @@
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Engine } from './engine.js';
+import type { EventStream } from './event-stream.js';
+import { HttpError, toErrorReply } from './http-errors.js';
+import { NodeMetrics } from './metrics.js';
+import { buildOpenApi } from './openapi.js';
+import { claimedAuthor, routes, type RouteContext } from './routes.js';
+import { SubmitBatcher } from './submit-batcher.js';
+
+export type RateLimits = {
+  /** Requests per minute from one IP, every route (default 60,000). */
+  perIpPerMinute?: number;
+  /** Signed events per minute from one author DID on POST /v1/events (default 6,000). */
+  perDidPerMinute?: number;
+};
+
+export type NodeServerOptions = {
+  engine: Engine;
+  /** Largest request body in bytes (default 256 KiB: the 64 KiB payload limit plus envelope and CACAO). */
+  bodyLimit?: number;
+  rateLimit?: RateLimits | false;
+  /** fastify/pino logger options; false for silence (tests). Requests are logged without bodies. */
+  logger?: FastifyServerOptions['logger'];
+  /** Most events committed in one append transaction (default 1000). */
+  maxBatch?: number;
+  /** Follower mode: the leader's URL, and how far behind it this node is. */
+  leader?: string;
+  followerStatus?: () => { lag: number; error?: string };
+  metrics?: NodeMetrics;
+};
+
+export type NodeServer = {
+  app: FastifyInstance;
+  metrics: NodeMetrics;
+  batcher: SubmitBatcher;
+  /** Stops accepting connections, ends streams, finishes in-flight submissions. The engine stays open. */
+  close(): Promise<void>;
+};
+
+export const API_VERSION = '1.0.0';
+
+/** The HTTP node: routes.ts's table on fastify, with limits, metrics and error mapping around it. */
+export async function buildNodeServer(options: NodeServerOptions): Promise<NodeServer> {
+  const { engine } = options;
+  const metrics = options.metrics ?? new NodeMetrics();
+  const batcher = new SubmitBatcher(engine, { maxBatch: options.maxBatch, onBatch: (n) => metrics.batchSize.observe(n) });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 256 * 1024,
+    // Only idle keep-alive sockets are closed on shutdown; requests in flight are finished.
+    forceCloseConnections: 'idle',
+    disableRequestLogging: false,
+  });
+  // Events are JSON only: without this, fastify would hand a text/plain body to the handler as a string.
+  app.removeContentTypeParser('text/plain');
+  const streams = new Set<EventStream>();
+  let openapi: object | undefined;
+  const ctx: RouteContext = {
+    engine, batcher, metrics, streams, leader: options.leader, followerStatus: options.followerStatus,
+    openapi: () => (openapi ??= buildOpenApi(routes, { version: API_VERSION })),
+  };
+
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body } = toErrorReply(error);
+    if (status >= 500) request.log.error({ code: body.code, err: { message: (error as Error).message, stack: (error as Error).stack } }, 'request failed');
+    else request.log.info({ code: body.code, status }, 'request refused');
+    void reply.code(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({ code: 'http.notFound', kind: 'http', message: `route: expected one of the API's routes (see /openapi.json), got ${request.method} ${request.url.split('?')[0]}` });
+  });
+
+  if (options.rateLimit !== false) {
+    const limits = options.rateLimit ?? {};
+    const perDid = limits.perDidPerMinute ?? 6_000;
+    await app.register(rateLimit, {
+      global: true,
+      max: limits.perIpPerMinute ?? 60_000,
+      timeWindow: 60_000,
+      errorResponseBuilder: (_req, c) => new HttpError(429, 'http.rateLimited', `requests: expected at most ${c.max} per minute from one IP, got more; retry in ${c.after}`, { field: 'ip' }),
+    });
+    const didLimiter = app.createRateLimit({ max: perDid, timeWindow: 60_000, keyGenerator: (req) => `did:${claimedAuthor(req.body)}` });
+    // Only events that passed signature verification count against their DID, so nobody can use up
+    // someone else's budget by sending garbage in their name; the check itself runs before verifying.
+    ctx.limitAuthor = async (req, count) => {
+      if (!claimedAuthor(req.body)) return;
+      const result = await didLimiter(req, { increment: count });
+      if (!count && !result.isAllowed && result.remaining <= 0) {
+        throw new HttpError(429, 'http.rateLimited', `author: expected at most ${perDid} events per minute from one DID, got more; retry in ${result.ttlInSeconds}s`, { field: 'author' });
+      }
+    };
+  }
+
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.httpDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+  // SSE connections never end by themselves: end them so close() can finish.
+  app.addHook('preClose', async () => {
+    for (const stream of [...streams]) stream.close();
+  });
+
+  for (const route of routes) {
+    app.route({ method: route.method, url: route.url, handler: (req, reply) => route.handler(ctx, req, reply) });
+  }
+
+  return {
+    app,
+    metrics,
+    batcher,
+    close: async () => {
+      await app.close();
+      await batcher.drain();
+    },
+  };
+}

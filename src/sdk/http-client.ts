@@ -1,0 +1,122 @@
+import { AuthError, GameRejection, HindsightError, StoreError, ValidationError } from '../core/errors.js';
+import type { SignedEvent } from '../events/envelope.js';
+import type { LeaderboardRow, MarketView, RoundView, StateView } from '../game/views.js';
+import type { AuthorView, CommunityView, HindsightClient, LoggedEvent, ModelView, SubmitReply } from './client.js';
+
+/** A failure the node reported at the HTTP level (rate limit, body size, unknown route, ...). */
+export class NodeHttpError extends HindsightError {}
+
+/** The node could not be reached or answered something that is not the API. */
+export class NodeUnavailableError extends HindsightError {}
+
+type ErrorBody = { code: string; kind?: string; message: string; field?: string; seq?: number };
+
+export type HttpClientOptions = { timeoutMs?: number };
+
+/**
+ * HindsightClient over a node's HTTP API: the same answers as EmbeddedClient, and failures as the
+ * same HindsightError subclasses with the node's code, message and field.
+ */
+export class HttpClient implements HindsightClient {
+  readonly baseUrl: string;
+
+  constructor(baseUrl: string, private readonly options: HttpClientOptions = {}) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+  }
+
+  async community(): Promise<CommunityView | null> {
+    return this.#getOrNull<CommunityView>('/v1/community');
+  }
+
+  async state(): Promise<StateView & { stateHash: string }> {
+    return this.#request('GET', '/v1/state');
+  }
+
+  async author(did: string): Promise<AuthorView> {
+    return this.#request('GET', `/v1/authors/${encodeURIComponent(did)}`);
+  }
+
+  async submit(event: SignedEvent): Promise<SubmitReply> {
+    return this.#request('POST', '/v1/events', event);
+  }
+
+  async round(round: number): Promise<RoundView | null> {
+    return this.#getOrNull(`/v1/rounds/${round}`);
+  }
+
+  async market(round: number, item: string): Promise<MarketView | null> {
+    return this.#getOrNull(`/v1/markets/${round}/${encodeURIComponent(item)}`);
+  }
+
+  async leaderboard(): Promise<LeaderboardRow[]> {
+    return (await this.#request<{ rows: LeaderboardRow[] }>('GET', '/v1/leaderboard')).rows;
+  }
+
+  async model(hash: string): Promise<ModelView | null> {
+    return this.#getOrNull(`/v1/models/${encodeURIComponent(hash)}`);
+  }
+
+  async events(after: number, limit = 1000): Promise<LoggedEvent[]> {
+    return (await this.eventsPage(after, limit)).events;
+  }
+
+  /** One page of the log plus the node's head (followers use the head to report their lag). */
+  async eventsPage(after: number, limit = 1000): Promise<{ events: LoggedEvent[]; head: number }> {
+    return this.#request('GET', `/v1/events?after=${after}&limit=${Math.min(limit, 1000)}`);
+  }
+
+  async close(): Promise<void> {}
+
+  async #getOrNull<T>(path: string): Promise<T | null> {
+    try {
+      return await this.#request<T>('GET', path);
+    } catch (error) {
+      if (error instanceof HindsightError && error.details.status === 404 && error.code !== 'http.notFound') return null;
+      throw error;
+    }
+  }
+
+  async #request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+      });
+    } catch (cause) {
+      throw new NodeUnavailableError('node.unreachable', `${method} ${this.baseUrl}${path}: expected an answer, got ${(cause as Error).message}`, { field: 'node' }, { cause });
+    }
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      throw new NodeUnavailableError('node.badResponse', `${method} ${path}: expected JSON, got ${response.status} ${text.slice(0, 80)}`, { status: response.status });
+    }
+    if (response.ok) return parsed as T;
+    throw errorFromBody(response.status, parsed);
+  }
+}
+
+/** Rebuilds the node's HindsightError subclass from its error body (kind says which class). */
+export function errorFromBody(status: number, body: unknown): HindsightError {
+  const b = body as Partial<ErrorBody> | undefined;
+  if (!b || typeof b.code !== 'string' || typeof b.message !== 'string') {
+    return new NodeUnavailableError('node.badResponse', `expected an error body {code, message}, got HTTP ${status}`, { status });
+  }
+  const details = { field: b.field, status, ...(b.seq !== undefined ? { seq: b.seq } : {}) };
+  switch (b.kind) {
+    case 'validation':
+      return new ValidationError(b.code, b.message, details);
+    case 'auth':
+      return new AuthError(b.code, b.message, details);
+    case 'rejection':
+      return new GameRejection(b.code, b.message, details);
+    case 'store':
+      return new StoreError(b.code, b.message, details);
+    default:
+      return new NodeHttpError(b.code, b.message, details);
+  }
+}

@@ -1,5 +1,7 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { openStore } from './open-store.js';
+import type { PostgresEventStore } from './postgres-store.js';
 import { freshPostgresSchema, requirePostgresForTests } from './postgres-test-url.js';
 import { parsePostgresUrl, redactUrl } from './postgres-url.js';
 import { describeStoreContract } from './store-contract.js';
@@ -32,6 +34,35 @@ if (requirePostgresForTests('postgres store')) {
       const error = await openStore({ db: 'postgres://u:hunter2@127.0.0.1:1/none' }).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'store.open_failed' });
       expect(String((error as Error).message)).not.toContain('hunter2');
+    });
+
+    it('re-LISTENs after its notification connection is killed and reports the head it missed', async () => {
+      const { url, drop } = freshPostgresSchema();
+      const [writer, reader] = [await openStore({ db: url }), await openStore({ db: url })];
+      const admin = new pg.Client({ connectionString: process.env.HINDSIGHT_TEST_PG });
+      await admin.connect();
+      try {
+        const heads: number[] = [];
+        reader.onAppend((head) => heads.push(head));
+        await (reader as PostgresEventStore).listening();
+        const channel = new URL(url).searchParams.get('schema');
+        const killed = await admin.query(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = $1 AND pid <> pg_backend_pid()",
+          [`LISTEN "hindsight_${channel}"`],
+        );
+        expect(killed.rowCount).toBe(1);
+        // Written while the listener is down: its NOTIFY is lost, the reconnect must make up for it.
+        await writer.append([makeTestEvent(1), makeTestEvent(2)]);
+        for (let waited = 0; !heads.includes(2) && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+        expect(heads).toContain(2);
+        await writer.append([makeTestEvent(3)]);
+        for (let waited = 0; !heads.includes(3) && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+        expect(heads).toContain(3);
+      } finally {
+        await admin.end();
+        await Promise.all([writer.close(), reader.close()]);
+        await drop();
+      }
     });
 
     it('keeps schemas independent and opens an existing schema idempotently', async () => {

@@ -42,6 +42,8 @@ export class PostgresEventStore implements EventStore {
   private readonly listeners = new AppendListeners();
   private readonly t: { events: string; log: string; snapshots: string; meta: string; append: string };
   private readonly channel: string;
+  /** Queries started before close(); close() lets them finish (graceful node shutdown). */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   static async open(url: string, options: { poolSize?: number; checkCids?: boolean } = {}): Promise<PostgresEventStore> {
     const location = parsePostgresUrl(url);
@@ -87,6 +89,13 @@ export class PostgresEventStore implements EventStore {
     return this.pool;
   }
 
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work);
+    const forget = () => this.inFlight.delete(work);
+    work.then(forget, forget);
+    return work;
+  }
+
   private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.open().connect();
     try {
@@ -104,7 +113,7 @@ export class PostgresEventStore implements EventStore {
 
   private async query<R extends pg.QueryResultRow>(sql: string, values: unknown[]): Promise<R[]> {
     try {
-      return (await this.open().query<R>(sql, values)).rows;
+      return (await this.track(this.open().query<R>(sql, values))).rows;
     } catch (cause) {
       if (cause instanceof StoreError) throw cause;
       throw failure('store.query_failed', 'the query to succeed', this.location, cause);
@@ -119,9 +128,11 @@ export class PostgresEventStore implements EventStore {
     try {
       // One statement = one implicit transaction: all rows or none (see hindsight_append).
       rows = (
-        await this.open().query<{ out_seq: string; out_duplicate: boolean }>(
-          `SELECT out_seq, out_duplicate FROM ${this.t.append}($1::text[], $2::text[], $3::text[], $4::integer[], $5::bytea[], $6)`,
-          [batch.map((r) => r.cid), batch.map((r) => r.type), batch.map((r) => r.author), batch.map((r) => r.round), batch.map((r) => r.bytes), this.channel],
+        await this.track(
+          this.open().query<{ out_seq: string; out_duplicate: boolean }>(
+            `SELECT out_seq, out_duplicate FROM ${this.t.append}($1::text[], $2::text[], $3::text[], $4::integer[], $5::bytea[], $6)`,
+            [batch.map((r) => r.cid), batch.map((r) => r.type), batch.map((r) => r.author), batch.map((r) => r.round), batch.map((r) => r.bytes), this.channel],
+          ),
         )
       ).rows;
     } catch (cause) {
@@ -176,10 +187,11 @@ export class PostgresEventStore implements EventStore {
     const head = await this.head();
     // The head only grows, so checking it outside the insert transaction is still sound.
     if (seq > head) throw expectedGot('store.invalid_input', 'seq', `a seq <= head (${head})`, seq);
-    await this.transaction(async (client) => {
+    const save = this.transaction(async (client) => {
       await client.query(`INSERT INTO ${this.t.snapshots} (seq, bytes) VALUES ($1, $2) ON CONFLICT (seq) DO UPDATE SET bytes = excluded.bytes`, [seq, bytes]);
       await client.query(`DELETE FROM ${this.t.snapshots} WHERE seq NOT IN (SELECT seq FROM ${this.t.snapshots} ORDER BY seq DESC LIMIT ${SNAPSHOTS_KEPT})`);
-    }).catch((cause: unknown) => {
+    });
+    await this.track(save).catch((cause: unknown) => {
       throw failure('store.query_failed', 'the snapshot to be saved', this.location, cause);
     });
   }
@@ -229,6 +241,7 @@ export class PostgresEventStore implements EventStore {
     const pool = this.pool;
     if (!pool) return;
     this.pool = undefined;
+    await Promise.allSettled([...this.inFlight]);
     this.listeners.clear();
     const listener = this.listener;
     this.listener = undefined;

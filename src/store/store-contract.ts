@@ -153,6 +153,17 @@ export function describeStoreContract(name: string, newLog: () => Promise<TestLo
       expect((await second.append([makeTestEvent(3)]))[0].seq).toBe(3);
     });
 
+    it('finishes an in-flight append when closed, then refuses new ones', async () => {
+      const log = await freshLog();
+      const store = await log.open();
+      const pending = store.append([makeTestEvent(1), makeTestEvent(2)]);
+      await store.close();
+      expect((await pending).map((r) => r.seq)).toEqual([1, 2]);
+      await expectCode(store.append([makeTestEvent(3)]), 'store.closed');
+      const reopened = await log.open();
+      expect(await reopened.head()).toBe(2);
+    });
+
     it('notifies onAppend listeners of another instance on the same log', async () => {
       const log = await freshLog();
       const writer = await log.open();

@@ -1,12 +1,33 @@
 /**
- * Lookup tables for fixed.ts, built once at module load from the 160-bit series of precise.ts
- * (deterministic bigint arithmetic: every machine builds the same bits, in a few milliseconds).
- * With them exp and ln only need a degree-3 polynomial on an interval of width 2^-16.
+ * Lookup tables for fixed.ts, built once at module load in deterministic bigint arithmetic at 192
+ * bits (every machine builds the same bits, in a few milliseconds): geometric sequences for exp,
+ * running sums of short atanh series for ln. With them exp and ln only need a degree-3 polynomial
+ * on an interval of width 2^-16. fixed.test.ts checks them against independent references.
  */
-import { expSeries, lnSeries } from './precise.js';
+import { expSeries } from './precise.js';
 
-const BUILD = 160n;
+const BUILD = 192n;
 const ONE_BUILD = 1n << BUILD;
+
+/** [1, e^x, e^2x, …] at 2^192 (count terms), x at 2^192 with |x| ≤ 1; error ≪ 2^-160. */
+function powers(x: bigint, count: number): bigint[] {
+  const step = expSeries(x, BUILD);
+  const out = [ONE_BUILD];
+  for (let i = 1; i < count; i++) out.push((out[i - 1]! * step) >> BUILD);
+  return out;
+}
+
+/** atanh(1/m) at 2^192 for an integer m ≥ 3: Σ 1/((2k+1)·m^(2k+1)). */
+function atanhInverse(m: bigint): bigint {
+  const m2 = m * m;
+  let power = ONE_BUILD / m;
+  let sum = power;
+  for (let k = 3n; power > 0n; k += 2n) {
+    power /= m2;
+    sum += power / k;
+  }
+  return sum;
+}
 
 function roundShift(value: bigint, shift: bigint): bigint {
   return (value + (1n << (shift - 1n))) >> shift;
@@ -15,28 +36,30 @@ function roundShift(value: bigint, shift: bigint): bigint {
 /** exp(x) for x ≤ 0 reads a = −x as a = i·2^-8 + j·2^-16 + t: these cover i < 46·256. */
 export const NEG_EXP_LIMIT = 46;
 
-/** NEG_EXP_COARSE[i] = round(exp(−i/256) · 2^128), i < 46·256 (2^128 keeps exp(−46) precise). */
-export const NEG_EXP_COARSE: bigint[] = (() => {
-  const fraction = Array.from({ length: 256 }, (_, i) => expSeries(-(BigInt(i) << (BUILD - 8n)), BUILD));
-  const table = new Array<bigint>(NEG_EXP_LIMIT * 256);
-  const eMinusOne = expSeries(-ONE_BUILD, BUILD);
-  let whole = ONE_BUILD; // exp(−n) at 2^160
-  for (let n = 0; n < NEG_EXP_LIMIT; n++) {
-    for (let i = 0; i < 256; i++) table[n * 256 + i] = roundShift(whole * fraction[i]!, 2n * BUILD - 128n);
-    whole = (whole * eMinusOne) >> BUILD;
+const NEG_EXP_FRACTION = powers(-(ONE_BUILD >> 8n), 256);
+const NEG_EXP_WHOLE = powers(-ONE_BUILD, NEG_EXP_LIMIT);
+export const NEG_EXP_BLOCKS: (bigint[] | undefined)[] = new Array<bigint[] | undefined>(NEG_EXP_LIMIT);
+
+/**
+ * Block n of the coarse table: round(exp(−n − i/256) · 2^128) for i < 256 (2^128 keeps exp(−46)
+ * precise). Blocks are built on first use — the values never depend on when — so loading the
+ * module stays cheap; markets mostly touch the first few blocks.
+ */
+export function negExpBlock(n: number): bigint[] {
+  let block = NEG_EXP_BLOCKS[n];
+  if (block === undefined) {
+    const whole = NEG_EXP_WHOLE[n]!;
+    block = NEG_EXP_FRACTION.map((f) => roundShift(whole * f, 2n * BUILD - 128n));
+    NEG_EXP_BLOCKS[n] = block;
   }
-  return table;
-})();
+  return block;
+}
 
 /** NEG_EXP_FINE[j] = round(exp(−j/65536) · 2^64), j < 256. */
-export const NEG_EXP_FINE: bigint[] = Array.from({ length: 256 }, (_, j) =>
-  roundShift(expSeries(-(BigInt(j) << (BUILD - 16n)), BUILD), BUILD - 64n),
-);
+export const NEG_EXP_FINE: bigint[] = powers(-(ONE_BUILD >> 16n), 256).map((v) => roundShift(v, BUILD - 64n));
 
 /** POS_EXP[j] = round(exp(j/256) · 2^64), j < 256: for the (rare) positive arguments. */
-export const POS_EXP: bigint[] = Array.from({ length: 256 }, (_, j) =>
-  roundShift(expSeries(BigInt(j) << (BUILD - 8n), BUILD), BUILD - 64n),
-);
+export const POS_EXP: bigint[] = powers(ONE_BUILD >> 8n, 256).map((v) => roundShift(v, BUILD - 64n));
 
 /**
  * ln reduction in two steps, m in [1, 2) at 2^64:
@@ -49,12 +72,16 @@ function reciprocalTable(bits: bigint, size: number): { inv: bigint[]; log: bigi
   const inv: bigint[] = [];
   const log: bigint[] = [];
   const base = 1n << bits;
+  let lnRatio = 0n; // ln((base + j) / base) at 2^192, a running sum of ln((n+1)/n) = 2·atanh(1/(2n+1))
   for (let j = 0n; j < BigInt(size); j++) {
-    const num = 1n << (64n + bits);
     const den = base + j;
-    const r = (num + den - 1n) / den; // ceil(2^64 / (1 + j/2^bits))
+    if (j > 0n) lnRatio += 2n * atanhInverse(2n * den - 1n);
+    const r = ((1n << (64n + bits)) + den - 1n) / den; // ceil(2^64 / (1 + j/2^bits))
     inv.push(r);
-    log.push(roundShift(lnSeries((1n << (64n + BUILD)) / r, BUILD), BUILD - 64n)); // ln(2^64/r), 2^64/r in (1/2, 1]
+    // ln(2^64/r) = ln(den/base) + ln(1 − d), d = (r·den − 2^(64+bits)) / (r·den) < 2^-63: ln(1−d) ≈ −d − d²/2
+    const n = r * den;
+    const d = ((n - (1n << (64n + bits))) << BUILD) / n;
+    log.push(roundShift(lnRatio - d - ((d * d) >> (BUILD + 1n)), BUILD - 64n));
   }
   return { inv, log };
 }

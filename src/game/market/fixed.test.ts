@@ -18,7 +18,8 @@ import {
   logSumExp,
   softmaxFixed,
 } from './fixed.js';
-import { expPrecise, ln2Series, lnPrecise } from './precise.js';
+import { LN_INV1, LN_INV2, LN_LOG1, LN_LOG2, NEG_EXP_FINE, POS_EXP, negExpBlock } from './fixed-tables.js';
+import { expPrecise, expSeries, ln2Series, lnPrecise, lnSeries } from './precise.js';
 import { EXP_VECTORS, LN2_X128_REF, LN_VECTORS } from './vectors.test-data.js';
 
 const GUARD = 96n; // references run at 64 + 96 = 160 fraction bits
@@ -43,6 +44,30 @@ describe('constants and reference', () => {
   it('the 160-bit series reproduce the decimal vectors exactly', () => {
     for (const [x, e] of EXP_VECTORS) expect(abs(refExp(x) - e)).toBeLessThanOrEqual(1n);
     for (const [y, l] of LN_VECTORS) expect(abs(refLn(y) - l)).toBeLessThanOrEqual(1n);
+  });
+});
+
+describe('lookup tables', () => {
+  // Built at load from geometric sequences and running atanh sums; here rebuilt entry by entry
+  // with the plain series at 160 bits, an independent route that must give the same rounding.
+  const round = (v: bigint, shift: bigint) => (v + (1n << (shift - 1n))) >> shift;
+  it('exp tables match exp series entry by entry', () => {
+    for (let j = 0; j < 256; j += 5) {
+      expect(NEG_EXP_FINE[j]).toBe(round(expSeries(-(BigInt(j) << 144n), 160n), 96n));
+      expect(POS_EXP[j]).toBe(round(expSeries(BigInt(j) << 152n, 160n), 96n));
+    }
+    for (const n of [0, 1, 7, 20, 45]) {
+      const block = negExpBlock(n);
+      for (const i of [0, 1, 128, 255]) {
+        const want = round(expPrecise(-((BigInt(n * 256 + i) << 192n) >> 8n), 192n), 64n);
+        expect(abs(block[i]! - want)).toBeLessThanOrEqual(1n);
+      }
+    }
+  });
+
+  it('ln tables match the atanh series entry by entry', () => {
+    for (let j = 0; j < 256; j += 3) expect(LN_LOG1[j]).toBe(round(lnSeries((1n << 224n) / LN_INV1[j]!, 160n), 96n));
+    for (let j = 0; j < 258; j += 7) expect(LN_LOG2[j]).toBe(round(lnSeries((1n << 224n) / LN_INV2[j]!, 160n), 96n));
   });
 });
 

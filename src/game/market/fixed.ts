@@ -13,7 +13,7 @@
  *
  * No floats, clock or randomness: same inputs give the same bits on every machine.
  */
-import { LN_INV1, LN_INV2, LN_LOG1, LN_LOG2, NEG_EXP_COARSE, NEG_EXP_FINE, NEG_EXP_LIMIT, POS_EXP } from './fixed-tables.js';
+import { LN_INV1, LN_INV2, LN_LOG1, LN_LOG2, NEG_EXP_BLOCKS, NEG_EXP_FINE, negExpBlock, NEG_EXP_LIMIT, POS_EXP } from './fixed-tables.js';
 
 export const FRAC_BITS = 64n;
 export const ONE = 1n << FRAC_BITS;
@@ -43,7 +43,8 @@ export function expFixed(x: bigint): bigint {
   // a = −x = i/2^8 + j/2^16 + t with t < 2^-16: exp(−a) = C[i]·F[j]·exp(−t), exp(−t) to degree 3
   // (truncation t^4/24 < 2^-68).
   const a = -x;
-  const coarse = NEG_EXP_COARSE[Number(a >> 56n)]!; // at 2^128
+  const i = Number(a >> 56n);
+  const coarse = (NEG_EXP_BLOCKS[i >> 8] ?? negExpBlock(i >> 8))[i & 255]!; // at 2^128
   const fine = NEG_EXP_FINE[Number((a >> 48n) & 255n)]!;
   const t = a & MASK_48;
   let p = HALF - ((SIXTH * t) >> FRAC_BITS);

@@ -1,9 +1,8 @@
-import { recoverMessageAddress, type Hex } from 'viem';
+import type { Hex } from 'viem';
 import { AuthError, ValidationError } from '../core/errors.js';
 import { cidOfBytes, encode } from '../core/encoding.js';
 import { parseDid } from './did.js';
 import { verifyEd25519 } from './keys.js';
-import { verifyDelegation } from './cacao.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, EnvelopeSchema, eventBytes, signingBytes, type SignedEvent } from './envelope.js';
 import { eventTypeSpec } from './registry.js';
 import { eip191Message } from './sign.js';
@@ -78,6 +77,8 @@ async function verifySignature(event: SignedEvent): Promise<void> {
       throw new AuthError('sig.incompleteDelegation', 'signer, cap and cacao: expected all three for a delegated event, got only some', { field: 'cap' });
     }
     if (parseDid(event.signer, 'signer').method !== 'key') throw new AuthError('sig.signerNotKey', `signer: expected a did:key session key, got ${event.signer}`, { field: 'signer' });
+    // viem is heavy to import; only Ethereum-signed events need it.
+    const { verifyDelegation } = await import('./cacao.js');
     await verifyDelegation({ cacao: event.cacao, cap: event.cap, author: event.author, signer: event.signer, community: event.community, time: event.time });
     if (!verifyEd25519(event.signer, message, decodeEd25519Sig(event.sig))) {
       throw new AuthError('sig.invalid', `sig: expected an Ed25519 signature by session key ${event.signer}, got one that does not verify`, { field: 'sig' });
@@ -85,6 +86,7 @@ async function verifySignature(event: SignedEvent): Promise<void> {
     return;
   }
   if (!/^0x[0-9a-fA-F]{130}$/.test(event.sig)) throw new AuthError('sig.malformed', `sig: expected a 65-byte 0x-hex EIP-191 signature, got ${event.sig.length} characters`, { field: 'sig' });
+  const { recoverMessageAddress } = await import('viem');
   const recovered = await recoverMessageAddress({ message: eip191Message(message), signature: event.sig as Hex }).catch(() => undefined);
   if (!recovered || recovered.toLowerCase() !== author.address.toLowerCase()) {
     throw new AuthError('sig.invalid', `sig: expected an EIP-191 signature by ${author.address}, got one by ${recovered ?? 'nobody'}`, { field: 'sig' });

@@ -1,13 +1,16 @@
 import type { Command } from 'commander';
-import { register as foundation } from './foundation.js';
-import { register as fl } from './fl.js';
-import { register as node } from './node.js';
 
-/** Each area registers its own commands; add one line per commands file. */
+/**
+ * Each area registers its own commands. A module is loaded only when the command line names one
+ * of its top-level commands (or asks for help), so `hindsight key new` does not pay for importing
+ * the ZK toolchain. Add one entry per commands file: its top-level command names and its loader.
+ */
 export type CommandModule = (program: Command) => void;
+export type CommandEntry = { names: string[]; load: () => Promise<{ register: CommandModule }> };
 
-export const commandModules: CommandModule[] = [
-  foundation,
-  fl,
-  node,
+export const commandEntries: CommandEntry[] = [
+  { names: ['key', 'init', 'events', 'replay'], load: () => import('./foundation.js') },
+  { names: ['model', 'round', 'trade', 'market', 'leaderboard'], load: () => import('./market.js') },
+  { names: ['fl'], load: () => import('./fl.js') },
+  { names: ['node'], load: () => import('./node.js') },
 ];

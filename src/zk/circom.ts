@@ -91,6 +91,7 @@ export async function compileCircom(source: string, name = 'circuit'): Promise<C
     wires: stat(out, 'wires'),
     compileSec,
   };
-  writeFileSync(metaPath, JSON.stringify(compiled, null, 2));
+  writeFileSync(`${metaPath}.${process.pid}.tmp`, JSON.stringify(compiled, null, 2));
+  renameSync(`${metaPath}.${process.pid}.tmp`, metaPath);
   return compiled;
 }

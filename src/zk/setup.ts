@@ -3,7 +3,7 @@
  * phase-2 contribution(s) → verification key. Cached per (circuit hash, ptau identity).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ValidationError } from '../core/errors.js';
 import type { CompiledCircuit } from './circom.js';
@@ -81,7 +81,9 @@ export async function setupCircuit(circuit: CompiledCircuit, options: SetupOptio
     done.push({ name: c.name, hash });
     current = next;
   }
-  const zkeyPath = join(dir, 'final.zkey');
+  // Unique name: concurrent processes (parallel test files) may set up the same circuit; each
+  // setup.json must point at the zkey its own vkey came from.
+  const zkeyPath = join(dir, `final-${process.pid}-${Date.now()}.zkey`);
   renameSync(current, zkeyPath);
   const vkey = await exportVerificationKey(zkeyPath);
   const setup: CircuitSetup = {
@@ -95,7 +97,10 @@ export async function setupCircuit(circuit: CompiledCircuit, options: SetupOptio
     setupSec: (performance.now() - start) / 1000,
     ptauSec,
   };
-  writeFileSync(metaPath, JSON.stringify(setup, null, 2));
+  const tmpMeta = `${metaPath}.${process.pid}.tmp`;
+  writeFileSync(tmpMeta, JSON.stringify(setup, null, 2));
+  renameSync(tmpMeta, metaPath);
+  for (const f of [z0, ...contributions.map((_, i) => join(dir, `${process.pid}-${i + 1}.zkey`))]) if (f !== current) rmSync(f, { force: true });
   return setup;
 }
 

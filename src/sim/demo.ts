@@ -11,6 +11,8 @@ import { DemoMetrics } from './demo-metrics.js';
 import { DemoWorld, units } from './demo-world.js';
 import type { ServingRule } from './served.js';
 import { buildSummary, type DemoSummary } from './summary.js';
+import { leaderboard, type LeaderboardRow } from '../game/views.js';
+import { writeReport } from './report.js';
 
 export type DemoOptions = {
   out: string;
@@ -26,10 +28,12 @@ export type DemoOptions = {
   subsidy?: number;
   bankroll?: number;
   rule?: BankrollRule;
+  /** Write <out>/report/ (default true). */
+  report?: boolean;
   onProgress?: (event: { round: number; rounds: number; phase: string }) => void;
 };
 
-export type DemoResult = { summary: DemoSummary; metrics: DemoMetrics; dataset: string; labels: string[]; out: string; seconds: number; config: Required<Pick<DemoOptions, 'rounds' | 'items' | 'seed' | 'subsidy' | 'bankroll' | 'serve'>> };
+export type DemoResult = { summary: DemoSummary; metrics: DemoMetrics; leaderboard: LeaderboardRow[]; reportDir: string | null; dataset: string; labels: string[]; out: string; seconds: number; config: Required<Pick<DemoOptions, 'rounds' | 'items' | 'seed' | 'subsidy' | 'bankroll' | 'serve'>> };
 
 /** Files a demo run writes into --out; --force removes exactly these, never anything else. */
 const DEMO_FILES = ['hindsight.db', 'hindsight.db-wal', 'hindsight.db-shm', 'report', 'secrets'];
@@ -82,6 +86,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const hashes = new Map<string, string>();
   const strategies = exampleStrategies((name, round) => hashes.get(`${name}@${round}`));
   const engine = await Engine.open({ dir: options.out });
+  let result: DemoResult;
   try {
     const community = `demo-${dataset.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'dataset'}`;
     const world = await DemoWorld.create(engine, {
@@ -122,8 +127,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       budget: units(subsidy) * BigInt(rounds * items),
       conservation: conservation(engine.state.ledger).ok,
     });
-    return { summary, metrics, dataset: dataset.name, labels: dataset.labels, out: options.out, seconds: (performance.now() - started) / 1000, config: { rounds, items, seed, subsidy, bankroll, serve } };
+    result = { summary, metrics, leaderboard: leaderboard(engine.state), reportDir: null, dataset: dataset.name, labels: dataset.labels, out: options.out, seconds: 0, config: { rounds, items, seed, subsidy, bankroll, serve } };
   } finally {
     await engine.close();
   }
+  if (options.report !== false) {
+    progress(rounds, 'report');
+    result.reportDir = await writeReport(result, result.leaderboard);
+  }
+  result.seconds = (performance.now() - started) / 1000;
+  return result;
 }

@@ -13,4 +13,5 @@ export const commandEntries: CommandEntry[] = [
   { names: ['model', 'round', 'trade', 'market', 'leaderboard'], load: () => import('./market.js') },
   { names: ['fl'], load: () => import('./fl.js') },
   { names: ['node'], load: () => import('./node.js') },
+  { names: ['demo', 'operator'], load: () => import('./demo.js') },
 ];

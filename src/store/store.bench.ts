@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GroupCommitAppender } from './group-commit.js';
 import { openStore } from './open-store.js';
 import { scratchSchema } from './postgres-scratch-schema.js';
 import { makeTestEvent } from './test-events.js';
@@ -38,6 +39,26 @@ async function measureAppends(location: OpenStoreOptions, batchSize: number, tar
   return { batchSize, rows, seconds: Number(seconds.toFixed(3)), rowsPerSec: Math.round(rows / seconds) };
 }
 
+/** Single-event appends from many concurrent callers (like HTTP requests) through group commit. */
+async function measureGroupCommit(location: OpenStoreOptions, callers: number, rowsPerCaller: number): Promise<object> {
+  const store = await openStore(location);
+  const appender = new GroupCommitAppender(store);
+  const events = makeEvents(callers * rowsPerCaller, 'group');
+  const started = performance.now();
+  try {
+    await Promise.all(
+      Array.from({ length: callers }, async (_, caller) => {
+        for (let i = 0; i < rowsPerCaller; i++) await appender.append(events[caller * rowsPerCaller + i]);
+      }),
+    );
+  } finally {
+    await store.close();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const rows = events.length;
+  return { callers, rows, batches: appender.batchesWritten, seconds: Number(seconds.toFixed(3)), rowsPerSec: Math.round(rows / seconds) };
+}
+
 async function timeOpen(location: OpenStoreOptions): Promise<number> {
   const started = performance.now();
   const store = await openStore(location);
@@ -48,15 +69,16 @@ async function timeOpen(location: OpenStoreOptions): Promise<number> {
 
 async function benchBackend(location: () => { options: OpenStoreOptions; cleanup: () => Promise<void> }, quick: boolean): Promise<object> {
   const target: Record<number, number> = quick ? { 1: 200, 100: 5_000, 1000: 20_000 } : { 1: 2_000, 100: 30_000, 1000: 100_000 };
-  const maxSeconds = quick ? 3 : 10;
+  const maxSeconds = quick ? 3 : 6;
   const fresh = location();
   try {
     const openNewMs = await timeOpen(fresh.options);
     const appends: BatchFigure[] = [];
     for (const size of BATCH_SIZES) appends.push(await measureAppends(fresh.options, size, target[size], maxSeconds));
     const trusted = await measureAppends({ ...fresh.options, checkCids: false }, 1000, target[1000], maxSeconds);
+    const groupCommit = await measureGroupCommit(fresh.options, 200, quick ? 10 : 50);
     const openExistingMs = await timeOpen(fresh.options);
-    return { openNewMs, openExistingMs, appends, batch1000WithoutCidCheck: trusted };
+    return { openNewMs, openExistingMs, appends, batch1000WithoutCidCheck: trusted, groupCommit };
   } finally {
     await fresh.cleanup();
   }

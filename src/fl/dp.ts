@@ -7,7 +7,7 @@
  * round / population; the RDP accountant turns the rounds into (ε, δ) at client level.
  */
 import { expectedGot } from '../core/errors.js';
-import type { Rng } from '../ml/rng.js';
+import { deriveSeed, makeRng } from '../ml/rng.js';
 import { type PrivacySpent, RdpAccountant } from './rdp.js';
 import type { AggregateInput, FitInstruction, Strategy } from './strategy.js';
 
@@ -29,7 +29,8 @@ export class DpStrategy implements Strategy {
   constructor(
     readonly inner: Strategy,
     readonly options: DpOptions,
-    private readonly rng: Rng,
+    /** Seeds the central noise; the same round always gets the same noise, so re-aggregating a round (leave-one-out) adds it once. */
+    private readonly seed: number,
   ) {
     if (!(options.clipNorm > 0)) throw expectedGot('fl.dp.invalid', 'clipNorm', 'a positive number', options.clipNorm);
     if (!(options.noiseMultiplier >= 0)) throw expectedGot('fl.dp.invalid', 'noiseMultiplier', 'a number ≥ 0', options.noiseMultiplier);
@@ -53,7 +54,8 @@ export class DpStrategy implements Strategy {
     let sum = input.sum;
     if (this.options.mode === 'central') {
       const std = this.options.noiseMultiplier * this.options.clipNorm;
-      sum = Float64Array.from(sum, (v) => v + std * this.rng.normal());
+      const rng = makeRng(deriveSeed(this.seed, `dp-noise/${input.round}`));
+      sum = Float64Array.from(sum, (v) => v + std * rng.normal());
     }
     return this.inner.aggregate(global, { ...input, sum, totalWeight: input.count });
   }

@@ -29,6 +29,8 @@ export class SecAggClient {
   private roster = new Map<number, AdvertiseKeys>();
   /** Shares this client holds for each neighbour that completed ShareKeys. */
   private held = new Map<number, { b: bigint; s: bigint }>();
+  /** X25519(c_u, c_v) per neighbour, computed once for encrypting and decrypting shares. */
+  private readonly channel = new Map<number, Uint8Array>();
 
   constructor(
     readonly config: SecAggConfig,
@@ -44,6 +46,15 @@ export class SecAggClient {
 
   private expect(phase: Phase): void {
     if (this.phase !== phase) throw new GameRejection('fl.secagg.phase', `client ${this.id}: expected phase ${phase}, got a ${phase} call in phase ${this.phase}`);
+  }
+
+  private channelKey(peer: number): Uint8Array {
+    let dh = this.channel.get(peer);
+    if (!dh) {
+      dh = sharedSecret(this.cKeys, this.roster.get(peer)!.cPk);
+      this.channel.set(peer, dh);
+    }
+    return dh;
   }
 
   advertise(): AdvertiseKeys {
@@ -68,7 +79,7 @@ export class SecAggClient {
     holders.forEach((to, k) => {
       const b = fieldToBytes(bShares[k]!.y);
       const s = fieldToBytes(sShares[k]!.y);
-      const dh = sharedSecret(this.cKeys, this.roster.get(to)!.cPk);
+      const dh = this.channelKey(to);
       shares.push({ from: this.id, to, ciphertext: encryptShares(dh, session, this.id, to, b, s) });
       commitments.push({ to, b: shareCommitment(session, 'b', this.id, to, b), s: shareCommitment(session, 's', this.id, to, s) });
     });
@@ -86,7 +97,7 @@ export class SecAggClient {
         throw new ValidationError('fl.secagg.bad-share', `client ${this.id}: expected shares from its neighbours addressed to it, got one from ${share.from} to ${share.to}`);
       }
       if (this.held.has(share.from)) throw new ValidationError('fl.secagg.replay', `client ${this.id}: share from ${share.from} received twice`);
-      const dh = sharedSecret(this.cKeys, this.roster.get(share.from)!.cPk);
+      const dh = this.channelKey(share.from);
       const { b, s } = decryptShares(dh, this.config.session, share.from, this.id, share.ciphertext);
       this.held.set(share.from, { b: fieldFromBytes(b), s: fieldFromBytes(s) });
     }

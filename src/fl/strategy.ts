@@ -44,6 +44,8 @@ export type FedAvgOptions = {
   batchSize?: number;
   /** Server step on the averaged update (1 = plain FedAvg). */
   serverLearningRate?: number;
+  /** Server momentum on the averaged update (FedAvgM, Hsu et al. 2019); 0 = plain FedAvg. */
+  serverMomentum?: number;
   weighting?: 'examples' | 'uniform';
   seed?: number;
 };
@@ -55,8 +57,16 @@ function positive(field: string, value: number, integer = false): number {
   return value;
 }
 
+function momentum(value: number): number {
+  if (!(value >= 0 && value < 1)) throw expectedGot('fl.strategy.invalid', 'serverMomentum', 'a number in [0, 1)', value);
+  return value;
+}
+
 export class FedAvg implements Strategy {
   readonly name = 'fedavg';
+  private velocity: Float64Array | undefined;
+  private committed: Float64Array | undefined;
+  private velocityRound = -1;
   readonly options: Required<Omit<FedAvgOptions, 'clientsPerRound'>> & { clientsPerRound?: number };
 
   constructor(options: FedAvgOptions = {}) {
@@ -66,6 +76,7 @@ export class FedAvg implements Strategy {
       learningRate: positive('learningRate', options.learningRate ?? 0.5),
       batchSize: positive('batchSize', options.batchSize ?? 16, true),
       serverLearningRate: positive('serverLearningRate', options.serverLearningRate ?? 1),
+      serverMomentum: momentum(options.serverMomentum ?? 0),
       weighting: options.weighting ?? 'examples',
       seed: options.seed ?? 1,
     };
@@ -83,7 +94,20 @@ export class FedAvg implements Strategy {
     const next = Float64Array.from(global);
     if (input.count === 0 || input.totalWeight <= 0) return next;
     const step = this.options.serverLearningRate / input.totalWeight;
-    for (let i = 0; i < next.length; i++) next[i] = next[i]! + step * input.sum[i]!;
+    const beta = this.options.serverMomentum;
+    // With momentum, velocity is committed only when a round's aggregate is final: re-aggregating the
+    // same round (leave-one-out) reuses the velocity from before it.
+    if (beta > 0 && (!this.velocity || this.velocityRound !== input.round)) {
+      this.committed = this.velocity ? Float64Array.from(this.velocity) : new Float64Array(next.length);
+      this.velocityRound = input.round;
+    }
+    const prev = this.committed;
+    const v = new Float64Array(next.length);
+    for (let i = 0; i < next.length; i++) {
+      v[i] = (prev ? beta * prev[i]! : 0) + step * input.sum[i]!;
+      next[i] = next[i]! + v[i]!;
+    }
+    if (beta > 0) this.velocity = v;
     return next;
   }
 }

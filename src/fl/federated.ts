@@ -1,0 +1,161 @@
+/**
+ * In-process federated training: the server loop that drives a Strategy over simulated data
+ * controllers, optionally through secure aggregation (one SecAgg session per payment group), with
+ * scripted dropouts and misbehaving clients, and records per-round contribution observations for
+ * payments (payments.ts). Messages between parties are the real ones (SecAgg rounds, binary
+ * updates); only the transport is a function call.
+ */
+import { sha256Bytes } from '../core/encoding.js';
+import type { CsrMatrix } from '../ml/features/sparse.js';
+import { deriveSeed, makeRng } from '../ml/rng.js';
+import { evaluateParams, localUpdate } from './local-train.js';
+import type { ContributionObservation } from './payments.js';
+import { dequantize, quantize, quantizerFor } from './quantize.js';
+import { seededRandomBytes } from './random-bytes.js';
+import { runSecAggSession } from './secagg-session.js';
+import { type AggregateInput, type Strategy, prepareUpdate } from './strategy.js';
+
+export type Behaviour = 'honest' | 'noise' | 'poison';
+export type FlClient = { id: string; X: CsrMatrix; y: Int32Array; behaviour: Behaviour };
+
+export type SecureAggregationSettings = {
+  /** Shares needed, as a fraction of a client's neighbours. */
+  thresholdFraction: number;
+  /** SecAgg+ neighbours per client (all when omitted). */
+  neighbors?: number;
+  /** Per-coordinate bound for ring quantization (≥ clip norm + a few noise std). */
+  coordinateBound: number;
+};
+
+export type FederatedOptions = {
+  strategy: Strategy;
+  clients: readonly FlClient[];
+  rounds: number;
+  /** Parameter count (features + bias). */
+  dim: number;
+  initial?: Float64Array;
+  validation: { X: CsrMatrix; y: Int32Array };
+  secureAggregation?: SecureAggregationSettings;
+  /** Random groups per round; each is aggregated separately so its marginal value can be measured. */
+  paymentGroups?: number;
+  /** Fraction of each round's participants that drop after sharing keys (before sending the update). */
+  dropoutRate?: number;
+  seed: number;
+};
+
+export type RoundReport = {
+  round: number;
+  participants: number;
+  included: number;
+  dropped: string[];
+  cheaters: string[];
+  validationAccuracy: number;
+  validationLogLoss: number;
+  bytesPerClient: number;
+};
+
+export type FederatedResult = { model: Float64Array; rounds: RoundReport[]; observations: ContributionObservation[]; dropouts: number };
+
+type Prepared = { id: string; vector: Float64Array; weight: number };
+
+function misbehave(client: FlClient, honest: () => Float64Array, dim: number, rng: ReturnType<typeof makeRng>): Float64Array {
+  if (client.behaviour === 'noise') return Float64Array.from({ length: dim }, () => rng.normal());
+  if (client.behaviour === 'poison') {
+    // Model-replacement style: the opposite of an honest step, scaled up (clipping will cap its norm).
+    const h = honest();
+    return h.map((v) => -10 * v);
+  }
+  return honest();
+}
+
+export function runFederated(options: FederatedOptions): FederatedResult {
+  const { strategy, clients, dim, validation, seed } = options;
+  const byId = new Map(clients.map((c) => [c.id, c]));
+  let global: Float64Array = options.initial ? Float64Array.from(options.initial) : new Float64Array(dim);
+  const reports: RoundReport[] = [];
+  const observations: ContributionObservation[] = [];
+  let dropouts = 0;
+  const score = (params: Float64Array) => evaluateParams(params, validation.X, validation.y);
+  for (let round = 1; round <= options.rounds; round++) {
+    const rng = makeRng(deriveSeed(seed, `round-${round}`));
+    const instructions = strategy.configure(round, clients.map((c) => c.id));
+    const prepared: Prepared[] = instructions.map((ins) => {
+      const client = byId.get(ins.clientId)!;
+      const local = () =>
+        localUpdate(global, client.X, client.y, { epochs: ins.epochs, learningRate: ins.learningRate, batchSize: ins.batchSize }, makeRng(deriveSeed(seed, `${round}/${client.id}`)));
+      const delta = misbehave(client, local, dim, rng);
+      const { vector, weight } = prepareUpdate(ins, delta, client.y.length, rng.normal);
+      return { id: client.id, vector, weight };
+    });
+    const nDrop = Math.floor((options.dropoutRate ?? 0) * prepared.length);
+    const dropSet = new Set(rng.shuffle(prepared.map((p) => p.id)).slice(0, nDrop));
+    const groupsCount = Math.max(1, Math.min(options.paymentGroups ?? 1, Math.floor(prepared.length / 3)));
+    const order = rng.shuffle([...prepared]);
+    const groups: Prepared[][] = Array.from({ length: groupsCount }, (_, g) => order.filter((_, k) => k % groupsCount === g));
+    const parts: { members: string[]; sum: Float64Array; weight: number; count: number }[] = [];
+    const cheaters: string[] = [];
+    let bytes = 0;
+    groups.forEach((group, g) => {
+      const survivors = group.filter((p) => !dropSet.has(p.id));
+      if (options.secureAggregation) {
+        const sa = options.secureAggregation;
+        const ids = group.map((_, k) => k + 1);
+        const neighbours = Math.min(group.length - 1, sa.neighbors ?? group.length - 1);
+        const config = {
+          session: sha256Bytes(new TextEncoder().encode(`fl/${seed}/${round}/${g}`)),
+          clientIds: ids,
+          threshold: Math.max(1, Math.ceil(sa.thresholdFraction * neighbours)),
+          vectorLength: dim,
+          neighbors: sa.neighbors,
+        };
+        const maxWeight = Math.max(...group.map((p) => p.weight));
+        const q = quantizerFor(sa.coordinateBound * maxWeight, group.length);
+        const inputs = new Map(group.map((p, k) => [k + 1, quantize(p.vector, q, rng)]));
+        const afterShares = group.flatMap((p, k) => (dropSet.has(p.id) ? [k + 1] : []));
+        const result = runSecAggSession(config, inputs, seededRandomBytes(`${seed}/${round}/${g}`), { afterShares });
+        bytes += result.bytesPerClient * group.length;
+        cheaters.push(...result.cheaters.map((k) => group[k - 1]!.id));
+        parts.push({ members: result.included.map((k) => group[k - 1]!.id), sum: dequantize(result.sum, q), weight: survivors.reduce((s, p) => s + p.weight, 0), count: survivors.length });
+      } else {
+        const sum = new Float64Array(dim);
+        for (const p of survivors) for (let i = 0; i < dim; i++) sum[i] = sum[i]! + p.vector[i]!;
+        bytes += group.length * (17 + 2 * dim); // int16 update encoding (update-codec.ts)
+        parts.push({ members: survivors.map((p) => p.id), sum, weight: survivors.reduce((s, p) => s + p.weight, 0), count: survivors.length });
+      }
+    });
+    dropouts += dropSet.size;
+    const total: AggregateInput = { round, sum: new Float64Array(dim), totalWeight: 0, count: 0 };
+    for (const part of parts) {
+      for (let i = 0; i < dim; i++) total.sum[i] = total.sum[i]! + part.sum[i]!;
+      total.totalWeight += part.weight;
+      total.count += part.count;
+    }
+    const next = strategy.aggregate(global, total);
+    const nextScore = score(next);
+    // Marginal value of each part: validation log-loss without it minus with it (needs ≥ 2 parts).
+    // Without secure aggregation a part is one client (leave-one-out); with it, a random group.
+    const units = options.secureAggregation ? parts : survivorsAsParts(groups, dropSet);
+    if (units.length >= 2) {
+      for (const unit of units) {
+        const without: AggregateInput = { round, sum: total.sum.map((v, i) => v - unit.sum[i]!), totalWeight: total.totalWeight - unit.weight, count: total.count - unit.count };
+        observations.push({ round, members: unit.members, value: score(strategy.aggregate(global, without)).logLoss - nextScore.logLoss });
+      }
+    }
+    global = strategy.aggregate(global, total); // the committing call (stateful strategies, e.g. momentum)
+    reports.push({
+      round,
+      participants: prepared.length,
+      included: total.count,
+      dropped: [...dropSet],
+      cheaters,
+      validationAccuracy: nextScore.accuracy,
+      validationLogLoss: nextScore.logLoss,
+      bytesPerClient: bytes / Math.max(1, prepared.length),
+    });
+  }
+  return { model: global, rounds: reports, observations, dropouts };
+}
+
+function survivorsAsParts(groups: Prepared[][], dropSet: Set<string>) {
+  return groups.flat().filter((p) => !dropSet.has(p.id)).map((p) => ({ members: [p.id], sum: p.vector, weight: p.weight, count: 1 }));
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { makeRng } from '../ml/rng.js';
+import { type ContributionObservation, allocatePayments, estimateContributions } from './payments.js';
+
+describe('payments', () => {
+  it('leave-one-out observations: the estimate is each client’s mean marginal value', () => {
+    const obs: ContributionObservation[] = [
+      { round: 1, members: ['a'], value: 0.3 },
+      { round: 2, members: ['a'], value: 0.1 },
+      { round: 1, members: ['b'], value: -0.2 },
+      { round: 1, members: ['c'], value: 0 },
+    ];
+    const c = estimateContributions(obs, ['a', 'b', 'c']);
+    expect(c.get('a')).toBeCloseTo(0.2, 6);
+    expect(c.get('b')).toBeCloseTo(-0.2, 6);
+    expect(c.get('c')).toBeCloseTo(0, 6);
+  });
+
+  it('random groups re-drawn every round separate a poisoner from honest clients', () => {
+    const rng = makeRng(5);
+    const truth = new Map(Array.from({ length: 20 }, (_, k) => [`c${k}`, k === 7 ? -0.5 : 0.1 + 0.05 * rng.next()] as const));
+    const ids = [...truth.keys()];
+    const obs: ContributionObservation[] = [];
+    for (let round = 0; round < 30; round++) {
+      const order = rng.shuffle([...ids]);
+      for (let g = 0; g < 4; g++) {
+        const members = order.filter((_, k) => k % 4 === g);
+        obs.push({ round, members, value: members.reduce((s, m) => s + truth.get(m)!, 0) + 0.01 * rng.normal() });
+      }
+    }
+    const c = estimateContributions(obs, ids);
+    expect(c.get('c7')!).toBeLessThan(-0.3);
+    for (const id of ids) if (id !== 'c7') expect(c.get(id)!).toBeGreaterThan(0.05);
+    const pay = allocatePayments(1_000_000n, c);
+    expect(pay.find((p) => p.id === 'c7')!.amount).toBe(0n);
+    expect(pay.reduce((s, p) => s + p.amount, 0n)).toBe(1_000_000n);
+  });
+
+  it('allocations are exact, non-negative and zero for non-positive contributions (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 1, maxLength: 30 }), fc.bigInt({ min: 0n, max: 10n ** 12n }), (values, budget) => {
+        const pay = allocatePayments(budget, new Map(values.map((v, k) => [`c${String(k).padStart(2, '0')}`, v])));
+        const anyPositive = values.some((v) => v > 0);
+        expect(pay.reduce((s, p) => s + p.amount, 0n)).toBe(anyPositive ? budget : 0n);
+        for (const p of pay) {
+          expect(p.amount >= 0n).toBe(true);
+          if (p.contribution <= 0) expect(p.amount).toBe(0n);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('rejects unknown members and negative budgets', () => {
+    expect(() => estimateContributions([{ round: 1, members: ['x'], value: 1 }], ['a'])).toThrow(/members: expected known client ids, got "x"/);
+    expect(() => allocatePayments(-1n, new Map())).toThrow(/budget/);
+  });
+});

@@ -1,4 +1,5 @@
 import { HindsightError } from '../core/errors.js';
+import type { VerifiedEvent } from '../events/verify.js';
 import type { LoggedEvent } from '../sdk/client.js';
 import type { Engine } from './engine.js';
 import type { LogSource } from './log-source.js';
@@ -131,6 +132,7 @@ export class Follower {
   /** Waits for a stream event or the timeout; true when woken by an event. */
   #sleep(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
+      if (this.#stopped) return resolve(false);
       const timer = setTimeout(() => {
         this.#wake = null;
         resolve(false);
@@ -149,17 +151,23 @@ export class Follower {
       if (e.seq !== first + i) throw new DivergenceError(`leader entry: expected seq ${first + i}, got ${e.seq}`);
     });
     const verified = await this.engine.verifyMany(entries.map((e) => e.event));
-    verified.forEach((v, i) => {
-      if (v instanceof HindsightError) throw new DivergenceError(`leader entry ${entries[i]!.seq}: expected an event that verifies, got ${v.code}: ${v.message}`);
-      if (v.cid !== entries[i]!.cid) throw new DivergenceError(`leader entry ${entries[i]!.seq}: expected cid ${entries[i]!.cid}, got ${v.cid} from its bytes`);
-    });
-    const outcomes = await this.engine.commitVerified(verified);
+    // Everything before the first bad entry is good log: keep it, then halt at the bad one.
+    let problem: string | undefined;
+    const good: VerifiedEvent[] = [];
+    for (const [i, v] of verified.entries()) {
+      if (v instanceof HindsightError) problem = `leader entry ${entries[i]!.seq}: expected an event that verifies, got ${v.code}: ${v.message}`;
+      else if (v.cid !== entries[i]!.cid) problem = `leader entry ${entries[i]!.seq}: expected cid ${entries[i]!.cid}, got ${v.cid} from its bytes`;
+      if (problem) break;
+      good.push(v as VerifiedEvent);
+    }
+    const outcomes = good.length > 0 ? await this.engine.commitVerified(good) : [];
     outcomes.forEach((o, i) => {
       const seq = o.ok ? o.result.seq : o.error.details.seq;
       if (seq !== entries[i]!.seq || (o.ok && o.result.duplicate)) {
         throw new DivergenceError(`leader entry ${entries[i]!.seq}: expected to store it at the same seq, got ${String(seq)}${o.ok && o.result.duplicate ? ' (already stored)' : ''}`);
       }
     });
+    if (problem) throw new DivergenceError(problem);
   }
 }
 

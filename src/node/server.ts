@@ -28,6 +28,8 @@ export type NodeServerOptions = {
   leader?: string;
   followerStatus?: () => { lag: number; error?: string };
   metrics?: NodeMetrics;
+  /** How long close() lets in-flight requests finish before cutting connections (default 3 s). */
+  shutdownGraceMs?: number;
 };
 
 export type NodeServer = {
@@ -50,7 +52,6 @@ export async function buildNodeServer(options: NodeServerOptions): Promise<NodeS
     bodyLimit: options.bodyLimit ?? 256 * 1024,
     // Only idle keep-alive sockets are closed on shutdown; requests in flight are finished.
     forceCloseConnections: 'idle',
-    disableRequestLogging: false,
   });
   // Events are JSON only: without this, fastify would hand a text/plain body to the handler as a string.
   app.removeContentTypeParser('text/plain');
@@ -109,7 +110,14 @@ export async function buildNodeServer(options: NodeServerOptions): Promise<NodeS
     metrics,
     batcher,
     close: async () => {
-      await app.close();
+      // In-flight requests get a grace period; a client that holds a connection open past it
+      // (a half-read long poll, a stalled upload) is cut so shutdown always finishes.
+      const cut = setTimeout(() => app.server.closeAllConnections(), options.shutdownGraceMs ?? 3_000);
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(cut);
+      }
       await batcher.drain();
     },
   };

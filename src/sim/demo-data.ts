@@ -31,12 +31,12 @@ function publicInput(dataset: Dataset, item: DatasetItem): ItemInput['input'] {
 
 /**
  * Cuts the dataset (one seeded shuffle) into a bootstrap corpus and `rounds` validation sets of
- * `itemsPerRound`. The bootstrap takes up to 1,000 items, and what the rounds leave.
+ * `itemsPerRound`. The bootstrap takes up to `bootstrap` (default 1,000) of what the rounds leave.
  */
-export function planDemo(dataset: Dataset, options: { rounds: number; itemsPerRound: number; seed: number }): DemoData {
+export function planDemo(dataset: Dataset, options: { rounds: number; itemsPerRound: number; seed: number; bootstrap?: number }): DemoData {
   const { rounds, itemsPerRound, seed } = options;
   const needed = rounds * itemsPerRound;
-  const warmup = Math.min(1000, dataset.items.length - needed);
+  const warmup = Math.min(options.bootstrap ?? 1000, dataset.items.length - needed);
   const minimum = Math.max(20, 5 * dataset.labels.length);
   if (warmup < minimum) {
     throw new ValidationError('demo.datasetTooSmall', `${dataset.name}: expected at least ${needed + minimum} items (${rounds} rounds × ${itemsPerRound} + ${minimum} for the bootstrap corpus), got ${dataset.items.length}`, {

@@ -160,11 +160,14 @@ export class DemoWorld {
   }
 
   /** The community resolver publishes the labels and the ordering seed; then the round settles. */
-  async resolveAndSettle(set: DemoRoundSet): Promise<void> {
+  async resolve(set: DemoRoundSet): Promise<void> {
     const t = roundTimes(set.round);
     const labels = set.items.map((i) => ({ item: i.id, outcome: set.labels.get(i.id) ?? null }));
     await this.submit([this.admin.next('round.resolve', { round: set.round, seed: this.roundSeed(set.round), labels }, t.resolve)]);
-    await this.submit([this.admin.next('round.settle', { round: set.round }, t.settle)]);
+  }
+
+  async settle(round: number): Promise<void> {
+    await this.submit([this.admin.next('round.settle', { round }, roundTimes(round).settle)]);
   }
 }
 

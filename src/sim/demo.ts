@@ -24,6 +24,8 @@ export type DemoOptions = {
   /** Reuse a non-empty --out directory (its demo files are deleted first). */
   force?: boolean;
   serve?: ServingRule;
+  /** At most this many items of public bootstrap corpus before round 1 (default 1000). */
+  bootstrap?: number;
   /** Subsidy per item and each operator's starting bankroll, in units. */
   subsidy?: number;
   bankroll?: number;
@@ -78,7 +80,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   if (!Number.isSafeInteger(seed) || seed < 0) throw new ValidationError('demo.badOption', `--seed: expected a non-negative integer, got ${seed}`, { field: 'seed' });
   // Everything that can fail on bad input happens before the first file is written.
   const dataset = loadDemoDataset(options.dataset);
-  const data = planDemo(dataset, { rounds, itemsPerRound: items, seed });
+  const data = planDemo(dataset, { rounds, itemsPerRound: items, seed, bootstrap: options.bootstrap ?? 1000 });
   prepareOut(options.out, options.force ?? false);
   mkdirSync(options.out, { recursive: true });
 
@@ -114,7 +116,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       progress(set.round, 'reveal');
       await world.closeAndReveal(set.round);
       progress(set.round, 'settle');
-      await world.resolveAndSettle(set);
+      await world.resolve(set);
+      await world.settle(set.round);
       metrics.observe(engine.state, set, world.operators, treasuryBefore - engine.state.ledger.treasury);
     }
     const summary = buildSummary({

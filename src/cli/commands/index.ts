@@ -13,6 +13,7 @@ export const commandEntries: CommandEntry[] = [
   { names: ['model', 'round', 'trade', 'market', 'leaderboard'], load: () => import('./market.js') },
   { names: ['ml'], load: () => import('./ml.js') },
   { names: ['fl'], load: () => import('./fl.js') },
+  { names: ['member', 'item', 'label', 'committee', 'data'], load: () => import('./committee.js') },
   { names: ['node'], load: () => import('./node.js') },
   { names: ['demo', 'operator'], load: () => import('./demo.js') },
 ];

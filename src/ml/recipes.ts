@@ -52,7 +52,7 @@ export function trainRecipe(recipe: Recipe, dataset: Pick<Dataset, 'kind' | 'fea
   const K = dataset.labels.length;
   const defaults: Partial<Extract<FeaturizerSpec, { kind: 'hashed-ngrams' }>> = recipe.family === 'naive-bayes' ? { transform: 'log1p' } : {};
   const spec = featurizerSpecFor(dataset, { ...defaults, ...recipe.features });
-  const featurizer = makeFeaturizer(spec);
+  const featurizer = makeFeaturizer(spec, { cache: true });
   const X = featurizer.transformAll(rows);
   const clean = labelsOf(rows);
   const s = deriveSeed(seed, recipe.name);

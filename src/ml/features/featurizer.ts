@@ -104,9 +104,26 @@ function makeDense(spec: Extract<FeaturizerSpec, { kind: 'dense' }>): Featurizer
   return { spec, dim: spec.size, transform: one, transformAll: (items) => csrFromRows(items.map(one), spec.size) };
 }
 
-export function makeFeaturizer(spec: FeaturizerSpec): Featurizer {
+/** item object → spec key → its vector. Weak: dropping a dataset frees its cached vectors. */
+const vectorCache = new WeakMap<object, Map<string, SparseVector>>();
+
+/**
+ * `cache: true` memoizes each item's vector by object identity and spec, so retraining every
+ * round on a growing history featurizes each item once. Cached vectors are shared: never mutate them.
+ */
+export function makeFeaturizer(spec: FeaturizerSpec, options: { cache?: boolean } = {}): Featurizer {
   validateFeaturizerSpec(spec);
-  return spec.kind === 'hashed-ngrams' ? makeHashed(spec) : makeDense(spec);
+  const base = spec.kind === 'hashed-ngrams' ? makeHashed(spec) : makeDense(spec);
+  if (!options.cache) return base;
+  const key = JSON.stringify(spec);
+  const transform = (item: FeaturizerInput): SparseVector => {
+    let perItem = vectorCache.get(item);
+    if (!perItem) vectorCache.set(item, (perItem = new Map()));
+    let v = perItem.get(key);
+    if (!v) perItem.set(key, (v = base.transform(item)));
+    return v;
+  };
+  return { ...base, transform, transformAll: (items) => csrFromRows(items.map(transform), base.dim) };
 }
 
 /** The natural featurizer for a dataset: hashed n-grams for text, the raw vector for features. */

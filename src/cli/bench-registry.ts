@@ -6,6 +6,8 @@ export type BenchOptions = { quick?: boolean; db?: string };
 export type BenchModule = { run(options: BenchOptions): Promise<object> };
 
 export const benches: Record<string, () => Promise<BenchModule>> = {
+  fl: () => import('../fl/fl.bench.js'),
+  market: () => import('../game/game.bench.js'),
   lmsr: () => import('../game/market/lmsr.bench.js'),
   store: () => import('../store/store.bench.js'),
   ml: () => import('../ml/train.bench.js'),

@@ -144,3 +144,22 @@ describe('keys', () => {
     expect(() => Ed25519Signer.fromKeyFile({ ...k.toKeyFile(), did: alice.did })).toThrow(/expected did/);
   });
 });
+
+describe('encodeSigned', () => {
+  it('splices sig into the signing bytes exactly as a fresh DAG-CBOR encoding would place it', async () => {
+    const { encodeSigned } = await import('./envelope.js');
+    const session = testKey('session');
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 40 }), fc.integer({ min: 1, max: 2 ** 40 }), fc.boolean(), async (name, nonce, delegated) => {
+        const d = { ...draft({ name, architecture: 'x', modelHash: 'model-hash-1' }, 'model.commit'), nonce };
+        const event = delegated
+          ? signDelegatedEvent(session, `did:pkh:eip155:1:0x${'ab'.repeat(20)}`, { h: { t: 'eip4361' }, p: { domain: 'd', iss: 'i', aud: 'a', version: '1', nonce: 'n', iat: 't' }, s: { t: 'eip191', s: '0x00' } }, d)
+          : signEvent(alice, d);
+        const { signing, full } = encodeSigned(event);
+        expect(Buffer.from(full).equals(Buffer.from(eventBytes(event)))).toBe(true);
+        expect(Buffer.from(signing).equals(Buffer.from(signingBytes(event)))).toBe(true);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

@@ -3,7 +3,7 @@ import { AuthError, ValidationError } from '../core/errors.js';
 import { cidOfBytes, encode } from '../core/encoding.js';
 import { parseDid } from './did.js';
 import { verifyEd25519 } from './keys.js';
-import { DEFAULT_MAX_PAYLOAD_BYTES, EnvelopeSchema, eventBytes, signingBytes, type SignedEvent } from './envelope.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES, EnvelopeSchema, encodeSigned, eventBytes, type SignedEvent } from './envelope.js';
 import { eventTypeSpec } from './registry.js';
 import { eip191Message } from './sign.js';
 
@@ -46,7 +46,7 @@ export async function verifyEvent(raw: unknown, options: VerifyOptions = {}): Pr
   const spec = eventTypeSpec(event.type);
   if (!spec) throw new ValidationError('event.unknownType', `type: expected a known event type, got ${JSON.stringify(event.type)}`, { field: 'type' });
 
-  const bytes = eventBytes(event);
+  const { signing, full: bytes } = encodeSigned(event);
   const maxPayload = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
   // The payload is never larger than the whole event, so only a large event pays for a second encoding.
   const payloadSize = bytes.length > maxPayload ? encode(event.payload).length : 0;
@@ -56,14 +56,13 @@ export async function verifyEvent(raw: unknown, options: VerifyOptions = {}): Pr
   const payload = spec.payload.safeParse(event.payload);
   if (!payload.success) throw zodIssue('payload', payload.error);
 
-  if (!options.skipSignature) await verifySignature(event);
+  if (!options.skipSignature) await verifySignature(event, signing);
   const data = payload.data as Record<string, unknown>;
   return { event, payload: data, cid: cidOfBytes(bytes).toString(), bytes, round: spec.roundOf ? spec.roundOf(data) : null };
 }
 
-async function verifySignature(event: SignedEvent): Promise<void> {
+async function verifySignature(event: SignedEvent, message: Uint8Array): Promise<void> {
   const author = parseDid(event.author);
-  const message = signingBytes(event);
   if (author.method === 'key') {
     if (event.signer !== undefined || event.cap !== undefined || event.cacao !== undefined) {
       throw new AuthError('sig.unexpectedDelegation', 'signer/cap/cacao: expected none for a did:key author, got a delegation', { field: 'cap' });

@@ -49,6 +49,7 @@ registerHandler('round.schedule', (state, ev) => {
     items: new Map(),
     markets: new Map(),
     sealed: new Map(),
+    sealedByModelItem: new Map(),
     openedAt: null,
     labelCommitDeadline,
     labelRevealDeadline,

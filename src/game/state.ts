@@ -88,6 +88,8 @@ export type RoundState = {
   items: Map<string, ItemState>;
   markets: Map<string, MarketState>;
   sealed: Map<string, SealedTrade>;
+  /** `${model} ${item}` → commit CID: one sealed trade per model per item, checked in O(1). */
+  sealedByModelItem: Map<string, string>;
   /** Models that traded this round (for per-round leaderboard history). */
   openedAt: number | null;
   /** Committee path (issue 4): label commits end / label reveals end, in event time. */

@@ -38,12 +38,12 @@ registerHandler('trade.commit', (state, ev) => {
   const { r, market } = tradingMarket(state, ev, p.round, p.item, p.model);
   const maxCost = BigInt(p.maxCost);
   ensure(maxCost > 0n, 'trade.badMaxCost', 'maxCost', 'a positive amount', p.maxCost);
-  for (const s of r.sealed.values()) {
-    ensure(!(s.item === market.item && s.model === p.model), 'trade.duplicate', 'item', `one sealed trade per model per item`, `a second commit for ${p.item}`);
-  }
+  const key = `${p.model} ${p.item}`;
+  ensure(!r.sealedByModelItem.has(key), 'trade.duplicate', 'item', 'one sealed trade per model per item', `a second commit for ${p.item}`);
   ensureFunds(state.ledger, ev.event.author, maxCost, 'maxCost');
   debit(state.ledger, ev.event.author, maxCost);
   state.ledger.locked += maxCost;
+  r.sealedByModelItem.set(key, ev.cid);
   r.sealed.set(ev.cid, { cid: ev.cid, trader: ev.event.author, round: p.round, item: p.item, model: p.model, commitment: p.commitment, maxCost, revealed: null });
 });
 

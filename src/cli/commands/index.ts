@@ -11,6 +11,7 @@ export type CommandEntry = { names: string[]; load: () => Promise<{ register: Co
 export const commandEntries: CommandEntry[] = [
   { names: ['key', 'init', 'events', 'replay'], load: () => import('./foundation.js') },
   { names: ['model', 'round', 'trade', 'market', 'leaderboard'], load: () => import('./market.js') },
+  { names: ['bench'], load: () => import('./bench.js') },
   { names: ['ml'], load: () => import('./ml.js') },
   { names: ['fl'], load: () => import('./fl.js') },
   { names: ['member', 'item', 'label', 'committee', 'data'], load: () => import('./committee.js') },

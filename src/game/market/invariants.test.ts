@@ -88,6 +88,32 @@ describe('LMSR invariants over random trade sequences', () => {
     );
   });
 
+  it('holds at extreme scales: b from 1 micro-unit (subsidy ≥ ln K µ) to 10^15, quantities up to 10^18', () => {
+    const extreme = fc.record({
+      k: fc.integer({ min: 2, max: 5 }),
+      subsidy: fc.oneof(fc.bigInt({ min: 2n, max: 100n }), fc.bigInt({ min: 10n ** 12n, max: 10n ** 15n })),
+      q: fc.array(fc.bigInt({ min: 0n, max: 10n ** 18n }), { minLength: 5, maxLength: 5 }),
+      weights: fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 5, maxLength: 5 }),
+      capPermille: fc.integer({ min: 0, max: 1200 }),
+    });
+    fc.assert(
+      fc.property(extreme, ({ k, subsidy, q: rawQ, weights, capPermille }) => {
+        const b = liquidityForSubsidy(subsidy, k);
+        const q = rawQ.slice(0, k);
+        const belief = beliefFrom(weights.slice(0, k));
+        const full = quoteTradeToBelief(q, b, belief, 10n ** 30n);
+        const cap = (full.cost * BigInt(capPermille)) / 1000n;
+        const t = quoteTradeToBelief(q, b, belief, cap);
+        expect(t.cost).toBeLessThanOrEqual(cap);
+        const next = q.map((v, i) => v + t.delta[i]!);
+        const exact = referenceCost(next, b) - referenceCost(q, b);
+        expect(t.cost * REF_ONE).toBeGreaterThanOrEqual(exact);
+        expect((t.cost - 1n) * REF_ONE).toBeLessThan(exact + (REF_ONE >> 10n));
+      }),
+      { seed: 31337, numRuns: 150 },
+    );
+  });
+
   it('the maker can lose the whole subsidy, but not more (extreme one-sided buying)', () => {
     const k = 3;
     const subsidy = 100n * UNIT;

@@ -1,0 +1,38 @@
+/** Test/bench helper: start node-child.ts as a separate process and wait until it listens. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { StartNodeOptions } from './run-node.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export type ChildNode = { url: string; process: ChildProcess; exited: Promise<number | null>; stderr: string[]; kill(signal?: NodeJS.Signals): Promise<void> };
+
+export async function spawnNode(options: Omit<StartNodeOptions, 'source' | 'logger'>): Promise<ChildNode> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'node-child.ts'), JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const stderr: string[] = [];
+  child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      try {
+        const message = JSON.parse(line) as { event?: string; url?: string };
+        if (message.event === 'listening' && message.url) resolve(message.url);
+      } catch {
+        // not our JSON line
+      }
+    });
+    void exited.then((code) => reject(new Error(`node child exited (${code}) before listening: ${stderr.join('').slice(-2000)}`)));
+  });
+  return {
+    url,
+    process: child,
+    exited,
+    stderr,
+    kill: async (signal = 'SIGKILL') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}

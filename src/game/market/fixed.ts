@@ -24,7 +24,11 @@ const LN2_X128 = 235865763225513294137944142764154484399n;
 /** round(2^64 / ln 2) */
 const INV_LN2_FIXED = 26613026195688644983n;
 
-/** Proven-with-margin error bounds in ulps (2^-64); the tests measure far smaller errors. */
+/**
+ * Error bounds in ulps (2^-64) used for rounding. Summing the worst case of each step (table
+ * rounding 0.5, each truncating shift < 1, polynomial truncation < 0.25) gives < 3 ulps for exp on
+ * x ≤ 0 and < 7 for ln; 16 leaves margin. Measured maxima (fixed.test.ts, docs): 1 and 5.
+ */
 export const EXP_ERR_ULPS = 16n;
 export const LN_ERR_ULPS = 16n;
 

@@ -114,6 +114,19 @@ describe('LMSR invariants over random trade sequences', () => {
     );
   });
 
+  it('never mutates its inputs', () => {
+    const q = [5n * UNIT, 0n, 2n * UNIT];
+    const belief = [500_000_000_000n, 300_000_000_000n, 200_000_000_000n];
+    const delta = [UNIT, 0n, -UNIT];
+    const b = liquidityForSubsidy(10n * UNIT, 3);
+    quoteTradeToBelief(q, b, belief, 10n ** 18n);
+    quoteTradeToBelief(q, b, belief, 1000n);
+    quoteShares(q, b, delta);
+    expect(q).toEqual([5n * UNIT, 0n, 2n * UNIT]);
+    expect(belief).toEqual([500_000_000_000n, 300_000_000_000n, 200_000_000_000n]);
+    expect(delta).toEqual([UNIT, 0n, -UNIT]);
+  });
+
   it('the maker can lose the whole subsidy, but not more (extreme one-sided buying)', () => {
     const k = 3;
     const subsidy = 100n * UNIT;

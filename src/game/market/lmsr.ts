@@ -61,10 +61,8 @@ export function costBoundsUnchecked(q: readonly bigint[], b: bigint): CostBounds
   for (const v of q) if (v > m) m = v;
   const ys = new Array<bigint>(q.length);
   for (let i = 0; i < q.length; i++) {
-    const num = (q[i]! - m) << FRAC_BITS;
-    // floor division of a non-positive numerator
-    const quo = num / b;
-    ys[i] = quo * b === num ? quo : quo - 1n;
+    // floor((q_i − m)·2^64 / b) for a non-positive numerator: truncation of (num − b + 1) / b
+    ys[i] = (((q[i]! - m) << FRAC_BITS) - b + 1n) / b;
   }
   const lse = logSumExp(ys, 1n);
   const base = m << FRAC_BITS;

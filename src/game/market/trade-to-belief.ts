@@ -8,7 +8,8 @@
  * p(t) ∝ p^(1−t)·r^t, which in share space is simply delta(t) = t·D. The path is parameterised by
  * s = micro-shares bought of the outcome with the largest D (index of the first maximum):
  * delta_i(s) = round(s·D_i / D_max), s integer in [0, S_full − 1]. The result is the largest such s
- * whose charged cost is ≤ maxCost. The charged cost strictly increases with s, so that s is unique;
+ * whose charged cost is ≤ maxCost. The exact cost strictly increases with s and the charge is its
+ * ceiling (up to a ~1e-9 micro-unit margin), so that s is well defined;
  * it is found by Halley's method on the smooth cost curve (from whichever end is nearer the cap),
  * then an exponential + binary search that verifies the boundary exactly (usually 3–4 cost
  * evaluations in all). Deterministic, and never above maxCost.

@@ -9,6 +9,7 @@ export const benches: Record<string, () => Promise<BenchModule>> = {
   fl: () => import('../fl/fl.bench.js'),
   market: () => import('../game/game.bench.js'),
   lmsr: () => import('../game/market/lmsr.bench.js'),
-  store: () => import('../store/store.bench.js'),
+  store: () => import('../node/log.bench.js'),
   ml: () => import('../ml/train.bench.js'),
+  zk: () => import('../zk/zk.bench.js'),
 };

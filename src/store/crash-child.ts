@@ -1,5 +1,5 @@
 /**
- * Child process for crash-safety.test.ts: appends batches to a store forever and prints one line per
+ * Child process for crash-harness.ts: appends batches to a store forever and prints one line per
  * acknowledged event, *after* append() resolved:
  *   ack <seq> <cid>
  * The parent SIGKILLs it at random moments and then checks that every acknowledged event survived.

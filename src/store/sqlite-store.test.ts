@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -32,6 +32,16 @@ describe('sqlite specifics', () => {
       expect(db.prepare('PRAGMA journal_mode').raw(true).get()).toEqual(['wal']);
       expect(db.prepare('SELECT count(*) FROM events').raw(true).get()).toEqual([1]);
       db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports an unusable directory as store.open_failed', async () => {
+    const dir = tempDir();
+    try {
+      writeFileSync(join(dir, 'file'), 'not a directory');
+      await expect(openStore({ dir: join(dir, 'file') })).rejects.toMatchObject({ code: 'store.open_failed' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -62,7 +62,11 @@ export class SqliteEventStore implements EventStore {
 
   /** Opens (creating if needed) DIR/hindsight.db. */
   static open(dir: string, options: { checkCids?: boolean } = {}): SqliteEventStore {
-    mkdirSync(dir, { recursive: true });
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (cause) {
+      throw new StoreError('store.open_failed', `sqlite: expected a usable directory at ${dir}, got ${(cause as Error).message}`, { dir }, { cause });
+    }
     return new SqliteEventStore(resolve(join(dir, 'hindsight.db')), options.checkCids ?? true);
   }
 

@@ -1,8 +1,9 @@
 /**
  * Crash-safety harness (issue 2), used by crash-safety-*.test.ts: child processes append batches
- * and report each acknowledged event; we SIGKILL them at seeded random moments, reopen the store and check that every acknowledged event
- * is there with its seq, that every stored row is whole (bytes hash to its cid, columns match the
- * bytes), that seqs are exactly 1..head, and that every batch is either fully stored or absent.
+ * and report each acknowledged event; we SIGKILL them at seeded random moments, reopen the store
+ * and check that every acknowledged event is there with its seq, that every stored row is whole
+ * (bytes hash to its cid, columns match the bytes), that seqs are exactly 1..head, and that every
+ * batch is either fully stored or absent.
  * Two children write to the same log at once, so cross-process ordering is exercised too.
  */
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -10,6 +10,19 @@ describe('tokenize', () => {
   });
 });
 
+describe('tokenize matches its regex definition', () => {
+  it('on random Unicode text', () => {
+    const regex = /[\p{L}\p{N}]+|[!$%€£]/gu;
+    const alphabet = fc.constantFrom('a', 'Z', '0', ' ', '!', '$', '%', '€', '£', '-', 'é', 'İ', 'ß', '日', '😀', '\ud800', '٣', '\n', "'");
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 40 }).map((a) => a.join('')), fc.boolean(), (text, lower) => {
+        expect(tokenize(text, lower)).toEqual((lower ? text.toLowerCase() : text).match(regex) ?? []);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('fnv1a', () => {
   it('matches the published FNV-1a test vectors and hashes UTF-8 bytes', () => {
     expect(fnv1a('')).toBe(0x811c9dc5);
@@ -25,9 +38,10 @@ describe('fnv1a', () => {
 
 describe('hashed n-gram featurizer', () => {
   it('puts every n-gram in bucket fnv1a(tokens joined by spaces) mod buckets', () => {
-    const f = makeFeaturizer(hashedNgramSpec({ buckets: 1 << 16, ngrams: [1, 2], transform: 'binary' }));
-    const x = f.transform({ text: 'Buy cheap pills' });
-    const expected = new Set(['buy', 'cheap', 'pills', 'buy cheap', 'cheap pills'].map((g) => fnv1a(g) % (1 << 16)));
+    const f = makeFeaturizer(hashedNgramSpec({ buckets: 1 << 16, ngrams: [1, 2, 3], transform: 'binary' }));
+    const x = f.transform({ text: 'Buy cheap PÍLLS 😀!' });
+    const grams = ['buy', 'cheap', 'pílls', '!', 'buy cheap', 'cheap pílls', 'pílls !', 'buy cheap pílls', 'cheap pílls !'];
+    const expected = new Set(grams.map((g) => fnv1a(g) % (1 << 16)));
     expect(new Set(x.indices)).toEqual(expected);
     expect([...x.values].every((v) => v === 1)).toBe(true);
   });

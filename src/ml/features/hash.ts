@@ -4,18 +4,18 @@
  * `fnv1aContinue` lets the featurizer extend a prefix hash instead of building n-gram strings.
  */
 export const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
+export const FNV_PRIME = 0x01000193;
 
-export function fnv1aContinue(hash: number, text: string): number {
+export function fnv1aContinue(hash: number, text: string, start = 0, end = text.length): number {
   let h = hash;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = start; i < end; i++) {
     let c = text.charCodeAt(i);
     if (c < 0x80) {
       h = Math.imul(h ^ c, FNV_PRIME);
       continue;
     }
     // Encode to UTF-8 on the fly (surrogate pairs → 4 bytes; lone surrogates as U+FFFD).
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < end) {
       const d = text.charCodeAt(i + 1);
       if (d >= 0xdc00 && d <= 0xdfff) {
         c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);

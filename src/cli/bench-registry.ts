@@ -12,4 +12,5 @@ export const benches: Record<string, () => Promise<BenchModule>> = {
   store: () => import('../node/log.bench.js'),
   ml: () => import('../ml/train.bench.js'),
   zk: () => import('../zk/zk.bench.js'),
+  http: () => import('../node/http.bench.js'),
 };

@@ -17,4 +17,5 @@ export const commandEntries: CommandEntry[] = [
   { names: ['member', 'item', 'label', 'committee', 'data'], load: () => import('./committee.js') },
   { names: ['node'], load: () => import('./node.js') },
   { names: ['demo', 'operator'], load: () => import('./demo.js') },
+  { names: ['predict', 'verify', 'model', 'zk'], load: () => import('./zk.js') },
 ];

@@ -1,0 +1,184 @@
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { ValidationError } from '../../core/errors.js';
+import { printResult, toJson } from '../output.js';
+import { canonicalArtifactJson, loadArtifact } from '../../ml/artifact.js';
+import type { ModelArtifact } from '../../ml/artifact-types.js';
+import type { InputBinding } from '../../zk/circuit-gen.js';
+import { terminateCurve } from '../../zk/curve.js';
+import { buildModelCircuit } from '../../zk/inference.js';
+import { fieldHex, poseidonModelHash } from '../../zk/model-hash.js';
+import { importOnnx } from '../../zk/onnx-import.js';
+import { integerInput, predict, verifyPrediction, type PredictInput, type PredictResponse } from '../../zk/predict.js';
+import { devPtau } from '../../zk/ptau.js';
+import { contributePhase2 } from '../../zk/setup.js';
+import { solidityVerifierSource } from '../../zk/solidity.js';
+import type { VerificationKey } from '../../zk/snarkjs.js';
+
+/**
+ * `hindsight predict / verify / model import / zk …`: proven inference from the command line.
+ * A model DIR holds `model.json` (the artifact); a path to an artifact file works too.
+ */
+function modelPath(dirOrFile: string): string {
+  const p = existsSync(dirOrFile) && statSync(dirOrFile).isDirectory() ? join(dirOrFile, 'model.json') : dirOrFile;
+  if (!existsSync(p)) throw new ValidationError('cli.invalid', `--model: expected a model directory with model.json or an artifact file, got ${JSON.stringify(dirOrFile)}`, { field: 'model' });
+  return p;
+}
+
+function readJson(path: string, field: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  } catch (e) {
+    throw new ValidationError('cli.invalid', `${field}: expected a readable JSON file, got ${(e as Error).message}`, { field });
+  }
+}
+
+function asInput(v: unknown): PredictInput {
+  if (Array.isArray(v)) return { features: v as number[] };
+  if (v && typeof v === 'object' && ('text' in v || 'features' in v || 'x' in v)) return v as PredictInput;
+  throw new ValidationError('cli.invalid', `--input: expected {"text"}, {"features"}, {"x"} or an array of numbers, got ${JSON.stringify(v)?.slice(0, 60)}`, { field: 'input' });
+}
+
+function binding(v: string | undefined): InputBinding {
+  const b = v ?? 'hash';
+  if (b !== 'hash' && b !== 'packed' && b !== 'public') throw new ValidationError('cli.invalid', `--binding: expected hash, packed or public, got ${JSON.stringify(b)}`, { field: 'binding' });
+  return b;
+}
+
+async function withCurve<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } finally {
+    await terminateCurve();
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('predict')
+    .description('predict with a fixed-point model; --prove adds a Groth16 proof bound to the model hash')
+    .requiredOption('--model <dir>', 'model directory (model.json) or artifact file')
+    .requiredOption('--input <file>', 'JSON: {"text": …} | {"features": [...]} | {"x": [integers]} | [numbers]')
+    .option('--prove', 'prove the inference (compiles and sets up the circuit on first use; cached)')
+    .option('--binding <b>', 'how the proof binds the input: hash | packed | public', 'hash')
+    .option('--ptau <file>', 'powers-of-tau ceremony file (default: insecure development ptau)')
+    .option('--out <file>', 'also write the response (with proof) to this file')
+    .option('--json', 'print one JSON object as the last line')
+    .action(async (opts: { model: string; input: string; prove?: boolean; binding?: string; ptau?: string; out?: string; json?: boolean }) => {
+      const artifact = loadArtifact(modelPath(opts.model));
+      const input = asInput(readJson(opts.input, 'input'));
+      const res = await withCurve(() => predict(artifact, input, { prove: opts.prove, binding: binding(opts.binding), ptau: opts.ptau }));
+      if (opts.out) writeFileSync(opts.out, `${toJson(res)}\n`);
+      printResult(res, opts, (r) => {
+        const p = r as PredictResponse;
+        return `${p.prediction} (class ${p.predictedClass}, p=${p.probabilities.map((v) => v.toFixed(4)).join('/')})\nmodel ${p.modelHash}${p.proof ? `\nproof: ${p.publicSignals?.length} public signals${p.insecureSetup ? ' (INSECURE dev setup)' : ''}` : ''}`;
+      });
+    });
+
+  program
+    .command('verify')
+    .description('check a predict response (or proof bundle) offline')
+    .requiredOption('--proof <file>', 'response JSON written by `predict --prove --out`')
+    .option('--vkey <file>', 'verification key to trust (default: the one embedded in the response)')
+    .option('--model-hash <hex>', 'model hash the proof must carry (default: the response claim)')
+    .option('--model <dir>', 'derive the expected model hash from this artifact')
+    .option('--input <file>', 'the item the proof must be about (default: the response x)')
+    .option('--json', 'print one JSON object as the last line')
+    .action(async (opts: { proof: string; vkey?: string; modelHash?: string; model?: string; input?: string; json?: boolean }) => {
+      const response = readJson(opts.proof, 'proof') as PredictResponse;
+      let artifact: ModelArtifact | undefined;
+      if (opts.model) artifact = loadArtifact(modelPath(opts.model));
+      const modelHash = opts.modelHash ?? (artifact ? fieldHex(await poseidonModelHash(artifact)) : undefined);
+      const vkey = opts.vkey ? (readJson(opts.vkey, 'vkey') as VerificationKey) : undefined;
+      let x: bigint[] | undefined;
+      if (opts.input) {
+        if (!artifact) throw new ValidationError('cli.invalid', '--input: expected --model too (to featurize the item), got none', { field: 'model' });
+        x = integerInput(artifact, asInput(readJson(opts.input, 'input')));
+      }
+      const res = await withCurve(() => verifyPrediction(response, { vkey, modelHash, x }));
+      printResult({ ...res, prediction: res.valid ? response.prediction : undefined }, opts, (r) => JSON.stringify(r, null, 2));
+      if (!res.valid) process.exitCode = 1;
+    });
+
+  const model = program.commands.find((c) => c.name() === 'model') ?? program.command('model').description('model registry');
+  model
+    .command('import')
+    .description('import an ONNX graph (Gemm / MatMul+Add / Relu / Sigmoid / Softmax / Flatten) as a fixed-point artifact')
+    .argument('<onnx>', 'model.onnx')
+    .requiredOption('--out <dir>', 'output model directory (writes model.json and import-report.json)')
+    .option('--samples <file>', 'JSON array of float input vectors to compare float vs fixed point on')
+    .option('--weight-bits <n>', 'signed bits per weight', '16')
+    .option('--scale-bits <n>', 'fixed-point fraction bits (default: largest that fits)')
+    .option('--labels <list>', 'comma-separated class labels')
+    .option('--name <name>', 'model name')
+    .option('--json', 'print one JSON object as the last line')
+    .action(async (file: string, opts: { out: string; samples?: string; weightBits: string; scaleBits?: string; labels?: string; name?: string; json?: boolean }) => {
+      const bytes = new Uint8Array(readFileSync(file));
+      const samples = opts.samples ? (readJson(opts.samples, 'samples') as number[][]) : [];
+      const { artifact, report } = importOnnx(bytes, samples, {
+        name: opts.name ?? file.replace(/^.*\//, '').replace(/\.onnx$/, ''),
+        weightBits: Number(opts.weightBits),
+        scaleBits: opts.scaleBits !== undefined ? Number(opts.scaleBits) : undefined,
+        labels: opts.labels?.split(','),
+      });
+      mkdirSync(opts.out, { recursive: true });
+      writeFileSync(join(opts.out, 'model.json'), canonicalArtifactJson(artifact));
+      writeFileSync(join(opts.out, 'import-report.json'), `${toJson(report)}\n`);
+      const modelHash = fieldHex(await poseidonModelHash(artifact));
+      printResult({ out: opts.out, modelHash, arch: artifact.arch, ...report }, opts);
+    });
+
+  const zk = program.command('zk').description('zero-knowledge toolchain: ptau, circuit setup, verifier export, phase-2 contributions');
+  zk.command('hash')
+    .description('Poseidon model hash of an artifact')
+    .requiredOption('--model <dir>', 'model directory or artifact file')
+    .option('--json', 'print one JSON object as the last line')
+    .action(async (opts: { model: string; json?: boolean }) => {
+      printResult({ modelHash: fieldHex(await poseidonModelHash(loadArtifact(modelPath(opts.model)))) }, opts);
+    });
+  zk.command('ptau')
+    .description('build (or reuse) an INSECURE development powers-of-tau of 2^power')
+    .requiredOption('--power <n>', 'log2 of the maximum constraints')
+    .option('--json', 'print one JSON object as the last line')
+    .action(async (opts: { power: string; json?: boolean }) => {
+      printResult(await devPtau(Number(opts.power)), opts);
+    });
+  zk.command('setup')
+    .description('compile and set up the circuit of a model architecture; writes vkey.json and Verifier.sol into the model dir')
+    .requiredOption('--model <dir>', 'model directory')
+    .option('--items <n>', 'items per proof (batch)', '1')
+    .option('--binding <b>', 'hash | packed | public', 'hash')
+    .option('--ptau <file>', 'powers-of-tau ceremony file (default: insecure development ptau)')
+    .option('--json', 'print one JSON object as the last line')
+    .action(async (opts: { model: string; items: string; binding?: string; ptau?: string; json?: boolean }) => {
+      const artifact = loadArtifact(modelPath(opts.model));
+      const mc = await withCurve(() => buildModelCircuit(artifact, { items: Number(opts.items), binding: binding(opts.binding), ptau: opts.ptau }));
+      const dir = existsSync(opts.model) && statSync(opts.model).isDirectory() ? opts.model : '.';
+      writeFileSync(join(dir, 'vkey.json'), `${toJson(mc.setup.vkey)}\n`);
+      writeFileSync(join(dir, 'Verifier.sol'), await solidityVerifierSource(mc.setup.zkeyPath));
+      await terminateCurve();
+      printResult({
+        circuitHash: mc.circuit.circuitHash,
+        constraints: mc.circuit.constraints,
+        power: mc.setup.power,
+        insecure: mc.setup.insecure,
+        contributions: mc.setup.contributions,
+        zkey: mc.setup.zkeyPath,
+        vkey: join(dir, 'vkey.json'),
+        verifier: join(dir, 'Verifier.sol'),
+        layout: mc.layout,
+      }, opts);
+    });
+  zk.command('contribute')
+    .description('add a phase-2 contribution to a zkey (each community member adds one; publish the hash)')
+    .requiredOption('--zkey <file>', 'input zkey')
+    .requiredOption('--out <file>', 'output zkey')
+    .requiredOption('--name <name>', 'contributor name')
+    .option('--entropy <text>', 'entropy (default: 32 random bytes)')
+    .option('--json', 'print one JSON object as the last line')
+    .action(async (opts: { zkey: string; out: string; name: string; entropy?: string; json?: boolean }) => {
+      const c = await withCurve(() => contributePhase2(opts.zkey, opts.out, opts.name, opts.entropy));
+      printResult({ ...c, out: opts.out }, opts);
+    });
+}

@@ -20,7 +20,7 @@ import { PostgresListener } from './postgres-listener.js';
 import { POSTGRES_SCHEMA_VERSION, SCHEMA_LOCK_KEY, postgresSchemaSql, quoteIdent } from './postgres-schema.js';
 import { parsePostgresUrl, type PostgresLocation } from './postgres-url.js';
 import type { AppendInput, AppendResult, EventStore, Snapshot, StoredEvent } from './types.js';
-import { asPlainBytes, checkBytes, checkKey, checkLimit, checkSeq, closedError, validateBatch } from './validate-input.js';
+import { asPlainBytes, checkBytes, checkKey, checkLimit, checkRound, checkSeq, closedError, validateBatch } from './validate-input.js';
 
 type Row = { seq: string; cid: string; type: string; author: string; round: number | null; bytes: Buffer };
 
@@ -163,16 +163,16 @@ export class PostgresEventStore implements EventStore {
     return (await this.query<Row>(sql, [value, checkSeq(afterSeq, 'afterSeq'), checkLimit(limit)])).map(toEvent);
   }
 
-  readByAuthor(author: string, afterSeq = 0, limit?: number): Promise<StoredEvent[]> {
+  async readByAuthor(author: string, afterSeq = 0, limit?: number): Promise<StoredEvent[]> {
     return this.readBy('author', checkKey(author, 'author'), afterSeq, limit);
   }
 
-  readByType(type: string, afterSeq = 0, limit?: number): Promise<StoredEvent[]> {
+  async readByType(type: string, afterSeq = 0, limit?: number): Promise<StoredEvent[]> {
     return this.readBy('type', checkKey(type, 'type'), afterSeq, limit);
   }
 
-  readByRound(round: number, afterSeq = 0, limit?: number): Promise<StoredEvent[]> {
-    return this.readBy('round', checkSeq(round, 'round'), afterSeq, limit);
+  async readByRound(round: number, afterSeq = 0, limit?: number): Promise<StoredEvent[]> {
+    return this.readBy('round', checkRound(round, 'round'), afterSeq, limit);
   }
 
   async head(): Promise<number> {

@@ -19,7 +19,7 @@ import { StoreError, expectedGot } from '../core/errors.js';
 import { AppendListeners } from './append-listeners.js';
 import { SQLITE_SCHEMA, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
 import type { AppendInput, AppendResult, EventStore, Snapshot, StoredEvent } from './types.js';
-import { asPlainBytes, checkBytes, checkKey, checkLimit, checkSeq, closedError, validateBatch } from './validate-input.js';
+import { asPlainBytes, checkBytes, checkKey, checkLimit, checkRound, checkSeq, closedError, validateBatch } from './validate-input.js';
 
 type Db = Database.Database;
 type Row = { seq: number; cid: string; type: string; author: string; round: number | null; bytes: ArrayBuffer };
@@ -188,7 +188,7 @@ export class SqliteEventStore implements EventStore {
 
   async readByRound(round: number, afterSeq = 0, limit?: number): Promise<StoredEvent[]> {
     this.open();
-    return (this.sql.byRound.all(checkSeq(round, 'round'), checkSeq(afterSeq, 'afterSeq'), checkLimit(limit)) as Row[]).map(toEvent);
+    return (this.sql.byRound.all(checkRound(round, 'round'), checkSeq(afterSeq, 'afterSeq'), checkLimit(limit)) as Row[]).map(toEvent);
   }
 
   async head(): Promise<number> {

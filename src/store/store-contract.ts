@@ -100,6 +100,8 @@ export function describeStoreContract(name: string, newLog: () => Promise<TestLo
       await expectCode(store.append([...good, wrongCid]), 'store.cid_mismatch');
       await expectCode(store.append([good[0], { ...good[1], round: -1 }]), 'store.invalid_input');
       await expectCode(store.append([good[0], { ...good[1], author: '' }]), 'store.invalid_input');
+      await expectCode(store.append([good[0], { ...good[1], round: 2 ** 31 }]), 'store.invalid_input');
+      await expectCode(store.append([good[0], { ...good[1], type: 'a\0b' }]), 'store.invalid_input');
       expect(await store.head()).toBe(1);
       expect(await store.get(good[0].cid)).toBeUndefined();
     });
@@ -116,6 +118,8 @@ export function describeStoreContract(name: string, newLog: () => Promise<TestLo
       expect((await store.readByRound(2, 0, 3)).map((e) => e.seq)).toEqual(seqsWhere((i) => i % 5 !== 0 && i % 4 === 2).slice(0, 3));
       expect((await store.readByRound(0)).every((e) => e.round === 0)).toBe(true);
       expect(await store.readByAuthor('did:key:nobody')).toEqual([]);
+      expect(await store.readByRound(2 ** 31 - 1)).toEqual([]);
+      await expectCode(store.readByRound(2 ** 31), 'store.invalid_input');
     });
 
     it('keeps the latest snapshot and refuses one beyond the head', async () => {

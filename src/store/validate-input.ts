@@ -7,11 +7,21 @@ import { dagCborCidString } from './cid-check.js';
 import { DEFAULT_READ_LIMIT, MAX_READ_LIMIT, type AppendInput } from './types.js';
 
 const MAX_TEXT_COLUMN = 512;
+/** PostgreSQL INTEGER; both backends accept the same rounds so a log can move between them. */
+export const MAX_ROUND = 2_147_483_647;
 
 function checkText(value: unknown, field: string): void {
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_TEXT_COLUMN) {
-    throw expectedGot('store.invalid_input', field, `a non-empty string of at most ${MAX_TEXT_COLUMN} characters`, value);
+  // NUL is refused because PostgreSQL text cannot hold it (SQLite could; keep the backends alike).
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_TEXT_COLUMN || value.includes('\0')) {
+    throw expectedGot('store.invalid_input', field, `a non-empty string of at most ${MAX_TEXT_COLUMN} characters without NUL`, value);
   }
+}
+
+export function checkRound(value: unknown, field: string): number {
+  if (!(Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= MAX_ROUND)) {
+    throw expectedGot('store.invalid_input', field, `an integer from 0 to ${MAX_ROUND}`, value);
+  }
+  return value as number;
 }
 
 /**
@@ -27,9 +37,7 @@ export function validateBatch(batch: readonly AppendInput[], checkCids: boolean)
     checkText(row.cid, `${at}.cid`);
     checkText(row.type, `${at}.type`);
     checkText(row.author, `${at}.author`);
-    if (row.round !== null && !(Number.isSafeInteger(row.round) && row.round >= 0)) {
-      throw expectedGot('store.invalid_input', `${at}.round`, 'null or a non-negative integer', row.round);
-    }
+    if (row.round !== null) checkRound(row.round, `${at}.round`);
     if (!(row.bytes instanceof Uint8Array) || row.bytes.length === 0) {
       throw expectedGot('store.invalid_input', `${at}.bytes`, 'non-empty Uint8Array', row.bytes);
     }

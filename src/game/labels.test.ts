@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { hex32, units } from '../testing/harness.js';
 import { stateHash } from './canonical.js';
 import { committeeGame, labelRound, nameOf, saltFor, seated, type Vote } from './committee-fixture.js';
-import { labelCommitment } from './labels.js';
+import { committeeOrderSeed, contributes, labelCommitment } from './labels.js';
 import { balanceOf, conservation } from './ledger.js';
 import { getMember } from './membership.js';
 
@@ -145,5 +145,18 @@ describe('committee labels', () => {
     expect(balanceOf(h.state.ledger, h.key('m1').did) - watcherBefore).toBe(BigInt(units(10)));
     await expect(h.run('m0', 'label.reveal', { round: 1, reveals: [{ item: 'a', label: 1, salt }] }, r.revealDeadline - 1)).rejects.toMatchObject({ code: 'label.revealEarly' });
     expect(conservation(h.state.ledger).ok).toBe(true);
+  });
+
+  it('a seat that withholds any reveal contributes no randomness at all (one bit of choice, not one per item)', async () => {
+    const members = names(3);
+    const h = await committeeGame({ members, committee: { size: 3 } });
+    await h.openRound(1, ['a', 'b']);
+    await labelRound(h, 1, members, (name, item): Vote => (name === 'm2' && item === 'b' ? 'withhold' : { label: truth(item) }));
+    const c = h.state.rounds.get(1)!.committee!;
+    expect(contributes(c, h.key('m2').did)).toBe(false);
+    expect(contributes(c, h.key('m0').did)).toBe(true);
+    const withoutM2 = { ...c, reveals: new Map([...c.reveals].filter(([did]) => did !== h.key('m2').did)) };
+    expect(committeeOrderSeed(1, withoutM2)).toBe(c.orderSeed);
+    expect(h.state.rounds.get(1)!.seed).toBe(c.orderSeed);
   });
 });

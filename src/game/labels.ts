@@ -126,13 +126,25 @@ function validReveals(committee: CommitteeRound): Map<string, Map<string, number
   return out;
 }
 
-/** Ordering seed of the round's sealed trades: sha256 over every valid revealed salt, sorted by (member, item). */
+/**
+ * Whether a seat holder contributes randomness: it committed and validly revealed every item it
+ * committed. All or nothing, so a withholder has exactly two seeds to choose between (contribute
+ * or not), not one per item (docs/mechanism.md prices that one bit against the missing-reveal slash).
+ */
+export function contributes(committee: CommitteeRound, did: string): boolean {
+  const commits = committee.commits.get(did);
+  const reveals = committee.reveals.get(did);
+  if (!commits || !reveals) return false;
+  for (const [item, c] of commits) if (c.exposed || !reveals.get(item)) return false;
+  return true;
+}
+
+/** Ordering seed of the round's sealed trades and the beacon's input: sha256 over the salts of every contributing seat, sorted by (member, item). */
 export function committeeOrderSeed(round: number, committee: CommitteeRound): string {
   const salts: [string, string, string][] = [];
   for (const did of [...committee.members].sort()) {
-    for (const [item, reveal] of [...(committee.reveals.get(did) ?? [])].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-      if (reveal && !committee.commits.get(did)?.get(item)?.exposed) salts.push([did, item, reveal.salt]);
-    }
+    if (!contributes(committee, did)) continue;
+    for (const [item, reveal] of [...committee.reveals.get(did)!].sort((a, b) => (a[0] < b[0] ? -1 : 1))) salts.push([did, item, reveal!.salt]);
   }
   return createHash('sha256').update(encode({ round, drawSeed: committee.seed, salts })).digest('hex');
 }

@@ -30,7 +30,7 @@ export type MembershipConfig = z.infer<typeof MembershipConfig>;
 
 export const CommitteeConfig = z.strictObject({
   /** Seats per round (k). */
-  size: z.number().int().min(1).max(1001).default(7),
+  size: z.number().int().min(1).max(1001).default(15),
   /** Draw proportionally to bond instead of one seat chance per member. */
   weighted: z.boolean().default(false),
   /** Bond a member must hold to be drawn. */
@@ -40,7 +40,7 @@ export const CommitteeConfig = z.strictObject({
   /** Paid from the treasury each round, shared by reveals that match the final label. */
   rewardPerRound: Micro.default('10000000'),
   /** Fraction of bond lost by a seat holder with any missing (withheld, unmatched, exposed) reveal. */
-  missingSlashPpm: Ppm.default(200_000),
+  missingSlashPpm: Ppm.default(500_000),
   /** Fraction of bond lost for wrong labels, times wrong items / labelled items. */
   wrongSlashPpm: Ppm.default(100_000),
   /** Fraction of bond lost when someone exposes a label before the reveal window; half goes to the exposer. */

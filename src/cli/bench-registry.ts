@@ -13,4 +13,5 @@ export const benches: Record<string, () => Promise<BenchModule>> = {
   ml: () => import('../ml/train.bench.js'),
   zk: () => import('../zk/zk.bench.js'),
   http: () => import('../node/http.bench.js'),
+  withholding: () => import('../game/withholding.bench.js'),
 };

@@ -123,6 +123,7 @@ export function quoteShares(q: readonly bigint[], b: bigint, delta: readonly big
       throw rejection('trade.sharesNegative', `delta[${i}]`, `at least −${q[i]} (outstanding micro-shares)`, d);
     }
   }
+  if (maxCost !== undefined && typeof maxCost !== 'bigint') throw rejection('trade.maxCost', 'maxCost', 'a bigint (micro-units)', maxCost);
   const charged = moved ? chargeFrom(costBoundsUnchecked(q, b).lo, costBoundsUnchecked(next, b).hi) : 0n;
   if (maxCost !== undefined && charged > maxCost) {
     throw rejection('trade.maxCostExceeded', 'maxCost', `at least the cost ${charged} micro-units`, maxCost);
@@ -132,10 +133,12 @@ export function quoteShares(q: readonly bigint[], b: bigint, delta: readonly big
 
 /** What `shares` (micro-shares per outcome) pay when `outcome` happens, in micro-units. */
 export function payout(shares: readonly bigint[], outcome: number): bigint {
+  if (!Array.isArray(shares)) throw invalid('market.shares', 'shares', 'an array of bigint micro-shares', shares);
   if (!Number.isInteger(outcome) || outcome < 0 || outcome >= shares.length) {
     throw rejection('market.outcome', 'outcome', `an outcome index in [0, ${shares.length - 1}]`, outcome);
   }
-  const s = shares[outcome]!;
+  const s = shares[outcome];
+  if (typeof s !== 'bigint') throw invalid('market.shares', `shares[${outcome}]`, 'a bigint (micro-shares)', s);
   return s > 0n ? s : 0n;
 }
 

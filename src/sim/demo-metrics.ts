@@ -8,6 +8,10 @@ import { Score } from './stats.js';
 
 const PROB = 1e12;
 
+/** The default blend temper (a fractional-Kelly wealth), chosen by measurement: see docs/demo.md. */
+export const SERVED_TEMPER = 0.1;
+export const BLEND_TEMPERS = [1, 0.3, 0.1, 0.03, 0];
+
 /** Ten buckets of predicted class probability: predictions and how many came true. */
 export type Calibration = { predictions: number[]; hits: number[]; probSum: number[] };
 
@@ -49,6 +53,8 @@ export class DemoMetrics {
   readonly lines = new Map<string, { score: Score; servedRounds: Score; pnl: bigint; hash: string; calibration: Calibration; cumulative: bigint[] }>();
   readonly leader = new Score();
   readonly blend = new Score();
+  /** The blend at other tempers (1 = full-Kelly wealth; smaller = flatter), for the report. */
+  readonly blendVariants = new Map<number, Score>(BLEND_TEMPERS.map((t) => [t, new Score()]));
   trades = 0;
   spent = 0n;
 
@@ -79,7 +85,8 @@ export class DemoMetrics {
     // Served: weights from P&L before this round (lines' pnl not yet updated).
     const wealth = this.wealth().filter((w) => (beliefs.get(w.name)?.size ?? 0) > 0);
     const b = Number([...r.markets.values()][0]?.b ?? 1n) / 1e6;
-    const weights = blendWeights(wealth, b);
+    const weights = blendWeights(wealth, b, SERVED_TEMPER);
+    const variantWeights = BLEND_TEMPERS.map((t) => [t, blendWeights(wealth, b, t)] as const);
     const leader = set.round > 1 ? leaderOf(wealth) : null;
     const roundMarket = new Score();
     const roundModels = new Map(this.names.map((n) => [n, new Score()]));
@@ -109,6 +116,10 @@ export class DemoMetrics {
         if (l) {
           this.leader.add(l, label);
           roundLeader.add(l, label);
+        }
+        for (const [t, w] of variantWeights) {
+          const v = blend(itemBeliefs, w);
+          if (v) this.blendVariants.get(t)!.add(v, label);
         }
         const mixed = blend(itemBeliefs, weights);
         if (mixed) {

@@ -73,7 +73,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const items = options.items ?? 150;
   const seed = options.seed ?? 1;
   const subsidy = options.subsidy ?? 10;
-  const bankroll = options.bankroll ?? 1000;
+  const bankroll = options.bankroll ?? 5000;
   const serve = options.serve ?? 'blend';
   checkPositiveInt(rounds, 'rounds', 1000);
   checkPositiveInt(items, 'items', 10_000);

@@ -7,7 +7,9 @@
  *            bettor would have: a log-scoring trade earns b·(ln r_y − ln p_y), so exp(P&L / b) is
  *            proportional to Π r_y / p_y — each line's likelihood ratio against the market, i.e.
  *            Bayesian model averaging with wealth as the posterior (Beygelzimer, Langford & Pennock
- *            2012). `temper` < 1 flattens it (a fractional-Kelly bettor).
+ *            2012). `temper` < 1 flattens it (a fractional-Kelly bettor's wealth): one sealed pass
+ *            per round makes P&L a noisy likelihood, and full Kelly concentrates on last round's
+ *            leader too fast; the demo serves temper 0.1 (measured, docs/demo.md).
  */
 export type ServingRule = 'leader' | 'blend';
 

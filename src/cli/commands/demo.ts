@@ -4,6 +4,7 @@ import { printResult } from '../output.js';
 
 /** `hindsight demo`: the whole game on real data in one command (src/sim/demo.ts). */
 export function register(program: Command): void {
+  registerOperator(program);
   program
     .command('demo')
     .description('run the iterated prediction game end to end: a community, model operators trading in sealed LMSR markets, settlement, leaderboard, served prediction, report')
@@ -40,6 +41,59 @@ export function register(program: Command): void {
         else process.stdout.write(`${humanReport(result)}\n`);
       } finally {
         bar?.stop();
+      }
+    });
+}
+
+/**
+ * `hindsight operator run`: one example operator against a live node over HTTP. It polls the node,
+ * commits a retrained model to each scheduled round, trades open rounds and reveals closed ones.
+ * Trade salts live in memory: stopping it between a commit and its reveal forfeits those trades.
+ */
+function registerOperator(program: Command): void {
+  const operator = program.command('operator').description('model operators');
+  operator
+    .command('run')
+    .description('run an example operator against a node over HTTP (train on public history, commit, trade, reveal)')
+    .requiredOption('--node <url>', 'node base URL, e.g. http://127.0.0.1:8080')
+    .requiredOption('--key <file>', 'the operator key file (hindsight key new)')
+    .option('--model <name>', 'example model line to run', 'logreg-bigrams')
+    .option('--bootstrap <file.jsonl>', 'public labeled corpus to train on before any round has settled')
+    .option('--interval <ms>', 'poll interval', '2000')
+    .option('--once', 'do one step and exit')
+    .option('--json', 'print one JSON object per step')
+    .action(async (opts: { node: string; key: string; model: string; bootstrap?: string; interval: string; once?: boolean; json?: boolean }) => {
+      const [{ HttpClient }, { Operator }, { PublicHistory }, { EXAMPLE_RECIPES, MlStrategy }, { loadKey }, { loadJsonlDataset }] = await Promise.all([
+        import('../../sdk/http-client.js'),
+        import('../../sdk/operator.js'),
+        import('../../sdk/operator-history.js'),
+        import('../../sdk/operators/index.js'),
+        import('../../events/keys.js'),
+        import('../../ml/index.js'),
+      ]);
+      const recipe = EXAMPLE_RECIPES.find((r) => r.name === opts.model);
+      if (!recipe) throw new ValidationError('cli.badModel', `--model: expected one of ${EXAMPLE_RECIPES.map((r) => r.name).join(', ')}, got ${opts.model}`, { field: 'model' });
+      const client = new HttpClient(opts.node);
+      const bootstrap = opts.bootstrap
+        ? loadJsonlDataset(opts.bootstrap).items.map((item, i) => ({
+            round: 0,
+            item: `b${i}`,
+            outcomes: 0,
+            input: item.text !== undefined ? { text: item.text } : { features: (item.features ?? []).map((v) => Math.round(v * 1000)) },
+            label: item.label,
+          }))
+        : [];
+      const classes = bootstrap.reduce((k, e) => Math.max(k, e.label + 1), 2);
+      for (const e of bootstrap) e.outcomes = classes;
+      const op = new Operator({ client, signer: loadKey(opts.key), strategy: new MlStrategy(recipe), history: new PublicHistory(client, { bootstrap }) });
+      for (;;) {
+        const events = await op.step(Date.now());
+        await op.submit(events);
+        const counts: Record<string, number> = {};
+        for (const e of events) counts[e.type] = (counts[e.type] ?? 0) + 1;
+        printResult({ operator: op.did, model: opts.model, submitted: counts }, opts, () => `${new Date().toISOString()} ${opts.model}: ${events.length ? Object.entries(counts).map(([t, n]) => `${n} ${t}`).join(', ') : 'nothing to do'}`);
+        if (opts.once) break;
+        await new Promise((resolve) => setTimeout(resolve, Number(opts.interval)));
       }
     });
 }

@@ -14,7 +14,7 @@ export const EXAMPLE_RECIPES: readonly MlRecipe[] = [
   { name: 'logreg-bigrams', family: 'logreg', buckets: 1 << 16, ngrams: [1, 2], epochs: 6 },
   { name: 'mlp-16', family: 'mlp', buckets: 1 << 14, ngrams: [1], hidden: 16, epochs: 8, trainFraction: 0.6 },
   { name: 'logreg-small', family: 'logreg', buckets: 1 << 10, ngrams: [1], trainFraction: 0.3 },
-  { name: 'naive-bayes', family: 'naive-bayes', buckets: 1 << 12, ngrams: [1], trainFraction: 0.5 },
+  { name: 'naive-bayes', family: 'naive-bayes', buckets: 1 << 8, ngrams: [1], transform: 'binary', trainFraction: 0.3 },
   { name: 'noisy-tiny', family: 'logreg', buckets: 1 << 6, ngrams: [1], trainFraction: 0.1, sharpen: 4 },
 ];
 

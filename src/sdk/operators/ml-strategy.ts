@@ -16,6 +16,8 @@ export type MlRecipe = {
   /** Hashed n-gram buckets for text (ignored for numeric features). */
   buckets: number;
   ngrams: number[];
+  /** Count transform for text (default tf-l2; naive Bayes wants raw-ish counts: log1p or binary). */
+  transform?: 'tf-l2' | 'log1p' | 'binary';
   /** Train on this seeded share of the public history only (a data-poor operator). Default 1. */
   trainFraction?: number;
   /**
@@ -31,7 +33,7 @@ export type MlRecipe = {
 function featurizerSpec(recipe: MlRecipe, history: readonly LabeledExample[]): FeaturizerSpec {
   const first = history[0]?.input;
   if (first && 'features' in first) return { kind: 'dense', size: first.features.length };
-  return { kind: 'hashed-ngrams', buckets: recipe.buckets, ngrams: recipe.ngrams, lowercase: true, transform: 'tf-l2' };
+  return { kind: 'hashed-ngrams', buckets: recipe.buckets, ngrams: recipe.ngrams, lowercase: true, transform: recipe.transform ?? 'tf-l2' };
 }
 
 /** Deterministic membership in a data-poor operator's share: by a hash of the example, stable as history grows. */

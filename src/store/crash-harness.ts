@@ -76,6 +76,7 @@ export async function crashLoop(location: OpenStoreOptions, seed: number): Promi
   const watcher = await openStore(location);
   const notified: number[] = [];
   watcher.onAppend((head) => notified.push(head));
+  await (watcher as { listening?: () => Promise<void> }).listening?.();
   let lastCount = 0;
   try {
     for (let iteration = 0; iteration < ITERATIONS; iteration++) {

@@ -1,8 +1,8 @@
 /**
  * A dedicated connection that LISTENs on the log's channel and reports each NOTIFY (payload: the new
  * head seq). A pooled connection cannot LISTEN reliably (it is handed to other queries), hence its
- * own pg.Client. If the connection drops it reconnects with backoff and then reports the current
- * head, because notifications sent while it was down are lost.
+ * own pg.Client. If the connection drops it reconnects with backoff; after every (re)connect it
+ * reports the current head, because notifications sent while nobody listened are lost.
  */
 import pg from 'pg';
 
@@ -25,10 +25,10 @@ export class PostgresListener {
     private readonly readHead: () => Promise<number>,
   ) {
     this.ready = new Promise((resolve) => (this.markReady = resolve));
-    void this.connect(false);
+    void this.connect();
   }
 
-  private async connect(isReconnect: boolean): Promise<void> {
+  private async connect(): Promise<void> {
     if (this.stopped) return;
     const client = new pg.Client({ connectionString: this.connectionString });
     client.on('error', () => this.scheduleReconnect(client));
@@ -47,7 +47,10 @@ export class PostgresListener {
       this.client = client;
       this.retryMs = RECONNECT_MIN_MS;
       this.markReady();
-      if (isReconnect) this.onHead(await this.readHead());
+      // Appends committed before LISTEN took effect (right after subscribing, or while reconnecting)
+      // sent their NOTIFY to nobody; report the head now so the subscriber misses nothing.
+      // (A failed read is not a LISTEN failure: the next NOTIFY will carry the head anyway.)
+      this.readHead().then(this.onHead, () => {});
     } catch {
       this.scheduleReconnect(client);
     }
@@ -60,7 +63,7 @@ export class PostgresListener {
     failed.end().catch(() => {});
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
-      void this.connect(true);
+      void this.connect();
     }, this.retryMs);
     this.retryTimer.unref();
     this.retryMs = Math.min(this.retryMs * 2, RECONNECT_MAX_MS);

@@ -182,8 +182,8 @@ export function describeStoreContract(name: string, newLog: () => Promise<TestLo
         if (heads.includes(target)) resolve(target);
         wake = (head) => head >= target && resolve(head);
       });
-      // PostgreSQL LISTEN starts asynchronously; give it a moment before the first write.
-      await new Promise((r) => setTimeout(r, 200));
+      // No pause here on purpose: an append right after subscribing must still be reported (the
+      // PostgreSQL LISTEN connection comes up asynchronously and then reports the head it missed).
       await writer.append([makeTestEvent(1), makeTestEvent(2)]);
       expect(await waitFor(seen(2), 5000, 'first notification')).toBe(2);
       await writer.append([makeTestEvent(3)]);

@@ -47,6 +47,30 @@ describe('sqlite specifics', () => {
     }
   });
 
+  it('reports a file that is not a database as store.open_failed', async () => {
+    const dir = tempDir();
+    try {
+      writeFileSync(join(dir, 'hindsight.db'), Buffer.alloc(4096, 7));
+      await expect(openStore({ dir })).rejects.toMatchObject({ code: 'store.open_failed' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a database written by a newer schema version', async () => {
+    const dir = tempDir();
+    try {
+      await (await openStore({ dir })).close();
+      const { default: Database } = await import('libsql');
+      const db = new Database(join(dir, 'hindsight.db'));
+      db.exec('PRAGMA user_version = 99');
+      db.close();
+      await expect(openStore({ dir })).rejects.toMatchObject({ code: 'store.schema_too_new' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses to open without a location or with a non-postgres URL', async () => {
     await expect(openStore({})).rejects.toMatchObject({ code: 'store.no_location' });
     await expect(openStore({ db: 'mysql://x' })).rejects.toMatchObject({ code: 'store.invalid_url' });

@@ -46,6 +46,62 @@ function toEvent(row: Row): StoredEvent {
   return { seq: row.seq, cid: row.cid, type: row.type, author: row.author, round: row.round, bytes: asPlainBytes(row.bytes) };
 }
 
+/** Opens the file with our pragmas and schema; closes it again if anything fails. */
+function openDatabase(file: string): Db {
+  let db: Db | undefined;
+  try {
+    db = new Database(file);
+    db.exec('PRAGMA busy_timeout = 10000');
+    db.exec('PRAGMA journal_mode = WAL');
+    db.exec('PRAGMA synchronous = FULL');
+    migrate(db);
+    return db;
+  } catch (cause) {
+    db?.close();
+    if (cause instanceof StoreError) throw cause;
+    throw new StoreError('store.open_failed', `sqlite: expected a writable hindsight database at ${file}, got ${(cause as Error).message}`, { file }, { cause });
+  }
+}
+
+function migrate(db: Db): void {
+  const version = scalar(db.prepare('PRAGMA user_version')) as number;
+  if (version > SQLITE_SCHEMA_VERSION) {
+    throw new StoreError('store.schema_too_new', `sqlite: expected schema version <= ${SQLITE_SCHEMA_VERSION}, got ${version} (written by a newer hindsight)`, {
+      expected: `<= ${SQLITE_SCHEMA_VERSION}`,
+      got: String(version),
+    });
+  }
+  if (version < SQLITE_SCHEMA_VERSION) {
+    db.transaction(() => {
+      db.exec(SQLITE_SCHEMA);
+      db.exec(`PRAGMA user_version = ${SQLITE_SCHEMA_VERSION}`);
+    }).immediate();
+  }
+}
+
+type StatementName =
+  | 'head' | 'insert' | 'seqOfCid' | 'get' | 'after' | 'byAuthor' | 'byType' | 'byRound'
+  | 'putSnapshot' | 'pruneSnapshots' | 'latestSnapshot' | 'putMeta' | 'getMeta' | 'dataVersion';
+
+function prepareStatements(db: Db): Record<StatementName, Statement> {
+  return {
+    head: db.prepare('SELECT coalesce(max(seq), 0) AS head FROM events'),
+    insert: db.prepare('INSERT INTO events (seq, cid, type, author, round, bytes) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (cid) DO NOTHING'),
+    seqOfCid: db.prepare('SELECT seq FROM events WHERE cid = ?'),
+    get: db.prepare(`SELECT ${COLUMNS} FROM events WHERE cid = ?`),
+    after: db.prepare(`SELECT ${COLUMNS} FROM events WHERE seq > ? ORDER BY seq LIMIT ?`),
+    byAuthor: db.prepare(`SELECT ${COLUMNS} FROM events WHERE author = ? AND seq > ? ORDER BY seq LIMIT ?`),
+    byType: db.prepare(`SELECT ${COLUMNS} FROM events WHERE type = ? AND seq > ? ORDER BY seq LIMIT ?`),
+    byRound: db.prepare(`SELECT ${COLUMNS} FROM events WHERE round = ? AND seq > ? ORDER BY seq LIMIT ?`),
+    putSnapshot: db.prepare('INSERT INTO snapshots (seq, bytes) VALUES (?, ?) ON CONFLICT (seq) DO UPDATE SET bytes = excluded.bytes'),
+    pruneSnapshots: db.prepare(`DELETE FROM snapshots WHERE seq NOT IN (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT ${SNAPSHOTS_KEPT})`),
+    latestSnapshot: db.prepare('SELECT seq, bytes FROM snapshots ORDER BY seq DESC LIMIT 1'),
+    putMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
+    dataVersion: db.prepare('PRAGMA data_version'),
+  };
+}
+
 export class SqliteEventStore implements EventStore {
   readonly kind = 'sqlite' as const;
   readonly file: string;
@@ -54,10 +110,7 @@ export class SqliteEventStore implements EventStore {
   private readonly listeners = new AppendListeners();
   private pollTimer: NodeJS.Timeout | undefined;
   private lastDataVersion = 0;
-  private readonly sql: Record<
-    'head' | 'insert' | 'seqOfCid' | 'get' | 'after' | 'byAuthor' | 'byType' | 'byRound' | 'putSnapshot' | 'pruneSnapshots' | 'latestSnapshot' | 'putMeta' | 'getMeta' | 'dataVersion',
-    Statement
-  >;
+  private readonly sql: Record<StatementName, Statement>;
   private readonly appendTransaction: (batch: readonly AppendInput[]) => { results: AppendResult[]; head: number };
 
   /** Opens (creating if needed) DIR/hindsight.db. */
@@ -73,54 +126,14 @@ export class SqliteEventStore implements EventStore {
   private constructor(file: string, checkCids: boolean) {
     this.file = file;
     this.checkCids = checkCids;
-    let db: Db;
-    try {
-      db = new Database(file);
-      db.exec('PRAGMA busy_timeout = 10000');
-      db.exec('PRAGMA journal_mode = WAL');
-      db.exec('PRAGMA synchronous = FULL');
-    } catch (cause) {
-      throw new StoreError('store.open_failed', `sqlite: expected a writable database at ${file}, got ${(cause as Error).message}`, { file }, { cause });
-    }
+    const db = openDatabase(file);
     this.db = db;
-    this.migrate(db);
-    this.sql = {
-      head: db.prepare('SELECT coalesce(max(seq), 0) AS head FROM events'),
-      insert: db.prepare('INSERT INTO events (seq, cid, type, author, round, bytes) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (cid) DO NOTHING'),
-      seqOfCid: db.prepare('SELECT seq FROM events WHERE cid = ?'),
-      get: db.prepare(`SELECT ${COLUMNS} FROM events WHERE cid = ?`),
-      after: db.prepare(`SELECT ${COLUMNS} FROM events WHERE seq > ? ORDER BY seq LIMIT ?`),
-      byAuthor: db.prepare(`SELECT ${COLUMNS} FROM events WHERE author = ? AND seq > ? ORDER BY seq LIMIT ?`),
-      byType: db.prepare(`SELECT ${COLUMNS} FROM events WHERE type = ? AND seq > ? ORDER BY seq LIMIT ?`),
-      byRound: db.prepare(`SELECT ${COLUMNS} FROM events WHERE round = ? AND seq > ? ORDER BY seq LIMIT ?`),
-      putSnapshot: db.prepare('INSERT INTO snapshots (seq, bytes) VALUES (?, ?) ON CONFLICT (seq) DO UPDATE SET bytes = excluded.bytes'),
-      pruneSnapshots: db.prepare(`DELETE FROM snapshots WHERE seq NOT IN (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT ${SNAPSHOTS_KEPT})`),
-      latestSnapshot: db.prepare('SELECT seq, bytes FROM snapshots ORDER BY seq DESC LIMIT 1'),
-      putMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
-      getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
-      dataVersion: db.prepare('PRAGMA data_version'),
-    };
+    this.sql = prepareStatements(db);
     this.appendTransaction = db.transaction((batch: readonly AppendInput[]) => this.appendLocked(batch)).immediate;
     this.listeners.markSeen(this.headNow());
     let peers = openStoresByFile.get(file);
     if (!peers) openStoresByFile.set(file, (peers = new Set()));
     peers.add(this);
-  }
-
-  private migrate(db: Db): void {
-    const version = scalar(db.prepare('PRAGMA user_version')) as number;
-    if (version > SQLITE_SCHEMA_VERSION) {
-      throw new StoreError('store.schema_too_new', `sqlite: expected schema version <= ${SQLITE_SCHEMA_VERSION}, got ${version} (written by a newer hindsight)`, {
-        expected: `<= ${SQLITE_SCHEMA_VERSION}`,
-        got: String(version),
-      });
-    }
-    if (version < SQLITE_SCHEMA_VERSION) {
-      db.transaction(() => {
-        db.exec(SQLITE_SCHEMA);
-        db.exec(`PRAGMA user_version = ${SQLITE_SCHEMA_VERSION}`);
-      }).immediate();
-    }
   }
 
   private open(): Db {

@@ -57,9 +57,10 @@ export type DemoDetails = {
   roundAccuracy: number[];
   contributions: Record<string, number>;
   cheaters: string[];
+  excluded: string[][];
 };
 
-export const DEMO_DEFAULTS = { clients: 40, rounds: 12, seed: 1, dataFraction: 1, targetEpsilon: 9, delta: 1e-5, buckets: 1 << 12, paymentGroups: 4, localEpochs: 2, learningRate: 2, neighbors: 16 };
+export const DEMO_DEFAULTS = { clients: 100, rounds: 20, seed: 1, dataFraction: 1, targetEpsilon: 9, delta: 1e-5, buckets: 1 << 12, paymentGroups: 4, localEpochs: 4, learningRate: 4, neighbors: 16 };
 
 export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary & { details: DemoDetails }> {
   const o = { ...DEMO_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
@@ -97,7 +98,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary & 
   const clipNorm = 1;
   const sigma = noiseMultiplierFor({ epsilon: o.targetEpsilon, delta: o.delta, q: 1, steps: o.rounds });
   const strategy = new DpStrategy(
-    new FedAvg({ epochs: o.localEpochs, learningRate: o.learningRate, batchSize: 8, serverLearningRate: 1, weighting: 'uniform', seed: o.seed }),
+    new FedAvg({ epochs: o.localEpochs, learningRate: o.learningRate, batchSize: 8, serverLearningRate: 5, serverMomentum: 0.5, weighting: 'uniform', seed: o.seed }),
     { clipNorm, noiseMultiplier: sigma, mode: 'distributed', population: o.clients, minContributors: Math.max(1, minContributors) },
     deriveSeed(o.seed, 'dp'),
   );
@@ -109,6 +110,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary & 
     validation: { X: csrSelect(Xall, validationIdx), y: Int32Array.from(validationIdx, (i) => yall[i]!) },
     secureAggregation: { thresholdFraction: 0.5, neighbors: o.neighbors, coordinateBound: clipNorm + 8 * sigma * clipNorm },
     paymentGroups,
+    excludeHarmful: 0.01,
     dropoutRate,
     seed: o.seed,
   });
@@ -132,6 +134,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary & 
       roundAccuracy: result.rounds.map((r) => r.validationAccuracy),
       contributions: Object.fromEntries(contributions),
       cheaters: result.rounds.flatMap((r) => r.cheaters),
+      excluded: result.rounds.map((r) => r.excluded),
     },
   };
 }

@@ -38,6 +38,11 @@ export type FederatedOptions = {
   secureAggregation?: SecureAggregationSettings;
   /** Random groups per round; each is aggregated separately so its marginal value can be measured. */
   paymentGroups?: number;
+  /**
+   * Leave out of the round's update every part (client, or group under SecAgg) whose inclusion makes
+   * the operator's validation log-loss worse by more than this (robust aggregation). Off when omitted.
+   */
+  excludeHarmful?: number;
   /** Fraction of each round's participants that drop after sharing keys (before sending the update). */
   dropoutRate?: number;
   seed: number;
@@ -49,6 +54,8 @@ export type RoundReport = {
   included: number;
   dropped: string[];
   cheaters: string[];
+  /** Clients whose part was left out as harmful. */
+  excluded: string[];
   validationAccuracy: number;
   validationLogLoss: number;
   bytesPerClient: number;
@@ -84,7 +91,9 @@ export function runFederated(options: FederatedOptions): FederatedResult {
       const local = () =>
         localUpdate(global, client.X, client.y, { epochs: ins.epochs, learningRate: ins.learningRate, batchSize: ins.batchSize }, makeRng(deriveSeed(seed, `${round}/${client.id}`)));
       const delta = misbehave(client, local, dim, rng);
-      const { vector, weight } = prepareUpdate(ins, delta, client.y.length, rng.normal);
+      // A malicious client ignores the clipping and noise it was told to apply (nobody can check it under SecAgg).
+      const honestPrep = client.behaviour === 'honest' ? ins : { ...ins, clipNorm: undefined, noiseStd: undefined };
+      const { vector, weight } = prepareUpdate(honestPrep, delta, client.y.length, rng.normal);
       return { id: client.id, vector, weight };
     });
     const nDrop = Math.floor((options.dropoutRate ?? 0) * prepared.length);
@@ -130,15 +139,32 @@ export function runFederated(options: FederatedOptions): FederatedResult {
       total.totalWeight += part.weight;
       total.count += part.count;
     }
-    const next = strategy.aggregate(global, total);
-    const nextScore = score(next);
+    let next = strategy.aggregate(global, total);
+    let nextScore = score(next);
     // Marginal value of each part: validation log-loss without it minus with it (needs ≥ 2 parts).
     // Without secure aggregation a part is one client (leave-one-out); with it, a random group.
     const units = options.secureAggregation ? parts : survivorsAsParts(groups, dropSet);
+    const excluded: string[] = [];
     if (units.length >= 2) {
-      for (const unit of units) {
-        const without: AggregateInput = { round, sum: total.sum.map((v, i) => v - unit.sum[i]!), totalWeight: total.totalWeight - unit.weight, count: total.count - unit.count };
-        observations.push({ round, members: unit.members, value: score(strategy.aggregate(global, without)).logLoss - nextScore.logLoss });
+      const values = units.map((unit) => {
+        const without = minus(total, unit);
+        return score(strategy.aggregate(global, without)).logLoss - nextScore.logLoss;
+      });
+      units.forEach((unit, k) => observations.push({ round, members: unit.members, value: values[k]! }));
+      if (options.excludeHarmful !== undefined) {
+        units.forEach((unit, k) => {
+          if (values[k]! < -options.excludeHarmful!) {
+            excluded.push(...unit.members);
+            const reduced = minus(total, unit);
+            total.sum = reduced.sum;
+            total.totalWeight = reduced.totalWeight;
+            total.count = reduced.count;
+          }
+        });
+        if (excluded.length > 0) {
+          next = strategy.aggregate(global, total);
+          nextScore = score(next);
+        }
       }
     }
     global = strategy.aggregate(global, total); // the committing call (stateful strategies, e.g. momentum)
@@ -148,12 +174,17 @@ export function runFederated(options: FederatedOptions): FederatedResult {
       included: total.count,
       dropped: [...dropSet],
       cheaters,
+      excluded,
       validationAccuracy: nextScore.accuracy,
       validationLogLoss: nextScore.logLoss,
       bytesPerClient: bytes / Math.max(1, prepared.length),
     });
   }
   return { model: global, rounds: reports, observations, dropouts };
+}
+
+function minus(total: AggregateInput, part: { sum: Float64Array; weight: number; count: number }): AggregateInput {
+  return { round: total.round, sum: total.sum.map((v, i) => v - part.sum[i]!), totalWeight: total.totalWeight - part.weight, count: total.count - part.count };
 }
 
 function survivorsAsParts(groups: Prepared[][], dropSet: Set<string>) {

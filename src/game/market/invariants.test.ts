@@ -84,7 +84,7 @@ describe('LMSR invariants over random trade sequences', () => {
         expect(collected).toBeGreaterThanOrEqual(single - 1n);
         expect(collected).toBeLessThanOrEqual(single + trades);
       }),
-      { seed: 9001, numRuns: 200 },
+      { seed: 9001, numRuns: 120 },
     );
   });
 

@@ -16,7 +16,7 @@ import {
 import { expPrecise } from './precise.js';
 import { REF_BITS, REF_ONE, referenceCost, referenceLn } from './reference.js';
 
-const seeded = { seed: 424242, numRuns: 300 };
+const seeded = { seed: 424242, numRuns: 200 };
 const UNIT = 1_000_000n;
 const market = fc.record({
   k: fc.integer({ min: 2, max: 10 }),

@@ -6,7 +6,7 @@ import { PROB_SCALE, initialQuantities, liquidityForSubsidy, prices, quoteShares
 import { REF_BITS, REF_ONE, referenceCost, referenceLn } from './reference.js';
 import { beliefDeltas, quoteTradeToBelief } from './trade-to-belief.js';
 
-const seeded = { seed: 77, numRuns: 150 };
+const seeded = { seed: 77, numRuns: 120 };
 const UNIT = 1_000_000n;
 const NO_CAP = 10n ** 18n;
 

@@ -59,11 +59,25 @@ export function quoteTradeToBelief(q: readonly bigint[], b: bigint, belief: read
   if (full.every((d) => d === 0n)) return { delta: full, cost: 0n, reachedBelief: true };
 
   const before = costBoundsUnchecked(q, b);
+  // C is convex, so the full cost is at least the tangent Σ p_i·delta_i: when that alone exceeds the
+  // cap, skip evaluating the full move (it only decides reachedBelief and the Halley start).
+  if (tangentLowerBound(before, full) > maxCost) return cappedMove(q, b, D, full, before, undefined, maxCost);
   const fullBounds = costBoundsUnchecked(after(q, full), b);
   const fullCost = chargeFrom(before.lo, fullBounds.hi);
   if (fullCost <= maxCost) return { delta: full, cost: fullCost, reachedBelief: true };
   return cappedMove(q, b, D, full, before, fullBounds, maxCost);
 }
+
+/** Guaranteed lower bound (micro-units) of Σ p_i·delta_i, with each weight taken 32 ulps low. */
+function tangentLowerBound(at: CostBounds, delta: readonly bigint[]): bigint {
+  let sum = 0n;
+  for (let i = 0; i < delta.length; i++) {
+    const w = at.weights[i]! - WEIGHT_SLACK;
+    if (w > 0n) sum += w * delta[i]!;
+  }
+  return sum / (at.total + BigInt(delta.length) * WEIGHT_SLACK);
+}
+const WEIGHT_SLACK = 32n; // > EXP_ERR_ULPS + 1 input ulp per weight
 
 function after(q: readonly bigint[], delta: readonly bigint[]): bigint[] {
   return delta.map((d, i) => q[i]! + d);
@@ -101,7 +115,7 @@ function cappedMove(
   D: readonly bigint[],
   full: readonly bigint[],
   before: CostBounds,
-  fullBounds: CostBounds,
+  fullBounds: CostBounds | undefined,
   maxCost: bigint,
 ): BeliefTrade {
   const k = q.length;
@@ -129,11 +143,11 @@ function cappedMove(
     return estimateFrom(s, bounds, before.lo, capFixed, D, dMax, b);
   };
 
-  // Start from the end whose cost is nearer the cap (both ends are already evaluated), then iterate.
-  const zeroIsNearer = 2n * maxCost < chargeFrom(before.lo, fullBounds.hi);
-  let s = zeroIsNearer
-    ? estimateFrom(0n, before, before.lo, capFixed, D, dMax, b)
-    : estimateFrom(sFull, fullBounds, before.lo, capFixed, D, dMax, b);
+  // Start from the evaluated end whose cost is nearer the cap, then iterate.
+  let s =
+    fullBounds === undefined || 2n * maxCost < chargeFrom(before.lo, fullBounds.hi)
+      ? estimateFrom(0n, before, before.lo, capFixed, D, dMax, b)
+      : estimateFrom(sFull, fullBounds, before.lo, capFixed, D, dMax, b);
   let direction = 0; // where the boundary was last seen: +1 just above lo, −1 just below hi
   for (let n = 0; n < MAX_ITERATIONS && hi - lo > 1n; n++) {
     if (s <= lo) s = lo + 1n;

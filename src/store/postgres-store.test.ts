@@ -65,6 +65,24 @@ if (requirePostgresForTests('postgres store')) {
       }
     });
 
+    it('refuses a log written by a newer schema version, leaving it untouched', async () => {
+      const { url, drop } = freshPostgresSchema();
+      const admin = new pg.Client({ connectionString: process.env.HINDSIGHT_TEST_PG });
+      await admin.connect();
+      try {
+        await (await openStore({ db: url })).close();
+        const schema = new URL(url).searchParams.get('schema');
+        await admin.query(`UPDATE "${schema}".hindsight_log SET schema_version = 99`);
+        await admin.query(`DROP FUNCTION "${schema}".hindsight_append`);
+        await expect(openStore({ db: url })).rejects.toMatchObject({ code: 'store.schema_too_new' });
+        const fn = await admin.query('SELECT to_regproc($1) AS found', [`"${schema}".hindsight_append`]);
+        expect(fn.rows[0].found).toBeNull();
+      } finally {
+        await admin.end();
+        await drop();
+      }
+    });
+
     it('keeps schemas independent and opens an existing schema idempotently', async () => {
       const a = freshPostgresSchema();
       const b = freshPostgresSchema();

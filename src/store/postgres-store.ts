@@ -72,8 +72,11 @@ export class PostgresEventStore implements EventStore {
   private async migrate(): Promise<void> {
     await this.transaction(async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK_KEY]);
-      await client.query(postgresSchemaSql(this.location.schema));
-      const { rows } = await client.query<{ schema_version: number }>(`SELECT schema_version FROM ${this.t.log}`);
+      // Check the version before any DDL: a newer hindsight's function must not be replaced by ours.
+      const exists = await client.query<{ found: string | null }>('SELECT to_regclass($1) AS found', [this.t.log]);
+      const { rows } = exists.rows[0].found
+        ? await client.query<{ schema_version: number }>(`SELECT schema_version FROM ${this.t.log}`)
+        : { rows: [] };
       const version = rows[0]?.schema_version ?? 0;
       if (version > POSTGRES_SCHEMA_VERSION) {
         throw new StoreError('store.schema_too_new', `postgres: expected schema version <= ${POSTGRES_SCHEMA_VERSION}, got ${version} (written by a newer hindsight)`, {
@@ -81,6 +84,7 @@ export class PostgresEventStore implements EventStore {
           got: String(version),
         });
       }
+      await client.query(postgresSchemaSql(this.location.schema));
     });
   }
 

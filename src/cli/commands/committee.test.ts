@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { saveKey } from '../../events/keys.js';
+import { testKey } from '../../testing/harness.js';
+import { main } from '../main.js';
+
+const work = mkdtempSync(join(tmpdir(), 'hindsight-committee-cli-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const dir = join(work, 'community');
+
+/** Runs the CLI in this process and returns its exit code and the last JSON line it printed. */
+async function hs(...args: string[]): Promise<{ code: number; json: Record<string, unknown>; stdout: string }> {
+  const chunks: string[] = [];
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (chunks.push(String(chunk)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  process.exitCode = 0;
+  try {
+    await main(['node', 'hindsight', ...args]);
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+  const stdout = chunks.join('');
+  const last = stdout.trim().split('\n').pop() ?? '{}';
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { code, json: JSON.parse(last || '{}') as Record<string, unknown>, stdout };
+}
+
+describe('committee CLI', { timeout: 120_000 }, () => {
+  it('runs a community round end to end: members, encrypted items, labels, public history', async () => {
+    const names = ['admin', 'a', 'b', 'c'];
+    for (const n of names) saveKey(testKey(`cli-${n}`), join(work, `${n}.key`));
+    const key = (n: string) => ['--dir', dir, '--key', join(work, `${n}.key`)];
+    const did = (n: string) => testKey(`cli-${n}`).did;
+    const created = await hs('committee', 'init', ...key('admin'), '--name', 'cli', '--time', '1000', ...['a', 'b', 'c'].flatMap((n) => ['--mint', `${did(n)}=1000`]), '--committee-json', '{"size":3,"minBond":"50000000"}', '--json');
+    expect(created.code).toBe(0);
+    for (const n of ['a', 'b', 'c']) {
+      expect((await hs('member', 'join', ...key(n), '--time', '1001', '--json')).code).toBe(0);
+      expect((await hs('member', 'bond', ...key(n), '--amount', '100', '--time', '1002', '--json')).code).toBe(0);
+    }
+    const refused = await hs('member', 'bond', ...key('a'), '--amount', '5000', '--time', '1003', '--json');
+    expect(refused).toMatchObject({ code: 1, json: { error: 'ledger.insufficientFunds' } });
+    const seed = createHash('sha256').update(Buffer.alloc(32)).digest('hex');
+    const sched = await hs('events', 'sign', ...key('admin'), '--time', '1003', '--type', 'round.schedule', '--payload', JSON.stringify({ round: 1, subsidyPerItem: '5000000', tradingDeadline: 2000, revealDeadline: 3000, seedCommitment: seed }));
+    const append = async (stdout: string) => {
+      writeFileSync(join(work, 'ev.json'), stdout);
+      return hs('events', 'append', '--dir', dir, '--file', join(work, 'ev.json'), '--json');
+    };
+    expect((await append(sched.stdout)).code).toBe(0);
+    const item = await hs('item', 'submit', ...key('a'), '--round', '1', '--text', 'free money now', '--time', '1004', '--json');
+    expect(item.code).toBe(0);
+    expect(statSync(join(dir, 'secrets')).mode & 0o777).toBe(0o700);
+    expect((await hs('item', 'submit', ...key('b'), '--round', '1', '--features', '1,2,3', '--time', '1004', '--json')).code).toBe(0);
+    expect((await append((await hs('events', 'sign', ...key('admin'), '--time', '1005', '--type', 'round.open', '--payload', '{"round":1}')).stdout)).code).toBe(0);
+    for (const n of ['a', 'b']) expect((await hs('item', 'key', ...key(n), '--round', '1', '--time', '1006', '--json')).code).toBe(0);
+    const ids = ((await hs('item', 'list', '--dir', dir, '--round', '1', '--json')).json.submissions as { id: string; status: string }[]).map((s) => {
+      expect(s.status).toBe('valid');
+      return s.id;
+    });
+    expect(ids).toContain(item.json.item);
+    for (const n of ['a', 'b', 'c']) {
+      const early = await hs('label', 'commit', ...key(n), '--round', '1', ...ids.flatMap((i) => ['--label', `${i}=1`]), '--time', '1999', '--json');
+      expect(early.json.error).toBe('label.commitEarly');
+      expect((await hs('label', 'commit', ...key(n), '--round', '1', ...ids.flatMap((i) => ['--label', `${i}=1`]), '--time', '2001', '--json')).code).toBe(0);
+    }
+    expect((await hs('label', 'reveal', ...key('a'), '--round', '1', '--time', '2500', '--json')).json.error).toBe('label.revealEarly');
+    for (const n of ['a', 'b', 'c']) expect((await hs('label', 'reveal', ...key(n), '--round', '1', '--time', '3000', '--json')).code).toBe(0);
+    const resolved = await hs('label', 'resolve', ...key('admin'), '--round', '1', '--time', '3001', '--json');
+    expect((resolved.json.committee as { labels: { label: number }[] }).labels.map((l) => l.label)).toEqual([1, 1]);
+    expect((await append((await hs('events', 'sign', ...key('admin'), '--time', '3002', '--type', 'round.settle', '--payload', '{"round":1}')).stdout)).code).toBe(0);
+    const out = join(work, 'history', 'h.jsonl');
+    const exported = await hs('data', 'export', '--dir', dir, '--upto-round', '1', '--format', 'jsonl', '--out', out, '--json');
+    expect(exported.json.rows).toBe(2);
+    const rows = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { input: unknown; label: number });
+    expect(rows.map((r) => r.input)).toEqual(expect.arrayContaining([{ text: 'free money now' }, { features: [1, 2, 3] }]));
+    expect(rows.every((r) => r.label === 1)).toBe(true);
+    expect((await hs('data', 'export', '--dir', dir, '--upto-round', '0', '--json')).json.rows).toBe(0);
+  });
+});

@@ -69,22 +69,26 @@ export class FixedBaseTable {
 
   /** Affine points s_i·G (ffjavascript internal LE Montgomery format), concatenated. */
   multiply(scalars: readonly bigint[]): Uint8Array {
+    return this.multiplyBytes(scalarBytes(scalars, this.curve.r), scalars.length);
+  }
+
+  /** Same, from `count` 32-byte little-endian scalars already reduced mod r (byte j = digit j). */
+  multiplyBytes(scalars: Uint8Array, count: number): Uint8Array {
     const ex = this.curve.tm.instance.exports;
     const sJ = this.n8 * 3;
     const sA = this.n8 * 2;
-    const out = new Uint8Array(scalars.length * sA);
+    const out = new Uint8Array(count * sA);
     const addMixed = ex[`${this.prefix}_addMixed`];
     const zero = ex[`${this.prefix}_zero`];
     const toAffine = ex[`${this.prefix}_batchToAffine`];
-    for (let start = 0; start < scalars.length; start += CHUNK) {
-      const n = Math.min(CHUNK, scalars.length - start);
+    for (let start = 0; start < count; start += CHUNK) {
+      const n = Math.min(CHUNK, count - start);
       for (let i = 0; i < n; i++) {
         const slot = this.outJac + i * sJ;
         zero(slot);
-        let s = scalars[start + i] % this.curve.r;
-        if (s < 0n) s += this.curve.r;
-        for (let j = 0; s > 0n; j++, s >>= 8n) {
-          const d = Number(s & 0xffn);
+        const base = (start + i) * 32;
+        for (let j = 0; j < WINDOWS; j++) {
+          const d = scalars[base + j];
           if (d !== 0) addMixed(slot, this.table + (j * DIGITS + d) * sA, slot);
         }
       }
@@ -93,4 +97,16 @@ export class FixedBaseTable {
     }
     return out;
   }
+}
+
+/** Scalars (reduced mod r) as consecutive 32-byte little-endian words. */
+export function scalarBytes(scalars: readonly bigint[], r: bigint): Uint8Array {
+  const out = new Uint8Array(scalars.length * 32);
+  scalars.forEach((v, i) => {
+    let s = v % r;
+    if (s < 0n) s += r;
+    const hex = s.toString(16).padStart(64, '0');
+    for (let j = 0; j < 32; j++) out[i * 32 + j] = Number.parseInt(hex.slice(62 - 2 * j, 64 - 2 * j), 16);
+  });
+  return out;
 }

@@ -17,7 +17,7 @@ import { buildBn128, type Curve } from 'ffjavascript';
 import { ValidationError } from '../core/errors.js';
 import { cacheDir } from './cache.js';
 import { FIELD_R } from './curve.js';
-import { FixedBaseTable } from './fixed-base.js';
+import { FixedBasePool } from './fixed-base-pool.js';
 
 const BN254_Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
 const R = FIELD_R;
@@ -120,12 +120,13 @@ export async function buildDevPtau(power: number, path: string): Promise<void> {
     throw new ValidationError('zk.ptau_power', `ptau power: expected an integer in 1..22, got ${power}`, { field: 'power' });
   }
   const curve: Curve = await buildBn128(true);
+  const pool = new FixedBasePool();
   try {
     const tau = randomScalar();
     const alpha = randomScalar();
     const beta = randomScalar();
-    const g1 = FixedBaseTable.build(curve, 'G1');
-    const g2 = FixedBaseTable.build(curve, 'G2');
+    const g1 = { multiply: (xs: bigint[]) => pool.multiply('G1', xs) };
+    const g2 = { multiply: (xs: bigint[]) => pool.multiply('G2', xs) };
     const omega = (k: number): bigint => curve.Fr.toObject(curve.Fr.w[k]);
     const n = 1 << power;
 
@@ -151,22 +152,22 @@ export async function buildDevPtau(power: number, path: string): Promise<void> {
         const t = (modPow(tau, BigInt(N - 1)) * inverse(BigInt(N))) % R;
         const ws = geometric(1n, omega(k), N);
         lag = lag.map((l, i) => mod(l - ws[i] * t));
-        s12.push(g1.multiply(lag));
+        s12.push(await g1.multiply(lag));
         continue;
       }
-      s12.push(g1.multiply(lag));
-      s13.push(g2.multiply(lag));
-      s14.push(g1.multiply(times(alpha, lag)));
-      s15.push(g1.multiply(times(beta, lag)));
+      s12.push(await g1.multiply(lag));
+      s13.push(await g2.multiply(lag));
+      s14.push(await g1.multiply(times(alpha, lag)));
+      s15.push(await g1.multiply(times(beta, lag)));
     }
     const contributions = new Uint8Array(4); // zero recorded contributions: this file is not a ceremony
     const sections: Section[] = [
       { id: 1, chunks: [header] },
-      { id: 2, chunks: [g1.multiply(tauPowers)] },
-      { id: 3, chunks: [g2.multiply(tauPowers.slice(0, n))] },
-      { id: 4, chunks: [g1.multiply(times(alpha, tauPowers.slice(0, n)))] },
-      { id: 5, chunks: [g1.multiply(times(beta, tauPowers.slice(0, n)))] },
-      { id: 6, chunks: [g2.multiply([beta])] },
+      { id: 2, chunks: [await g1.multiply(tauPowers)] },
+      { id: 3, chunks: [await g2.multiply(tauPowers.slice(0, n))] },
+      { id: 4, chunks: [await g1.multiply(times(alpha, tauPowers.slice(0, n)))] },
+      { id: 5, chunks: [await g1.multiply(times(beta, tauPowers.slice(0, n)))] },
+      { id: 6, chunks: [await g2.multiply([beta])] },
       { id: 7, chunks: [contributions] },
       { id: 12, chunks: s12 },
       { id: 13, chunks: s13 },
@@ -177,6 +178,7 @@ export async function buildDevPtau(power: number, path: string): Promise<void> {
     writeBinFile(tmp, 'ptau', sections);
     renameSync(tmp, path);
   } finally {
+    await pool.close();
     await curve.terminate();
   }
 }

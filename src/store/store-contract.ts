@@ -210,6 +210,28 @@ export function describeStoreContract(name: string, newLog: () => Promise<TestLo
       expect((await stores[1].readAfter(0, 1000)).map((e) => e.seq)).toEqual(seqs);
     });
 
+    it('never shows a reader seq N+1 before N while two writers append', async () => {
+      const log = await freshLog();
+      const [writerA, writerB, reader] = [await log.open(), await log.open(), await log.open()];
+      let writing = true;
+      const write = async (store: EventStore, tag: string) => {
+        for (let b = 0; b < 25; b++) await store.append(Array.from({ length: 1 + (b % 5) }, (_, i) => makeTestEvent(`${tag}-${b}-${i}`)));
+      };
+      const writers = Promise.all([write(writerA, 'a'), write(writerB, 'b')]).finally(() => (writing = false));
+      let last = 0;
+      let reads = 0;
+      while (writing || last < (await reader.head())) {
+        const page = await reader.readAfter(last, 7);
+        reads += 1;
+        page.forEach((event, i) => expect(event.seq, `read after ${last}`).toBe(last + 1 + i));
+        if (page.length > 0) last = page[page.length - 1].seq;
+        else await new Promise((r) => setImmediate(r));
+      }
+      await writers;
+      expect(last).toBe(2 * (5 * 15)); // 25 batches of sizes 1..5 cycling, per writer
+      expect(reads).toBeGreaterThan(1);
+    });
+
     it('matches a model log under random batches with duplicates (property)', async () => {
       await fc.assert(
         fc.asyncProperty(fc.array(fc.array(fc.integer({ min: 0, max: 15 }), { maxLength: 6 }), { maxLength: 6 }), async (batches) => {

@@ -10,12 +10,13 @@ import type { BankrollRule } from '../sdk/operator-bankroll.js';
 import { EventChain } from '../sdk/operator-chain.js';
 import { PublicHistory, type LabeledExample } from '../sdk/operator-history.js';
 import type { ModelStrategy } from '../sdk/operator-strategy.js';
+import { CommitteeMember, LogFollower, colludeOnWrongLabels, resolveDueRounds, type Collusion } from '../sdk/member.js';
 import { chunkItems, type DemoRoundSet } from './demo-data.js';
 
 /** Simulated clock: 2026-01-01T00:00Z, one hour per round, so the same seed signs the same events. */
 export const DEMO_EPOCH = Date.UTC(2026, 0, 1);
 const MINUTE = 60_000;
-const ROUND_MS = 60 * MINUTE;
+const ROUND_MS = 120 * MINUTE;
 
 export type WorldConfig = {
   seed: number;
@@ -26,6 +27,13 @@ export type WorldConfig = {
   rule: BankrollRule;
   bootstrap: LabeledExample[];
   strategies: ModelStrategy[];
+  /**
+   * Committee path: `members` bonded member bots, `size` seats drawn per round, `adversarial` the
+   * fraction of seats that collude on a wrong label. Absent: the community resolver labels.
+   */
+  committee?: { members: number; size: number; adversarial: number; bond: bigint; reward: bigint };
+  /** Dataset truth by item id: what honest members label. */
+  truth?: ReadonlyMap<string, number>;
 };
 
 const sha = (text: string): Buffer => createHash('sha256').update(text).digest();
@@ -46,8 +54,10 @@ export function roundTimes(round: number) {
     tradingDeadline: start + 30 * MINUTE,
     reveal: start + 31 * MINUTE,
     revealDeadline: start + 50 * MINUTE,
-    resolve: start + 40 * MINUTE,
-    settle: start + 41 * MINUTE,
+    labelCommit: start + 32 * MINUTE,
+    labelReveal: start + 50 * MINUTE,
+    resolve: start + 51 * MINUTE,
+    settle: start + 52 * MINUTE,
   };
 }
 
@@ -60,12 +70,28 @@ export class DemoWorld {
   readonly client: EmbeddedClient;
   readonly admin: EventChain;
   readonly operators: Operator[];
+  readonly members: CommitteeMember[] = [];
+  readonly follower: LogFollower;
+  collusion: Collusion | undefined;
   readonly #seed: number;
 
   private constructor(readonly engine: Engine, readonly config: WorldConfig) {
     this.client = new EmbeddedClient(engine);
     this.#seed = config.seed;
     this.admin = new EventChain(demoKey(config.seed, 'admin'), config.community);
+    this.follower = new LogFollower(this.client);
+    for (let i = 0; i < (config.committee?.members ?? 0); i++) {
+      this.members.push(
+        new CommitteeMember({
+          client: this.client,
+          signer: demoKey(config.seed, `member:${i}`),
+          follower: this.follower,
+          label: (item) => config.truth?.get(item.item) ?? 0,
+          random: deterministicBytes(`hindsight-demo-member:${config.seed}:${i}`),
+        }),
+      );
+    }
+    if (config.committee && config.committee.adversarial > 0) this.collusion = colludeOnWrongLabels(this.members, config.committee.adversarial);
     const history = new PublicHistory(this.client, { bootstrap: config.bootstrap });
     this.operators = config.strategies.map(
       (strategy) =>
@@ -88,13 +114,22 @@ export class DemoWorld {
         'community.create',
         {
           name: `Hindsight demo (${config.community})`,
-          config: { trading: 'sealed', admins: [admin], resolver: admin },
+          config: {
+            trading: 'sealed',
+            admins: [admin],
+            resolver: admin,
+            ...(config.committee ? { committee: { size: config.committee.size, minBond: config.committee.bond.toString(), rewardPerRound: config.committee.reward.toString() } } : {}),
+          },
           treasury: config.budget.toString(),
-          mint: world.operators.map((o) => ({ to: o.did, amount: config.bankroll.toString() })),
+          mint: [
+            ...world.operators.map((o) => ({ to: o.did, amount: config.bankroll.toString() })),
+            ...world.members.map((m) => ({ to: m.did, amount: (config.committee!.bond * 2n).toString() })),
+          ],
         },
         DEMO_EPOCH,
       ),
     ]);
+    for (const m of world.members) await m.start(DEMO_EPOCH + 1000);
     return world;
   }
 
@@ -159,9 +194,19 @@ export class DemoWorld {
     await this.submit(reveals);
   }
 
-  /** The community resolver publishes the labels and the ordering seed; then the round settles. */
+  /**
+   * Labels: with a committee, the seated members commit labels after the trading deadline, reveal
+   * them after the trade-reveal deadline, and anyone resolves; otherwise the community resolver
+   * publishes labels and the ordering seed.
+   */
   async resolve(set: DemoRoundSet): Promise<void> {
     const t = roundTimes(set.round);
+    if (this.members.length > 0) {
+      for (const m of this.members) await m.step(t.labelCommit);
+      for (const m of this.members) await m.step(t.labelReveal);
+      await resolveDueRounds(this.client, demoKey(this.#seed, 'keeper'), this.follower, t.resolve);
+      return;
+    }
     const labels = set.items.map((i) => ({ item: i.id, outcome: set.labels.get(i.id) ?? null }));
     await this.submit([this.admin.next('round.resolve', { round: set.round, seed: this.roundSeed(set.round), labels }, t.resolve)]);
   }
@@ -169,6 +214,16 @@ export class DemoWorld {
   async settle(round: number): Promise<void> {
     await this.submit([this.admin.next('round.settle', { round }, roundTimes(round).settle)]);
   }
+}
+
+/** A reproducible stand-in for crypto.randomBytes (member bots' keys, nonces and salts in a simulation). */
+export function deterministicBytes(tag: string): (n: number) => Uint8Array {
+  let counter = 0;
+  return (n) => {
+    const out = Buffer.alloc(n);
+    for (let at = 0; at < n; at += 32) sha(`${tag}:${counter++}`).copy(out, at, 0, Math.min(32, n - at));
+    return new Uint8Array(out);
+  };
 }
 
 export const units = (n: number): bigint => BigInt(Math.round(n * 1_000_000)) * (UNIT / 1_000_000n);

@@ -22,7 +22,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 describe('hindsight demo (small run)', () => {
   it('returns the summary contract of issue 5 item 7, field for field', () => {
     const s = first.summary;
-    expect(Object.keys(s).sort()).toEqual(['conservation', 'events', 'items', 'market', 'models', 'rankCorrelation', 'rounds', 'served', 'stateHash', 'subsidy', 'trades'].sort());
+    expect(Object.keys(s).sort()).toEqual(['committee', 'conservation', 'events', 'items', 'market', 'models', 'rankCorrelation', 'rounds', 'served', 'stateHash', 'subsidy', 'trades'].sort());
+    expect(s.committee).toEqual({ size: 5, adversarial: 0, labelAccuracy: 1, penalized: 0 });
     expect(Object.keys(s.market).sort()).toEqual(['accuracy', 'logLoss']);
     expect(Object.keys(s.served).sort()).toEqual(['accuracy', 'bestModelLogLoss', 'logLoss', 'rule']);
     expect(Object.keys(s.subsidy).sort()).toEqual(['budget', 'spent']);
@@ -38,6 +39,17 @@ describe('hindsight demo (small run)', () => {
     expect(s.rankCorrelation).toBeGreaterThanOrEqual(-1);
     expect(s.rankCorrelation).toBeLessThanOrEqual(1);
   });
+
+  it('with a minority of colluding seats the committee still labels every item correctly (resolver path also works)', async () => {
+    const bad = await runDemo({ ...small, seed: 7, out: join(root, 'collude'), report: false, adversarialCommittee: 0.4 });
+    expect(bad.summary.committee).toMatchObject({ size: 5, adversarial: 2, labelAccuracy: 1 });
+    expect(bad.summary.committee!.penalized).toBeGreaterThanOrEqual(2);
+    expect(bad.summary.conservation).toBe(true);
+    const plain = await runDemo({ ...small, seed: 7, out: join(root, 'resolver'), report: false, committee: false });
+    expect(plain.summary.committee).toBeUndefined();
+    expect(plain.summary.conservation).toBe(true);
+    expect(plain.summary.subsidy.spent).toBeLessThanOrEqual(plain.summary.subsidy.budget);
+  }, 120_000);
 
   it('conserves money and spends no more subsidy than the budget', () => {
     expect(first.summary.conservation).toBe(true);

@@ -13,6 +13,8 @@ import type { ServingRule } from './served.js';
 import { buildSummary, type DemoSummary } from './summary.js';
 import { leaderboard, type LeaderboardRow } from '../game/views.js';
 import { writeReport } from './report.js';
+import { committeeSummary } from '../sdk/member.js';
+import type { GameState } from '../game/state.js';
 
 export type DemoOptions = {
   out: string;
@@ -30,12 +32,26 @@ export type DemoOptions = {
   subsidy?: number;
   bankroll?: number;
   rule?: BankrollRule;
+  /** Resolve labels with a sortition committee of member bots (default true) instead of the resolver key. */
+  committee?: boolean;
+  /** Fraction of committee seats that collude on a wrong label (issue 4), default 0. */
+  adversarialCommittee?: number;
   /** Write <out>/report/ (default true). */
   report?: boolean;
   onProgress?: (event: { round: number; rounds: number; phase: string }) => void;
 };
 
 export type DemoResult = { summary: DemoSummary; metrics: DemoMetrics; leaderboard: LeaderboardRow[]; reportDir: string | null; dataset: string; labels: string[]; out: string; seconds: number; config: Required<Pick<DemoOptions, 'rounds' | 'items' | 'seed' | 'subsidy' | 'bankroll' | 'serve'>> };
+
+/**
+ * What the market makers paid out in a round: each market's leftover goes back to the treasury, so
+ * subsidy spent = payouts − traders' net costs = the sum of every position's P&L (zero-sum).
+ */
+function subsidySpent(state: GameState, round: number): bigint {
+  let spent = 0n;
+  for (const stats of state.leaderboard.values()) spent += stats.history.get(round)?.pnl ?? 0n;
+  return spent;
+}
 
 /** Files a demo run writes into --out; --force removes exactly these, never anything else. */
 const DEMO_FILES = ['hindsight.db', 'hindsight.db-wal', 'hindsight.db-shm', 'report', 'secrets'];
@@ -75,6 +91,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const subsidy = options.subsidy ?? 10;
   const bankroll = options.bankroll ?? 5000;
   const serve = options.serve ?? 'blend';
+  const adversarial = options.adversarialCommittee ?? 0;
+  if (!(adversarial >= 0 && adversarial <= 1)) throw new ValidationError('demo.badOption', `--adversarial-committee: expected a fraction in [0, 1], got ${adversarial}`, { field: 'adversarialCommittee' });
+  const useCommittee = options.committee ?? true;
   checkPositiveInt(rounds, 'rounds', 1000);
   checkPositiveInt(items, 'items', 10_000);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new ValidationError('demo.badOption', `--seed: expected a non-negative integer, got ${seed}`, { field: 'seed' });
@@ -91,12 +110,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   let result: DemoResult;
   try {
     const community = `demo-${dataset.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'dataset'}`;
+    const truth = new Map(data.rounds.flatMap((set) => [...set.labels]));
+    const committee = useCommittee ? { members: 9, size: 5, adversarial, bond: units(100), reward: units(10) } : undefined;
     const world = await DemoWorld.create(engine, {
       seed,
       community,
       subsidyPerItem: units(subsidy),
-      budget: units(subsidy) * BigInt(rounds * items),
+      // The treasury funds every item's subsidy and the committee's rewards.
+      budget: units(subsidy) * BigInt(rounds * items) + (committee ? committee.reward * BigInt(rounds) : 0n),
       bankroll: units(bankroll),
+      committee,
+      truth,
       rule: options.rule ?? DEFAULT_BANKROLL,
       bootstrap: data.bootstrap,
       strategies,
@@ -105,7 +129,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     for (const set of data.rounds) {
       progress(set.round, 'train');
       await world.schedule(set);
-      const treasuryBefore = engine.state.ledger.treasury;
       await world.open(set.round);
       for (const op of world.operators) {
         const h = op.rounds.get(set.round)?.model.modelHash;
@@ -118,7 +141,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       progress(set.round, 'settle');
       await world.resolve(set);
       await world.settle(set.round);
-      metrics.observe(engine.state, set, world.operators, treasuryBefore - engine.state.ledger.treasury);
+      metrics.observe(engine.state, set, world.operators, subsidySpent(engine.state, set.round));
     }
     const summary = buildSummary({
       metrics,
@@ -129,6 +152,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       serve,
       budget: units(subsidy) * BigInt(rounds * items),
       conservation: conservation(engine.state.ledger).ok,
+      committee: committee ? committeeSummary(engine.state, (_round, item) => truth.get(item), world.collusion) : undefined,
     });
     result = { summary, metrics, leaderboard: leaderboard(engine.state), reportDir: null, dataset: dataset.name, labels: dataset.labels, out: options.out, seconds: 0, config: { rounds, items, seed, subsidy, bankroll, serve } };
   } finally {

@@ -1,6 +1,7 @@
 import type { DemoMetrics } from './demo-metrics.js';
 import type { ServingRule } from './served.js';
 import { round6, spearman } from './stats.js';
+import type { CommitteeSummary } from '../sdk/member.js';
 
 /**
  * The `--json` summary contract (issue 5 item 7), the last line of `hindsight demo --json`.
@@ -18,11 +19,13 @@ export type DemoSummary = {
   rankCorrelation: number;
   subsidy: { budget: number; spent: number };
   conservation: boolean;
+  /** Issue 4's block, present when a committee resolved the labels. */
+  committee?: CommitteeSummary;
 };
 
 const unitsOf = (micro: bigint): number => Number(micro) / 1e6;
 
-export function buildSummary(args: { metrics: DemoMetrics; rounds: number; items: number; events: number; stateHash: string; serve: ServingRule; budget: bigint; conservation: boolean }): DemoSummary {
+export function buildSummary(args: { metrics: DemoMetrics; rounds: number; items: number; events: number; stateHash: string; serve: ServingRule; budget: bigint; conservation: boolean; committee?: CommitteeSummary }): DemoSummary {
   const { metrics } = args;
   const models = [...metrics.lines.entries()].map(([name, l]) => ({ hash: l.hash, name, pnl: unitsOf(l.pnl), logLoss: round6(l.score.logLoss), accuracy: round6(l.score.accuracy) }));
   models.sort((a, b) => b.pnl - a.pnl || a.name.localeCompare(b.name));
@@ -46,5 +49,6 @@ export function buildSummary(args: { metrics: DemoMetrics; rounds: number; items
     rankCorrelation: round6(rankCorrelation) ?? 0,
     subsidy: { budget: unitsOf(args.budget), spent: unitsOf(metrics.spent) },
     conservation: args.conservation,
+    ...(args.committee ? { committee: { ...args.committee, labelAccuracy: round6(args.committee.labelAccuracy) ?? 0 } } : {}),
   };
 }

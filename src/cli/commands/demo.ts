@@ -14,9 +14,11 @@ export function register(program: Command): void {
     .option('--dataset <file.jsonl>', 'a JSONL dataset ({"text"|"features", "label"} per line) instead of SpamAssassin')
     .option('--out <dir>', 'community directory for the log and report/', './out/demo')
     .option('--force', 'overwrite the files of an earlier demo in --out')
+    .option('--adversarial-committee <F>', 'fraction of committee seats that collude on wrong labels (0..1)', '0')
+    .option('--no-committee', 'resolve labels with the community resolver key instead of a member committee')
     .option('--serve <rule>', 'served prediction rule: blend (wealth-weighted) or leader (P&L leader)', 'blend')
     .option('--json', 'print the summary as one JSON object on the last line of stdout')
-    .action(async (opts: { rounds: string; items: string; seed: string; dataset?: string; out: string; force?: boolean; serve: string; json?: boolean }) => {
+    .action(async (opts: { rounds: string; items: string; seed: string; dataset?: string; out: string; force?: boolean; serve: string; json?: boolean; adversarialCommittee: string; committee: boolean }) => {
       const int = (v: string, field: string): number => {
         const n = Number(v);
         if (!Number.isInteger(n)) throw new ValidationError('cli.badInteger', `--${field}: expected an integer, got ${v}`, { field });
@@ -34,6 +36,8 @@ export function register(program: Command): void {
           out: opts.out,
           force: opts.force,
           serve: opts.serve,
+          committee: opts.committee,
+          adversarialCommittee: Number(opts.adversarialCommittee),
           onProgress: bar ? (p) => bar.update(p) : undefined,
         });
         bar?.stop();

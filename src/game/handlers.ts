@@ -9,3 +9,4 @@ import './membership.js';
 import './committee.js';
 import './items.js';
 import './labels.js';
+import './proofs.js';

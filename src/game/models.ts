@@ -23,6 +23,7 @@ registerHandler('model.commit', (state, ev) => {
   const owner = p.owner ?? ev.event.author;
   ensure(owner === ev.event.author, 'model.ownerMismatch', 'owner', `the author ${ev.event.author} (models are committed by their owner)`, owner);
   ensure(!state.models.has(p.modelHash), 'model.exists', 'modelHash', 'a hash not registered before', p.modelHash);
+  ensure(p.vkey === undefined || state.vkeys.has(p.vkey), 'zk.noVkey', 'vkey', 'the id of a published zk.vkey', p.vkey);
   state.models.set(p.modelHash, { hash: p.modelHash, owner, name: p.name, architecture: p.architecture, committedAt: ev.seq, vkey: p.vkey ?? null });
   state.leaderboard.set(p.modelHash, emptyStats(p.modelHash));
 });

@@ -1,4 +1,5 @@
 import type { CommunityConfig } from '../events/types/core.js';
+import type { ProofLayout } from './proofs.js';
 import type { CommitteeRound, Member, Submission } from './committee-state.js';
 
 /**
@@ -116,6 +117,8 @@ export type GameState = {
   models: Map<string, ModelInfo>;
   rounds: Map<number, RoundState>;
   leaderboard: Map<string, ModelStats>;
+  /** Verification keys published with zk.vkey, by id (sha256 hex of their payload). */
+  vkeys: Map<string, { vkey: Record<string, unknown>; layout: ProofLayout }>;
   /** Community members by canonical DID (issue 4). */
   members: Map<string, Member>;
   /** Randomness beacon for sortition: genesis-derived, then updated by each committee's revealed salts. */
@@ -134,6 +137,7 @@ export function emptyState(): GameState {
     models: new Map(),
     rounds: new Map(),
     leaderboard: new Map(),
+    vkeys: new Map(),
     members: new Map(),
     beacon: null,
   };

@@ -3,6 +3,8 @@ import { encode } from '../core/encoding.js';
 import type { TradeBody } from '../events/types/core.js';
 import { fill, quote } from './exchange.js';
 import { validateBelief } from './market/index.js';
+import { checkTradeProof } from './proofs.js';
+import type { ProofAttachment } from '../events/types/zk.js';
 import { credit, debit, ensureFunds } from './ledger.js';
 import { getRound } from './rounds.js';
 import type { GameState, MarketState, RevealedTrade, RoundState } from './state.js';
@@ -48,7 +50,7 @@ registerHandler('trade.commit', (state, ev) => {
 });
 
 registerHandler('trade.reveal', (state, ev) => {
-  const p = ev.payload as { round: number; commit: string; trade: TradeBody; salt: string };
+  const p = ev.payload as { round: number; commit: string; trade: TradeBody; salt: string; proof?: ProofAttachment };
   const r = getRound(state, p.round);
   ensure(r.phase === 'revealing', 'reveal.wrongPhase', 'round', 'a closed round whose trades are being revealed', r.phase);
   ensure(ev.event.time < r.revealDeadline, 'reveal.late', 'time', `before the reveal deadline ${r.revealDeadline}`, ev.event.time);
@@ -63,6 +65,7 @@ registerHandler('trade.reveal', (state, ev) => {
   const market = r.markets.get(sealed.item)!;
   // Shape checks now, so a malformed belief is refused at reveal; prices are checked at execution.
   checkShape(market, trade);
+  checkTradeProof(state, state.models.get(sealed.model)!, r.items.get(sealed.item), trade, p.proof);
   sealed.revealed = { trade, orderKey: '' };
 });
 
@@ -73,10 +76,11 @@ function checkShape(market: MarketState, trade: RevealedTrade): void {
 }
 
 registerHandler('trade.execute', (state, ev) => {
-  const p = ev.payload as { round: number; item: string; model: string; trade: TradeBody };
+  const p = ev.payload as { round: number; item: string; model: string; trade: TradeBody; proof?: ProofAttachment };
   ensure(state.community?.config.trading === 'continuous', 'trade.continuousDisabled', 'type', 'trade.commit then trade.reveal (this community trades sealed)', 'trade.execute');
-  const { market } = tradingMarket(state, ev, p.round, p.item, p.model);
+  const { r, market } = tradingMarket(state, ev, p.round, p.item, p.model);
   const trade = toRevealed(p.trade);
+  checkTradeProof(state, state.models.get(p.model)!, r.items.get(p.item), trade, p.proof);
   const f = quote(market, trade, market.positions.get(p.model));
   if (f.cost > 0n) ensureFunds(state.ledger, ev.event.author, f.cost, 'cost');
   if (f.cost >= 0n) debit(state.ledger, ev.event.author, f.cost);

@@ -6,6 +6,7 @@ import { decodeState, encodeState, stateHash } from '../game/canonical.js';
 import { emptyState, type GameState } from '../game/state.js';
 import { openStore, type EventStore, type OpenStoreOptions } from '../store/index.js';
 import { parseStored } from './parse.js';
+import { checkProofAtIntake, releaseProofVerifier } from './proof-check.js';
 
 export type SubmitResult = { cid: string; seq: number; duplicate: boolean };
 export type SubmitOutcome = { ok: true; result: SubmitResult } | { ok: false; error: HindsightError };
@@ -117,7 +118,9 @@ export class Engine {
     return Promise.all(
       raws.map(async (raw): Promise<VerifiedEvent | HindsightError> => {
         try {
-          return await verifyEvent(raw, { community: this.community, maxPayloadBytes: this.state.community?.config.maxPayloadBytes });
+          const verified = await verifyEvent(raw, { community: this.community, maxPayloadBytes: this.state.community?.config.maxPayloadBytes });
+          await checkProofAtIntake(this.state, verified);
+          return verified;
         } catch (error) {
           if (error instanceof HindsightError) return error;
           throw error;
@@ -214,6 +217,7 @@ export class Engine {
     this.#stopWatching?.();
     await this.#queue;
     await this.store.close();
+    await releaseProofVerifier();
   }
 }
 
@@ -226,7 +230,10 @@ export async function replayLog(store: EventStore, options: { verifySignatures?:
     if (batch.length === 0) break;
     for (const stored of batch) {
       const parsed = parseStored(stored);
-      if (options.verifySignatures) await verifyEvent(parsed.event, { community: state.community?.id });
+      if (options.verifySignatures) {
+        await verifyEvent(parsed.event, { community: state.community?.id });
+        await checkProofAtIntake(state, parsed);
+      }
       apply(state, parsed);
       after = stored.seq;
     }

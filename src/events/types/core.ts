@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { registerEventType, roundField } from '../registry.js';
 import { Belief, DidText, Hash32, ItemId, Micro, ModelHash, RoundNumber, Salt, SignedMicro, Time } from './common.js';
 import { CommitteeConfig, ItemsConfig, MembershipConfig } from './committee-config.js';
+import { ProofAttachment } from './zk.js';
 
 export const CommunityConfig = z.strictObject({
   /** Sealed commit–reveal trading (default) or continuous immediate trading. */
@@ -80,8 +81,8 @@ const types: [string, z.ZodType][] = [
   ['round.settle', z.strictObject({ round: RoundNumber })],
   ['round.void', z.strictObject({ round: RoundNumber, reason: z.string().max(500) })],
   ['trade.commit', z.strictObject({ round: RoundNumber, item: ItemId, model: ModelHash, commitment: Hash32, maxCost: Micro })],
-  ['trade.reveal', z.strictObject({ round: RoundNumber, commit: z.string().min(20).max(120), trade: TradeBody, salt: Salt })],
-  ['trade.execute', z.strictObject({ round: RoundNumber, item: ItemId, model: ModelHash, trade: TradeBody })],
+  ['trade.reveal', z.strictObject({ round: RoundNumber, commit: z.string().min(20).max(120), trade: TradeBody, salt: Salt, proof: ProofAttachment.optional() })],
+  ['trade.execute', z.strictObject({ round: RoundNumber, item: ItemId, model: ModelHash, trade: TradeBody, proof: ProofAttachment.optional() })],
 ];
 
 for (const [type, payload] of types) registerEventType({ type, payload, roundOf: roundField });

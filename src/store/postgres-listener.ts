@@ -7,6 +7,7 @@
 import pg from 'pg';
 
 const RECONNECT_MIN_MS = 100;
+const CONNECT_TIMEOUT_MS = 10_000;
 const RECONNECT_MAX_MS = 5000;
 
 export class PostgresListener {
@@ -30,7 +31,7 @@ export class PostgresListener {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const client = new pg.Client({ connectionString: this.connectionString });
+    const client = new pg.Client({ connectionString: this.connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     client.on('error', () => this.scheduleReconnect(client));
     client.on('end', () => this.scheduleReconnect(client));
     client.on('notification', (message) => {

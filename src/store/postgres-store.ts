@@ -26,6 +26,7 @@ type Row = { seq: string; cid: string; type: string; author: string; round: numb
 
 const COLUMNS = 'seq, cid, type, author, round, bytes';
 const SNAPSHOTS_KEPT = 3;
+const CONNECT_TIMEOUT_MS = 10_000;
 
 function toEvent(row: Row): StoredEvent {
   return { seq: Number(row.seq), cid: row.cid, type: row.type, author: row.author, round: row.round, bytes: asPlainBytes(row.bytes) };
@@ -48,7 +49,8 @@ export class PostgresEventStore implements EventStore {
   static async open(url: string, options: { poolSize?: number; checkCids?: boolean } = {}): Promise<PostgresEventStore> {
     const location = parsePostgresUrl(url);
     // Appends serialize on one row lock anyway; a few connections serve concurrent reads.
-    const pool = new pg.Pool({ connectionString: location.connectionString, max: options.poolSize ?? 5 });
+    // connectionTimeoutMillis: an unreachable host fails in seconds instead of the OS TCP timeout.
+    const pool = new pg.Pool({ connectionString: location.connectionString, max: options.poolSize ?? 5, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     pool.on('error', (error) => process.emitWarning(`idle PostgreSQL connection failed: ${error.message}`, 'HindsightStoreWarning'));
     const store = new PostgresEventStore(pool, location, options.checkCids ?? true);
     try {

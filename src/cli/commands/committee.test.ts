@@ -67,6 +67,8 @@ describe('committee CLI', { timeout: 120_000 }, () => {
       expect(early.json.error).toBe('label.commitEarly');
       expect((await hs('label', 'commit', ...key(n), '--round', '1', ...ids.flatMap((i) => ['--label', `${i}=1`]), '--time', '2001', '--json')).code).toBe(0);
     }
+    // A refused second commit must not overwrite the salts of the accepted one.
+    expect((await hs('label', 'commit', ...key('a'), '--round', '1', '--label', `${ids[0]}=0`, '--time', '2002', '--json')).json.error).toBe('label.duplicate');
     expect((await hs('label', 'reveal', ...key('a'), '--round', '1', '--time', '2500', '--json')).json.error).toBe('label.revealEarly');
     for (const n of ['a', 'b', 'c']) expect((await hs('label', 'reveal', ...key(n), '--round', '1', '--time', '3000', '--json')).code).toBe(0);
     const resolved = await hs('label', 'resolve', ...key('admin'), '--round', '1', '--time', '3001', '--json');

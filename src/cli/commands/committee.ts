@@ -6,6 +6,7 @@ import { ValidationError, expectedGot } from '../../core/errors.js';
 import { parseUnits } from '../../core/money.js';
 import { canonicalDid } from '../../events/did.js';
 import { signEvent } from '../../events/sign.js';
+import { eventCid } from '../../events/envelope.js';
 import { Attestation } from '../../events/types/committee.js';
 import { committeeView, memberView, publicHistory, submissionsView } from '../../game/committee-view.js';
 import { isLabelable, sealItem, submittedItemId } from '../../game/items.js';
@@ -51,9 +52,21 @@ function signerCommand(parent: Command, name: string, description: string): Comm
   return withSignerFlags(parent.command(name).description(description)).option('--secrets <dir>', 'secrets dir (default: <dir>/secrets, mode 0700)');
 }
 
-async function submit(engine: Engine, flags: SignerFlags, type: string, payload: Record<string, unknown>): Promise<{ cid: string; seq: number }> {
-  const { cid, seq } = await engine.submit(nextEvent(engine, signerFrom(flags), type, payload, eventTime(flags)));
-  return { cid, seq };
+/**
+ * Signs and submits. `keep` runs with the event's CID before the event is submitted, so a secret
+ * it needs later (item key, label salts) is on disk even if this process dies right after the
+ * node accepted it; `undo` runs if the node refuses the event.
+ */
+async function submit(engine: Engine, flags: SignerFlags, type: string, payload: Record<string, unknown>, secret?: { keep(cid: string): void; undo(): void }): Promise<{ cid: string; seq: number }> {
+  const event = nextEvent(engine, signerFrom(flags), type, payload, eventTime(flags));
+  secret?.keep(eventCid(event));
+  try {
+    const { cid, seq } = await engine.submit(event);
+    return { cid, seq };
+  } catch (error) {
+    secret?.undo();
+    throw error;
+  }
 }
 
 function registerMember(program: Command): void {
@@ -118,10 +131,14 @@ function registerItems(program: Command): void {
       const result = await withEngine(opts, async (engine) => {
         const signer = signerFrom(opts);
         const file = secretsFile(opts, signer.did);
-        const { cid, seq } = await submit(engine, opts, 'item.submit', payload);
         const secrets = loadSecrets(file);
-        secrets.items[submittedItemId(cid)] = { round, key };
-        saveSecrets(file, secrets);
+        const { cid, seq } = await submit(engine, opts, 'item.submit', payload, {
+          keep: (id) => {
+            secrets.items[submittedItemId(id)] = { round, key };
+            saveSecrets(file, secrets);
+          },
+          undo: () => saveSecrets(file, { ...secrets, items: Object.fromEntries(Object.entries(secrets.items).filter(([, v]) => v.key !== key)) }),
+        });
         return { item: submittedItemId(cid), cid, seq };
       });
       printResult(result, opts, (r) => `submitted item ${(r as { item: string }).item}`);
@@ -176,9 +193,13 @@ function registerLabels(program: Command): void {
         const commits = plan.map((x) => ({ item: x.item, commitment: labelCommitment({ round, item: x.item, member: signer.did, label: x.label, salt: x.salt }) }));
         const file = secretsFile(opts, signer.did);
         const secrets = loadSecrets(file);
-        secrets.labels[String(round)] = plan;
-        saveSecrets(file, secrets); // before submitting: a crash must not lose salts of an accepted commit
-        return { ...(await submit(engine, opts, 'label.commit', { round, commits })), items: plan.length, unlabelled: r ? [...r.items.keys()].filter((i) => isLabelable(r, i) && !chosen.has(i)) : [] };
+        const previous = secrets.labels[String(round)];
+        const kept = await submit(engine, opts, 'label.commit', { round, commits }, {
+          keep: () => saveSecrets(file, { ...secrets, labels: { ...secrets.labels, [String(round)]: plan } }),
+          // A refused commit (say a duplicate) must not overwrite the salts of the accepted one.
+          undo: () => saveSecrets(file, { ...secrets, labels: { ...secrets.labels, ...(previous ? { [String(round)]: previous } : {}) } }),
+        });
+        return { ...kept, items: plan.length, unlabelled: r ? [...r.items.keys()].filter((i) => isLabelable(r, i) && !chosen.has(i)) : [] };
       });
       printResult(result, opts, (r) => `committed ${(r as { items: number }).items} label(s)`);
     });

@@ -73,6 +73,7 @@ describe('committee CLI', { timeout: 120_000 }, () => {
     for (const n of ['a', 'b', 'c']) expect((await hs('label', 'reveal', ...key(n), '--round', '1', '--time', '3000', '--json')).code).toBe(0);
     const resolved = await hs('label', 'resolve', ...key('admin'), '--round', '1', '--time', '3001', '--json');
     expect((resolved.json.committee as { labels: { label: number }[] }).labels.map((l) => l.label)).toEqual([1, 1]);
+    expect((resolved.json.committee as { penalties: unknown[] }).penalties).toEqual([]); // every reveal opened its commitment
     expect((await append((await hs('events', 'sign', ...key('admin'), '--time', '3002', '--type', 'round.settle', '--payload', '{"round":1}')).stdout)).code).toBe(0);
     const out = join(work, 'history', 'h.jsonl');
     const exported = await hs('data', 'export', '--dir', dir, '--upto-round', '1', '--format', 'jsonl', '--out', out, '--json');

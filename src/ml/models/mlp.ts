@@ -15,6 +15,8 @@ export type MlpOptions = TrainOptions & {
   epochs?: number;
   learningRate?: number;
   l2?: number;
+  /** Train toward (1−ε)·onehot + ε/K instead of the one-hot label (curbs over-confidence). */
+  labelSmoothing?: number;
 };
 
 export class MlpModel implements Classifier {
@@ -60,6 +62,7 @@ export function trainMlp(X: CsrMatrix, y: ArrayLike<number>, options: MlpOptions
   const epochs = options.epochs ?? 3;
   const eta = options.learningRate ?? 0.1;
   const l2 = options.l2 ?? 1e-5;
+  const smooth = options.labelSmoothing ?? 0;
   const rng = makeRng(options.seed ?? 1);
   const W1 = new Float64Array(D * H);
   const b1 = new Float64Array(H);
@@ -104,7 +107,7 @@ export function trainMlp(X: CsrMatrix, y: ArrayLike<number>, options: MlpOptions
       dh.fill(0);
       const label = y[n];
       for (let k = 0; k < K; k++) {
-        const gk = z[k] / sum - (k === label ? 1 : 0);
+        const gk = z[k] / sum - ((k === label ? 1 - smooth : 0) + smooth / K);
         for (let i = 0; i < H; i++) {
           const at = k * H + i;
           dh[i] += W2[at] * gk;

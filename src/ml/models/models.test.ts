@@ -70,6 +70,14 @@ describe('classifiers', () => {
     expect(Array.from(trainMlp(bin.X, bin.y, { seed: 2 }).W1)).not.toEqual(Array.from(trainMlp(bin.X, bin.y, { seed: 1 }).W1));
   });
 
+  it('MLP label smoothing makes it less confident', () => {
+    const sharp = predictProbaAll(trainMlp(train.X, train.y, { seed: 1, epochs: 8 }), test.X);
+    const soft = predictProbaAll(trainMlp(train.X, train.y, { seed: 1, epochs: 8, labelSmoothing: 0.3 }), test.X);
+    const meanMax = (ps: Float64Array[]) => ps.reduce((s, p) => s + Math.max(...p), 0) / ps.length;
+    expect(meanMax(soft)).toBeLessThan(meanMax(sharp) - 0.05);
+    expect(accuracy(soft, test.y)).toBeGreaterThan(0.9);
+  });
+
   it('the MLP solves XOR where logistic regression cannot', () => {
     const d = xor(600, 4), t = xor(200, 5);
     const mlp = trainMlp(d.X, d.y, { seed: 3, hidden: 8, epochs: 30, learningRate: 0.2 });

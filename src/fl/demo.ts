@@ -19,7 +19,7 @@ import { DpStrategy } from './dp.js';
 import { type FlClient, runFederated } from './federated.js';
 import { evaluateParams } from './local-train.js';
 import { dirichletSplit } from './partition.js';
-import { allocatePayments, estimateContributions } from './payments.js';
+import { allocatePayments, contributionLowerBounds } from './payments.js';
 import { noiseMultiplierFor } from './rdp.js';
 import { FedAvg } from './strategy.js';
 
@@ -58,6 +58,7 @@ export type DemoDetails = {
   contributions: Record<string, number>;
   cheaters: string[];
   excluded: string[][];
+  banned: string[];
 };
 
 export const DEMO_DEFAULTS = { clients: 100, rounds: 20, seed: 1, dataFraction: 1, targetEpsilon: 9, delta: 1e-5, buckets: 1 << 12, paymentGroups: 4, localEpochs: 4, learningRate: 4, neighbors: 16 };
@@ -111,10 +112,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary & 
     secureAggregation: { thresholdFraction: 0.5, neighbors: o.neighbors, coordinateBound: clipNorm + 8 * sigma * clipNorm },
     paymentGroups,
     excludeHarmful: 0.01,
+    banZ: 2,
     dropoutRate,
     seed: o.seed,
   });
-  const contributions = estimateContributions(result.observations, dids);
+  const contributions = contributionLowerBounds(result.observations, dids);
   const payments = allocatePayments(1000n * UNIT, contributions);
   const { epsilon } = strategy.spent(o.delta);
   return {
@@ -135,6 +137,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary & 
       contributions: Object.fromEntries(contributions),
       cheaters: result.rounds.flatMap((r) => r.cheaters),
       excluded: result.rounds.map((r) => r.excluded),
+      banned: result.rounds.at(-1)?.banned ?? [],
     },
   };
 }

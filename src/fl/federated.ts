@@ -9,7 +9,7 @@ import { sha256Bytes } from '../core/encoding.js';
 import type { CsrMatrix } from '../ml/features/sparse.js';
 import { deriveSeed, makeRng } from '../ml/rng.js';
 import { evaluateParams, localUpdate } from './local-train.js';
-import type { ContributionObservation } from './payments.js';
+import { type ContributionObservation, estimateWithErrors } from './payments.js';
 import { dequantize, quantize, quantizerFor } from './quantize.js';
 import { seededRandomBytes } from './random-bytes.js';
 import { runSecAggSession } from './secagg-session.js';
@@ -43,6 +43,11 @@ export type FederatedOptions = {
    * the operator's validation log-loss worse by more than this (robust aggregation). Off when omitted.
    */
   excludeHarmful?: number;
+  /**
+   * Stop selecting a client once its contribution is significantly negative: estimate + z·stderr < 0
+   * over the observations so far (payments.ts). Off when omitted.
+   */
+  banZ?: number;
   /** Fraction of each round's participants that drop after sharing keys (before sending the update). */
   dropoutRate?: number;
   seed: number;
@@ -56,6 +61,8 @@ export type RoundReport = {
   cheaters: string[];
   /** Clients whose part was left out as harmful. */
   excluded: string[];
+  /** Clients no longer selected (significantly harmful so far). */
+  banned: string[];
   validationAccuracy: number;
   validationLogLoss: number;
   bytesPerClient: number;
@@ -82,10 +89,11 @@ export function runFederated(options: FederatedOptions): FederatedResult {
   const reports: RoundReport[] = [];
   const observations: ContributionObservation[] = [];
   let dropouts = 0;
+  const banned = new Set<string>();
   const score = (params: Float64Array) => evaluateParams(params, validation.X, validation.y);
   for (let round = 1; round <= options.rounds; round++) {
     const rng = makeRng(deriveSeed(seed, `round-${round}`));
-    const instructions = strategy.configure(round, clients.map((c) => c.id));
+    const instructions = strategy.configure(round, clients.filter((c) => !banned.has(c.id)).map((c) => c.id));
     const prepared: Prepared[] = instructions.map((ins) => {
       const client = byId.get(ins.clientId)!;
       const local = () =>
@@ -168,6 +176,11 @@ export function runFederated(options: FederatedOptions): FederatedResult {
       }
     }
     global = strategy.aggregate(global, total); // the committing call (stateful strategies, e.g. momentum)
+    if (options.banZ !== undefined && observations.length > 0) {
+      for (const [id, e] of estimateWithErrors(observations, clients.map((c) => c.id))) {
+        if (e.estimate + options.banZ * e.stderr < 0) banned.add(id);
+      }
+    }
     reports.push({
       round,
       participants: prepared.length,
@@ -175,6 +188,7 @@ export function runFederated(options: FederatedOptions): FederatedResult {
       dropped: [...dropSet],
       cheaters,
       excluded,
+      banned: [...banned],
       validationAccuracy: nextScore.accuracy,
       validationLogLoss: nextScore.logLoss,
       bytesPerClient: bytes / Math.max(1, prepared.length),

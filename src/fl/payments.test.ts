@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { makeRng } from '../ml/rng.js';
-import { type ContributionObservation, allocatePayments, estimateContributions } from './payments.js';
+import { type ContributionObservation, allocatePayments, contributionLowerBounds, estimateContributions, estimateWithErrors } from './payments.js';
 
 describe('payments', () => {
   it('leave-one-out observations: the estimate is each client’s mean marginal value', () => {
@@ -50,6 +50,20 @@ describe('payments', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it('a client whose marginal value is pure noise has a lower bound below 0; a steady one above', () => {
+    const rng = makeRng(8);
+    const obs: ContributionObservation[] = [];
+    for (let round = 0; round < 20; round++) {
+      obs.push({ round, members: ['noise'], value: 0.01 * rng.normal() + 0.002 });
+      obs.push({ round, members: ['good'], value: 0.01 + 0.002 * rng.normal() });
+    }
+    const e = estimateWithErrors(obs, ['noise', 'good']);
+    expect(e.get('noise')!.stderr).toBeGreaterThan(0.001);
+    const lb = contributionLowerBounds(obs, ['noise', 'good']);
+    expect(lb.get('noise')!).toBeLessThan(0);
+    expect(lb.get('good')!).toBeGreaterThan(0.005);
   });
 
   it('rejects unknown members and negative budgets', () => {

@@ -7,16 +7,28 @@
  * random group with it (the server only ever sees group sums). Client values are the ridge
  * least-squares solution of  value_obs ≈ Σ_{i ∈ members(obs)} c_i  over all rounds — with groups
  * re-drawn every round, this separates clients that always share a group with someone else. The
- * budget is split in proportion to max(0, c_i − floor): a client whose update does not lower the
- * validation loss (noise, poison) gets exactly nothing.
+ * budget is split in proportion to max(0, c_i − z·se_i), the lower confidence bound of the estimate
+ * (z = 2): a client whose update does not demonstrably lower the validation loss (noise, poison)
+ * gets exactly nothing.
  */
 import { expectedGot } from '../core/errors.js';
 import type { Micro } from '../core/money.js';
 
 export type ContributionObservation = { round: number; members: string[]; value: number };
 
+export type ContributionEstimate = { estimate: number; stderr: number };
+
 /** Ridge least squares c = argmin Σ (v − A c)² + λ‖c‖², solved by Cholesky on the normal equations. */
 export function estimateContributions(observations: readonly ContributionObservation[], clients: readonly string[], ridge = 1e-9): Map<string, number> {
+  return new Map([...estimateWithErrors(observations, clients, ridge)].map(([id, e]) => [id, e.estimate]));
+}
+
+/**
+ * Estimates with standard errors: s²·diag((AᵀA + λI)⁻¹), s² the residual variance. The payment rule
+ * uses the lower confidence bound estimate − z·stderr, so a client must *demonstrably* help to earn:
+ * an update of pure noise has estimate ≈ 0 and earns nothing.
+ */
+export function estimateWithErrors(observations: readonly ContributionObservation[], clients: readonly string[], ridge = 1e-9): Map<string, ContributionEstimate> {
   const n = clients.length;
   const index = new Map(clients.map((c, k) => [c, k]));
   const M = Array.from({ length: n }, () => new Float64Array(n));
@@ -55,7 +67,31 @@ export function estimateContributions(observations: readonly ContributionObserva
     for (let k = i + 1; k < n; k++) s -= L[k]![i]! * c[k]!;
     c[i] = s / L[i]![i]!;
   }
-  return new Map(clients.map((id, k) => [id, c[k]!]));
+  // Residual variance and diag(M⁻¹) (column k of M⁻¹ by two triangular solves with e_k).
+  let rss = 0;
+  for (const obs of observations) {
+    const fit = obs.members.reduce((acc, m) => acc + c[index.get(m)!]!, 0);
+    rss += (obs.value - fit) ** 2;
+  }
+  const dof = observations.length - n;
+  const s2 = dof > 0 ? rss / dof : observations.reduce((acc, o) => acc + o.value * o.value, 0) / Math.max(1, observations.length);
+  const solveDiag = (k: number): number => {
+    const y = new Float64Array(n);
+    for (let i = k; i < n; i++) {
+      let acc = i === k ? 1 : 0;
+      for (let j = k; j < i; j++) acc -= L[i]![j]! * y[j]!;
+      y[i] = acc / L[i]![i]!;
+    }
+    let diag = 0;
+    for (let i = k; i < n; i++) diag += y[i]! * y[i]!; // (M⁻¹)_kk = ‖L⁻¹ e_k‖²
+    return diag;
+  };
+  return new Map(clients.map((id, k) => [id, { estimate: c[k]!, stderr: Math.sqrt(s2 * solveDiag(k)) }]));
+}
+
+/** The lower confidence bounds estimate − z·stderr used for payment. */
+export function contributionLowerBounds(observations: readonly ContributionObservation[], clients: readonly string[], z = 2): Map<string, number> {
+  return new Map([...estimateWithErrors(observations, clients)].map(([id, e]) => [id, e.estimate - z * e.stderr]));
 }
 
 export type Payment = { id: string; amount: Micro; contribution: number };

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { type CsrMatrix, csrFromRows } from '../ml/features/sparse.js';
+import { makeRng } from '../ml/rng.js';
+import { DpStrategy } from './dp.js';
+import { type Behaviour, type FlClient, runFederated } from './federated.js';
+import { evaluateParams } from './local-train.js';
+import { allocatePayments, contributionLowerBounds } from './payments.js';
+import { FedAvg } from './strategy.js';
+
+const D = 64;
+const truth = (() => {
+  const rng = makeRng(99);
+  return Float64Array.from({ length: D }, () => rng.normal());
+})();
+
+function data(n: number, seed: number): { X: CsrMatrix; y: Int32Array } {
+  const rng = makeRng(seed);
+  const rows = Array.from({ length: n }, () => {
+    const idx = new Set<number>();
+    while (idx.size < 8) idx.add(rng.int(D));
+    const indices = Int32Array.from([...idx].sort((a, b) => a - b));
+    return { indices, values: new Float64Array(8).fill(1 / Math.sqrt(8)) };
+  });
+  const X = csrFromRows(rows, D);
+  const y = Int32Array.from(rows, (r) => (r.indices.reduce((s, j) => s + truth[j]!, 0) > 0 ? 1 : 0));
+  return { X, y };
+}
+
+function clients(n: number, bad: Record<number, Behaviour>): FlClient[] {
+  return Array.from({ length: n }, (_, k) => ({ id: `c${String(k).padStart(2, '0')}`, ...data(40, k + 1), behaviour: bad[k] ?? 'honest' }));
+}
+
+describe('federated training loop', () => {
+  it('FedAvg with robust exclusion learns; leave-one-out pays honest clients and nothing to noise or poison', () => {
+    const cs = clients(12, { 3: 'noise', 8: 'poison' });
+    const validation = data(300, 1000);
+    const result = runFederated({
+      strategy: new FedAvg({ epochs: 2, learningRate: 2, batchSize: 8, serverLearningRate: 1, weighting: 'uniform' }),
+      clients: cs,
+      rounds: 10,
+      dim: D + 1,
+      validation,
+      excludeHarmful: 0,
+      seed: 1,
+    });
+    expect(result.rounds.filter((r) => r.excluded.includes('c08')).length).toBeGreaterThanOrEqual(8);
+    expect(result.rounds.filter((r) => r.excluded.includes('c08')).length).toBeGreaterThanOrEqual(7);
+    expect(evaluateParams(result.model, validation.X, validation.y).accuracy).toBeGreaterThan(0.8);
+    const c = contributionLowerBounds(result.observations, cs.map((x) => x.id));
+    const pay = allocatePayments(1_000_000n, c);
+    expect(pay.find((p) => p.id === 'c03')!.amount).toBe(0n);
+    expect(pay.find((p) => p.id === 'c08')!.amount).toBe(0n);
+    expect(pay.filter((p) => p.amount > 0n).length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('secure aggregation in the loop gives the same model as plain aggregation (up to quantization), with dropouts', () => {
+    const cs = clients(12, {});
+    const validation = data(200, 2000);
+    const run = (secure: boolean) =>
+      runFederated({
+        strategy: new DpStrategy(new FedAvg({ epochs: 1, learningRate: 1, batchSize: 8 }), { clipNorm: 1, noiseMultiplier: 0.5, mode: 'central', population: 12 }, 3),
+        clients: cs,
+        rounds: 3,
+        dim: D + 1,
+        validation,
+        paymentGroups: 2,
+        dropoutRate: 0.2,
+        seed: 4,
+        ...(secure ? { secureAggregation: { thresholdFraction: 0.5, coordinateBound: 1 } } : {}),
+      });
+    const plain = run(false);
+    const secure = run(true);
+    expect(secure.dropouts).toBe(6); // 2 of 12 per round
+    expect(secure.rounds.every((r) => r.included === 10)).toBe(true);
+    secure.model.forEach((v, i) => expect(Math.abs(v - plain.model[i]!)).toBeLessThan(1e-5));
+    expect(secure.observations.length).toBe(3 * 2); // one per group per round
+    expect(secure.rounds[0]!.bytesPerClient).toBeGreaterThan(4 * (D + 1));
+  });
+});

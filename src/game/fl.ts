@@ -1,0 +1,146 @@
+/**
+ * Game rules for federated-learning tasks (payloads in src/events/types/fl.ts). A task moves through
+ * rounds 1..rounds; each round collects fl.update messages from joined controllers and ends with the
+ * operator's fl.aggregate. Rejected: updates from non-participants, for a round other than the
+ * current one (stale or early), replays of the same stage, updates of the wrong shape, stages out
+ * of order, and payments beyond the budget or to non-participants.
+ *
+ * FL state lives in `flState(state)` (a side table keyed by the GameState object) until GameState
+ * gains an `fl` field: it is therefore not yet part of stateHash or snapshots.
+ */
+import { canonicalDid } from '../events/did.js';
+import { decodeUpdate } from '../fl/update-codec.js';
+import type { GameState } from './state.js';
+import { credit, debit, ensureFunds } from './ledger.js';
+import { type GameEvent, ensure, registerHandler, reject } from './rules.js';
+
+export type FlTaskState = {
+  task: string;
+  operator: string;
+  parameters: number;
+  rounds: number;
+  budget: bigint;
+  paid: bigint;
+  secureAggregation: boolean;
+  /** Rounds completed by fl.aggregate. */
+  completed: number;
+  models: string[];
+  controllers: Map<string, { examples: number; earned: bigint }>;
+  /** Stages each controller has sent in the current round. */
+  stages: Map<string, Set<string>>;
+};
+
+const STAGE_ORDER = ['keys', 'shares', 'masked', 'unmask'];
+const side = new WeakMap<GameState, Map<string, FlTaskState>>();
+
+export function flState(state: GameState): Map<string, FlTaskState> {
+  let tasks = side.get(state);
+  if (!tasks) {
+    tasks = new Map();
+    side.set(state, tasks);
+  }
+  return tasks;
+}
+
+function taskOf(state: GameState, id: string): FlTaskState {
+  const task = flState(state).get(id);
+  if (!task) reject('fl.task.unknown', `task: expected an existing FL task, got ${JSON.stringify(id)}`, { field: 'task' });
+  return task;
+}
+
+type Task = { task: string; architecture: string; initialModel: string; parameters: number; rounds: number; budget: string; secureAggregation?: object };
+
+registerHandler('fl.task', (state, ev) => {
+  const p = ev.payload as Task;
+  ensure(!flState(state).has(p.task), 'fl.task.exists', 'task', 'a new task id', p.task);
+  const budget = BigInt(p.budget);
+  ensureFunds(state.ledger, ev.event.author, budget, 'budget');
+  flState(state).set(p.task, {
+    task: p.task,
+    operator: canonicalDid(ev.event.author),
+    parameters: p.parameters,
+    rounds: p.rounds,
+    budget,
+    paid: 0n,
+    secureAggregation: p.secureAggregation !== undefined,
+    completed: 0,
+    models: [p.initialModel],
+    controllers: new Map(),
+    stages: new Map(),
+  });
+});
+
+registerHandler('fl.join', (state, ev) => {
+  const p = ev.payload as { task: string; examples: number };
+  const task = taskOf(state, p.task);
+  const who = canonicalDid(ev.event.author);
+  ensure(who !== task.operator, 'fl.join.operator', 'author', 'a controller other than the task operator', who);
+  ensure(!task.controllers.has(who), 'fl.join.duplicate', 'author', 'a controller that has not joined yet', who);
+  ensure(task.completed < task.rounds, 'fl.task.finished', 'task', 'a task with rounds left', `${task.completed}/${task.rounds} rounds done`);
+  task.controllers.set(who, { examples: p.examples, earned: 0n });
+});
+
+type UpdateBody = { stage: string; update?: string; ref?: string };
+
+registerHandler('fl.update', (state, ev) => {
+  const p = ev.payload as { task: string; round: number; body: UpdateBody };
+  const task = taskOf(state, p.task);
+  const who = canonicalDid(ev.event.author);
+  ensure(task.controllers.has(who), 'fl.update.notParticipant', 'author', `a controller that joined task ${task.task}`, who);
+  const current = task.completed + 1;
+  ensure(current <= task.rounds, 'fl.task.finished', 'round', 'a task with rounds left', p.round);
+  if (p.round !== current) {
+    reject('fl.update.stale', `round: expected ${current}, got ${p.round}${p.round < current ? ' (stale)' : ' (not open yet)'}`, { field: 'round', expected: String(current), got: String(p.round) });
+  }
+  const stage = p.body.stage;
+  ensure(task.secureAggregation === (stage !== 'plain'), 'fl.update.stage', 'body.stage', task.secureAggregation ? 'a secure-aggregation stage' : 'plain', stage);
+  const seen = task.stages.get(who) ?? new Set<string>();
+  ensure(!seen.has(stage), 'fl.update.replay', 'body.stage', `a stage not yet sent this round (${[...seen].join(', ') || 'none'})`, stage);
+  if (stage !== 'plain') {
+    const need = STAGE_ORDER.slice(0, STAGE_ORDER.indexOf(stage));
+    ensure(need.every((s) => seen.has(s)), 'fl.update.order', 'body.stage', `${stage} after ${need.join(', ') || 'nothing'}`, `${stage} after ${[...seen].join(', ') || 'nothing'}`);
+  }
+  if ((stage === 'plain' || stage === 'masked') && p.body.update !== undefined) {
+    // Throws fl.update.shape / fl.update.stale / fl.update.format with "expected …, got …".
+    decodeUpdate(new Uint8Array(Buffer.from(p.body.update, 'base64')), { round: current, length: task.parameters });
+  } else if (stage === 'plain' || stage === 'masked') {
+    ensure(p.body.ref !== undefined, 'fl.update.missing', 'body', 'an inline update or a ref', 'neither');
+  }
+  seen.add(stage);
+  task.stages.set(who, seen);
+});
+
+registerHandler('fl.aggregate', (state, ev) => {
+  const p = ev.payload as { task: string; round: number; modelHash: string; included: string[]; dropped: string[] };
+  const task = taskOf(state, p.task);
+  ensure(canonicalDid(ev.event.author) === task.operator, 'fl.aggregate.notOperator', 'author', `the task operator ${task.operator}`, ev.event.author);
+  const current = task.completed + 1;
+  ensure(p.round === current && current <= task.rounds, 'fl.aggregate.round', 'round', String(current), p.round);
+  const finalStage = task.secureAggregation ? 'masked' : 'plain';
+  for (const did of p.included) {
+    ensure(task.stages.get(canonicalDid(did))?.has(finalStage) === true, 'fl.aggregate.included', 'included', `controllers that sent a ${finalStage} update this round`, did);
+  }
+  for (const did of p.dropped) ensure(task.controllers.has(canonicalDid(did)), 'fl.aggregate.dropped', 'dropped', 'joined controllers', did);
+  task.models.push(p.modelHash);
+  task.completed = current;
+  task.stages = new Map();
+});
+
+registerHandler('fl.pay', (state, ev: GameEvent) => {
+  const p = ev.payload as { task: string; payments: { to: string; amount: string }[] };
+  const task = taskOf(state, p.task);
+  ensure(canonicalDid(ev.event.author) === task.operator, 'fl.pay.notOperator', 'author', `the task operator ${task.operator}`, ev.event.author);
+  let total = 0n;
+  for (const pay of p.payments) {
+    ensure(task.controllers.has(canonicalDid(pay.to)), 'fl.pay.notParticipant', 'payments.to', `a controller of task ${task.task}`, pay.to);
+    total += BigInt(pay.amount);
+  }
+  ensure(task.paid + total <= task.budget, 'fl.pay.overBudget', 'payments', `at most ${task.budget - task.paid} micro-units (budget left)`, total.toString());
+  ensureFunds(state.ledger, task.operator, total, 'payments');
+  debit(state.ledger, task.operator, total);
+  for (const pay of p.payments) {
+    credit(state.ledger, pay.to, BigInt(pay.amount));
+    task.controllers.get(canonicalDid(pay.to))!.earned += BigInt(pay.amount);
+  }
+  task.paid += total;
+});

@@ -83,4 +83,20 @@ describe('committee CLI', { timeout: 120_000 }, () => {
     expect(rows.every((r) => r.label === 1)).toBe(true);
     expect((await hs('data', 'export', '--dir', dir, '--upto-round', '0', '--json')).json.rows).toBe(0);
   });
+
+  it('a token-gated community admits a member with an attestation signed by its attestor', async () => {
+    const gated = join(work, 'gated');
+    for (const n of ['gadmin', 'oracle', 'carol']) saveKey(testKey(`cli-${n}`), join(work, `${n}.key`));
+    const token = { standard: 'erc20', chainId: 31337, address: `0x${'ab'.repeat(20)}`, minBalance: '1000', attestor: testKey('cli-oracle').did };
+    const k = (n: string) => ['--dir', gated, '--key', join(work, `${n}.key`)];
+    expect((await hs('committee', 'init', ...k('gadmin'), '--name', 'gated', '--time', '1000', '--membership-json', JSON.stringify({ mode: 'token', token }), '--json')).code).toBe(0);
+    expect((await hs('member', 'join', ...k('carol'), '--time', '1001', '--json')).json.error).toBe('member.attestationMissing');
+    const file = join(work, 'carol-attestation.json');
+    expect((await hs('member', 'attest', ...k('carol'), '--member', testKey('cli-carol').did, '--balance', '5000', '--expires', '9000', '--out', file, '--json')).json.error).toBe('member.notAttestor');
+    expect((await hs('member', 'attest', ...k('oracle'), '--member', testKey('cli-carol').did, '--balance', '5000', '--expires', '9000', '--out', file, '--json')).code).toBe(0);
+    expect((await hs('member', 'join', ...k('carol'), '--attestation', file, '--time', '9001', '--json')).json.error).toBe('member.attestationExpired');
+    expect((await hs('member', 'join', ...k('carol'), '--attestation', file, '--time', '1002', '--json')).code).toBe(0);
+    const shown = await hs('member', 'show', '--dir', gated, '--did', testKey('cli-carol').did, '--json');
+    expect(shown.json.member).toMatchObject({ left: false, bond: '0' });
+  });
 });

@@ -11,6 +11,7 @@ import { Attestation } from '../../events/types/committee.js';
 import { committeeView, memberView, publicHistory, submissionsView } from '../../game/committee-view.js';
 import { isLabelable, sealItem, submittedItemId } from '../../game/items.js';
 import { labelCommitment } from '../../game/labels.js';
+import { attestationBytes, membershipConfig } from '../../game/membership.js';
 import type { ItemState } from '../../game/state.js';
 import type { Engine } from '../../node/engine.js';
 import { printResult, toJson } from '../output.js';
@@ -103,6 +104,25 @@ function registerMember(program: Command): void {
       printResult(result, opts, (r) => `${type} (${(r as { cid: string }).cid})`);
     });
   }
+  withSignerFlags(member.command('attest').description('as the token-gate attestor: sign that a DID holds a token balance (until the chain check replaces it)'))
+    .requiredOption('--member <did>', 'the member DID')
+    .requiredOption('--balance <amount>', 'attested balance (integer, token base units)')
+    .requiredOption('--expires <ms>', 'event time after which the attestation is refused')
+    .requiredOption('--out <file>', 'where to write the attestation JSON')
+    .action(async (opts: SignerFlags & { member: string; balance: string; expires: string; out: string }) => {
+      const signer = signerFrom(opts);
+      const result = await withEngine(opts, async (engine) => {
+        const community = engine.state.community;
+        if (!community) throw expectedGot('community.missing', '--dir', 'an initialised community', 'none');
+        const config = membershipConfig(engine.state);
+        if (config.token?.attestor !== signer.did) throw expectedGot('member.notAttestor', '--key', `the community's attestor ${config.token?.attestor ?? '(none: not token-gated)'}`, signer.did);
+        const attestation = { balance: String(int('balance', opts.balance)), expires: int('expires', opts.expires) };
+        const sig = Buffer.from(signer.sign(attestationBytes(community.id, opts.member, attestation.balance, attestation.expires, config))).toString('base64url');
+        writeFileSync(opts.out, `${JSON.stringify({ ...attestation, sig })}\n`);
+        return { member: opts.member, ...attestation, file: opts.out };
+      });
+      printResult(result, opts, (r) => `attestation written to ${(r as { file: string }).file}`);
+    });
   withStoreFlags(member.command('show').description('a member’s bond, unbonding, rewards and penalties'))
     .requiredOption('--did <did>', 'member DID')
     .action(async (opts: StoreFlags & { did: string }) => {

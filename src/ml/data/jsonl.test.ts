@@ -79,6 +79,14 @@ describe('parseJsonlDataset', () => {
     expect(() => loadJsonlDataset(join(dir, 'missing.jsonl'))).toThrow(/expected a readable JSONL file/);
   });
 
+  it('toJsonl keeps integer class order (2 before 10)', () => {
+    const ds = parseJsonlDataset('{"features":[1],"label":10}\n{"features":[2],"label":2}', { source: 'n.jsonl' });
+    expect(ds.labels).toEqual(['2', '10']);
+    const again = parseJsonlDataset(toJsonl(ds), { source: 'n.jsonl' });
+    expect(again.labels).toEqual(['2', '10']);
+    expect(again.items).toEqual(ds.items);
+  });
+
   it('toJsonl → parse round-trips any text dataset', () => {
     fc.assert(
       fc.property(

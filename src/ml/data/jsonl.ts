@@ -133,9 +133,14 @@ export function parseJsonlDataset(text: string, options: JsonlOptions & { source
   return { name: options.name ?? basename(source).replace(/\.jsonl?$/i, ''), labels, kind, ...(kind === 'features' ? { featureSize } : {}), items };
 }
 
-/** Serializes a dataset back to JSONL (labels by name), the inverse of parseJsonlDataset. */
+/**
+ * Serializes a dataset back to JSONL, the inverse of parseJsonlDataset: labels by name, or as
+ * integers when every class name is one (so numeric class order survives the round trip).
+ */
 export function toJsonl(dataset: Dataset): string {
+  const numeric = dataset.labels.every((l) => /^(0|[1-9]\d{0,14})$/.test(l));
+  const labelOf = (k: number): string | number => (numeric ? Number(dataset.labels[k]) : dataset.labels[k]);
   return dataset.items
-    .map((it) => JSON.stringify({ id: it.id, ...(it.text !== undefined ? { text: it.text } : { features: it.features }), label: dataset.labels[it.label] }))
+    .map((it) => JSON.stringify({ id: it.id, ...(it.text !== undefined ? { text: it.text } : { features: it.features }), label: labelOf(it.label) }))
     .join('\n') + '\n';
 }

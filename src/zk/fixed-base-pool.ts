@@ -15,7 +15,8 @@ export class FixedBasePool {
   private next = 0;
   private readonly pending = new Map<number, { resolve: (p: Uint8Array) => void; reject: (e: Error) => void }>();
 
-  constructor(size = Math.max(2, Math.min(4, availableParallelism()))) {
+  /** windowBits 16 for large jobs (see FixedBaseTable.build). */
+  constructor(private readonly windowBits: 8 | 16 = 8, size = Math.max(2, Math.min(4, availableParallelism()))) {
     const script = fileURLToPath(new URL('./fixed-base-worker.ts', import.meta.url));
     this.children = Array.from({ length: size }, () => {
       const child = fork(script, [], { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -34,7 +35,7 @@ export class FixedBasePool {
     const id = this.next++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      child.send({ id, group, scalars, count });
+      child.send({ id, group, scalars, count, windowBits: this.windowBits });
     });
   }
 

@@ -6,9 +6,9 @@ import { buildBn128, type Curve } from 'ffjavascript';
 import { FixedBaseTable, type GroupName } from './fixed-base.js';
 
 let curve: Curve | undefined;
-const tables = new Map<GroupName, FixedBaseTable>();
+const tables = new Map<string, FixedBaseTable>();
 
-type Request = { id: number; group: GroupName; scalars: Uint8Array; count: number } | { stop: true };
+type Request = { id: number; group: GroupName; scalars: Uint8Array; count: number; windowBits: 8 | 16 } | { stop: true };
 
 process.on('message', (msg: Request) => {
   void (async () => {
@@ -18,10 +18,11 @@ process.on('message', (msg: Request) => {
       return;
     }
     curve ??= await buildBn128(true);
-    let table = tables.get(msg.group);
+    const key = `${msg.group}/${msg.windowBits}`;
+    let table = tables.get(key);
     if (!table) {
-      table = FixedBaseTable.build(curve, msg.group);
-      tables.set(msg.group, table);
+      table = FixedBaseTable.build(curve, msg.group, msg.windowBits);
+      tables.set(key, table);
     }
     process.send?.({ id: msg.id, points: table.multiplyBytes(msg.scalars, msg.count) });
   })();

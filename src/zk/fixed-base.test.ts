@@ -10,8 +10,8 @@ describe('FixedBaseTable', () => {
     const c = await buildBn128(true);
     curve = c;
     const scalars = [0n, 1n, 2n, 255n, 256n, c.r - 1n, 123456789012345678901234567890n, (1n << 253n) + 77n];
-    for (const group of ['G1', 'G2'] as const) {
-      const table = FixedBaseTable.build(c, group);
+    for (const [group, bits] of [['G1', 8], ['G2', 8], ['G1', 16]] as const) {
+      const table = FixedBaseTable.build(c, group, bits);
       const out = table.multiply(scalars);
       const sA = c[group].F.n8 * 2;
       scalars.forEach((s, i) => {

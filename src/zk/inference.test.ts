@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedPredict, fixedScores } from '../ml/artifact.js';
 import type { ModelArtifact } from '../ml/artifact-types.js';
 import { terminateCurve } from './curve.js';
-import { buildModelCircuit, compileModelCircuit, evaluateCircuit, proveInference, verifyInference, type ModelCircuit } from './inference.js';
+import { buildModelCircuit, compileModelCircuit, evaluateCircuit, proveInference, provenProbabilities, verifyInference, vkeyId, type ModelCircuit } from './inference.js';
+import { fixedProba } from '../ml/artifact.js';
 import type { InputBinding, PublicLayout } from './circuit-gen.js';
 import type { CompiledCircuit } from './circom.js';
 import { inputHash, poseidonModelHash } from './model-hash.js';
@@ -76,6 +77,9 @@ describe('proofs: valid ones verify, every substitution is rejected', () => {
     expect(r).toMatchObject({ valid: true });
     expect(r.items?.[0].scores).toEqual(fixedScores(modelA, x).map(String));
     expect(r.items?.[0].predicted).toBe(fixedPredict(modelA, x));
+    const probs = provenProbabilities(single.layout, (r.items?.[0].scores ?? []).map(BigInt));
+    Array.from(fixedProba(modelA, x)).forEach((p, k) => expect(probs[k]).toBeCloseTo(p, 12));
+    expect(vkeyId(single.setup.vkey)).toMatch(/^[0-9a-f]{64}$/);
     expect(r.items?.[0].inputBinding).toBe(`0x${(await inputHash(single.layout.input, x)).toString(16).padStart(64, '0')}`);
   });
 

@@ -3,6 +3,7 @@
  * inputs, decode and verify the public signals. `verifyInference` is what the node calls on a
  * proof-carrying trade or a served prediction.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ValidationError, expectedGot } from '../core/errors.js';
 import type { ModelArtifact } from '../ml/artifact-types.js';
@@ -198,4 +199,28 @@ async function inputMismatch(layout: PublicLayout, decoded: DecodedSignals, xs: 
     }
   }
   return undefined;
+}
+
+/**
+ * Class probabilities implied by proven scores: softmax(score / 2^(2F)), or [1−σ, σ] for a binary
+ * logistic regression (one score). What a proof-carrying trade's belief should be checked against.
+ */
+export function provenProbabilities(layout: PublicLayout, scores: readonly bigint[]): number[] {
+  const denom = 2 ** (2 * layout.scaleBits);
+  const z = scores.map((s) => Number(s) / denom);
+  if (layout.scores === 1) {
+    const p = 1 / (1 + Math.exp(-z[0]));
+    return [1 - p, p];
+  }
+  const m = Math.max(...z);
+  const e = z.map((v) => Math.exp(v - m));
+  const sum = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / sum);
+}
+
+/** Stable id of a verification key (sha256 of its JSON with sorted keys), to record at model.commit. */
+export function vkeyId(vkey: VerificationKey): string {
+  const sort = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sort) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])])) : v;
+  return createHash('sha256').update(JSON.stringify(sort(vkey))).digest('hex');
 }

@@ -120,7 +120,7 @@ export async function buildDevPtau(power: number, path: string): Promise<void> {
     throw new ValidationError('zk.ptau_power', `ptau power: expected an integer in 1..22, got ${power}`, { field: 'power' });
   }
   const curve: Curve = await buildBn128(true);
-  const pool = new FixedBasePool();
+  const pool = new FixedBasePool(power >= 15 ? 16 : 8);
   try {
     const tau = randomScalar();
     const alpha = randomScalar();

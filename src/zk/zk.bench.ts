@@ -21,6 +21,8 @@ import { poseidonModelHash } from './model-hash.js';
 
 type Row = Record<string, unknown>;
 
+/** Each row also goes to stderr as soon as it exists, so a long run's partial results survive. */
+const log = (row: object) => process.stderr.write(`zk bench row: ${JSON.stringify(row)}\n`);
 const rssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (v: number, d = 3) => Number(v.toFixed(d));
@@ -133,19 +135,7 @@ export async function run(options: BenchOptions): Promise<object> {
       })),
       ...accuracy,
     });
-
-    // batch: one round's items for the same model in one proof; its witness also checks agreement
-    const batch = await benchCircuit(`spam logistic regression batch (${batchItems} items)`, lrArt, lrX, {
-      binding: 'public',
-      items: batchItems,
-      agreementItems: lrX.slice(0, agreementN),
-      proves: 1,
-      verifies: 3,
-    });
-    results.push({ ...batch, ...accuracy });
-    results[0].argmaxAgreement = batch.argmaxAgreement;
-    results[0].agreementItems = batch.agreementItems;
-    results[0].agreementNote = 'same model and JS reference, evaluated through the batch circuit';
+    log(results[0]);
 
     // MLP on fewer hashed features
     const mSpec = hashedNgramSpec({ buckets: 64 });
@@ -162,6 +152,21 @@ export async function run(options: BenchOptions): Promise<object> {
       fixedAccuracy: round(mAgree.fixedAccuracy ?? 0, 4),
       floatFixedAgreement: round(mAgree.rate, 4),
     });
+    log(results[results.length - 1]);
+    // batch: one round's items for the same model in one proof; its witness also checks agreement
+    const batch = await benchCircuit(`spam logistic regression batch (${batchItems} items)`, lrArt, lrX, {
+      binding: 'public',
+      items: batchItems,
+      agreementItems: lrX.slice(0, agreementN),
+      proves: 1,
+      verifies: 3,
+    });
+    results.push({ ...batch, ...accuracy });
+    log(batch);
+    results[0].argmaxAgreement = batch.argmaxAgreement;
+    results[0].agreementItems = batch.agreementItems;
+    results[0].agreementNote = 'same model and JS reference, evaluated through the batch circuit';
+
   } finally {
     await terminateCurve();
   }

@@ -2,11 +2,12 @@
  * `hindsight bench http`: a node process on loopback, concurrent clients with their own keys posting
  * pre-signed ledger.transfer events (each client waits for its 202 before the next, as a real
  * operator must), reporting accepted events per second and latency percentiles. Also the same
- * events through Engine.submitMany in-process (no HTTP), and with PostgreSQL (--db, or
+ * events through Engine.submitMany in-process (no HTTP), the node with signatures checked on its
+ * main thread instead of a worker, and with PostgreSQL (--db, or
  * HINDSIGHT_TEST_PG) one node vs two nodes sharing the log.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchOptions } from '../cli/bench-registry.js';
 import type { SignedEvent } from '../events/envelope.js';
@@ -61,10 +62,14 @@ export async function run(options: BenchOptions): Promise<object> {
   const nodes: ChildNode[] = [];
   try {
     const w = workload(clients, perClient, 1);
-    const node = await spawnNode({ dir: join(scratch, 'node') });
+    const node = await spawnNode({ dir: join(scratch, 'node'), verifyThreads: 1 });
     nodes.push(node);
     const sqlite = await measure([node.url], w);
     await node.kill('SIGTERM');
+    const plain = await spawnNode({ dir: join(scratch, 'node-main-thread'), verifyThreads: 0 });
+    nodes.push(plain);
+    const verifyOnMainThread = await measure([plain.url], workload(clients, perClient, 5));
+    await plain.kill('SIGTERM');
     const inProcessTradesPerSec = await inProcess(workload(clients, perClient, 2), join(scratch, 'embedded'));
 
     const pgBase = options.db ?? process.env.HINDSIGHT_TEST_PG;
@@ -73,11 +78,11 @@ export async function run(options: BenchOptions): Promise<object> {
       const one = scratchSchema(pgBase, 'bench');
       const two = scratchSchema(pgBase, 'bench');
       try {
-        const single = await spawnNode({ db: one.url });
+        const single = await spawnNode({ db: one.url, verifyThreads: 1 });
         nodes.push(single);
         const oneNode = await measure([single.url], workload(clients, perClient, 3));
         await single.kill('SIGTERM');
-        const pair = await Promise.all([spawnNode({ db: two.url }), spawnNode({ db: two.url })]);
+        const pair = await Promise.all([spawnNode({ db: two.url, verifyThreads: 1 }), spawnNode({ db: two.url, verifyThreads: 1 })]);
         nodes.push(...pair);
         const twoNodes = await measure(pair.map((n) => n.url), workload(clients, perClient, 4));
         await Promise.all(pair.map((n) => n.kill('SIGTERM')));
@@ -92,6 +97,9 @@ export async function run(options: BenchOptions): Promise<object> {
       clients,
       ...sqlite,
       inProcessTradesPerSec,
+      verifyOnMainThread,
+      cpus: availableParallelism(),
+      loadAverage: loadavg().map((x) => Number(x.toFixed(1))),
       ...(postgres ? { postgres } : { postgres: 'skipped: pass --db postgres://… or set HINDSIGHT_TEST_PG' }),
     };
   } finally {

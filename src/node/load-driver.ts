@@ -47,7 +47,7 @@ export function postEvent(baseUrl: string, event: SignedEvent | string): Promise
  * k-th event to `urls[(i + k) % urls.length]`. A client stops at its first unanswered request (its
  * chain is then unknown) or when `stop()` turns true.
  */
-export async function driveLoad(options: { urls: string[]; chains: (SignedEvent | string)[][]; stop?: () => boolean }): Promise<LoadResult> {
+export async function driveLoad(options: { urls: string[]; chains: (SignedEvent | string)[][]; stop?: () => boolean; onAck?: (acked: number) => void }): Promise<LoadResult> {
   const result: LoadResult = { acked: new Map(), latenciesMs: [], refused: new Map(), unanswered: 0, elapsedMs: 0 };
   const started = performance.now();
   await Promise.all(
@@ -65,6 +65,7 @@ export async function driveLoad(options: { urls: string[]; chains: (SignedEvent 
         if (reply.status === 202) {
           result.latenciesMs.push(performance.now() - sent);
           result.acked.set(reply.body.cid!, reply.body.seq!);
+          options.onAck?.(result.acked.size);
         } else {
           const code = reply.body.code ?? String(reply.status);
           result.refused.set(code, (result.refused.get(code) ?? 0) + 1);

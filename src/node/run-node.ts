@@ -23,6 +23,8 @@ export type StartNodeOptions = {
   rateLimit?: RateLimits | false;
   bodyLimit?: number;
   maxBatch?: number;
+  /** Worker threads that check signatures (default 0: the main thread does it). */
+  verifyThreads?: number;
 };
 
 export type RunningNode = {
@@ -56,6 +58,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       rateLimit: options.rateLimit,
       bodyLimit: options.bodyLimit,
       maxBatch: options.maxBatch,
+      verifyThreads: options.verifyThreads,
       leader: source?.name,
       followerStatus: follower ? () => ({ lag: follower!.lag, error: follower!.error }) : undefined,
     });

@@ -159,3 +159,24 @@ describe('HTTP node: per-IP rate limit', () => {
     }
   });
 });
+
+describe('HTTP node: signature checks on worker threads', () => {
+  it('answers exactly as main-thread verification does', async () => {
+    const node = await startTestNode({ rateLimit: false, verifyThreads: 2 });
+    try {
+      const c = makeTestCommunity({ members: 2, salt: 9 });
+      expect((await postJson(`${node.url}/v1/events`, c.genesis)).status).toBe(202);
+      const events = Array.from({ length: 20 }, (_, i) => transfer(c.members[i % 2]!, c.members[(i + 1) % 2]!));
+      const replies = await Promise.all(events.map((e) => postJson(`${node.url}/v1/events`, e)));
+      expect(replies.map((r) => r.status).filter((s) => s !== 202)).toEqual([]);
+      const m = c.members[0]!;
+      const next = m.next('ledger.transfer', { to: c.members[1]!.did, amount: '1' });
+      expect(await postJson(`${node.url}/v1/events`, { ...next, payload: { to: c.members[1]!.did, amount: '2' } })).toMatchObject({ status: 401, body: { code: 'sig.invalid', kind: 'auth', field: 'sig' } });
+      expect(await postJson(`${node.url}/v1/events`, { ...next, nonce: -1 })).toMatchObject({ status: 400, body: { code: 'event.schema', kind: 'validation', field: 'event.nonce' } });
+      expect(await postJson(`${node.url}/v1/events`, next)).toMatchObject({ status: 202, body: { seq: 22 } });
+      expect(node.engine.stateHash()).toBe(stateHash(node.engine.state));
+    } finally {
+      await node.cleanup();
+    }
+  });
+});

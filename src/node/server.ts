@@ -7,6 +7,7 @@ import { NodeMetrics } from './metrics.js';
 import { buildOpenApi } from './openapi.js';
 import { claimedAuthor, routes, type RouteContext } from './routes.js';
 import { SubmitBatcher } from './submit-batcher.js';
+import { VerifyPool } from './verify-pool.js';
 
 export type RateLimits = {
   /** Requests per minute from one IP, every route (default 60,000). */
@@ -28,6 +29,8 @@ export type NodeServerOptions = {
   leader?: string;
   followerStatus?: () => { lag: number; error?: string };
   metrics?: NodeMetrics;
+  /** Worker threads for signature checks (0 = verify on the main thread). */
+  verifyThreads?: number;
   /** How long close() lets in-flight requests finish before cutting connections (default 3 s). */
   shutdownGraceMs?: number;
 };
@@ -46,7 +49,17 @@ export const API_VERSION = '1.0.0';
 export async function buildNodeServer(options: NodeServerOptions): Promise<NodeServer> {
   const { engine } = options;
   const metrics = options.metrics ?? new NodeMetrics();
-  const batcher = new SubmitBatcher(engine, { maxBatch: options.maxBatch, onBatch: (n) => metrics.batchSize.observe(n) });
+  const pool = options.verifyThreads ? new VerifyPool(options.verifyThreads) : undefined;
+  const batcher = new SubmitBatcher(engine, {
+    maxBatch: options.maxBatch,
+    onBatch: (n) => metrics.batchSize.observe(n),
+    verify: pool
+      ? async (raw) =>
+          pool.healthy
+            ? pool.verify(raw, { community: engine.community, maxPayloadBytes: engine.state.community?.config.maxPayloadBytes })
+            : (await engine.verifyMany([raw]))[0]!
+      : undefined,
+  });
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 256 * 1024,
@@ -119,6 +132,7 @@ export async function buildNodeServer(options: NodeServerOptions): Promise<NodeS
         clearTimeout(cut);
       }
       await batcher.drain();
+      await pool?.close();
     },
   };
 }

@@ -16,14 +16,19 @@ export class SubmitBatcher {
 
   constructor(
     private readonly engine: Engine,
-    private readonly options: { maxBatch?: number; onBatch?: (size: number) => void } = {},
+    private readonly options: {
+      maxBatch?: number;
+      onBatch?: (size: number) => void;
+      /** Where the stateless checks run (a VerifyPool's worker threads); default: this thread. */
+      verify?: (raw: unknown) => Promise<VerifiedEvent | HindsightError>;
+    } = {},
   ) {}
 
   async submit(raw: unknown): Promise<SubmitOutcome> {
-    const [verified] = await this.engine.verifyMany([raw]);
-    if (isError(verified!)) return { ok: false, error: verified };
+    const verified = this.options.verify ? await this.options.verify(raw) : (await this.engine.verifyMany([raw]))[0]!;
+    if (isError(verified)) return { ok: false, error: verified };
     return new Promise<SubmitOutcome>((resolve, reject) => {
-      this.#pending.push({ verified: verified!, resolve, reject });
+      this.#pending.push({ verified, resolve, reject });
       if (!this.#flushing) this.#flushing = this.#flush();
     });
   }

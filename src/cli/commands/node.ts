@@ -14,6 +14,7 @@ type NodeStartFlags = {
   rateIp: string;
   rateDid: string;
   bodyLimit: string;
+  verifyThreads: string;
 };
 
 function positiveInt(value: string, flag: string): number {
@@ -36,6 +37,7 @@ export function register(program: Command): void {
     .option('--rate-ip <n>', 'requests per minute from one IP (0 = no rate limits)', '60000')
     .option('--rate-did <n>', 'signed events per minute from one author DID', '6000')
     .option('--body-limit <bytes>', 'largest request body', String(256 * 1024))
+    .option('--verify-threads <n>', 'worker threads checking signatures (0 = main thread)', '1')
     .option('--json', 'print one JSON object per state change (listening, stopped) on stdout')
     .action(async (opts: NodeStartFlags) => {
       const rateIp = positiveInt(opts.rateIp, '--rate-ip');
@@ -46,6 +48,7 @@ export function register(program: Command): void {
         host: opts.host,
         follow: opts.follow,
         bodyLimit: positiveInt(opts.bodyLimit, '--body-limit'),
+        verifyThreads: positiveInt(opts.verifyThreads, '--verify-threads'),
         rateLimit: rateIp === 0 ? false : { perIpPerMinute: rateIp, perDidPerMinute: positiveInt(opts.rateDid, '--rate-did') },
         // Logs go to stderr so stdout carries only the JSON results scripts parse.
         logger: opts.logLevel === 'silent' ? false : { level: opts.logLevel, stream: process.stderr },

@@ -1,0 +1,81 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { AuthError, GameRejection, HindsightError, StoreError, ValidationError } from '../core/errors.js';
+import type { SignedEvent } from '../events/envelope.js';
+import type { VerifiedEvent, VerifyOptions } from '../events/verify.js';
+import type { VerifyReply, VerifyRequest } from './verify-worker.js';
+
+const ERROR_CLASSES: Record<string, new (code: string, message: string, details: Record<string, unknown>) => HindsightError> = {
+  ValidationError, AuthError, GameRejection, StoreError,
+};
+
+type Pending = { raw: unknown; resolve: (v: VerifiedEvent | HindsightError) => void; reject: (e: unknown) => void };
+
+/**
+ * Signature checks on worker threads (round-robin). Verification is most of a submission's CPU,
+ * so with a pool the main thread only parses HTTP, applies and appends. Results are rebuilt into
+ * the same VerifiedEvent / HindsightError values verifyEvent gives in-process.
+ */
+export class VerifyPool {
+  readonly #workers: Worker[] = [];
+  readonly #pending = new Map<number, Pending>();
+  #next = 0;
+  #id = 0;
+  /** False once a worker died: callers then verify on their own thread. */
+  healthy = true;
+
+  constructor(threads: number) {
+    for (let i = 0; i < threads; i++) {
+      const worker = spawnVerifyWorker();
+      worker.on('message', (reply: VerifyReply) => this.#settle(reply));
+      worker.on('error', (error) => this.#failAll(error));
+      worker.on('exit', () => this.#failAll(new Error('verify worker exited')));
+      worker.unref();
+      this.#workers.push(worker);
+    }
+  }
+
+  verify(raw: unknown, options: VerifyOptions): Promise<VerifiedEvent | HindsightError> {
+    const id = ++this.#id;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { raw, resolve, reject });
+      const worker = this.#workers[this.#next++ % this.#workers.length]!;
+      worker.postMessage({ id, raw, options } satisfies VerifyRequest);
+    });
+  }
+
+  #settle(reply: VerifyReply): void {
+    const pending = this.#pending.get(reply.id);
+    if (!pending) return;
+    this.#pending.delete(reply.id);
+    if (reply.ok) {
+      pending.resolve({ event: pending.raw as SignedEvent, payload: reply.payload, cid: reply.cid, bytes: reply.bytes, round: reply.round });
+    } else {
+      const Class = ERROR_CLASSES[reply.error.kind] ?? HindsightError;
+      pending.resolve(new Class(reply.error.code, reply.error.message, reply.error.details));
+    }
+  }
+
+  #failAll(error: unknown): void {
+    this.healthy = false;
+    for (const p of this.#pending.values()) p.reject(error);
+    this.#pending.clear();
+  }
+
+  async close(): Promise<void> {
+    this.healthy = false;
+    await Promise.all(this.#workers.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * Running from TypeScript source (bin/hindsight uses tsx), a worker thread needs tsx's loader too;
+ * Node 20 ignores `--import` in a worker's execArgv, so a small bootstrap registers it first.
+ */
+function spawnVerifyWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./verify-worker.js', import.meta.url));
+  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const entry = new URL('./verify-worker.ts', import.meta.url).href;
+  return new Worker(`import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`, { eval: true });
+}

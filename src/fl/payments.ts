@@ -74,7 +74,11 @@ export function estimateWithErrors(observations: readonly ContributionObservatio
     rss += (obs.value - fit) ** 2;
   }
   const dof = observations.length - n;
-  const s2 = dof > 0 ? rss / dof : observations.reduce((acc, o) => acc + o.value * o.value, 0) / Math.max(1, observations.length);
+  if (dof <= 0) {
+    // More unknowns than observations (many clients, few groups × rounds): no error estimate.
+    return new Map(clients.map((id, k) => [id, { estimate: c[k]!, stderr: Number.NaN }]));
+  }
+  const s2 = rss / dof;
   const solveDiag = (k: number): number => {
     const y = new Float64Array(n);
     for (let i = k; i < n; i++) {
@@ -89,9 +93,12 @@ export function estimateWithErrors(observations: readonly ContributionObservatio
   return new Map(clients.map((id, k) => [id, { estimate: c[k]!, stderr: Math.sqrt(s2 * solveDiag(k)) }]));
 }
 
-/** The lower confidence bounds estimate − z·stderr used for payment. */
+/**
+ * The lower confidence bounds estimate − z·stderr used for payment; the point estimate when the
+ * system is under-determined (fewer observations than clients) and no error estimate exists.
+ */
 export function contributionLowerBounds(observations: readonly ContributionObservation[], clients: readonly string[], z = 2): Map<string, number> {
-  return new Map([...estimateWithErrors(observations, clients)].map(([id, e]) => [id, e.estimate - z * e.stderr]));
+  return new Map([...estimateWithErrors(observations, clients)].map(([id, e]) => [id, Number.isNaN(e.stderr) ? e.estimate : e.estimate - z * e.stderr]));
 }
 
 export type Payment = { id: string; amount: Micro; contribution: number };

@@ -82,6 +82,32 @@ describe('kill -9 durability', () => {
     }
   });
 
+  it('SIGTERM mid-load: in-flight appends finish, the process exits 0, every 202 is stored', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hindsight-term-'));
+    try {
+      const c = makeTestCommunity({ members: 9, salt: 3 });
+      const node = await spawnNode({ dir, verifyThreads: 1 });
+      expect((await postEvent(node.url, c.genesis)).status).toBe(202);
+      let underWay: () => void = () => {};
+      const progress = new Promise<void>((resolve) => (underWay = resolve));
+      const chains = c.members.slice(0, 8).map((m) => Array.from({ length: 300 }, () => transfer(m, c.members[8]!)));
+      const load = driveLoad({ urls: [node.url], chains, onAck: (n) => n >= 100 && underWay() });
+      await progress;
+      node.process.kill('SIGTERM');
+      const [result, exitCode] = await Promise.all([load, node.exited]);
+      expect(exitCode).toBe(0);
+      const store = await openStore({ dir });
+      try {
+        for (const [cid, seq] of result.acked) expect((await store.get(cid))?.seq).toBe(seq);
+        expect(await store.head()).toBeGreaterThanOrEqual(result.acked.size + 1);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   if (requirePostgresForTests('node durability')) {
     it('PostgreSQL: every 202 survives and the state equals a fresh replay', async () => {
       const { url, drop } = freshPostgresSchema();

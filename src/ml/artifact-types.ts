@@ -9,6 +9,11 @@
  *  - mlp:    a[i] = Σ_j W1[i][j]·x[j] + b1[i]·2^F;  h[i] = max(0, floor(a[i] / 2^F));
  *            score[k] = Σ_i W2[k][i]·h[i] + b2[k]·2^F                 (scale 2^(2F))
  * Predicted class = argmax of score (lowest index wins ties). Probabilities = softmax(score / 2^(2F)).
+ *
+ * Clarifications (no change of meaning): round() is half away from zero (src/ml/artifact.ts
+ * `roundHalfAway`, used by `toArtifact` and `quantizeFeatures`); every weight and bias is a signed
+ * integer in [−2^(weightBits−1), 2^(weightBits−1) − 1]; FeaturizerSpec semantics (tokenization,
+ * FNV-1a n-gram hashing, transforms) are defined in src/ml/features/featurizer.ts and docs/ml.md.
  */
 export type FeaturizerSpec =
   | { kind: 'hashed-ngrams'; buckets: number; ngrams: number[]; lowercase: boolean; transform: 'log1p' | 'binary' | 'tf-l2' }

@@ -16,37 +16,40 @@ export type LabeledExample = { round: number; item: string; outcomes: number; in
  * round's models are not untrained.
  */
 export class PublicHistory {
-  readonly #client: Pick<HindsightClient, 'state' | 'round'>;
+  readonly #client: Pick<HindsightClient, 'round'>;
   readonly #bootstrap: readonly LabeledExample[];
   /** Settled rounds never change again: cache their examples. */
   readonly #settled = new Map<number, LabeledExample[]>();
+  /** Rounds below this are all known to be settled (or absent); scans start here. */
+  #frontier = 1;
 
-  constructor(client: Pick<HindsightClient, 'state' | 'round'>, options: { bootstrap?: readonly LabeledExample[] } = {}) {
+  /**
+   * Rounds are found by asking for round 1, 2, 3, … until one does not exist (rounds are numbered
+   * consecutively from 1 by the CLI and the demo), which costs a few small reads instead of the
+   * whole-state read a round list would need.
+   */
+  constructor(client: Pick<HindsightClient, 'round'>, options: { bootstrap?: readonly LabeledExample[] } = {}) {
     this.#client = client;
     this.#bootstrap = options.bootstrap ?? [];
   }
 
   /** Round numbers whose labels are public (settled), ascending. */
   async settledRounds(): Promise<number[]> {
-    const state = await this.#client.state();
-    return state.rounds.filter((r) => r.phase === 'settled').map((r) => r.round).sort((a, b) => a - b);
+    for (let n = this.#frontier; ; n++) {
+      const view = await this.#client.round(n);
+      if (!view) break;
+      if (view.phase === 'settled' && !this.#settled.has(n)) this.#settled.set(n, labeledItems(view));
+      // Advance the frontier only over a prefix of settled (or voided) rounds.
+      if (n === this.#frontier && (view.phase === 'settled' || view.phase === 'void')) this.#frontier = n + 1;
+    }
+    return [...this.#settled.keys()].sort((a, b) => a - b);
   }
 
   /** Bootstrap corpus + every settled round's labeled items (voided items carry no label and are skipped). */
   async examples(): Promise<{ examples: LabeledExample[]; rounds: number[] }> {
     const rounds = await this.settledRounds();
     const out: LabeledExample[] = [...this.#bootstrap];
-    for (const n of rounds) {
-      let cached = this.#settled.get(n);
-      if (!cached) {
-        const view = await this.#client.round(n);
-        // Re-check the phase on the view itself: the round list and the view are separate reads.
-        if (!view || view.phase !== 'settled') continue;
-        cached = labeledItems(view);
-        this.#settled.set(n, cached);
-      }
-      out.push(...cached);
-    }
+    for (const n of rounds) out.push(...this.#settled.get(n)!);
     return { examples: out, rounds };
   }
 }

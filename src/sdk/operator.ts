@@ -55,6 +55,7 @@ export class Operator {
   readonly #floor: number;
   readonly #signer: Signer;
   #chain: EventChain | null = null;
+  #frontier = 1;
 
   constructor(options: OperatorOptions) {
     this.#client = options.client;
@@ -146,12 +147,15 @@ export class Operator {
    * round, trade an open one, reveal a closed one. Returns the events to submit.
    */
   async step(time: number): Promise<SignedEvent[]> {
-    const state = await this.#client.state();
     const out: SignedEvent[] = [];
-    for (const r of state.rounds) {
-      if (r.phase === 'scheduled' && !this.rounds.has(r.round)) out.push(...(await this.prepare(r.round, time)));
-      else if (r.phase === 'trading' && this.rounds.get(r.round)?.trades.size === 0) out.push(...(await this.trade(r.round, time)));
-      else if (r.phase === 'revealing') out.push(...(await this.reveal(r.round, time)));
+    // Rounds are numbered 1, 2, 3, …: scan from the first round not yet finished (cheap reads).
+    for (let n = this.#frontier; ; n++) {
+      const r = await this.#client.round(n);
+      if (!r) break;
+      if (n === this.#frontier && (r.phase === 'settled' || r.phase === 'void' || r.phase === 'resolved')) this.#frontier = n + 1;
+      if (r.phase === 'scheduled' && !this.rounds.has(n)) out.push(...(await this.prepare(n, time)));
+      else if (r.phase === 'trading' && this.rounds.get(n)?.trades.size === 0) out.push(...(await this.trade(n, time)));
+      else if (r.phase === 'revealing') out.push(...(await this.reveal(n, time)));
     }
     return out;
   }

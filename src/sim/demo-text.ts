@@ -42,7 +42,9 @@ export function targetLines(result: DemoResult): string[] {
   const copyShare = original && copy && original.pnl > 0 ? copy.pnl / original.pnl : null;
   return [
     `Spearman(P&L, quality) over ${scored.length} models: ${f(s.rankCorrelation, 3)} (target ≥ 0.9: ${ok(s.rankCorrelation >= 0.9)})`,
-    `served (${s.served.rule}) log loss on rounds 2..${s.rounds}: ${f(s.served.logLoss)} vs best single model ${f(s.served.bestModelLogLoss)}, gap ${f(servedGap)} (target ≤ 0.01: ${ok(servedGap !== null && servedGap <= 0.01)})`,
+    s.rounds < 2
+      ? 'served prediction: needs at least 2 rounds (round n is served from the leaderboard of round n−1)'
+      : `served (${s.served.rule}) log loss on rounds 2..${s.rounds}: ${f(s.served.logLoss)} vs best single model ${f(s.served.bestModelLogLoss)}, gap ${f(servedGap)} (target ≤ 0.01: ${ok(servedGap !== null && servedGap <= 0.01)})`,
     `market final prices log loss: ${f(s.market.logLoss)} vs average model ${f(avgModel)} and best model ${f(Math.min(...scored.map((m) => m.logLoss as number)))} (target: better than the average: ${ok((s.market.logLoss ?? Infinity) < avgModel)})`,
     `copycat P&L: ${copy ? copy.pnl.toFixed(2) : '—'} = ${copyShare === null ? '—' : `${(copyShare * 100).toFixed(1)} %`} of the original's ${original ? original.pnl.toFixed(2) : '—'} (target ≤ 10 %: ${ok(copyShare !== null && copyShare <= 0.1)})`,
     s.committee

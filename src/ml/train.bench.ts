@@ -79,7 +79,7 @@ export async function run(options: BenchOptions): Promise<object> {
   const { dataset: spam, stats } = load.value;
   const text = hashedNgramSpec();
   const counts = hashedNgramSpec({ transform: 'log1p' });
-  const binary4k = hashedNgramSpec({ transform: 'binary', buckets: 1 << 12 });
+  const binary64k = hashedNgramSpec({ transform: 'binary', buckets: 1 << 16 });
   const text64k = hashedNgramSpec({ buckets: 1 << 16 });
   const spamJobs: Job[] = [
     { name: 'logreg-64k', spec: text64k, fit: (X, y) => trainLogReg(X, y, { seed: 1 }) },
@@ -87,7 +87,7 @@ export async function run(options: BenchOptions): Promise<object> {
     { name: 'mlp-h16', spec: counts, fit: (X, y) => trainMlp(X, y, { seed: 1 }) },
     { name: 'naive-bayes', spec: counts, fit: (X, y) => trainNaiveBayes(X, y) },
     // 8-bit candidate: presence features keep inputs at 1·2^F, so a small F still resolves them.
-    { name: 'logreg-binary-4k', spec: binary4k, fit: (X, y) => trainLogReg(X, y, { seed: 1, learningRate: 0.1, l2: 1e-4, epochs: 3 }) },
+    { name: 'logreg-64k-binary', spec: binary64k, fit: (X, y) => trainLogReg(X, y, { seed: 1, learningRate: 0.1, l2: 1e-3, epochs: 3 }) },
   ];
   const spamResults = runDataset(spam, spamJobs, quick ? 1 : 3, [16, 8]);
   const syllables = loadJsonlDataset(new URL('../../data/cmudict-syllables.jsonl', import.meta.url).pathname);

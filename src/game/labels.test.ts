@@ -159,4 +159,25 @@ describe('committee labels', () => {
     expect(committeeOrderSeed(1, withoutM2)).toBe(c.orderSeed);
     expect(h.state.rounds.get(1)!.seed).toBe(c.orderSeed);
   });
+
+  it('a seat may split commits and reveals over several events, each item once', async () => {
+    const members = names(1);
+    const h = await committeeGame({ members, committee: { size: 1 } });
+    await h.openRound(1, ['a', 'b']);
+    const r = h.state.rounds.get(1)!;
+    const did = h.key('m0').did;
+    const entry = (item: string) => ({ item, commitment: labelCommitment({ round: 1, item, member: did, label: truth(item), salt: saltFor('m0', 1, item) }) });
+    const reveal = (item: string) => ({ item, label: truth(item), salt: saltFor('m0', 1, item) });
+    await h.run('m0', 'label.commit', { round: 1, commits: [entry('a')] }, r.tradingDeadline);
+    await expect(h.run('m0', 'label.commit', { round: 1, commits: [entry('b'), entry('a')] }, r.tradingDeadline)).rejects.toMatchObject({ code: 'label.duplicate', details: { got: '"a"' } });
+    await h.run('m0', 'label.commit', { round: 1, commits: [entry('b')] }, r.tradingDeadline);
+    await h.run('m0', 'label.reveal', { round: 1, reveals: [reveal('b')] }, r.revealDeadline);
+    await expect(h.run('admin', 'label.resolve', { round: 1 }, r.revealDeadline)).rejects.toMatchObject({ code: 'label.resolveEarly' });
+    await expect(h.run('m0', 'label.reveal', { round: 1, reveals: [reveal('b')] }, r.revealDeadline)).rejects.toMatchObject({ code: 'label.duplicate' });
+    await h.run('m0', 'label.reveal', { round: 1, reveals: [reveal('a')] }, r.revealDeadline);
+    await h.run('admin', 'label.resolve', { round: 1 }, r.revealDeadline);
+    for (const m of r.markets.values()) expect(m.outcome).toBe(truth(m.item));
+    expect(r.committee!.penalties.size).toBe(0);
+  });
 });
+

@@ -50,14 +50,18 @@ registerHandler('label.commit', (state, ev) => {
   requireLabelPhase(r);
   ensure(ev.event.time >= r.tradingDeadline, 'label.commitEarly', 'time', `at or after the trading deadline ${r.tradingDeadline} (nobody who knows a label may still trade)`, ev.event.time);
   ensure(ev.event.time < r.labelCommitDeadline, 'label.commitLate', 'time', `before the label commit deadline ${r.labelCommitDeadline}`, ev.event.time);
-  ensure(!committee.commits.has(did), 'label.duplicate', 'author', 'one label.commit per seat per round', 'a second commit');
+  // A seat may split its commits over several events (500 items each); each item is committed once.
+  const mine = committee.commits.get(did);
   const seen = new Set<string>();
   for (const c of p.commits) {
     ensure(isLabelable(r, c.item), 'item.notLabelable', 'commits.item', `an item of round ${p.round} with a published input`, c.item);
+    ensure(!mine?.has(c.item), 'label.duplicate', 'commits.item', 'an item this seat has not committed a label for yet', c.item);
     ensure(!seen.has(c.item), 'label.duplicateItem', 'commits.item', 'each item once', c.item);
     seen.add(c.item);
   }
-  committee.commits.set(did, new Map(p.commits.map((c) => [c.item, { commitment: c.commitment, exposed: false }])));
+  const commits = mine ?? new Map();
+  for (const c of p.commits) commits.set(c.item, { commitment: c.commitment, exposed: false });
+  committee.commits.set(did, commits);
 });
 
 registerHandler('label.reveal', (state, ev) => {
@@ -71,14 +75,15 @@ registerHandler('label.reveal', (state, ev) => {
   ensure(ev.event.time < r.labelRevealDeadline, 'label.revealLate', 'time', `before the label reveal deadline ${r.labelRevealDeadline}`, ev.event.time);
   const commits = committee.commits.get(did);
   ensure(commits !== undefined, 'label.noCommit', 'author', 'a seat holder who committed labels this round', 'no label.commit');
-  ensure(!committee.reveals.has(did), 'label.duplicate', 'author', 'one label.reveal per seat per round', 'a second reveal');
+  const revealed = committee.reveals.get(did);
   const seen = new Set<string>();
   for (const x of p.reveals) {
     ensure(commits.has(x.item), 'label.notCommitted', 'reveals.item', 'an item this member committed a label for', x.item);
+    ensure(!revealed?.has(x.item), 'label.duplicate', 'reveals.item', 'an item not revealed yet (one reveal per item; a mismatch counts as no reveal)', x.item);
     ensure(!seen.has(x.item), 'label.duplicateItem', 'reveals.item', 'each item once', x.item);
     seen.add(x.item);
   }
-  const reveals = new Map<string, LabelReveal>();
+  const reveals = revealed ?? new Map<string, LabelReveal>();
   for (const x of p.reveals) {
     const c = commits.get(x.item)!;
     const matches = !c.exposed && labelCommitment({ round: p.round, item: x.item, member: did, label: x.label, salt: x.salt }) === c.commitment;
@@ -139,6 +144,15 @@ export function contributes(committee: CommitteeRound, did: string): boolean {
   return true;
 }
 
+/** Every seat committed and revealed (validly or not) each item it committed: resolution need not wait for the deadline. */
+export function allRevealed(committee: CommitteeRound): boolean {
+  return committee.members.every((did) => {
+    const commits = committee.commits.get(did);
+    const reveals = committee.reveals.get(did);
+    return commits !== undefined && reveals !== undefined && [...commits.keys()].every((item) => reveals.has(item));
+  });
+}
+
 /** Ordering seed of the round's sealed trades and the beacon's input: sha256 over the salts of every contributing seat, sorted by (member, item). */
 export function committeeOrderSeed(round: number, committee: CommitteeRound): string {
   const salts: [string, string, string][] = [];
@@ -155,7 +169,7 @@ registerHandler('label.resolve', (state, ev: GameEvent) => {
   const { committee, config } = committeeOf(state, r);
   requireLabelPhase(r);
   ensure(!committee.resolved, 'label.resolved', 'round', 'a round whose labels are not resolved yet', 'resolved');
-  const everyoneRevealed = committee.members.every((did) => committee.reveals.has(did));
+  const everyoneRevealed = allRevealed(committee);
   ensure(
     ev.event.time >= r.labelRevealDeadline || (everyoneRevealed && ev.event.time >= r.revealDeadline),
     'label.resolveEarly',
@@ -168,8 +182,9 @@ registerHandler('label.resolve', (state, ev: GameEvent) => {
   const seats = committee.members.length;
   const labels = new Map<string, number | null>();
   const labelable = [...r.markets.keys()].filter((item) => isLabelable(r, item));
+  const labelableSet = new Set(labelable);
   for (const item of r.markets.keys()) {
-    if (!labelable.includes(item)) {
+    if (!labelableSet.has(item)) {
       labels.set(item, null);
       continue;
     }

@@ -9,7 +9,7 @@ import { verifyEvent } from '../events/verify.js';
 import { apply } from '../game/apply.js';
 import { bucketOf } from '../game/resolvers.js';
 import { isLabelable, itemBuckets, sealItem, submittedItemId } from '../game/items.js';
-import { labelCommitment } from '../game/labels.js';
+import { allRevealed, labelCommitment } from '../game/labels.js';
 import { emptyState, type GameState, type ItemState, type RoundState } from '../game/state.js';
 import type { HindsightClient } from './client.js';
 
@@ -86,6 +86,8 @@ export type CommitteeMemberOptions = {
 export type StepReport = { submitted: string[]; keys: string[]; committed: number[]; revealed: number[]; rejected: { type: string; code: string; message: string }[] };
 
 type LabelPlan = { item: string; label: number; salt: string }[];
+/** Items per label.commit / label.reveal event (the schema's cap). */
+const CHUNK = 500;
 
 export class CommitteeMember {
   readonly did: string;
@@ -145,8 +147,8 @@ export class CommitteeMember {
       if (r.phase === 'trading' && time < r.tradingDeadline) await this.#publishKeys(r, time, report);
       const c = r.committee;
       if (!c || c.resolved || !c.members.includes(this.did) || (r.phase !== 'trading' && r.phase !== 'revealing')) continue;
-      if (!c.commits.has(this.did) && time >= r.tradingDeadline && time < r.labelCommitDeadline) await this.#commit(r, time, report);
-      else if (c.commits.has(this.did) && !c.reveals.has(this.did) && time >= r.revealDeadline && time < r.labelRevealDeadline) await this.#reveal(r, time, report);
+      if (!this.#plans.has(r.round) && !c.commits.has(this.did) && time >= r.tradingDeadline && time < r.labelCommitDeadline) await this.#commit(r, time, report);
+      else if (this.#plans.has(r.round) && time >= r.revealDeadline && time < r.labelRevealDeadline) await this.#reveal(r, time, report);
     }
     return report;
   }
@@ -183,16 +185,25 @@ export class CommitteeMember {
     }
     if (plan.length === 0) return;
     const commits = plan.map((x) => ({ item: x.item, commitment: labelCommitment({ round: r.round, item: x.item, member: this.did, label: x.label, salt: x.salt }) }));
-    if (await this.#try(report, 'label.commit', { round: r.round, commits }, time)) {
-      this.#plans.set(r.round, plan);
-      report.committed.push(r.round);
+    // Kept before submitting: the salts of any chunk the node accepts must survive a later refusal.
+    this.#plans.set(r.round, plan);
+    let ok = true;
+    for (let i = 0; i < commits.length; i += CHUNK) {
+      if (!(await this.#try(report, 'label.commit', { round: r.round, commits: commits.slice(i, i + CHUNK) }, time))) ok = false;
     }
+    if (ok) report.committed.push(r.round);
   }
 
   async #reveal(r: RoundState, time: number, report: StepReport): Promise<void> {
-    const plan = this.#plans.get(r.round);
-    if (!plan) return;
-    if (await this.#try(report, 'label.reveal', { round: r.round, reveals: plan }, time)) report.revealed.push(r.round);
+    const committed = r.committee!.commits.get(this.did);
+    const revealed = r.committee!.reveals.get(this.did);
+    const due = this.#plans.get(r.round)!.filter((x) => committed?.has(x.item) && !revealed?.has(x.item));
+    if (due.length === 0) return;
+    let ok = true;
+    for (let i = 0; i < due.length; i += CHUNK) {
+      if (!(await this.#try(report, 'label.reveal', { round: r.round, reveals: due.slice(i, i + CHUNK) }, time))) ok = false;
+    }
+    if (ok) report.revealed.push(r.round);
   }
 }
 
@@ -205,8 +216,7 @@ export async function resolveDueRounds(client: HindsightClient, signer: Signer, 
   for (const r of state.rounds.values()) {
     const c = r.committee;
     if (!c || c.resolved || (r.phase !== 'trading' && r.phase !== 'revealing')) continue;
-    const allRevealed = c.members.every((d) => c.reveals.has(d));
-    if (!(time >= r.labelRevealDeadline || (allRevealed && time >= r.revealDeadline))) continue;
+    if (!(time >= r.labelRevealDeadline || (allRevealed(c) && time >= r.revealDeadline))) continue;
     const author = await client.author(signer.did);
     await client.submit(signEvent(signer, { type: 'label.resolve', community, payload: { round: r.round }, prev: author.head, nonce: author.nonce + 1, time }));
     done.push(r.round);

@@ -213,22 +213,35 @@ function registerLabels(program: Command): void {
         const commits = plan.map((x) => ({ item: x.item, commitment: labelCommitment({ round, item: x.item, member: signer.did, label: x.label, salt: x.salt }) }));
         const file = secretsFile(opts, signer.did);
         const secrets = loadSecrets(file);
-        const previous = secrets.labels[String(round)];
-        const kept = await submit(engine, opts, 'label.commit', { round, commits }, {
-          keep: () => saveSecrets(file, { ...secrets, labels: { ...secrets.labels, [String(round)]: plan } }),
-          // A refused commit (say a duplicate) must not overwrite the salts of the accepted one.
-          undo: () => saveSecrets(file, { ...secrets, labels: { ...secrets.labels, ...(previous ? { [String(round)]: previous } : {}) } }),
-        });
-        return { ...kept, items: plan.length, unlabelled: r ? [...r.items.keys()].filter((i) => isLabelable(r, i) && !chosen.has(i)) : [] };
+        const previous = secrets.labels[String(round)] ?? [];
+        // Salts reach the disk before the node sees the commit; a refused first chunk (say a duplicate)
+        // restores the old plan so the salts of the accepted commit are never lost.
+        saveSecrets(file, { ...secrets, labels: { ...secrets.labels, [String(round)]: [...previous.filter((x) => !chosen.has(x.item)), ...plan] } });
+        let kept: { cid: string; seq: number } | undefined;
+        for (let i = 0; i < commits.length; i += 500) {
+          try {
+            kept = await submit(engine, opts, 'label.commit', { round, commits: commits.slice(i, i + 500) });
+          } catch (error) {
+            if (!kept) saveSecrets(file, secrets);
+            throw error;
+          }
+        }
+        return { ...kept!, items: plan.length, unlabelled: r ? [...r.items.keys()].filter((i) => isLabelable(r, i) && !chosen.has(i)) : [] };
       });
       printResult(result, opts, (r) => `committed ${(r as { items: number }).items} label(s)`);
     });
   signerCommand(label, 'reveal', 'reveal your committed labels and salts').requiredOption('--round <n>', 'round').action(async (opts: SignerFlags & { round: string }) => {
     const round = int('round', opts.round);
     const result = await withEngine(opts, async (engine) => {
-      const plan = loadSecrets(secretsFile(opts, signerFrom(opts).did)).labels[String(round)];
+      const did = canonicalDid(signerFrom(opts).did);
+      const plan = loadSecrets(secretsFile(opts, did)).labels[String(round)];
       if (!plan) throw expectedGot('cli.noSalts', '--secrets', `salts of a label commit for round ${round}`, 'none');
-      return submit(engine, opts, 'label.reveal', { round, reveals: plan });
+      const c = engine.state.rounds.get(round)?.committee;
+      const due = plan.filter((x) => c?.commits.get(did)?.has(x.item) && !c.reveals.get(did)?.has(x.item));
+      if (due.length === 0) throw expectedGot('label.nothingToReveal', '--round', 'committed labels not revealed yet', 'none');
+      let last: { cid: string; seq: number } | undefined;
+      for (let i = 0; i < due.length; i += 500) last = await submit(engine, opts, 'label.reveal', { round, reveals: due.slice(i, i + 500) });
+      return { ...last!, items: due.length };
     });
     printResult(result, opts, (r) => `revealed (${(r as { cid: string }).cid})`);
   });

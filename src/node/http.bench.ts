@@ -1,43 +1,58 @@
 /**
  * `hindsight bench http`: a node process on loopback, concurrent clients with their own keys posting
- * pre-signed ledger.transfer events (each client waits for its 202 before the next, as a real
+ * pre-signed continuous-mode trade.execute events (each client waits for its 202 before the next, as a real
  * operator must), reporting accepted events per second and latency percentiles. Also the same
  * events through Engine.submitMany in-process (no HTTP), the node with signatures checked on its
  * main thread instead of a worker, and with PostgreSQL (--db, or
  * HINDSIGHT_TEST_PG) one node vs two nodes sharing the log.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchOptions } from '../cli/bench-registry.js';
-import type { SignedEvent } from '../events/envelope.js';
 import { scratchSchema } from '../store/postgres-scratch-schema.js';
 import { spawnNode, type ChildNode } from './child-node.js';
 import { Engine } from './engine.js';
 import { driveLoad, percentile, postEvent } from './load-driver.js';
-import { makeTestCommunity, transfer, type TestCommunity } from './test-community.js';
+import { tradeWorkload, type Workload } from './bench-workloads.js';
 
-type Workload = { community: TestCommunity; warmup: string[][]; measured: string[][]; raw: SignedEvent[][] };
+type Prepared = { w: Workload; warmup: string[][]; measured: string[][] };
 
-function workload(clients: number, perClient: number, salt: number): Workload {
-  const community = makeTestCommunity({ members: clients + 1, salt, id: `bench-${salt}` });
-  const sink = community.members[clients]!;
-  const raw = community.members.slice(0, clients).map((m) => Array.from({ length: perClient }, () => transfer(m, sink)));
-  const warm = Math.max(5, Math.floor(perClient / 10));
+function prepare(w: Workload): Prepared {
+  const warm = Math.max(5, Math.floor((w.chains[0]?.length ?? 0) / 10));
   // Serialize once up front: the bench measures the node, not the client's JSON encoder.
-  return { community, raw, warmup: raw.map((chain) => chain.slice(0, warm).map((e) => JSON.stringify(e))), measured: raw.map((chain) => chain.slice(warm).map((e) => JSON.stringify(e))) };
+  return { w, warmup: w.chains.map((chain) => chain.slice(0, warm).map((e) => JSON.stringify(e))), measured: w.chains.map((chain) => chain.slice(warm).map((e) => JSON.stringify(e))) };
 }
 
-async function measure(urls: string[], w: Workload) {
-  for (const url of urls) await postEvent(url, w.community.genesis).catch(() => undefined);
-  await driveLoad({ urls, chains: w.warmup });
-  const result = await driveLoad({ urls, chains: w.measured });
+/** CPU milliseconds a process has used (Linux /proc; undefined elsewhere), threads included. */
+function cpuMsOf(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+async function measure(nodes: ChildNode[], p: Prepared) {
+  const urls = nodes.map((n) => n.url);
+  for (const event of p.w.setup) {
+    const reply = await postEvent(urls[0]!, event);
+    if (reply.status !== 202) throw new Error(`bench setup: expected 202 for ${event.type}, got ${reply.status} ${reply.body.code}`);
+  }
+  await driveLoad({ urls, chains: p.warmup });
+  const cpuBefore = nodes.map((n) => cpuMsOf(n.process.pid));
+  const result = await driveLoad({ urls, chains: p.measured });
+  const cpuAfter = nodes.map((n) => cpuMsOf(n.process.pid));
+  const nodeCpuMs = cpuAfter.every((v, i) => v !== undefined && cpuBefore[i] !== undefined) ? cpuAfter.reduce<number>((sum, v, i) => sum + v! - cpuBefore[i]!, 0) : undefined;
   const sorted = [...result.latenciesMs].sort((a, b) => a - b);
   return {
     tradesPerSec: Math.round((result.acked.size / result.elapsedMs) * 1000),
     p50Ms: Number(percentile(sorted, 50).toFixed(2)),
     p99Ms: Number(percentile(sorted, 99).toFixed(2)),
     accepted: result.acked.size,
+    /** Node CPU (all its threads) per accepted trade: 1000 / this = trades/s one node core could carry. */
+    nodeCpuMsPerTrade: nodeCpuMs === undefined ? null : Number((nodeCpuMs / Math.max(1, result.acked.size)).toFixed(3)),
     refused: Object.fromEntries(result.refused),
   };
 }
@@ -45,8 +60,8 @@ async function measure(urls: string[], w: Workload) {
 async function inProcess(w: Workload, dir: string): Promise<number> {
   const engine = await Engine.open({ dir });
   try {
-    await engine.submit(w.community.genesis);
-    const all = w.raw.flat();
+    for (const event of w.setup) await engine.submit(event);
+    const all = w.chains.flat();
     const started = performance.now();
     for (let i = 0; i < all.length; i += 256) await engine.submitMany(all.slice(i, i + 256));
     return Math.round((all.length / (performance.now() - started)) * 1000);
@@ -61,16 +76,15 @@ export async function run(options: BenchOptions): Promise<object> {
   const scratch = mkdtempSync(join(tmpdir(), 'hindsight-http-bench-'));
   const nodes: ChildNode[] = [];
   try {
-    const w = workload(clients, perClient, 1);
     const node = await spawnNode({ dir: join(scratch, 'node'), verifyThreads: 1 });
     nodes.push(node);
-    const sqlite = await measure([node.url], w);
+    const sqlite = await measure([node], prepare(tradeWorkload(clients, perClient, 1)));
     await node.kill('SIGTERM');
     const plain = await spawnNode({ dir: join(scratch, 'node-main-thread'), verifyThreads: 0 });
     nodes.push(plain);
-    const verifyOnMainThread = await measure([plain.url], workload(clients, perClient, 5));
+    const verifyOnMainThread = await measure([plain], prepare(tradeWorkload(clients, perClient, 5)));
     await plain.kill('SIGTERM');
-    const inProcessTradesPerSec = await inProcess(workload(clients, perClient, 2), join(scratch, 'embedded'));
+    const inProcessTradesPerSec = await inProcess(tradeWorkload(clients, perClient, 2), join(scratch, 'embedded'));
 
     const pgBase = options.db ?? process.env.HINDSIGHT_TEST_PG;
     let postgres: object | undefined;
@@ -80,11 +94,11 @@ export async function run(options: BenchOptions): Promise<object> {
       try {
         const single = await spawnNode({ db: one.url, verifyThreads: 1 });
         nodes.push(single);
-        const oneNode = await measure([single.url], workload(clients, perClient, 3));
+        const oneNode = await measure([single], prepare(tradeWorkload(clients, perClient, 3)));
         await single.kill('SIGTERM');
         const pair = await Promise.all([spawnNode({ db: two.url, verifyThreads: 1 }), spawnNode({ db: two.url, verifyThreads: 1 })]);
         nodes.push(...pair);
-        const twoNodes = await measure(pair.map((n) => n.url), workload(clients, perClient, 4));
+        const twoNodes = await measure(pair, prepare(tradeWorkload(clients, perClient, 4)));
         await Promise.all(pair.map((n) => n.kill('SIGTERM')));
         postgres = { oneNode, twoNodes, twoVsOne: Number((twoNodes.tradesPerSec / Math.max(1, oneNode.tradesPerSec)).toFixed(2)) };
       } finally {
@@ -93,7 +107,7 @@ export async function run(options: BenchOptions): Promise<object> {
       }
     }
     return {
-      event: 'ledger.transfer (pre-signed; each client waits for its 202)',
+      event: 'trade.execute, continuous LMSR on 8 items (pre-signed; each client waits for its 202 before its next)',
       clients,
       ...sqlite,
       inProcessTradesPerSec,

@@ -72,10 +72,16 @@ export async function run(options: BenchOptions): Promise<object> {
     const t0 = performance.now();
     const updates = train(clients, global);
     const trainMs = performance.now() - t0;
-    const plain = plainAggregate(updates);
-    const full = secureAggregate(updates, undefined, 0.1);
     const kPlus = 2 * Math.ceil(Math.log2(n));
-    const plus = secureAggregate(updates, kPlus, 0.1);
+    // Median of 3 runs after a warm-up run (JIT, key-object caches); one run in quick mode.
+    const median = (f: () => { ms: number; bytes: number }) => {
+      f();
+      const runs = Array.from({ length: options.quick ? 1 : 3 }, f).sort((a, b) => a.ms - b.ms);
+      return runs[Math.floor(runs.length / 2)]!;
+    };
+    const plain = median(() => plainAggregate(updates));
+    const full = n <= 10 || !options.quick ? (n > 50 ? secureAggregate(updates, undefined, 0.1) : median(() => secureAggregate(updates, undefined, 0.1))) : { ms: NaN, bytes: NaN };
+    const plus = median(() => secureAggregate(updates, kPlus, 0.1));
     const round = (agg: number) => +(trainMs + agg).toFixed(1);
     out[`clients${n}`] = {
       trainMs: +trainMs.toFixed(1),

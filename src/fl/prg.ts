@@ -7,14 +7,13 @@
  * single-use), read as little-endian uint32 ring elements of Z_{2^32}. AES-CTR through node:crypto
  * is hardware accelerated: expanding a 64k-element mask takes well under a millisecond.
  */
-import { createCipheriv } from 'node:crypto';
-import { hkdf } from '@noble/hashes/hkdf.js';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { createCipheriv, hkdfSync } from 'node:crypto';
 
 const encoder = new TextEncoder();
 
+/** HKDF-SHA256 (RFC 5869; node:crypto, native — prg.test.ts checks it against @noble/hashes). */
 export function deriveKey(secret: Uint8Array, session: Uint8Array, label: string): Uint8Array {
-  return hkdf(sha256, secret, session, encoder.encode(`hindsight/secagg/${label}`), 32);
+  return new Uint8Array(hkdfSync('sha256', secret, session, encoder.encode(`hindsight/secagg/${label}`), 32));
 }
 
 let zeros = Buffer.alloc(0);

@@ -17,7 +17,7 @@ import {
   shareCommitment,
   validateConfig,
 } from './secagg-common.js';
-import { type KeyPair, keyPairFromSecret, sharedSecret } from './x25519.js';
+import { type KeyPair, generateKeyPair, sharedSecret } from './x25519.js';
 
 type Phase = 'advertise' | 'share' | 'mask' | 'unmask' | 'done';
 
@@ -39,8 +39,8 @@ export class SecAggClient {
   ) {
     validateConfig(config);
     neighbours(config, id); // throws for a non-participant
-    this.cKeys = keyPairFromSecret(fieldToBytes(randomFieldElement(random)));
-    this.sKeys = keyPairFromSecret(fieldToBytes(randomFieldElement(random)));
+    this.cKeys = generateKeyPair();
+    this.sKeys = generateKeyPair();
     this.seed = randomFieldElement(random);
   }
 

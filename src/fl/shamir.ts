@@ -5,8 +5,8 @@
  *
  * A share is (x, y) with y = f(x) for a random polynomial f of degree threshold − 1 and f(0) = secret.
  * `reconstruct` interpolates at 0 from the first `threshold` shares and, when more are given, checks
- * that every extra share lies on the same polynomial — one lying holder among > threshold shares is
- * detected (ShareMismatch) even without commitments.
+ * that `maxChecks` extra shares lie on the same polynomial — one lying holder among > threshold
+ * shares is detected (ShareMismatch) even without commitments.
  */
 import { HindsightError, ValidationError, expectedGot } from '../core/errors.js';
 import type { RandomBytes } from './random-bytes.js';
@@ -120,7 +120,7 @@ function basisAtZero(xs: readonly number[]): bigint[] {
  * The secret from ≥ threshold shares. Extra shares are checked against the polynomial through the
  * first `threshold`; a mismatch throws ShareMismatch (someone lied or a share was corrupted).
  */
-export function reconstruct(shares: readonly Share[], threshold: number): bigint {
+export function reconstruct(shares: readonly Share[], threshold: number, maxChecks = 1): bigint {
   validateXs(shares.map((s) => s.x), threshold);
   for (const s of shares) {
     if (s.y < 0n || s.y >= FIELD_P) throw new ValidationError('fl.shamir.invalid', `share ${s.x}: expected a field element, got ${s.y}`);
@@ -128,7 +128,9 @@ export function reconstruct(shares: readonly Share[], threshold: number): bigint
   const base = shares.slice(0, threshold);
   const xs = base.map((s) => s.x);
   const secret = base.reduce((acc, s, j) => mod(acc + s.y * basisAtZero(xs)[j]!), 0n);
-  for (const extra of shares.slice(threshold)) {
+  // One extra share already catches any single wrong share (t + 1 points with one error do not lie
+  // on a degree t − 1 polynomial); each further check costs O(t²) field operations.
+  for (const extra of shares.slice(threshold, threshold + maxChecks)) {
     const basis = lagrangeAt(xs, BigInt(extra.x));
     const expected = base.reduce((acc, s, j) => mod(acc + s.y * basis[j]!), 0n);
     if (expected !== extra.y) {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { fromHex, toHex } from '../core/encoding.js';
-import { keyPairFromSecret, nobleSharedSecret, sharedSecret } from './x25519.js';
+import { generateKeyPair, keyPairFromSecret, nobleSharedSecret, publicKeyOf, sharedSecret } from './x25519.js';
+import { FIELD_P, fieldFromBytes } from './shamir.js';
 
 describe('X25519', () => {
   it('matches the RFC 7748 §6.1 test vector', () => {
@@ -26,5 +27,16 @@ describe('X25519', () => {
       }),
       { numRuns: 20 },
     );
+  });
+
+  it('native key generation gives 255-bit secrets in F_p whose public key @noble/curves agrees with', () => {
+    for (let i = 0; i < 20; i++) {
+      const pair = generateKeyPair();
+      expect(pair.secretKey[31]! & 0x80).toBe(0);
+      expect(fieldFromBytes(pair.secretKey) < FIELD_P).toBe(true);
+      expect(toHex(publicKeyOf(pair.secretKey))).toBe(toHex(pair.publicKey));
+      const other = generateKeyPair();
+      expect(toHex(sharedSecret(pair, other.publicKey))).toBe(toHex(nobleSharedSecret(other.secretKey, pair.publicKey)));
+    }
   });
 });

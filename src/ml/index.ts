@@ -17,6 +17,8 @@ export { trainMlp, MlpModel, type MlpOptions } from './models/mlp.js';
 export { trainNaiveBayes, type NaiveBayesOptions } from './models/naive-bayes.js';
 export * as metrics from './metrics.js';
 export { makeRng, deriveSeed, permutation, type Rng } from './rng.js';
+export { withLabelNoise } from './noise.js';
+export { trainRecipe, qualityLadder, type Recipe, type TrainedModel } from './recipes.js';
 export {
   toArtifact,
   chooseScaleBits,

@@ -86,8 +86,8 @@ export type CommitteeMemberOptions = {
 export type StepReport = { submitted: string[]; keys: string[]; committed: number[]; revealed: number[]; rejected: { type: string; code: string; message: string }[] };
 
 type LabelPlan = { item: string; label: number; salt: string }[];
-/** Items per label.commit / label.reveal event (the schema's cap). */
-const CHUNK = 500;
+/** Items per label.commit / label.reveal event: 250 keeps even 64-character item ids under the 64 KiB payload limit (the schema allows 500). */
+const CHUNK = 250;
 
 export class CommitteeMember {
   readonly did: string;

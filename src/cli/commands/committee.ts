@@ -218,9 +218,9 @@ function registerLabels(program: Command): void {
         // restores the old plan so the salts of the accepted commit are never lost.
         saveSecrets(file, { ...secrets, labels: { ...secrets.labels, [String(round)]: [...previous.filter((x) => !chosen.has(x.item)), ...plan] } });
         let kept: { cid: string; seq: number } | undefined;
-        for (let i = 0; i < commits.length; i += 500) {
+        for (let i = 0; i < commits.length; i += 250) {
           try {
-            kept = await submit(engine, opts, 'label.commit', { round, commits: commits.slice(i, i + 500) });
+            kept = await submit(engine, opts, 'label.commit', { round, commits: commits.slice(i, i + 250) });
           } catch (error) {
             if (!kept) saveSecrets(file, secrets);
             throw error;
@@ -240,7 +240,7 @@ function registerLabels(program: Command): void {
       const due = plan.filter((x) => c?.commits.get(did)?.has(x.item) && !c.reveals.get(did)?.has(x.item));
       if (due.length === 0) throw expectedGot('label.nothingToReveal', '--round', 'committed labels not revealed yet', 'none');
       let last: { cid: string; seq: number } | undefined;
-      for (let i = 0; i < due.length; i += 500) last = await submit(engine, opts, 'label.reveal', { round, reveals: due.slice(i, i + 500) });
+      for (let i = 0; i < due.length; i += 250) last = await submit(engine, opts, 'label.reveal', { round, reveals: due.slice(i, i + 250) });
       return { ...last!, items: due.length };
     });
     printResult(result, opts, (r) => `revealed (${(r as { cid: string }).cid})`);

@@ -93,4 +93,14 @@ describe('the committee of a round', () => {
     expect(seated(h, 2)).not.toContain(h.key('latecomer').did);
     expect(seated(h, 2).length).toBe(9);
   });
+
+  it('draws by bond when the community config says weighted', async () => {
+    const h = await committeeGame({ members, committee: { size: 3, weighted: true } });
+    await h.run('m0', 'member.bond', { amount: units(400) });
+    await h.openRound(1, ['a']);
+    const bonds = members.map((m) => ({ did: h.key(m).did, bond: BigInt(units(m === 'm0' ? 500 : 100)) }));
+    expect(h.state.rounds.get(1)!.committee!.weighted).toBe(true);
+    expect(seated(h, 1)).toEqual(drawCommittee(roundDrawSeed(genesisBeacon(h.state.community!.genesis), 1), bonds, 3, true));
+  });
 });
+

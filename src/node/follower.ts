@@ -145,29 +145,38 @@ export class Follower {
     });
   }
 
+  /**
+   * Verifies and commits entries in order. Intake checks may depend on state (a proof needs the
+   * vkey its model.commit registered), so when an entry fails after some good ones, the good prefix
+   * is committed first and the failing entry is checked again against the updated state; only an
+   * entry that fails on the state right before it halts the follower.
+   */
   async #apply(entries: LoggedEvent[]): Promise<void> {
-    const first = this.engine.state.seq + 1;
-    entries.forEach((e, i) => {
-      if (e.seq !== first + i) throw new DivergenceError(`leader entry: expected seq ${first + i}, got ${e.seq}`);
-    });
-    const verified = await this.engine.verifyMany(entries.map((e) => e.event));
-    // Everything before the first bad entry is good log: keep it, then halt at the bad one.
-    let problem: string | undefined;
-    const good: VerifiedEvent[] = [];
-    for (const [i, v] of verified.entries()) {
-      if (v instanceof HindsightError) problem = `leader entry ${entries[i]!.seq}: expected an event that verifies, got ${v.code}: ${v.message}`;
-      else if (v.cid !== entries[i]!.cid) problem = `leader entry ${entries[i]!.seq}: expected cid ${entries[i]!.cid}, got ${v.cid} from its bytes`;
-      if (problem) break;
-      good.push(v as VerifiedEvent);
-    }
-    const outcomes = good.length > 0 ? await this.engine.commitVerified(good) : [];
-    outcomes.forEach((o, i) => {
-      const seq = o.ok ? o.result.seq : o.error.details.seq;
-      if (seq !== entries[i]!.seq || (o.ok && o.result.duplicate)) {
-        throw new DivergenceError(`leader entry ${entries[i]!.seq}: expected to store it at the same seq, got ${String(seq)}${o.ok && o.result.duplicate ? ' (already stored)' : ''}`);
+    let rest = entries;
+    while (rest.length > 0) {
+      const first = this.engine.state.seq + 1;
+      rest.forEach((e, i) => {
+        if (e.seq !== first + i) throw new DivergenceError(`leader entry: expected seq ${first + i}, got ${e.seq}`);
+      });
+      const verified = await this.engine.verifyMany(rest.map((e) => e.event));
+      let problem: string | undefined;
+      const good: VerifiedEvent[] = [];
+      for (const [i, v] of verified.entries()) {
+        if (v instanceof HindsightError) problem = `leader entry ${rest[i]!.seq}: expected an event that verifies, got ${v.code}: ${v.message}`;
+        else if (v.cid !== rest[i]!.cid) problem = `leader entry ${rest[i]!.seq}: expected cid ${rest[i]!.cid}, got ${v.cid} from its bytes`;
+        if (problem) break;
+        good.push(v as VerifiedEvent);
       }
-    });
-    if (problem) throw new DivergenceError(problem);
+      if (problem && good.length === 0) throw new DivergenceError(problem);
+      const outcomes = await this.engine.commitVerified(good);
+      outcomes.forEach((o, i) => {
+        const seq = o.ok ? o.result.seq : o.error.details.seq;
+        if (seq !== rest[i]!.seq || (o.ok && o.result.duplicate)) {
+          throw new DivergenceError(`leader entry ${rest[i]!.seq}: expected to store it at the same seq, got ${String(seq)}${o.ok && o.result.duplicate ? ' (already stored)' : ''}`);
+        }
+      });
+      rest = rest.slice(good.length);
+    }
   }
 }
 

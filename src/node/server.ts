@@ -1,9 +1,11 @@
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { HindsightError } from '../core/errors.js';
 import type { Engine } from './engine.js';
 import type { EventStream } from './event-stream.js';
 import { HttpError, toErrorReply } from './http-errors.js';
 import { NodeMetrics } from './metrics.js';
+import { checkProofAtIntake } from './proof-check.js';
 import { buildOpenApi } from './openapi.js';
 import { claimedAuthor, routes, type RouteContext } from './routes.js';
 import { SubmitBatcher } from './submit-batcher.js';
@@ -54,10 +56,19 @@ export async function buildNodeServer(options: NodeServerOptions): Promise<NodeS
     maxBatch: options.maxBatch,
     onBatch: (n) => metrics.batchSize.observe(n),
     verify: pool
-      ? async (raw) =>
-          pool.healthy
-            ? pool.verify(raw, { community: engine.community, maxPayloadBytes: engine.state.community?.config.maxPayloadBytes })
-            : (await engine.verifyMany([raw]))[0]!
+      ? async (raw) => {
+          if (!pool.healthy) return (await engine.verifyMany([raw]))[0]!;
+          const verified = await pool.verify(raw, { community: engine.community, maxPayloadBytes: engine.state.community?.config.maxPayloadBytes });
+          if (verified instanceof HindsightError) return verified;
+          // The rest of Engine.verifyMany's intake: proofs are checked against the current state.
+          try {
+            await checkProofAtIntake(engine.state, verified);
+            return verified;
+          } catch (error) {
+            if (error instanceof HindsightError) return error;
+            throw error;
+          }
+        }
       : undefined,
   });
   const app = Fastify({

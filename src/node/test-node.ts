@@ -1,21 +1,31 @@
-/** Test fixture: a node on a fresh SQLite directory (or PostgreSQL schema), listening on loopback port 0. */
+/** Test fixture: a node on a fresh SQLite directory or PostgreSQL schema, listening on loopback port 0. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freshPostgresSchema, requirePostgresForTests } from '../store/postgres-test-url.js';
 import { startNode, type RunningNode, type StartNodeOptions } from './run-node.js';
 
 export type TestNode = RunningNode & { dir: string; cleanup(): Promise<void> };
 
-export async function startTestNode(options: Partial<StartNodeOptions> = {}): Promise<TestNode> {
+export async function startTestNode(options: Partial<StartNodeOptions> = {}, backend?: Backend): Promise<TestNode> {
   const dir = mkdtempSync(join(tmpdir(), 'hindsight-node-'));
-  const node = await startNode({ dir: join(dir, 'log'), port: 0, host: '127.0.0.1', logger: false, ...options });
+  const pg = backend?.name === 'postgres' ? freshPostgresSchema() : undefined;
+  const node = await startNode({ dir: join(dir, 'log'), port: 0, host: '127.0.0.1', logger: false, ...(pg ? { db: pg.url } : {}), ...options });
   return Object.assign(node, {
     dir,
     cleanup: async () => {
       await node.close();
       rmSync(dir, { recursive: true, force: true });
+      await pg?.drop();
     },
   });
+}
+
+/** Where a test node keeps its log: SQLite always, PostgreSQL too when HINDSIGHT_TEST_PG is set (required under CI). */
+export type Backend = { name: 'sqlite' | 'postgres' };
+
+export function testBackends(suite: string): Backend[] {
+  return [{ name: 'sqlite' }, ...(requirePostgresForTests(suite) ? [{ name: 'postgres' as const }] : [])];
 }
 
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {

@@ -55,6 +55,7 @@ type Resolve = { round: number; seed: string; labels: { item: string; outcome: n
 registerHandler('round.resolve', (state, ev) => {
   const p = ev.payload as Resolve;
   const r = getRound(state, p.round);
+  ensure(state.community!.config.committee === undefined, 'resolve.committeeCommunity', 'type', 'label.resolve (labels in this community come from its committee)', 'round.resolve');
   ensure(ev.event.author === state.community!.config.resolver, 'auth.notResolver', 'author', `the community resolver ${state.community!.config.resolver}`, ev.event.author);
   ensure(r.phase === 'revealing', 'round.wrongPhase', 'round', 'a closed round (trading over)', r.phase);
   const allRevealed = [...r.sealed.values()].every((s) => s.revealed !== null);

@@ -44,6 +44,7 @@ describe('Operator over HTTP', () => {
       expect(row.itemsTraded).toBe(4);
       expect(BigInt(row.pnl)).toBeGreaterThan(0n);
       expect(BigInt((await client.author(signer.did)).balance)).toBeGreaterThan(units(1000));
+      expect(await op.payouts()).toEqual([{ round: 1, modelHash: row.hash, pnl: BigInt(row.pnl) }]);
     } finally {
       await node.close();
     }

@@ -160,6 +160,20 @@ export class Operator {
     return out;
   }
 
+  /**
+   * What settlement paid: P&L per settled round of the models this operator committed. Payouts are
+   * credited to its balance by `round.settle` itself; this reads them back from the leaderboard.
+   */
+  async payouts(): Promise<{ round: number; modelHash: string; pnl: bigint }[]> {
+    const rows = new Map((await this.#client.leaderboard()).map((r) => [r.hash, r]));
+    const out: { round: number; modelHash: string; pnl: bigint }[] = [];
+    for (const [round, record] of this.rounds) {
+      const h = rows.get(record.model.modelHash)?.history.find((x) => x.round === round);
+      if (h) out.push({ round, modelHash: record.model.modelHash, pnl: BigInt(h.pnl) });
+    }
+    return out.sort((a, b) => a.round - b.round);
+  }
+
   /** Sends events one by one (any client); on a failure re-reads the chain head and rethrows. */
   async submit(events: readonly SignedEvent[]): Promise<void> {
     for (const event of events) {

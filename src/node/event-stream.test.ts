@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoggedEvent } from '../sdk/client.js';
 import { readSse } from './sse-reader.js';
 import { makeTestCommunity, transfer, type TestCommunity } from './test-community.js';
-import { postJson, startTestNode, type TestNode } from './test-node.js';
+import { postJson, startTestNode, testBackends, type TestNode } from './test-node.js';
 
 /** Reads the stream until `count` events arrived, then disconnects; returns them with their SSE ids. */
 async function readEvents(url: string, count: number, headers: Record<string, string> = {}): Promise<{ id: string; entry: LoggedEvent }[]> {
@@ -23,13 +23,13 @@ async function readEvents(url: string, count: number, headers: Record<string, st
   return out;
 }
 
-describe('GET /v1/stream (SSE)', () => {
+for (const backend of testBackends('node stream')) describe(`GET /v1/stream (SSE, ${backend.name})`, () => {
   let node: TestNode;
   let c: TestCommunity;
   const post = async (body: unknown) => expect((await postJson(`${node.url}/v1/events`, body)).status).toBe(202);
 
   beforeAll(async () => {
-    node = await startTestNode({ rateLimit: false });
+    node = await startTestNode({ rateLimit: false }, backend);
     c = makeTestCommunity({ members: 4 });
     await post(c.genesis);
     for (let i = 0; i < 20; i++) await post(transfer(c.members[i % 4]!, c.members[(i + 1) % 4]!));

@@ -1,16 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stateHash } from '../game/canonical.js';
 import { makeTestCommunity, transfer, type TestCommunity } from './test-community.js';
-import { getJson, postJson, startTestNode, type TestNode } from './test-node.js';
+import { getJson, postJson, startTestNode, testBackends, type TestNode } from './test-node.js';
 
 const T0 = 1_700_000_000_000;
 
-describe('HTTP node: every endpoint', () => {
+for (const backend of testBackends('node server')) {
+const shared = backend.name === 'postgres';
+
+describe(`HTTP node: every endpoint (${backend.name})`, () => {
   let node: TestNode;
   let c: TestCommunity;
 
   beforeAll(async () => {
-    node = await startTestNode({ rateLimit: false });
+    node = await startTestNode({ rateLimit: false }, backend);
     c = makeTestCommunity({ members: 2 });
   });
   afterAll(async () => node.cleanup());
@@ -51,7 +54,7 @@ describe('HTTP node: every endpoint', () => {
   });
 
   it('serves /healthz, /metrics and /openapi.json built from the zod schemas', async () => {
-    expect((await getJson(`${node.url}/healthz`)).body).toMatchObject({ ok: true, role: 'leader', mode: 'exclusive', store: 'sqlite', seq: node.engine.state.seq });
+    expect((await getJson(`${node.url}/healthz`)).body).toMatchObject({ ok: true, role: 'leader', mode: shared ? 'shared' : 'exclusive', store: backend.name, seq: node.engine.state.seq });
     const metrics = await (await fetch(`${node.url}/metrics`)).text();
     expect(metrics).toMatch(/hindsight_events_submitted_total\{outcome="accepted"\} \d+/);
     expect(metrics).toMatch(/hindsight_commit_batch_size_count \d+/);
@@ -65,24 +68,24 @@ describe('HTTP node: every endpoint', () => {
   });
 });
 
-describe('HTTP node: refusals store nothing', () => {
+describe(`HTTP node: refusals store nothing (${backend.name})`, () => {
   let node: TestNode;
   let c: TestCommunity;
   const head = () => node.engine.store.head();
 
   beforeAll(async () => {
-    node = await startTestNode({ bodyLimit: 8 * 1024, rateLimit: { perIpPerMinute: 1_000_000, perDidPerMinute: 3 } });
+    node = await startTestNode({ bodyLimit: 8 * 1024, rateLimit: { perIpPerMinute: 1_000_000, perDidPerMinute: 3 } }, backend);
     c = makeTestCommunity({ members: 3, balance: 10n });
     await postJson(`${node.url}/v1/events`, c.genesis);
   });
   afterAll(async () => node.cleanup());
 
-  async function refused(body: unknown, status: number, code: string, field?: string, headers?: Record<string, string>): Promise<void> {
+  async function refused(body: unknown, status: number, code: string, field?: string, headers?: Record<string, string>, stored = 0): Promise<void> {
     const before = await head();
     const reply = await postJson(`${node.url}/v1/events`, body, headers);
     expect(reply.status).toBe(status);
     expect(reply.body).toMatchObject({ code, message: expect.any(String), ...(field ? { field } : {}) });
-    expect(await head()).toBe(before);
+    expect(await head()).toBe(before + stored);
   }
 
   it('malformed JSON → 400 http.malformedJson', () => refused('{"type": "ledger.transfer",', 400, 'http.malformedJson', 'body'));
@@ -115,9 +118,9 @@ describe('HTTP node: refusals store nothing', () => {
     m.nonce -= 1;
   });
 
-  it('a game rule refusal → 422 with the game code (exclusive mode stores nothing)', async () => {
+  it('a game rule refusal → 422 with the game code (exclusive: stored nowhere; shared: kept with its rejection receipt)', async () => {
     const m = c.members[2]!;
-    await refused(m.next('ledger.transfer', { to: c.members[1]!.did, amount: '1000' }), 422, 'ledger.insufficientFunds', 'amount');
+    await refused(m.next('ledger.transfer', { to: c.members[1]!.did, amount: '1000' }), 422, 'ledger.insufficientFunds', 'amount', undefined, shared ? 1 : 0);
     m.nonce -= 1;
     m.head = null;
   });
@@ -141,6 +144,8 @@ describe('HTTP node: refusals store nothing', () => {
     await refused(transfer(m, c.members[0]!), 429, 'http.rateLimited', 'author');
   });
 });
+
+}
 
 describe('HTTP node: per-IP rate limit', () => {
   it('answers 429 with Retry-After past the per-IP quota', async () => {

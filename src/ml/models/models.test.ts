@@ -70,6 +70,28 @@ describe('classifiers', () => {
     expect(Array.from(trainMlp(bin.X, bin.y, { seed: 2 }).W1)).not.toEqual(Array.from(trainMlp(bin.X, bin.y, { seed: 1 }).W1));
   });
 
+  it('calibrated naive Bayes keeps its predictions and lowers log loss', () => {
+    // Every feature copied 5 times: NB counts the same evidence 5× and becomes over-confident.
+    const copies = (m: CsrMatrix): CsrMatrix => {
+      const rows = [];
+      for (let i = 0; i < m.rows; i++) {
+        const v = new Float64Array(m.cols * 5);
+        for (let t = m.indptr[i]; t < m.indptr[i + 1]; t++) for (let c = 0; c < 5; c++) v[c * m.cols + m.indices[t]] = m.values[t];
+        rows.push(denseToSparse(v));
+      }
+      return csrFromRows(rows, m.cols * 5);
+    };
+    for (const K of [2, 3]) {
+      const d0 = blobs(1200, K, 60, 11), t0 = blobs(400, K, 60, 12);
+      const d = { X: copies(d0.X), y: d0.y }, t = { X: copies(t0.X), y: t0.y };
+      const raw = trainNaiveBayes(d.X, d.y), cal = trainNaiveBayes(d.X, d.y, { calibrate: true });
+      const pr = predictProbaAll(raw, t.X), pc = predictProbaAll(cal, t.X);
+      expect(Array.from(pc, (p) => p.indexOf(Math.max(...p)))).toEqual(Array.from(pr, (p) => p.indexOf(Math.max(...p))));
+      expect(logLoss(predictProbaAll(cal, d.X), d.y)).toBeLessThanOrEqual(logLoss(predictProbaAll(raw, d.X), d.y) + 1e-9);
+      expect(logLoss(pc, t.y)).toBeLessThan(logLoss(pr, t.y));
+    }
+  });
+
   it('MLP label smoothing makes it less confident', () => {
     const sharp = predictProbaAll(trainMlp(train.X, train.y, { seed: 1, epochs: 8 }), test.X);
     const soft = predictProbaAll(trainMlp(train.X, train.y, { seed: 1, epochs: 8, labelSmoothing: 0.3 }), test.X);

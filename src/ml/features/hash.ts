@@ -1,7 +1,8 @@
 /**
  * FNV-1a (32-bit) over UTF-8 bytes. The bucket of an n-gram is fnv1a("w1 w2 … wn") mod buckets,
  * i.e. the hash of its tokens joined by single spaces — simple to reimplement in any language.
- * `fnv1aContinue` lets the featurizer extend a prefix hash instead of building n-gram strings.
+ * `fnv1aContinue` (over a [start, end) range of a string) lets the featurizer extend a prefix hash
+ * with ' ' + the next token instead of building n-gram strings.
  */
 export const FNV_OFFSET = 0x811c9dc5;
 export const FNV_PRIME = 0x01000193;
@@ -41,11 +42,4 @@ export function fnv1aContinue(hash: number, text: string, start = 0, end = text.
 
 export function fnv1a(text: string): number {
   return fnv1aContinue(FNV_OFFSET, text);
-}
-
-/** Hash of the n-gram tokens[start..start+n) joined by ' ' (= fnv1a(tokens.slice(...).join(' '))). */
-export function ngramHash(tokens: readonly string[], tokenHashes: Uint32Array, start: number, n: number): number {
-  let h = tokenHashes[start];
-  for (let k = 1; k < n; k++) h = fnv1aContinue(Math.imul(h ^ 0x20, FNV_PRIME), tokens[start + k]);
-  return h >>> 0;
 }

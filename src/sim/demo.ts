@@ -160,6 +160,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   }
   if (options.report !== false) {
     progress(rounds, 'report');
+    result.seconds = (performance.now() - started) / 1000;
     result.reportDir = await writeReport(result, result.leaderboard);
   }
   result.seconds = (performance.now() - started) / 1000;

@@ -2,9 +2,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toJson } from '../cli/output.js';
 import { calibrationChart, lossChart, pnlChart, renderPng } from './charts.js';
-import type { Calibration } from './demo-metrics.js';
+import { SERVED_TEMPER, type Calibration } from './demo-metrics.js';
 import type { DemoResult } from './demo.js';
 import { leaderboardTable, roundTable, targetLines } from './demo-text.js';
+
+const fmt = (v: number | null): string => (v === null ? '—' : v.toFixed(5));
 
 /** Chart rows from the demo's measurements. */
 export function chartData(result: DemoResult) {
@@ -75,6 +77,14 @@ export async function writeReport(result: DemoResult, gameLeaderboard: unknown):
     '```',
     leaderboardTable(result),
     '```',
+    '',
+    '## Served prediction variants (rounds 2..R, log loss)',
+    '',
+    `Blend weights ∝ exp(t · P&L / b); t = 1 is full-Kelly wealth, t = 0 equal weights. Served default: t = ${SERVED_TEMPER}. P&L leader alone: ${fmt(result.metrics.leader.logLoss)}; best single model: ${fmt(s.served.bestModelLogLoss)}.`,
+    '',
+    `| t | ${[...result.metrics.blendVariants.keys()].join(' | ')} |`,
+    `| --- | ${[...result.metrics.blendVariants.keys()].map(() => '---').join(' | ')} |`,
+    `| log loss | ${[...result.metrics.blendVariants.values()].map((v) => fmt(v.logLoss)).join(' | ')} |`,
     '',
     '## Quality targets (issue 5)',
     '',

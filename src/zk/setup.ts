@@ -5,9 +5,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { ValidationError } from '../core/errors.js';
+import { GameRejection, ValidationError } from '../core/errors.js';
 import type { CompiledCircuit } from './circom.js';
-import { contributeZkey, exportVerificationKey, newZkey, type VerificationKey } from './snarkjs.js';
+import { contributeZkey, exportVerificationKey, newZkey, verifyZkeyFromR1cs, type VerificationKey } from './snarkjs.js';
 import { devPtau, ptauPower } from './ptau.js';
 import { cacheDir } from './cache.js';
 
@@ -113,4 +113,23 @@ export async function contributePhase2(zkeyIn: string, zkeyOut: string, name: st
   }
   const hash = await contributeZkey(zkeyIn, zkeyOut, name, entropy ?? randomBytes(32).toString('hex'));
   return { name, hash };
+}
+
+/** Verifies a (contributed) zkey against the circuit's r1cs and the ptau it was built on. */
+export function verifyZkey(circuit: Pick<CompiledCircuit, 'r1csPath'>, ptauPath: string, zkeyPath: string): Promise<boolean> {
+  return verifyZkeyFromR1cs(circuit.r1csPath, ptauPath, zkeyPath);
+}
+
+/**
+ * Communities that require proofs must not accept keys from a development ptau (its builder could
+ * forge proofs) unless they explicitly allow it (tests, demos).
+ */
+export function assertSetupAllowed(setup: Pick<CircuitSetup, 'insecure' | 'ptau'>, policy: { requireProofs: boolean; allowInsecureSetup?: boolean }): void {
+  if (policy.requireProofs && setup.insecure && !policy.allowInsecureSetup) {
+    throw new GameRejection('zk.insecure_setup', `setup: expected keys from a public powers-of-tau ceremony (requireProofs), got the development ptau ${setup.ptau}`, {
+      field: 'ptau',
+      expected: 'ceremony ptau',
+      got: setup.ptau,
+    });
+  }
 }

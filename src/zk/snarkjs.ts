@@ -61,3 +61,8 @@ export async function computeWitness(input: Record<string, unknown>, wasm: Uint8
   await snarkjs.wtns.calculate(input, { type: 'mem', data: wasm }, out);
   return snarkjs.wtns.exportJson(out);
 }
+
+/** Checks a zkey against its circuit and ptau (the whole phase-2 contribution chain). */
+export function verifyZkeyFromR1cs(r1csPath: string, ptauPath: string, zkeyPath: string): Promise<boolean> {
+  return snarkjs.zKey.verifyFromR1cs(r1csPath, ptauPath, zkeyPath, quiet);
+}

@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileCircom } from './circom.js';
-import { requiredPower, setupCircuit } from './setup.js';
+import { assertSetupAllowed, contributePhase2, requiredPower, setupCircuit, verifyZkey } from './setup.js';
+import { devPtau } from './ptau.js';
+import { exportVerificationKey } from './snarkjs.js';
 import { fullProve, groth16Verify } from './snarkjs.js';
 import { terminateCurve } from './curve.js';
 
@@ -41,5 +43,18 @@ describe('circom → dev ptau → groth16 toolchain', () => {
     expect(publicSignals[2]).toBe('3');
     expect(await groth16Verify(setup.vkey, publicSignals, proof)).toBe(true);
     expect(await groth16Verify(setup.vkey, [publicSignals[0], publicSignals[1], '4'], proof)).toBe(false);
+
+    // a community member's phase-2 contribution: recorded hash, zkey still checks against r1cs + ptau
+    const next = `${setup.zkeyPath}.member.zkey`;
+    const c = await contributePhase2(setup.zkeyPath, next, 'member-1', 'some entropy');
+    expect(c.hash).toMatch(/^[0-9a-f]{128}$/);
+    expect(await verifyZkey(circuit, (await devPtau(setup.power)).path, next)).toBe(true);
+    const p2 = await fullProve({ a: [1, 1, 1, 1, 1, 1, 1, 2], b: 1 }, circuit.wasmPath, next);
+    expect(await groth16Verify(await exportVerificationKey(next), p2.publicSignals, p2.proof)).toBe(true);
+    expect(await groth16Verify(setup.vkey, p2.publicSignals, p2.proof)).toBe(false); // new delta: old key rejects
+
+    expect(() => assertSetupAllowed(setup, { requireProofs: true })).toThrow(/expected keys from a public powers-of-tau ceremony/);
+    expect(() => assertSetupAllowed(setup, { requireProofs: true, allowInsecureSetup: true })).not.toThrow();
+    expect(() => assertSetupAllowed(setup, { requireProofs: false })).not.toThrow();
   });
 });

@@ -13,6 +13,9 @@ type Pending = { verified: VerifiedEvent; resolve: (o: SubmitOutcome) => void; r
 export class SubmitBatcher {
   #pending: Pending[] = [];
   #flushing: Promise<void> | null = null;
+  /** Submissions whose verification (maybe on a worker thread) has not finished yet. */
+  #verifying = 0;
+  #allVerified: (() => void) | null = null;
 
   constructor(
     private readonly engine: Engine,
@@ -25,7 +28,14 @@ export class SubmitBatcher {
   ) {}
 
   async submit(raw: unknown): Promise<SubmitOutcome> {
-    const verified = this.options.verify ? await this.options.verify(raw) : (await this.engine.verifyMany([raw]))[0]!;
+    this.#verifying += 1;
+    let verified: VerifiedEvent | HindsightError;
+    try {
+      verified = this.options.verify ? await this.options.verify(raw) : (await this.engine.verifyMany([raw]))[0]!;
+    } finally {
+      this.#verifying -= 1;
+      if (this.#verifying === 0) this.#allVerified?.();
+    }
     if (isError(verified)) return { ok: false, error: verified };
     return new Promise<SubmitOutcome>((resolve, reject) => {
       this.#pending.push({ verified, resolve, reject });
@@ -38,11 +48,31 @@ export class SubmitBatcher {
     while (this.#flushing) await this.#flushing;
   }
 
-  async #flush(): Promise<void> {
-    // Let the requests already in the event loop's queue join this batch.
+  /**
+   * Lets the requests already in the event loop's queue join this batch, then waits (at most
+   * GATHER_MS) for the ones still being verified, so one transaction carries them all.
+   */
+  async #gather(): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
+    if (this.#verifying === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.#allVerified = null;
+        resolve();
+      }, GATHER_MS);
+      this.#allVerified = () => {
+        clearTimeout(timer);
+        this.#allVerified = null;
+        resolve();
+      };
+    });
+  }
+
+  async #flush(): Promise<void> {
     const max = this.options.maxBatch ?? 1000;
-    while (this.#pending.length > 0) {
+    while (this.#pending.length > 0 || this.#verifying > 0) {
+      await this.#gather();
+      if (this.#pending.length === 0) continue;
       const batch = this.#pending.splice(0, max);
       this.options.onBatch?.(batch.length);
       try {
@@ -55,6 +85,9 @@ export class SubmitBatcher {
     this.#flushing = null;
   }
 }
+
+/** How long a batch may wait for submissions still being verified: bigger batches, fewer fsyncs. */
+const GATHER_MS = 2;
 
 function isError(v: VerifiedEvent | HindsightError): v is HindsightError {
   return v instanceof Error;

@@ -61,7 +61,7 @@ export type DemoDetails = {
   banned: string[];
 };
 
-export const DEMO_DEFAULTS = { clients: 100, rounds: 20, seed: 1, dataFraction: 1, targetEpsilon: 9, delta: 1e-5, buckets: 1 << 12, paymentGroups: 4, localEpochs: 4, learningRate: 4, neighbors: 16 };
+export const DEMO_DEFAULTS = { clients: 200, rounds: 20, seed: 1, dataFraction: 1, targetEpsilon: 9, delta: 1e-5, buckets: 1 << 12, paymentGroups: 4, localEpochs: 4, learningRate: 4, neighbors: 16 };
 
 export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary & { details: DemoDetails }> {
   const o = { ...DEMO_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };

@@ -37,7 +37,23 @@ export function beliefToProbs(belief: readonly (number | string)[]): number[] {
  * move costs more stops part-way along the geometric price path (the market's capped move), so
  * a poorer operator moves prices less — wealth, earned by past accuracy, buys influence.
  */
-export type BankrollRule = { kellyFraction: number; maxCostPerItem: bigint };
+export type BankrollRule = {
+  kellyFraction: number;
+  maxCostPerItem: bigint;
+  /**
+   * Scale bets by the operator's own track record (a Kelly bettor bets its edge): the max cost is
+   * multiplied by clamp(1 + trackRecord · P&L per traded item / b, 0.1, 1), from settled rounds.
+   * 0 or absent: off.
+   */
+  trackRecord?: number;
+};
+
+/** The track-record multiplier of BankrollRule (1 when off or without history). */
+export function trackRecordMultiplier(rule: BankrollRule, pnl: bigint, items: number, b: bigint): number {
+  if (!rule.trackRecord || items === 0 || b <= 0n) return 1;
+  const edge = Number(pnl) / items / Number(b);
+  return Math.min(1, Math.max(0.1, 1 + rule.trackRecord * edge));
+}
 
 export const DEFAULT_BANKROLL: BankrollRule = { kellyFraction: 0.5, maxCostPerItem: 50n * UNIT };
 

@@ -7,7 +7,7 @@ import { UNIT } from '../core/money.js';
 import { Engine } from '../node/engine.js';
 import { DemoWorld, units } from '../sim/demo-world.js';
 import type { DemoRoundSet } from '../sim/demo-data.js';
-import { DEFAULT_BANKROLL, maxCostPerItem, toBelief } from './operator-bankroll.js';
+import { DEFAULT_BANKROLL, maxCostPerItem, toBelief, trackRecordMultiplier } from './operator-bankroll.js';
 import type { LabeledExample } from './operator-history.js';
 import type { ModelStrategy, PreparedModel } from './operator-strategy.js';
 import { CopycatStrategy } from './operators/copycat.js';
@@ -105,6 +105,16 @@ describe('bankroll rule and beliefs', () => {
         for (let i = 0; i < probs.length; i++) for (let j = 0; j < probs.length; j++) if (probs[i]! > probs[j]! + 1e-9 && probs[i]! > 1e-4) expect(belief[i]!).toBeGreaterThanOrEqual(belief[j]!);
       }),
     );
+  });
+
+  it('the track-record multiplier shrinks the bets of an operator that has been losing, never grows them', () => {
+    const rule = { ...DEFAULT_BANKROLL, trackRecord: 20 };
+    const b = 14n * UNIT;
+    expect(trackRecordMultiplier(rule, -7n * UNIT, 10, b)).toBe(0.1);
+    expect(trackRecordMultiplier(rule, -(UNIT / 2n), 10, b)).toBeCloseTo(1 - (20 * 0.05) / 14, 9);
+    expect(trackRecordMultiplier(rule, 100n * UNIT, 10, b)).toBe(1);
+    expect(trackRecordMultiplier(DEFAULT_BANKROLL, -100n * UNIT, 10, b)).toBe(1);
+    expect(trackRecordMultiplier(rule, 0n, 0, b)).toBe(1);
   });
 
   it('maxCostPerItem is the Kelly share of the bankroll, capped', () => {

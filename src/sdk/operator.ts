@@ -6,7 +6,7 @@ import type { TradeBody } from '../events/types/core.js';
 import { eventCid } from '../events/envelope.js';
 import { tradeCommitment } from '../game/trades.js';
 import type { HindsightClient } from './client.js';
-import { DEFAULT_BANKROLL, maxCostPerItem, toBelief, type BankrollRule } from './operator-bankroll.js';
+import { DEFAULT_BANKROLL, maxCostPerItem, toBelief, trackRecordMultiplier, type BankrollRule } from './operator-bankroll.js';
 import { EventChain } from './operator-chain.js';
 import type { PublicHistory } from './operator-history.js';
 import type { ModelStrategy, OpenItem, PreparedModel } from './operator-strategy.js';
@@ -112,7 +112,15 @@ export class Operator {
     const beliefs = await record.model.beliefs(round, items, this.#client);
     const balance = BigInt((await this.#client.author(this.did)).balance);
     const traded = items.filter((_, i) => beliefs[i] !== null && beliefs[i] !== undefined).length;
-    const maxCost = maxCostPerItem(this.#bankroll, balance, traded);
+    let maxCost = maxCostPerItem(this.#bankroll, balance, traded);
+    if (this.#bankroll.trackRecord) {
+      const past = (await this.payouts()).filter((p) => p.round < round);
+      const items = past.reduce((n, p) => n + (this.rounds.get(p.round)?.trades.size ?? 0), 0);
+      const pnl = past.reduce((a, p) => a + p.pnl, 0n);
+      const market = view.items[0] ? await this.#client.market(round, view.items[0].id) : null;
+      const m = trackRecordMultiplier(this.#bankroll, pnl, items, BigInt(market?.b ?? '0'));
+      maxCost = (maxCost * BigInt(Math.round(m * 1_000_000))) / 1_000_000n;
+    }
     if (maxCost <= 0n) return [];
     const events: SignedEvent[] = [];
     items.forEach((item, i) => {

@@ -23,7 +23,19 @@ export function didPkh(chainId: number, address: string): Did {
   return `did:pkh:eip155:${chainId}:${address}`;
 }
 
+const parsedCache = new Map<string, ParsedDid>();
+
+/** Parses a DID; results are cached because every verification parses its author again. */
 export function parseDid(did: string, field = 'author'): ParsedDid {
+  const cached = parsedCache.get(did);
+  if (cached) return cached;
+  const parsed = parseDidUncached(did, field);
+  if (parsedCache.size > 100_000) parsedCache.clear();
+  parsedCache.set(did, parsed);
+  return parsed;
+}
+
+function parseDidUncached(did: string, field: string): ParsedDid {
   if (did.startsWith('did:key:z')) {
     let bytes: Uint8Array;
     try {

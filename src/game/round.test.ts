@@ -154,3 +154,20 @@ describe('continuous trading', () => {
     expect(leaderboard(h.state)[0]!.pnl).not.toBe('0');
   });
 });
+
+describe('execution order of sealed trades', () => {
+  it('depends on a seed revealed only after all trades are fixed: different seeds order the same commits differently', async () => {
+    const { orderKey } = await import('./settle.js');
+    const commits = Array.from({ length: 12 }, (_, i) => `bafyreicommit${i}`);
+    const orderUnder = (seed: string) => [...commits].sort((a, b) => (orderKey(seed, a) < orderKey(seed, b) ? -1 : 1));
+    const orders = new Set(['11', '22', '33', '44'].map((s) => orderUnder(s.repeat(32)).join(',')));
+    expect(orders.size).toBe(4);
+    // At commit time only sha256(seed) is public, and the order key needs the seed itself.
+    const h = new GameHarness();
+    await h.create({ members: ['alice'] });
+    const seed = await h.openRound(1, ['a']);
+    const committed = h.state.rounds.get(1)!.seedCommitment;
+    expect(committed).not.toContain(seed);
+    expect(h.state.rounds.get(1)!.seed).toBeNull();
+  });
+});

@@ -36,6 +36,8 @@ export type DemoOptions = {
   localEpochs?: number;
   learningRate?: number;
   neighbors?: number;
+  serverLearningRate?: number;
+  excludeHarmful?: number;
 };
 
 export type DemoSummary = {
@@ -61,7 +63,7 @@ export type DemoDetails = {
   banned: string[];
 };
 
-export const DEMO_DEFAULTS = { clients: 200, rounds: 20, seed: 1, dataFraction: 1, targetEpsilon: 9, delta: 1e-5, buckets: 1 << 12, paymentGroups: 4, localEpochs: 4, learningRate: 4, neighbors: 16 };
+export const DEMO_DEFAULTS = { clients: 200, rounds: 20, seed: 1, dataFraction: 1, targetEpsilon: 9, delta: 1e-5, buckets: 1 << 12, paymentGroups: 3, localEpochs: 4, learningRate: 4, neighbors: 16, serverLearningRate: 5, excludeHarmful: 0.01 };
 
 export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary & { details: DemoDetails }> {
   const o = { ...DEMO_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
@@ -99,7 +101,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary & 
   const clipNorm = 1;
   const sigma = noiseMultiplierFor({ epsilon: o.targetEpsilon, delta: o.delta, q: 1, steps: o.rounds });
   const strategy = new DpStrategy(
-    new FedAvg({ epochs: o.localEpochs, learningRate: o.learningRate, batchSize: 8, serverLearningRate: 5, serverMomentum: 0.5, weighting: 'uniform', seed: o.seed }),
+    new FedAvg({ epochs: o.localEpochs, learningRate: o.learningRate, batchSize: 8, serverLearningRate: o.serverLearningRate, serverMomentum: 0.5, weighting: 'uniform', seed: o.seed }),
     { clipNorm, noiseMultiplier: sigma, mode: 'distributed', population: o.clients, minContributors: Math.max(1, minContributors) },
     deriveSeed(o.seed, 'dp'),
   );
@@ -111,7 +113,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary & 
     validation: { X: csrSelect(Xall, validationIdx), y: Int32Array.from(validationIdx, (i) => yall[i]!) },
     secureAggregation: { thresholdFraction: 0.5, neighbors: o.neighbors, coordinateBound: clipNorm + 8 * sigma * clipNorm },
     paymentGroups,
-    excludeHarmful: 0.01,
+    excludeHarmful: o.excludeHarmful,
     banZ: 2,
     dropoutRate,
     seed: o.seed,

@@ -5,8 +5,7 @@
  * current one (stale or early), replays of the same stage, updates of the wrong shape, stages out
  * of order, and payments beyond the budget or to non-participants.
  *
- * FL state lives in `flState(state)` (a side table keyed by the GameState object) until GameState
- * gains an `fl` field: it is therefore not yet part of stateHash or snapshots.
+ * FL tasks live in `state.fl`, so they are part of the stateHash and of snapshots.
  */
 import { canonicalDid } from '../events/did.js';
 import { decodeUpdate } from '../fl/update-codec.js';
@@ -31,15 +30,8 @@ export type FlTaskState = {
 };
 
 const STAGE_ORDER = ['keys', 'shares', 'masked', 'unmask'];
-const side = new WeakMap<GameState, Map<string, FlTaskState>>();
-
 export function flState(state: GameState): Map<string, FlTaskState> {
-  let tasks = side.get(state);
-  if (!tasks) {
-    tasks = new Map();
-    side.set(state, tasks);
-  }
-  return tasks;
+  return state.fl;
 }
 
 function taskOf(state: GameState, id: string): FlTaskState {

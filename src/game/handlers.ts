@@ -10,3 +10,4 @@ import './committee.js';
 import './items.js';
 import './labels.js';
 import './proofs.js';
+import './fl.js';

@@ -1,5 +1,6 @@
 import type { CommunityConfig } from '../events/types/core.js';
 import type { ProofLayout } from './proofs.js';
+import type { FlTaskState } from './fl.js';
 import type { CommitteeRound, Member, Submission } from './committee-state.js';
 
 /**
@@ -119,6 +120,8 @@ export type GameState = {
   leaderboard: Map<string, ModelStats>;
   /** Verification keys published with zk.vkey, by id (sha256 hex of their payload). */
   vkeys: Map<string, { vkey: Record<string, unknown>; layout: ProofLayout }>;
+  /** Federated-learning tasks by id (src/game/fl.ts). */
+  fl: Map<string, FlTaskState>;
   /** Community members by canonical DID (issue 4). */
   members: Map<string, Member>;
   /** Randomness beacon for sortition: genesis-derived, then updated by each committee's revealed salts. */
@@ -138,6 +141,7 @@ export function emptyState(): GameState {
     rounds: new Map(),
     leaderboard: new Map(),
     vkeys: new Map(),
+    fl: new Map(),
     members: new Map(),
     beacon: null,
   };

@@ -2,3 +2,4 @@
 import './core.js';
 import './committee.js';
 import './zk.js';
+import './fl.js';

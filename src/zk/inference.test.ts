@@ -8,6 +8,8 @@ import { fixedProba } from '../ml/artifact.js';
 import type { InputBinding, PublicLayout } from './circuit-gen.js';
 import type { CompiledCircuit } from './circom.js';
 import { inputHash, poseidonModelHash } from './model-hash.js';
+import { fastGroth16Verify } from './fast-verify.js';
+import { groth16Verify } from './snarkjs.js';
 import { randomInputs, randomLogReg, randomMlp, seededRandom } from './test-models.js';
 
 afterAll(terminateCurve);
@@ -90,6 +92,10 @@ describe('proofs: valid ones verify, every substitution is rejected', () => {
     const { vkey } = single.setup;
     const hashA = await poseidonModelHash(modelA);
 
+    // the warm main-thread verifier agrees with snarkjs on valid and tampered inputs
+    expect(await fastGroth16Verify(vkey, p.publicSignals, p.proof)).toBe(true);
+    expect(await groth16Verify(vkey, p.publicSignals, p.proof)).toBe(true);
+
     const signals = [...p.publicSignals];
     signals[2] = (BigInt(signals[2]) + 1n).toString(); // the score
     expect(await verifyInference(vkey, single.layout, p.proof, signals)).toMatchObject({ valid: false, reason: 'zk.proof_invalid' });
@@ -101,6 +107,7 @@ describe('proofs: valid ones verify, every substitution is rejected', () => {
     const proof = structuredClone(p.proof);
     proof.pi_a[0] = (BigInt(proof.pi_a[0]) + 1n).toString();
     expect((await verifyInference(vkey, single.layout, proof, p.publicSignals)).valid).toBe(false);
+    expect(await groth16Verify(vkey, p.publicSignals, proof)).toBe(false);
     const swapped = { ...p.proof, pi_c: p.proof.pi_a };
     expect((await verifyInference(vkey, single.layout, swapped, p.publicSignals)).valid).toBe(false);
 
@@ -124,12 +131,19 @@ describe('proofs: valid ones verify, every substitution is rejected', () => {
 
   it('a batch proof covers many items of one model with one commitment', async () => {
     const a = randomLogReg(N, 3, false, { seed: 21 });
-    const batch = await buildModelCircuit(a, { binding: 'packed', items: ITEMS });
+    const batch = await buildModelCircuit(a, { binding: 'public', items: ITEMS });
     const xs = Array.from({ length: ITEMS }, () => randomInputs(rand, N, batch.layout.input.bits, batch.layout.input.signed));
     const p = await proveInference(batch, a, xs);
     const r = await verifyInference(batch.setup.vkey, batch.layout, p.proof, p.publicSignals, { modelHash: await poseidonModelHash(a), inputs: xs });
     expect(r.valid).toBe(true);
     expect(r.items?.map((i) => i.predicted)).toEqual(xs.map((x) => fixedPredict(a, x)));
+    // > 32 public signals: the warm verifier's multi-exp path agrees with snarkjs
+    expect(p.publicSignals.length).toBeGreaterThan(32);
+    expect(await groth16Verify(batch.setup.vkey, p.publicSignals, p.proof)).toBe(true);
+    const bumped = [...p.publicSignals];
+    bumped[bumped.length - 1] = (BigInt(bumped[bumped.length - 1]) + 1n).toString();
+    expect(await fastGroth16Verify(batch.setup.vkey, bumped, p.proof)).toBe(false);
+    expect(await groth16Verify(batch.setup.vkey, bumped, p.proof)).toBe(false);
     const swappedInputs = [xs[1], xs[0], ...xs.slice(2)];
     expect(await verifyInference(batch.setup.vkey, batch.layout, p.proof, p.publicSignals, { inputs: swappedInputs })).toMatchObject({ reason: 'zk.input_mismatch' });
   });

@@ -13,7 +13,8 @@ import { FIELD_R, fromField, toField } from './curve.js';
 import { fieldHex, inputHash, inputLayout, modelHeader, weightWords } from './model-hash.js';
 import { packSegment } from './packing.js';
 import { setupCircuit, type CircuitSetup, type SetupOptions } from './setup.js';
-import { computeWitness, fullProve, groth16Verify, type Groth16Proof, type VerificationKey } from './snarkjs.js';
+import { computeWitness, fullProve, type Groth16Proof, type VerificationKey } from './snarkjs.js';
+import { fastGroth16Verify } from './fast-verify.js';
 
 export type ModelCircuit = { circuit: CompiledCircuit; setup: CircuitSetup; layout: PublicLayout };
 
@@ -154,7 +155,7 @@ export async function verifyInference(
   }
   let ok = false;
   try {
-    ok = await groth16Verify(vkey, [...publicSignals], proof);
+    ok = await fastGroth16Verify(vkey, publicSignals, proof);
   } catch (e) {
     return { valid: false, reason: 'zk.proof_invalid', message: `proof: expected a well-formed Groth16 proof, got an error: ${(e as Error).message}` };
   }

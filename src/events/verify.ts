@@ -1,6 +1,7 @@
 import type { Hex } from 'viem';
 import { AuthError, ValidationError } from '../core/errors.js';
-import { cidOfBytes, encode } from '../core/encoding.js';
+import { encode } from '../core/encoding.js';
+import { dagCborCidString } from '../core/cid-string.js';
 import { parseDid } from './did.js';
 import { verifyEd25519 } from './keys.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, EnvelopeSchema, encodeSigned, eventBytes, type SignedEvent } from './envelope.js';
@@ -58,7 +59,7 @@ export async function verifyEvent(raw: unknown, options: VerifyOptions = {}): Pr
 
   if (!options.skipSignature) await verifySignature(event, signing);
   const data = payload.data as Record<string, unknown>;
-  return { event, payload: data, cid: cidOfBytes(bytes).toString(), bytes, round: spec.roundOf ? spec.roundOf(data) : null };
+  return { event, payload: data, cid: dagCborCidString(bytes), bytes, round: spec.roundOf ? spec.roundOf(data) : null };
 }
 
 async function verifySignature(event: SignedEvent, message: Uint8Array): Promise<void> {

@@ -15,6 +15,7 @@ import { HttpError } from './http-errors.js';
 import { readLogPage } from './log-entries.js';
 import type { NodeMetrics } from './metrics.js';
 import type { SubmitBatcher } from './submit-batcher.js';
+import { PredictBody, type InferenceService } from './inference-service.js';
 
 /** What the handlers share: one node's engine and its HTTP-side helpers. */
 export type RouteContext = {
@@ -28,6 +29,8 @@ export type RouteContext = {
   /** Per-DID rate limit: `count=false` only checks, `count=true` records an event the DID signed. */
   limitAuthor?: (req: FastifyRequest, count: boolean) => Promise<void>;
   openapi: () => object;
+  /** Set when the node serves models (node start --models DIR). */
+  inference?: InferenceService;
 };
 
 type Response = { description: string; schema?: z.ZodType; contentType?: string };
@@ -176,6 +179,20 @@ export const routes: RouteSpec[] = [
       const m = ctx.engine.state.models.get(hash);
       if (!m) throw notFound('model.notFound', `model ${hash}`);
       return { hash: m.hash, owner: m.owner, name: m.name, architecture: m.architecture, vkey: m.vkey };
+    },
+  },
+  {
+    method: 'POST', url: '/v1/predict', summary: 'inference: the best-ranked model this node serves (or the one named), optionally with a ZK proof', body: PredictBody,
+    responses: { 200: { description: 'PredictResponse {prediction, probabilities, modelHash, proof?, publicSignals?, route}', schema: ViewBody('PredictResponse') }, ...errors(400, 404, 413, 415) },
+    handler: async (ctx, req) => {
+      if (!ctx.inference) throw new HttpError(404, 'predict.disabled', 'inference: expected a node started with --models DIR, got one serving no models');
+      const body = PredictBody.safeParse(req.body);
+      if (!body.success) {
+        const issue = body.error.issues[0]!;
+        const field = ['body', ...issue.path.map(String)].join('.');
+        throw new ValidationError('predict.invalidBody', `${field}: ${issue.message}`, { field });
+      }
+      return ctx.inference.predict(ctx.engine.state, body.data);
     },
   },
   {

@@ -3,6 +3,7 @@ import type { FastifyServerOptions } from 'fastify';
 import { ValidationError } from '../core/errors.js';
 import { Engine } from './engine.js';
 import { Follower } from './follower.js';
+import { InferenceService } from './inference-service.js';
 import { HttpLogSource } from './http-log-source.js';
 import type { LogSource } from './log-source.js';
 import { NodeMetrics } from './metrics.js';
@@ -25,6 +26,8 @@ export type StartNodeOptions = {
   maxBatch?: number;
   /** Worker threads that check signatures (default 0: the main thread does it). */
   verifyThreads?: number;
+  /** Models served on POST /v1/predict: a folder of artifact .json files, or the service itself. */
+  models?: string | InferenceService;
 };
 
 export type RunningNode = {
@@ -59,6 +62,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       bodyLimit: options.bodyLimit,
       maxBatch: options.maxBatch,
       verifyThreads: options.verifyThreads,
+      inference: typeof options.models === 'string' ? await InferenceService.fromDir(options.models) : options.models,
       leader: source?.name,
       followerStatus: follower ? () => ({ lag: follower!.lag, error: follower!.error }) : undefined,
     });

@@ -8,6 +8,7 @@ import { NodeMetrics } from './metrics.js';
 import { checkProofAtIntake } from './proof-check.js';
 import { buildOpenApi } from './openapi.js';
 import { claimedAuthor, routes, type RouteContext } from './routes.js';
+import type { InferenceService } from './inference-service.js';
 import { SubmitBatcher } from './submit-batcher.js';
 import { VerifyPool } from './verify-pool.js';
 
@@ -33,6 +34,8 @@ export type NodeServerOptions = {
   metrics?: NodeMetrics;
   /** Worker threads for signature checks (0 = verify on the main thread). */
   verifyThreads?: number;
+  /** Models this node serves on POST /v1/predict. */
+  inference?: InferenceService;
   /** How long close() lets in-flight requests finish before cutting connections (default 3 s). */
   shutdownGraceMs?: number;
 };
@@ -82,7 +85,7 @@ export async function buildNodeServer(options: NodeServerOptions): Promise<NodeS
   const streams = new Set<EventStream>();
   let openapi: object | undefined;
   const ctx: RouteContext = {
-    engine, batcher, metrics, streams, leader: options.leader, followerStatus: options.followerStatus,
+    engine, batcher, metrics, streams, leader: options.leader, followerStatus: options.followerStatus, inference: options.inference,
     openapi: () => (openapi ??= buildOpenApi(routes, { version: API_VERSION })),
   };
 

@@ -15,6 +15,7 @@ type NodeStartFlags = {
   rateDid: string;
   bodyLimit: string;
   verifyThreads: string;
+  models?: string;
 };
 
 function positiveInt(value: string, flag: string): number {
@@ -38,6 +39,7 @@ export function register(program: Command): void {
     .option('--rate-did <n>', 'signed events per minute from one author DID', '6000')
     .option('--body-limit <bytes>', 'largest request body', String(256 * 1024))
     .option('--verify-threads <n>', 'worker threads checking signatures (0 = main thread)', '1')
+    .option('--models <dir>', 'serve these model artifacts (.json) on POST /v1/predict')
     .option('--json', 'print one JSON object per state change (listening, stopped) on stdout')
     .action(async (opts: NodeStartFlags) => {
       const rateIp = positiveInt(opts.rateIp, '--rate-ip');
@@ -49,6 +51,7 @@ export function register(program: Command): void {
         follow: opts.follow,
         bodyLimit: positiveInt(opts.bodyLimit, '--body-limit'),
         verifyThreads: positiveInt(opts.verifyThreads, '--verify-threads'),
+        models: opts.models,
         rateLimit: rateIp === 0 ? false : { perIpPerMinute: rateIp, perDidPerMinute: positiveInt(opts.rateDid, '--rate-did') },
         // Logs go to stderr so stdout carries only the JSON results scripts parse.
         logger: opts.logLevel === 'silent' ? false : { level: opts.logLevel, stream: process.stderr },

@@ -7,11 +7,11 @@ export type BenchModule = { run(options: BenchOptions): Promise<object> };
 
 export const benches: Record<string, () => Promise<BenchModule>> = {
   fl: () => import('../fl/fl.bench.js'),
-  market: () => import('../game/game.bench.js'),
+  market: () => import('../sim/market.bench.js'),
   lmsr: () => import('../game/market/lmsr.bench.js'),
   store: () => import('../node/log.bench.js'),
   ml: () => import('../ml/train.bench.js'),
   zk: () => import('../zk/zk.bench.js'),
   http: () => import('../node/http.bench.js'),
-  withholding: () => import('../game/withholding.bench.js'),
+  withholding: () => import('../sim/withholding.bench.js'),
 };

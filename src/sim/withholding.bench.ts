@@ -1,5 +1,5 @@
 import type { BenchOptions } from '../cli/bench-registry.js';
-import { liquidityForSubsidy, quoteTradeToBelief } from './market/index.js';
+import { liquidityForSubsidy, quoteTradeToBelief } from '../game/market/index.js';
 
 /**
  * The numbers behind docs/mechanism.md §1: what one withheld committee reveal (a choice between two

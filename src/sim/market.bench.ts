@@ -7,10 +7,10 @@ import { verifyEvent } from '../events/verify.js';
 import { eventCid, type SignedEvent } from '../events/envelope.js';
 import { cidString } from '../core/encoding.js';
 import { testKey, units, belief } from '../testing/harness.js';
-import { execute } from './apply.js';
-import { emptyState } from './state.js';
-import { tradeCommitment } from './trades.js';
-import { conservation } from './ledger.js';
+import { execute } from '../game/apply.js';
+import { emptyState } from '../game/state.js';
+import { tradeCommitment } from '../game/trades.js';
+import { conservation } from '../game/ledger.js';
 
 const rssMb = () => Math.round(process.memoryUsage().rss / 2 ** 20);
 

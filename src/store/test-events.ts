@@ -4,6 +4,7 @@
  */
 import { cidOfBytes, encode } from '../core/encoding.js';
 import type { AppendInput } from './types.js';
+import { seededRandom } from '../testing/random.js';
 
 export type TestEventFields = { type?: string; author?: string; round?: number | null; padBytes?: number; extra?: Record<string, unknown> };
 
@@ -26,14 +27,4 @@ export function makeTestEvent(id: string | number, fields: TestEventFields = {})
   return { cid: cidOfBytes(bytes).toString(), type, author, round, bytes };
 }
 
-/** Deterministic PRNG (mulberry32) so crash points and workloads are reproducible from a seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };

@@ -2,18 +2,9 @@
  * Small deterministic artifacts for tests and benches (seeded; no training needed).
  */
 import type { FeaturizerSpec, ModelArtifact } from '../ml/artifact-types.js';
+import { seededRandom } from '../testing/random.js';
 
-/** mulberry32: tiny seeded PRNG (tests must be reproducible). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 const ints = (rand: () => number, n: number, bits: number): number[] => {
   const half = 2 ** (bits - 1);

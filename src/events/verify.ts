@@ -4,7 +4,7 @@ import { encode } from '../core/encoding.js';
 import { dagCborCidString } from '../core/cid-string.js';
 import { parseDid } from './did.js';
 import { verifyEd25519 } from './keys.js';
-import { DEFAULT_MAX_PAYLOAD_BYTES, EnvelopeSchema, encodeSigned, eventBytes, type SignedEvent } from './envelope.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES, EnvelopeSchema, encodeSigned, type SignedEvent } from './envelope.js';
 import { eventTypeSpec } from './registry.js';
 import { eip191Message } from './sign.js';
 
@@ -98,4 +98,3 @@ function decodeEd25519Sig(sig: string): Uint8Array {
   return new Uint8Array(Buffer.from(sig, 'base64url'));
 }
 
-export { eventBytes };

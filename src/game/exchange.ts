@@ -62,7 +62,3 @@ export function fill(market: MarketState, trader: string, model: string, trade: 
   market.trades += 1;
   return position;
 }
-
-export function isRejection(error: unknown): error is GameRejection {
-  return error instanceof GameRejection;
-}

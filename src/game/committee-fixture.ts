@@ -110,14 +110,6 @@ export async function submitItem(h: GameHarness, name: string, round: number, in
 }
 
 /** Schedules a round without opening it (items can then be submitted). */
-export async function scheduleRound(h: GameHarness, round: number, options: { subsidy?: number } = {}): Promise<string> {
-  const seed = hex32(`seed-${round}`);
-  await h.run('admin', 'round.schedule', {
-    round,
-    subsidyPerItem: units(options.subsidy ?? 10),
-    tradingDeadline: h.time + 1000,
-    revealDeadline: h.time + 2000,
-    seedCommitment: createHash('sha256').update(Buffer.from(seed, 'hex')).digest('hex'),
-  });
-  return seed;
+export function scheduleRound(h: GameHarness, round: number, options: { subsidy?: number } = {}): Promise<string> {
+  return h.scheduleRound(round, options);
 }

@@ -65,8 +65,8 @@ export class GameHarness {
     });
   }
 
-  /** Schedules, fills and opens a round of binary items; returns the seed to resolve with. */
-  async openRound(round: number, items: string[], options: { subsidy?: number; outcomes?: number } = {}): Promise<string> {
+  /** Schedules a round (trading ends in 1 s, reveals in 2 s of event time); returns the seed to resolve with. */
+  async scheduleRound(round: number, options: { subsidy?: number } = {}): Promise<string> {
     const seed = hex32(`seed-${round}`);
     await this.run('admin', 'round.schedule', {
       round,
@@ -75,6 +75,12 @@ export class GameHarness {
       revealDeadline: this.time + 2000,
       seedCommitment: createHash('sha256').update(Buffer.from(seed, 'hex')).digest('hex'),
     });
+    return seed;
+  }
+
+  /** Schedules, fills and opens a round of admin items; returns the seed to resolve with. */
+  async openRound(round: number, items: string[], options: { subsidy?: number; outcomes?: number } = {}): Promise<string> {
+    const seed = await this.scheduleRound(round, options);
     await this.run('admin', 'round.items', { round, items: items.map((id) => ({ id, outcomes: options.outcomes ?? 2, input: { text: `item ${id}` } })) });
     await this.run('admin', 'round.open', { round });
     return seed;

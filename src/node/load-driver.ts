@@ -6,6 +6,7 @@
  */
 import { Agent, request } from 'node:http';
 import type { SignedEvent } from '../events/envelope.js';
+import { Http1Connection } from './http1-connection.js';
 
 export type LoadResult = {
   /** cid → seq of every event that got a 202. */
@@ -49,28 +50,36 @@ export function postEvent(baseUrl: string, event: SignedEvent | string): Promise
  */
 export async function driveLoad(options: { urls: string[]; chains: (SignedEvent | string)[][]; stop?: () => boolean; onAck?: (acked: number) => void }): Promise<LoadResult> {
   const result: LoadResult = { acked: new Map(), latenciesMs: [], refused: new Map(), unanswered: 0, elapsedMs: 0 };
+  const bodies = options.chains.map((chain) => chain.map((e) => Buffer.from(typeof e === 'string' ? e : JSON.stringify(e))));
   const started = performance.now();
   await Promise.all(
-    options.chains.map(async (chain, i) => {
-      for (let k = 0; k < chain.length; k++) {
-        if (options.stop?.()) return;
-        const sent = performance.now();
-        let reply: Awaited<ReturnType<typeof postEvent>>;
-        try {
-          reply = await postEvent(options.urls[(i + k) % options.urls.length]!, chain[k]!);
-        } catch {
-          result.unanswered += 1;
-          return;
+    bodies.map(async (chain, i) => {
+      // A client keeps one connection per node, as an operator's HTTP client would.
+      const connections = options.urls.map((url) => new Http1Connection(url));
+      try {
+        for (let k = 0; k < chain.length; k++) {
+          if (options.stop?.()) return;
+          const sent = performance.now();
+          let reply: { status: number; body: { cid?: string; seq?: number; code?: string } };
+          try {
+            const answer = await connections[(i + k) % connections.length]!.request('POST', '/v1/events', chain[k]!);
+            reply = { status: answer.status, body: JSON.parse(answer.body) as { cid?: string; seq?: number; code?: string } };
+          } catch {
+            result.unanswered += 1;
+            return;
+          }
+          if (reply.status === 202) {
+            result.latenciesMs.push(performance.now() - sent);
+            result.acked.set(reply.body.cid!, reply.body.seq!);
+            options.onAck?.(result.acked.size);
+          } else {
+            const code = reply.body.code ?? String(reply.status);
+            result.refused.set(code, (result.refused.get(code) ?? 0) + 1);
+            return;
+          }
         }
-        if (reply.status === 202) {
-          result.latenciesMs.push(performance.now() - sent);
-          result.acked.set(reply.body.cid!, reply.body.seq!);
-          options.onAck?.(result.acked.size);
-        } else {
-          const code = reply.body.code ?? String(reply.status);
-          result.refused.set(code, (result.refused.get(code) ?? 0) + 1);
-          return;
-        }
+      } finally {
+        for (const c of connections) c.close();
       }
     }),
   );

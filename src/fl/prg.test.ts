@@ -1,30 +1,53 @@
+import { createCipheriv, createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { hkdf } from '@noble/hashes/hkdf.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { fromHex, toHex } from '../core/encoding.js';
-import { addMask, deriveKey, expandMask } from './prg.js';
+import fc from 'fast-check';
+import { toHex } from '../core/encoding.js';
+import { SessionHash, addExpandedMask, addMask, expandMask } from './prg.js';
 
-describe('mask PRG', () => {
-  it('deriveKey is HKDF-SHA256 (matches @noble/hashes) and separates labels and sessions', () => {
-    const secret = fromHex('0b'.repeat(22));
-    const session = fromHex('000102030405060708090a0b0c');
-    const expected = hkdf(sha256, secret, session, new TextEncoder().encode('hindsight/secagg/pair-mask'), 32);
-    expect(toHex(deriveKey(secret, session, 'pair-mask'))).toBe(toHex(expected));
-    expect(toHex(deriveKey(secret, session, 'self-mask'))).not.toBe(toHex(expected));
-    expect(toHex(deriveKey(secret, session.slice(1), 'pair-mask'))).not.toBe(toHex(expected));
+describe('mask PRG and session hashing', () => {
+  it('SessionHash is SHA-256 of (label padded to 32 bytes ‖ session ‖ message) and separates labels and sessions', () => {
+    const session = new Uint8Array(32).fill(7);
+    const msg = new Uint8Array(40).fill(9);
+    const block = new Uint8Array(64);
+    block.set(new TextEncoder().encode('hindsight/secagg/pair-seed'));
+    block.set(session, 32);
+    const expected = toHex(new Uint8Array(createHash('sha256').update(block).update(msg).digest()));
+    const h = new SessionHash(session, 'pair-seed');
+    expect(toHex(h.digest(msg))).toBe(expected);
+    expect(toHex(h.digest(msg))).toBe(expected); // the prefix state is reused, not consumed
+    expect(toHex(h.digest(msg.subarray(0, 20)))).toBe(toHex(new Uint8Array(createHash('sha256').update(block).update(msg.subarray(0, 20)).digest())));
+    expect(toHex(new SessionHash(session, 'share-enc').digest(msg))).not.toBe(expected);
+    expect(toHex(new SessionHash(new Uint8Array(32).fill(8), 'pair-seed').digest(msg))).not.toBe(expected);
+    expect(() => new SessionHash(session.subarray(1), 'x')).toThrow(RangeError);
   });
 
-  it('expandMask is deterministic per key, differs across keys, and masks cancel', () => {
-    const k1 = new Uint8Array(32).fill(1);
-    const k2 = new Uint8Array(32).fill(2);
+  it('expandMask is the AES-CTR keystream (zero IV) as little-endian uint32, AES-128 or AES-256 by key length', () => {
+    for (const len of [16, 32]) {
+      const key = Uint8Array.from({ length: len }, (_, i) => i * 3);
+      const stream = createCipheriv(`aes-${len * 8}-ctr`, key, Buffer.alloc(16)).update(Buffer.alloc(40));
+      const mask = expandMask(key, 10);
+      mask.forEach((v, i) => expect(v).toBe(stream.readUInt32LE(4 * i)));
+    }
+    expect(() => expandMask(new Uint8Array(24), 4)).toThrow(/16 or 32 bytes/);
+  });
+
+  it('expandMask is deterministic per key, differs across keys; masks cancel; the fused add equals add of the expansion (property)', () => {
+    const k1 = new Uint8Array(16).fill(1);
     const a = expandMask(k1, 1000);
-    expect([...expandMask(k1, 1000)]).toEqual([...a]);
     expect([...expandMask(k1, 10)]).toEqual([...a.slice(0, 10)]); // a prefix of the same stream
-    expect([...expandMask(k2, 10)]).not.toEqual([...a.slice(0, 10)]);
-    const x = Uint32Array.from({ length: 1000 }, (_, i) => i * 7919);
-    const y = Uint32Array.from(x);
-    addMask(y, a, 1);
-    addMask(y, a, -1);
-    expect([...y]).toEqual([...x]);
+    expect([...expandMask(new Uint8Array(16).fill(2), 10)]).not.toEqual([...a.slice(0, 10)]);
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.uint32Array({ minLength: 1, maxLength: 300 }), fc.boolean(), (key, x, plus) => {
+        const sign = plus ? 1 : -1;
+        const fused = Uint32Array.from(x);
+        addExpandedMask(fused, key, sign);
+        const plain = Uint32Array.from(x);
+        addMask(plain, expandMask(key, x.length), sign);
+        expect([...fused]).toEqual([...plain]);
+        addMask(plain, expandMask(key, x.length), plus ? -1 : 1);
+        expect([...plain]).toEqual([...x]);
+      }),
+      { numRuns: 100 },
+    );
   });
 });

@@ -1,20 +1,22 @@
 /** The client side of secure aggregation (see secagg-common.ts for the rounds). */
 import { GameRejection, ValidationError, expectedGot } from '../core/errors.js';
-import { addMask, deriveKey, expandMask } from './prg.js';
+import { addExpandedMask } from './prg.js';
 import type { RandomBytes } from './random-bytes.js';
-import { fieldFromBytes, fieldToBytes, randomFieldElement, split } from './shamir.js';
+import { split } from './shamir.js';
 import {
   type AdvertiseKeys,
   type EncryptedShare,
   type MaskedInput,
+  SEED_BYTES,
+  SHARE_COMMITMENT_BYTES,
   type SecAggConfig,
+  SessionCrypto,
   type ShareKeys,
   type UnmaskResponse,
-  decryptShares,
-  encryptShares,
+  dealtPairs,
+  equalBytes,
   neighbours,
-  seedCommitment,
-  shareCommitment,
+  shareX,
   validateConfig,
 } from './secagg-common.js';
 import { type KeyPair, generateKeyPair, sharedSecret } from './x25519.js';
@@ -23,14 +25,15 @@ type Phase = 'advertise' | 'share' | 'mask' | 'unmask' | 'done';
 
 export class SecAggClient {
   private phase: Phase = 'advertise';
-  private readonly cKeys: KeyPair;
-  private readonly sKeys: KeyPair;
-  private readonly seed: bigint;
-  private roster = new Map<number, AdvertiseKeys>();
-  /** Shares this client holds for each neighbour that completed ShareKeys. */
-  private held = new Map<number, { b: bigint; s: bigint }>();
-  /** X25519(c_u, c_v) per neighbour, computed once for encrypting and decrypting shares. */
-  private readonly channel = new Map<number, Uint8Array>();
+  private readonly keys: KeyPair;
+  private readonly crypto: SessionCrypto;
+  private readonly seed: Uint8Array;
+  /** Per neighbour with keys: X25519(c_u, c_v) (kept to decrypt its shares) and the pair seed. */
+  private readonly channels = new Map<number, { dh: Uint8Array; pairSeed: Uint8Array }>();
+  /** Per neighbour with keys: the partners whose pair seeds it deals (the layout of its shares). */
+  private readonly dealtBy = new Map<number, number[]>();
+  /** Per dealer that completed ShareKeys: the shares it gave this client (b-share, then its dealt pair seeds'). */
+  private readonly held = new Map<number, Uint8Array>();
 
   constructor(
     readonly config: SecAggConfig,
@@ -39,91 +42,123 @@ export class SecAggClient {
   ) {
     validateConfig(config);
     neighbours(config, id); // throws for a non-participant
-    this.cKeys = generateKeyPair();
-    this.sKeys = generateKeyPair();
-    this.seed = randomFieldElement(random);
+    this.keys = generateKeyPair();
+    this.crypto = new SessionCrypto(config.session);
+    this.seed = random(SEED_BYTES);
   }
 
   private expect(phase: Phase): void {
     if (this.phase !== phase) throw new GameRejection('fl.secagg.phase', `client ${this.id}: expected phase ${phase}, got a ${phase} call in phase ${this.phase}`);
   }
 
-  private channelKey(peer: number): Uint8Array {
-    let dh = this.channel.get(peer);
-    if (!dh) {
-      dh = sharedSecret(this.cKeys, this.roster.get(peer)!.cPk);
-      this.channel.set(peer, dh);
-    }
-    return dh;
-  }
-
   advertise(): AdvertiseKeys {
     this.expect('advertise');
     this.phase = 'share';
-    return { id: this.id, cPk: this.cKeys.publicKey, sPk: this.sKeys.publicKey };
+    return { id: this.id, publicKey: this.keys.publicKey };
   }
 
-  /** Round 1: shares b_u and s_u among the neighbours that advertised keys. */
+  /** Round 1: agrees a channel and pair seed with each neighbour, and shares b_u and the pair seeds it deals among them. */
   shareKeys(roster: readonly AdvertiseKeys[]): ShareKeys {
     this.expect('share');
-    const session = this.config.session;
-    for (const entry of roster) this.roster.set(entry.id, entry);
-    const holders = neighbours(this.config, this.id).filter((v) => this.roster.has(v));
+    const mine = new Set(neighbours(this.config, this.id));
+    const advertised = new Set<number>();
+    const keyOf = new Map<number, Uint8Array>();
+    for (const entry of roster) {
+      advertised.add(entry.id);
+      if (mine.has(entry.id)) keyOf.set(entry.id, entry.publicKey);
+    }
+    const holders = [...keyOf.keys()].sort((a, b) => a - b);
     if (holders.length < this.config.threshold) {
       throw expectedGot('fl.secagg.too-few', 'neighbours with keys', `at least threshold = ${this.config.threshold}`, holders.length);
     }
-    const bShares = split(this.seed, holders, this.config.threshold, this.random);
-    const sShares = split(fieldFromBytes(this.sKeys.secretKey), holders, this.config.threshold, this.random);
-    const shares: EncryptedShare[] = [];
-    const commitments: ShareKeys['commitments'] = [];
-    holders.forEach((to, k) => {
-      const b = fieldToBytes(bShares[k]!.y);
-      const s = fieldToBytes(sShares[k]!.y);
-      const dh = this.channelKey(to);
-      shares.push({ from: this.id, to, ciphertext: encryptShares(dh, session, this.id, to, b, s) });
-      commitments.push({ to, b: shareCommitment(session, 'b', this.id, to, b), s: shareCommitment(session, 's', this.id, to, s) });
-    });
+    for (const v of holders) {
+      const dh = sharedSecret(this.keys, keyOf.get(v)!);
+      this.channels.set(v, { dh, pairSeed: this.crypto.pairSeed(dh) });
+    }
+    for (const v of [this.id, ...holders]) this.dealtBy.set(v, dealtPairs(this.config, (w) => advertised.has(w), v));
+    const dealt = this.dealtBy.get(this.id)!;
+    const secrets = new Uint8Array(SEED_BYTES * (1 + dealt.length));
+    secrets.set(this.seed);
+    dealt.forEach((v, i) => secrets.set(this.channels.get(v)!.pairSeed, SEED_BYTES * (i + 1)));
+    const bundles = split(
+      secrets,
+      holders.map((v) => shareX(this.config, v)),
+      this.config.threshold,
+      this.random,
+    );
+    const items = [0, ...dealt];
+    const digests = this.crypto.shareCommitments(
+      holders.flatMap((holder, k) => items.map((item, i) => ({ dealer: this.id, holder, item, share: bundles[k]!.subarray(SEED_BYTES * i, SEED_BYTES * (i + 1)) }))),
+    );
+    const per = SHARE_COMMITMENT_BYTES * items.length;
     this.phase = 'mask';
-    return { id: this.id, seedCommitment: seedCommitment(session, this.id, fieldToBytes(this.seed)), shares, commitments };
+    return {
+      id: this.id,
+      seedCommitment: this.crypto.seedCommitment(this.id, this.seed),
+      pairCommitments: dealt.map((v) => ({ partner: v, commitment: this.crypto.pairCommitment(this.id, v, this.channels.get(v)!.pairSeed) })),
+      shares: holders.map((to, k) => ({
+        from: this.id,
+        to,
+        ciphertext: this.crypto.xorPad(this.channels.get(to)!.dh, this.id, to, bundles[k]!),
+        digests: digests.subarray(per * k, per * (k + 1)),
+      })),
+    };
   }
 
-  /** Round 2: decrypts the shares addressed to it and masks its quantized input. */
+  /** Round 2: decrypts and checks the shares addressed to it and masks its quantized input. */
   maskedInput(received: readonly EncryptedShare[], input: Uint32Array): MaskedInput {
     this.expect('mask');
     if (input.length !== this.config.vectorLength) throw expectedGot('fl.secagg.shape', 'input length', String(this.config.vectorLength), input.length);
-    const mine = new Set(neighbours(this.config, this.id));
+    const cells: { dealer: number; holder: number; item: number; share: Uint8Array }[] = [];
+    const expected: Uint8Array[] = [];
     for (const share of received) {
-      if (share.to !== this.id || !mine.has(share.from) || !this.roster.has(share.from)) {
+      const channel = this.channels.get(share.from);
+      if (share.to !== this.id || !channel) {
         throw new ValidationError('fl.secagg.bad-share', `client ${this.id}: expected shares from its neighbours addressed to it, got one from ${share.from} to ${share.to}`);
       }
       if (this.held.has(share.from)) throw new ValidationError('fl.secagg.replay', `client ${this.id}: share from ${share.from} received twice`);
-      const dh = this.channelKey(share.from);
-      const { b, s } = decryptShares(dh, this.config.session, share.from, this.id, share.ciphertext);
-      this.held.set(share.from, { b: fieldFromBytes(b), s: fieldFromBytes(s) });
+      const items = [0, ...this.dealtBy.get(share.from)!];
+      if (share.ciphertext.length !== SEED_BYTES * items.length || share.digests.length !== SHARE_COMMITMENT_BYTES * items.length) {
+        throw expectedGot('fl.secagg.shape', `shares from ${share.from}`, `${SEED_BYTES * items.length} bytes and as many commitments`, share.ciphertext.length);
+      }
+      const bundle = this.crypto.xorPad(channel.dh, share.from, this.id, share.ciphertext);
+      items.forEach((item, i) => {
+        cells.push({ dealer: share.from, holder: this.id, item, share: bundle.subarray(SEED_BYTES * i, SEED_BYTES * (i + 1)) });
+        expected.push(share.digests.subarray(SHARE_COMMITMENT_BYTES * i, SHARE_COMMITMENT_BYTES * (i + 1)));
+      });
+      this.held.set(share.from, bundle);
     }
-    const masked = Uint32Array.from(input);
-    addMask(masked, expandMask(deriveKey(fieldToBytes(this.seed), this.config.session, 'self-mask'), masked.length), 1);
-    for (const v of this.held.keys()) {
-      const key = deriveKey(sharedSecret(this.sKeys, this.roster.get(v)!.sPk), this.config.session, 'pair-mask');
-      addMask(masked, expandMask(key, masked.length), this.id < v ? 1 : -1);
-    }
+    const actual = this.crypto.shareCommitments(cells);
+    cells.forEach((cell, i) => {
+      if (!equalBytes(actual.subarray(SHARE_COMMITMENT_BYTES * i, SHARE_COMMITMENT_BYTES * (i + 1)), expected[i]!)) {
+        throw new ValidationError('fl.secagg.bad-ciphertext', `share from ${cell.dealer} to ${this.id}: expected the share its dealer committed to, got one that does not match (altered in transit)`);
+      }
+    });
+    const masked = input.slice();
+    addExpandedMask(masked, this.seed, 1);
+    // Pair masks only with neighbours whose shares arrived: the server can rebuild exactly those.
+    for (const v of this.held.keys()) addExpandedMask(masked, this.channels.get(v)!.pairSeed, this.id < v ? 1 : -1);
     this.phase = 'unmask';
     return { id: this.id, masked };
   }
 
   /**
-   * Round 3: given the clients whose masked inputs the server received, reveals b-shares for them and
-   * s-shares for neighbours that shared keys but dropped — never both for the same client.
+   * Round 3: given the clients whose masked inputs the server received, reveals for each dealer it
+   * holds shares of: the b-share if the dealer survived, and the shares of the dealer's pair seeds
+   * whose pair has exactly one survivor — never a b-share and a surviving pair for the same client.
    */
   unmask(survivors: readonly number[]): UnmaskResponse {
     this.expect('unmask');
     const alive = new Set(survivors);
     if (!alive.has(this.id)) throw new GameRejection('fl.secagg.not-survivor', `client ${this.id}: expected to be among the survivors, got a list without it`);
     if (alive.size < this.config.threshold) throw expectedGot('fl.secagg.too-few', 'survivors', `at least threshold = ${this.config.threshold}`, alive.size);
-    const response: UnmaskResponse = { id: this.id, seedShares: [], keyShares: [] };
-    for (const [v, share] of this.held) {
-      if (alive.has(v)) response.seedShares.push({ of: v, y: share.b });
-      else response.keyShares.push({ of: v, y: share.s });
+    const response: UnmaskResponse = { id: this.id, seedShares: [], pairShares: [] };
+    for (const [dealer, bundle] of this.held) {
+      const dealerAlive = alive.has(dealer);
+      if (dealerAlive) response.seedShares.push({ of: dealer, y: bundle.slice(0, SEED_BYTES) });
+      this.dealtBy.get(dealer)!.forEach((partner, i) => {
+        if (alive.has(partner) !== dealerAlive) response.pairShares.push({ dealer, partner, y: bundle.slice(SEED_BYTES * (i + 1), SEED_BYTES * (i + 2)) });
+      });
     }
     this.phase = 'done';
     return response;

@@ -1,23 +1,36 @@
 /**
  * Secure aggregation (Bonawitz et al. 2017, with the sparse neighbour graph of SecAgg+ / Bell et al.
- * 2020) — what the client and the server share: configuration, the neighbour graph, message shapes,
- * share encryption and commitments.
+ * 2020, and one X25519 key pair per client) — what the client and the server share: configuration,
+ * the neighbour graph, who deals which pair seed, message shapes, share encryption and commitments.
  *
- * Rounds: 0 AdvertiseKeys (two X25519 public keys per client) → 1 ShareKeys (Shamir shares of the
- * self-mask seed b_u and of the mask secret key s_u, encrypted to each neighbour, plus hash
- * commitments) → 2 MaskedInput (y_u = x_u + PRG(b_u) + Σ_v ±PRG(s_uv) mod 2^32) → 3 Unmask (for each
- * neighbour: a share of b_v if v sent its input, else a share of s_v; never both).
+ * Rounds: 0 AdvertiseKeys (one X25519 public key per client) → 1 ShareKeys (Shamir shares of the
+ * self-mask seed b_u and of the pair seeds u deals, encrypted to each neighbour, with commitments)
+ * → 2 MaskedInput (y_u = x_u + PRG(b_u) + Σ_v ±PRG(m_uv) mod 2^32) → 3 Unmask (for each neighbour v:
+ * a share of b_v if v sent its input; shares of the pair seeds of pairs with exactly one survivor).
+ *
+ * Why one key pair: Bonawitz et al. share the secret mask key s_u so that a dropped client's pair
+ * masks can be rebuilt, and therefore need a second key pair (c_u) for the share channels, which a
+ * revealed s_u must not open: 2k X25519 agreements per client. Here X25519(c_u, c_v) yields both the
+ * channel key and the pair seed m_uv (independent hashes), and instead of a key, one endpoint of each
+ * pair (the dealer) Shamir-shares m_uv itself: k agreements per client, no private key is ever
+ * revealed, and the server learns exactly what it learns in Bonawitz et al. — b_u of survivors and
+ * m_uv of pairs with one survivor — so the sum of the survivors and nothing else.
  */
-import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { createCipheriv } from 'node:crypto';
 import { ValidationError, expectedGot } from '../core/errors.js';
 import { sha256Bytes } from '../core/encoding.js';
 import { makeRng } from '../ml/rng.js';
-import { deriveKey } from './prg.js';
+import { SessionHash } from './prg.js';
+
+/** Self-mask seeds and pair seeds: 128-bit AES keys. */
+export const SEED_BYTES = 16;
+/** Share commitments are one AES block (see SessionCrypto.shareCommitments). */
+export const SHARE_COMMITMENT_BYTES = 16;
 
 export type SecAggConfig = {
   /** 32 bytes binding every key and mask to this task round (e.g. sha256 of task id ‖ round). */
   session: Uint8Array;
-  /** Participants, as Shamir x-coordinates: distinct integers ≥ 1. */
+  /** Participants: distinct integers ≥ 1, at most 65,535 of them (Shamir x-coordinates are positions). */
   clientIds: readonly number[];
   /** Shares needed to reconstruct a client's secrets. */
   threshold: number;
@@ -26,19 +39,22 @@ export type SecAggConfig = {
   neighbors?: number;
 };
 
-export type AdvertiseKeys = { id: number; cPk: Uint8Array; sPk: Uint8Array };
-export type EncryptedShare = { from: number; to: number; ciphertext: Uint8Array };
+export type AdvertiseKeys = { id: number; publicKey: Uint8Array };
+/** Shares for one holder: (b-share, dealt pair seeds' shares…), SEED_BYTES each, encrypted, with a commitment to each. */
+export type EncryptedShare = { from: number; to: number; ciphertext: Uint8Array; digests: Uint8Array };
 export type ShareKeys = {
   id: number;
-  /** sha256 commitment to the self-mask seed b_u. */
+  /** Commitment to the self-mask seed b_u. */
   seedCommitment: Uint8Array;
+  /** Commitments to the pair seeds u deals, in `dealtPairs` order. */
+  pairCommitments: { partner: number; commitment: Uint8Array }[];
+  /** One per neighbour with keys, ascending. */
   shares: EncryptedShare[];
-  /** Per holder: commitments to the two shares it holds (identifies a lying holder). */
-  commitments: { to: number; b: Uint8Array; s: Uint8Array }[];
 };
 export type MaskedInput = { id: number; masked: Uint32Array };
-export type RevealedShare = { of: number; y: bigint };
-export type UnmaskResponse = { id: number; seedShares: RevealedShare[]; keyShares: RevealedShare[] };
+export type RevealedShare = { of: number; y: Uint8Array };
+export type RevealedPairShare = { dealer: number; partner: number; y: Uint8Array };
+export type UnmaskResponse = { id: number; seedShares: RevealedShare[]; pairShares: RevealedPairShare[] };
 
 export function validateConfig(config: SecAggConfig): void {
   if (!(config.session instanceof Uint8Array) || config.session.length !== 32) {
@@ -48,7 +64,9 @@ export function validateConfig(config: SecAggConfig): void {
   if (ids.size !== config.clientIds.length || config.clientIds.some((id) => !Number.isInteger(id) || id < 1 || id > 2 ** 31)) {
     throw expectedGot('fl.secagg.config', 'clientIds', 'distinct integers in [1, 2^31]', config.clientIds);
   }
-  if (config.clientIds.length < 2) throw expectedGot('fl.secagg.config', 'clientIds', 'at least 2 clients', config.clientIds.length);
+  if (config.clientIds.length < 2 || config.clientIds.length > 65535) {
+    throw expectedGot('fl.secagg.config', 'clientIds', 'between 2 and 65,535 clients', config.clientIds.length);
+  }
   const degree = neighbourCount(config);
   if (!Number.isInteger(config.threshold) || config.threshold < 1 || config.threshold > degree) {
     throw expectedGot('fl.secagg.config', 'threshold', `an integer in [1, ${degree}] (neighbours per client)`, config.threshold);
@@ -64,84 +82,155 @@ export function neighbourCount(config: SecAggConfig): number {
   return Math.min(n - 1, 2 * Math.ceil(config.neighbors / 2));
 }
 
-const graphCache = new WeakMap<SecAggConfig, Map<number, number[]>>();
+type Graph = { adjacency: Map<number, number[]>; position: Map<number, number> };
+const graphCache = new WeakMap<SecAggConfig, Graph>();
 
 /**
- * Neighbours of each client: everyone, or (SecAgg+) the k/2 clients on either side of it on a ring
- * whose order is a permutation derived from the session — symmetric, k-regular, and unpredictable
- * before the session is fixed.
+ * The session's public structure, computed once per config object: neighbours of each client —
+ * everyone, or (SecAgg+) the k/2 clients on either side of it on a ring whose order is a
+ * permutation derived from the session (symmetric, k-regular, unpredictable before the session is
+ * fixed) — and each client's position in `clientIds`.
  */
-export function neighbours(config: SecAggConfig, id: number): number[] {
-  let graph = graphCache.get(config);
-  if (!graph) {
-    graph = new Map();
+function graph(config: SecAggConfig): Graph {
+  let g = graphCache.get(config);
+  if (!g) {
+    const adjacency = new Map<number, number[]>();
     const k = neighbourCount(config);
     const ids = [...config.clientIds];
     const n = ids.length;
     if (k === n - 1) {
-      for (const u of ids) graph.set(u, ids.filter((v) => v !== u));
+      const sorted = [...ids].sort((a, b) => a - b);
+      for (const u of ids) adjacency.set(u, sorted.filter((v) => v !== u));
     } else {
       const seed = new DataView(sha256Bytes(config.session).buffer).getUint32(0);
       const ring = makeRng(seed).shuffle([...ids].sort((a, b) => a - b));
       ring.forEach((u, pos) => {
         const list: number[] = [];
         for (let off = 1; off <= k / 2; off++) list.push(ring[(pos + off) % n]!, ring[(pos - off + n) % n]!);
-        graph!.set(u, list.sort((a, b) => a - b));
+        adjacency.set(u, list.sort((a, b) => a - b));
       });
     }
-    graphCache.set(config, graph);
+    g = { adjacency, position: new Map(ids.map((id, i) => [id, i])) };
+    graphCache.set(config, g);
   }
-  const list = graph.get(id);
+  return g;
+}
+
+export function neighbours(config: SecAggConfig, id: number): number[] {
+  const list = graph(config).adjacency.get(id);
   if (!list) throw new ValidationError('fl.secagg.not-participant', `client ${id}: expected one of the session's participants, got a non-participant`, { field: 'id', got: String(id) });
   return list;
 }
 
-const u32 = (n: number) => {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, n);
-  return b;
-};
+/** The Shamir x-coordinate of a client's shares: its position in `clientIds` + 1. */
+export function shareX(config: SecAggConfig, id: number): number {
+  return graph(config).position.get(id)! + 1;
+}
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
+/** Which endpoint of the pair {u, v} Shamir-shares its pair seed: by position parity, so each client deals about half its pairs. */
+export function dealerOf(config: SecAggConfig, u: number, v: number): number {
+  const pu = shareX(config, u);
+  const pv = shareX(config, v);
+  const oddSum = (pu + pv) % 2 === 1;
+  return oddSum === pu < pv ? u : v; // odd sum: the earlier position deals; even: the later
+}
+
+/** The partners whose pair seed `u` deals, among its neighbours that advertised keys (ascending). */
+export function dealtPairs(config: SecAggConfig, advertised: (id: number) => boolean, u: number): number[] {
+  return neighbours(config, u).filter((v) => advertised(v) && dealerOf(config, u, v) === u);
+}
+
+/**
+ * One party's session-bound derivations, commitments and share encryption (prefix hashes absorbed
+ * once per party).
+ *
+ * Shares travel XORed with a pad of SHA-256(label, session ‖ DH ‖ from ‖ to ‖ counter) blocks — a
+ * PRF in counter mode under the never-revealed X25519 secret, one pad per direction and session —
+ * and their integrity comes from the dealer's share commitments, which the holder checks on receipt
+ * (the server, which relays both, cannot make a commitment to a share it cannot read). An AEAD
+ * would authenticate the same bytes a second time at ≈ 10 µs per message in node:crypto, ×2k per
+ * round.
+ */
+export class SessionCrypto {
+  private readonly padHash: SessionHash;
+  private readonly pairKdf: SessionHash;
+  private readonly seedHash: SessionHash;
+  private readonly pairHash: SessionHash;
+  /** Public per-session AES-128 key of the share commitments. */
+  private readonly shareKey: Uint8Array;
+  private readonly scratch = new Uint8Array(64);
+  private readonly scratchView = new DataView(this.scratch.buffer);
+
+  constructor(session: Uint8Array) {
+    this.padHash = new SessionHash(session, 'share-pad');
+    this.pairKdf = new SessionHash(session, 'pair-seed');
+    this.seedHash = new SessionHash(session, 'seed');
+    this.pairHash = new SessionHash(session, 'pair');
+    this.shareKey = new SessionHash(session, 'share').digest(new Uint8Array(0)).subarray(0, 16);
   }
-  return out;
-}
 
-/** Hash commitment to a share (shares are uniform 255-bit values, so the hash hides them). */
-export function shareCommitment(session: Uint8Array, kind: 'b' | 's', dealer: number, holder: number, share: Uint8Array): Uint8Array {
-  return sha256Bytes(concat(new TextEncoder().encode(`hindsight/secagg/share/${kind}`), session, u32(dealer), u32(holder), share));
-}
-
-export function seedCommitment(session: Uint8Array, dealer: number, seed: Uint8Array): Uint8Array {
-  return sha256Bytes(concat(new TextEncoder().encode('hindsight/secagg/seed'), session, u32(dealer), seed));
-}
-
-/** Encrypts (from, to, b-share, s-share) under a key from the c-key agreement; one key per direction. */
-export function encryptShares(dh: Uint8Array, session: Uint8Array, from: number, to: number, bShare: Uint8Array, sShare: Uint8Array): Uint8Array {
-  const key = deriveKey(dh, session, `share-enc/${from}/${to}`);
-  return chacha20poly1305(key, new Uint8Array(12), concat(session, u32(from), u32(to))).encrypt(concat(u32(from), u32(to), bShare, sShare));
-}
-
-export function decryptShares(dh: Uint8Array, session: Uint8Array, from: number, to: number, ciphertext: Uint8Array): { b: Uint8Array; s: Uint8Array } {
-  const key = deriveKey(dh, session, `share-enc/${from}/${to}`);
-  let plain: Uint8Array;
-  try {
-    plain = chacha20poly1305(key, new Uint8Array(12), concat(session, u32(from), u32(to))).decrypt(ciphertext);
-  } catch (cause) {
-    throw new ValidationError('fl.secagg.bad-ciphertext', `share from ${from} to ${to}: expected an authentic ciphertext, got one that fails authentication`, {}, { cause });
+  /** The pair seed m_uv = SHA-256(label, session ‖ X25519(c_u, c_v)), 16 bytes. */
+  pairSeed(dh: Uint8Array): Uint8Array {
+    return this.pairKdf.digest(dh).subarray(0, SEED_BYTES);
   }
-  const view = new DataView(plain.buffer, plain.byteOffset);
-  if (plain.length !== 72 || view.getUint32(0) !== from || view.getUint32(4) !== to) {
-    throw new ValidationError('fl.secagg.bad-ciphertext', `share from ${from} to ${to}: plaintext names the wrong sender/recipient`);
+
+  /** data ⊕ pad(dh, from → to): encrypts and decrypts the shares `from` sends `to`. */
+  xorPad(dh: Uint8Array, from: number, to: number, data: Uint8Array): Uint8Array {
+    const out = new Uint8Array(data.length);
+    for (let block = 0; 32 * block < data.length; block++) {
+      this.scratch.set(dh);
+      this.scratchView.setUint32(32, from);
+      this.scratchView.setUint32(36, to);
+      this.scratchView.setUint32(40, block);
+      const pad = this.padHash.digest(this.scratch.subarray(0, 44));
+      for (let i = 32 * block, j = 0; i < data.length && j < 32; i++, j++) out[i] = data[i]! ^ pad[j]!;
+    }
+    return out;
   }
-  return { b: plain.slice(8, 40), s: plain.slice(40, 72) };
+
+  seedCommitment(dealer: number, seed: Uint8Array): Uint8Array {
+    return this.seedHash.digest(this.message(dealer, 0, seed, 4));
+  }
+
+  pairCommitment(dealer: number, partner: number, seed: Uint8Array): Uint8Array {
+    return this.pairHash.digest(this.message(dealer, partner, seed, 8));
+  }
+
+  /** (a, b as big-endian u32, the first `ints`/4 of them) ‖ bytes, in a reused buffer. */
+  private message(a: number, b: number, bytes: Uint8Array, ints: number): Uint8Array {
+    this.scratchView.setUint32(0, a);
+    this.scratchView.setUint32(4, b);
+    this.scratch.set(bytes, ints);
+    return this.scratch.subarray(0, ints + bytes.length);
+  }
+
+  /**
+   * Commitments to 16-byte shares, one per cell: the Matyas–Meyer–Oseas one-way function on AES-128
+   * under the public session key K, C = E_K(s ⊕ T) ⊕ s ⊕ T, with the tweak T = (dealer, holder, item,
+   * 0) as four big-endian u32 (item 0: the b-share; else the pair partner). A holder that lies must
+   * find a second preimage (≈ 2^128 work); an unrevealed share (uniform, 128 bits) stays hidden. The
+   * hash is a block cipher call so that thousands of commitments cost one native call rather than as
+   * many hash calls (the reconstructed seeds are still checked against SHA-256 commitments).
+   */
+  shareCommitments(cells: readonly { dealer: number; holder: number; item: number; share: Uint8Array }[]): Uint8Array {
+    const input = new Uint8Array(16 * cells.length);
+    const view = new DataView(input.buffer);
+    cells.forEach((cell, i) => {
+      if (cell.share.length !== 16) throw expectedGot('fl.secagg.shape', 'share', '16 bytes', cell.share.length);
+      view.setUint32(16 * i, cell.dealer);
+      view.setUint32(16 * i + 4, cell.holder);
+      view.setUint32(16 * i + 8, cell.item);
+      for (let j = 0; j < 16; j++) input[16 * i + j]! ^= cell.share[j]!;
+    });
+    if (cells.length === 0) return input;
+    const out = new Uint8Array(createCipheriv('aes-128-ecb', this.shareKey, null).setAutoPadding(false).update(input));
+    for (let j = 0; j < out.length; j++) out[j]! ^= input[j]!;
+    return out;
+  }
 }
 
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

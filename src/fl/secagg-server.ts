@@ -1,28 +1,30 @@
 /**
  * The server side of secure aggregation: relays keys and encrypted shares, collects masked inputs,
  * and after the unmask round removes the masks to learn only Σ x_u over the clients whose masked
- * input arrived. Shares are checked against their dealer's commitments; a holder that reveals a
- * wrong share is reported in `cheaters` and its share ignored, and every reconstructed secret is
- * checked (seed against its commitment, mask key against its advertised public key).
+ * input arrived. Every revealed share is checked against its dealer's commitment; a holder that
+ * reveals a wrong share is reported in `cheaters` and its share ignored, and every reconstructed
+ * seed is checked against the dealer's commitment to it. The server does no key agreement.
  */
 import { GameRejection, ValidationError, expectedGot } from '../core/errors.js';
-import { addMask, deriveKey, expandMask } from './prg.js';
-import { type Share, fieldToBytes, reconstruct } from './shamir.js';
+import { addExpandedMask, addMask } from './prg.js';
+import { type Share, reconstruct } from './shamir.js';
 import {
   type AdvertiseKeys,
   type EncryptedShare,
   type MaskedInput,
-  type RevealedShare,
+  SEED_BYTES,
+  SHARE_COMMITMENT_BYTES,
   type SecAggConfig,
+  SessionCrypto,
   type ShareKeys,
   type UnmaskResponse,
+  dealerOf,
+  dealtPairs,
   equalBytes,
   neighbours,
-  seedCommitment,
-  shareCommitment,
+  shareX,
   validateConfig,
 } from './secagg-common.js';
-import { keyPairFromSecret, sharedSecret } from './x25519.js';
 
 type Phase = 'keys' | 'shares' | 'masked' | 'unmask' | 'done';
 
@@ -30,38 +32,39 @@ export type SecAggResult = {
   /** Σ x_u mod 2^32 over `included`. */
   sum: Uint32Array;
   included: number[];
-  /** Shared keys but sent no masked input (their pairwise masks were removed). */
+  /** Shared keys but sent no masked input (their pair masks were removed). */
   dropped: number[];
   /** Holders whose revealed share did not match its commitment. */
   cheaters: number[];
 };
 
+type Revealed = { holder: number; y: Uint8Array };
+
 export class SecAggServer {
   private phase: Phase = 'keys';
+  private readonly crypto: SessionCrypto;
   private readonly keys = new Map<number, AdvertiseKeys>();
-  private readonly shareMsgs = new Map<number, ShareKeys>();
+  private readonly shareMsgs = new Map<number, ShareKeys & { byHolder: Map<number, Uint8Array>; dealt: number[] }>();
   private readonly inbox = new Map<number, EncryptedShare[]>();
   private readonly masked = new Map<number, Uint32Array>();
-  private readonly responses = new Map<number, UnmaskResponse>();
+  private readonly responders = new Set<number>();
+  /** Revealed shares by secret: `b/dealer` or `p/dealer/partner`. */
+  private readonly revealed = new Map<string, Revealed[]>();
 
   constructor(readonly config: SecAggConfig) {
     validateConfig(config);
+    this.crypto = new SessionCrypto(config.session);
   }
 
   private expect(phase: Phase, what: string): void {
     if (this.phase !== phase) throw new GameRejection('fl.secagg.phase', `${what}: expected phase ${this.phase === 'done' ? 'none (session finished)' : phase}, got it in phase ${this.phase}`);
   }
 
-  private participant(id: number, what: string): void {
-    neighbours(this.config, id); // throws fl.secagg.not-participant
-    void what;
-  }
-
   receiveKeys(msg: AdvertiseKeys): void {
     this.expect('keys', 'advertise keys');
-    this.participant(msg.id, 'advertise keys');
+    neighbours(this.config, msg.id); // throws fl.secagg.not-participant
     if (this.keys.has(msg.id)) throw new ValidationError('fl.secagg.replay', `advertise keys: client ${msg.id} already advertised keys`);
-    if (msg.cPk.length !== 32 || msg.sPk.length !== 32) throw expectedGot('fl.secagg.shape', 'public keys', '32 bytes each', [msg.cPk.length, msg.sPk.length]);
+    if (msg.publicKey.length !== 32) throw expectedGot('fl.secagg.shape', 'public key', '32 bytes', msg.publicKey.length);
     this.keys.set(msg.id, msg);
   }
 
@@ -78,11 +81,17 @@ export class SecAggServer {
     if (!this.keys.has(msg.id)) throw new GameRejection('fl.secagg.not-participant', `share keys: expected a client that advertised keys, got ${msg.id}`);
     if (this.shareMsgs.has(msg.id)) throw new ValidationError('fl.secagg.replay', `share keys: client ${msg.id} already sent its shares`);
     const expected = neighbours(this.config, msg.id).filter((v) => this.keys.has(v));
+    const dealt = dealtPairs(this.config, (v) => this.keys.has(v), msg.id);
     const targets = msg.shares.map((s) => s.to);
-    if (msg.shares.some((s) => s.from !== msg.id) || targets.join() !== expected.join() || msg.commitments.map((c) => c.to).join() !== expected.join()) {
-      throw expectedGot('fl.secagg.shape', 'share keys', `one share and commitment for each neighbour ${expected.join(',')}`, targets);
+    const size = SEED_BYTES * (1 + dealt.length);
+    if (
+      msg.shares.some((s) => s.from !== msg.id || s.ciphertext.length !== size || s.digests.length !== (size / SEED_BYTES) * SHARE_COMMITMENT_BYTES) ||
+      targets.join() !== expected.join() ||
+      msg.pairCommitments.map((c) => c.partner).join() !== dealt.join()
+    ) {
+      throw expectedGot('fl.secagg.shape', 'share keys', `${size} bytes of shares with commitments for each neighbour ${expected.join(',')}, pair commitments for ${dealt.join(',')}`, targets);
     }
-    this.shareMsgs.set(msg.id, msg);
+    this.shareMsgs.set(msg.id, { ...msg, byHolder: new Map(msg.shares.map((s) => [s.to, s.digests])), dealt });
   }
 
   /** Ends round 1; per client, the encrypted shares addressed to it. */
@@ -115,60 +124,90 @@ export class SecAggServer {
   receiveUnmask(msg: UnmaskResponse): void {
     this.expect('unmask', 'unmask');
     if (!this.masked.has(msg.id)) throw new GameRejection('fl.secagg.not-participant', `unmask: expected a survivor, got ${msg.id}`);
-    if (this.responses.has(msg.id)) throw new ValidationError('fl.secagg.replay', `unmask: client ${msg.id} already answered`);
-    const seedOf = new Set(msg.seedShares.map((s) => s.of));
-    for (const s of msg.keyShares) {
-      if (this.masked.has(s.of) || seedOf.has(s.of)) {
-        throw new GameRejection('fl.secagg.both-shares', `unmask: client ${msg.id} revealed a key share of ${s.of}, a survivor — revealing both shares would expose its input`);
+    if (this.responders.has(msg.id)) throw new ValidationError('fl.secagg.replay', `unmask: client ${msg.id} already answered`);
+    for (const s of msg.seedShares) {
+      if (!this.masked.has(s.of)) throw new GameRejection('fl.secagg.both-shares', `unmask: client ${msg.id} revealed a seed share of ${s.of}, which sent no input`);
+    }
+    for (const s of msg.pairShares) {
+      // A pair seed of two survivors, with both b-seeds, would expose their inputs' sum of two.
+      if (this.masked.has(s.dealer) === this.masked.has(s.partner)) {
+        throw new GameRejection('fl.secagg.both-shares', `unmask: client ${msg.id} revealed the pair seed of ${s.dealer}–${s.partner}: expected pairs with exactly one survivor`);
       }
     }
-    this.responses.set(msg.id, msg);
+    this.responders.add(msg.id);
+    const add = (key: string, y: Uint8Array) => {
+      const list = this.revealed.get(key) ?? [];
+      list.push({ holder: msg.id, y });
+      this.revealed.set(key, list);
+    };
+    for (const s of msg.seedShares) add(`b/${s.of}`, s.y);
+    for (const s of msg.pairShares) add(`p/${s.dealer}/${s.partner}`, s.y);
   }
 
-  private collect(of: number, kind: 'b' | 's', cheaters: Set<number>): Share[] {
-    const dealer = this.shareMsgs.get(of)!;
-    const good: Share[] = [];
-    for (const r of this.responses.values()) {
-      const revealed: RevealedShare | undefined = (kind === 'b' ? r.seedShares : r.keyShares).find((s) => s.of === of);
-      if (!revealed) continue;
-      const commitment = dealer.commitments.find((c) => c.to === r.id);
-      if (!commitment || !equalBytes(shareCommitment(this.config.session, kind, of, r.id, fieldToBytes(revealed.y)), commitment[kind])) {
-        cheaters.add(r.id);
-        continue;
+  /**
+   * Which secrets to rebuild — b_u of each survivor, and the pair seed of each pair of a survivor u
+   * and a client v that shared keys but sent no input (u masked with v: it received v's shares) —
+   * with the revealed shares of each; all revealed shares are checked in one batch.
+   */
+  private secretsToRebuild(included: number[], dropped: number[]): { dealer: number; item: number; sign: 1 | -1; what: string; shares: Revealed[] }[] {
+    const tasks: { dealer: number; item: number; sign: 1 | -1; what: string; shares: Revealed[] }[] = [];
+    for (const u of included) tasks.push({ dealer: u, item: 0, sign: -1, what: `seed shares of client ${u}`, shares: this.revealed.get(`b/${u}`) ?? [] });
+    for (const v of dropped) {
+      for (const u of neighbours(this.config, v)) {
+        if (!this.masked.has(u) || !this.inbox.get(u)?.some((s) => s.from === v)) continue;
+        const dealer = dealerOf(this.config, u, v);
+        const partner = dealer === u ? v : u;
+        tasks.push({ dealer, item: partner, sign: u < v ? -1 : 1, what: `pair-seed shares of ${dealer}–${partner}`, shares: this.revealed.get(`p/${dealer}/${partner}`) ?? [] });
       }
-      good.push({ x: r.id, y: revealed.y });
     }
-    if (good.length < this.config.threshold) {
-      throw expectedGot('fl.secagg.too-few', `valid ${kind === 'b' ? 'seed' : 'key'} shares of client ${of}`, `at least threshold = ${this.config.threshold}`, good.length);
-    }
-    return good;
+    return tasks;
   }
 
   finalize(): SecAggResult {
     this.expect('unmask', 'finalize');
-    const { session, vectorLength } = this.config;
     const cheaters = new Set<number>();
     const included = [...this.masked.keys()].sort((a, b) => a - b);
     const dropped = [...this.shareMsgs.keys()].filter((id) => !this.masked.has(id)).sort((a, b) => a - b);
-    const sum = new Uint32Array(vectorLength);
-    for (const u of included) {
-      addMask(sum, this.masked.get(u)!, 1);
-      const seed = fieldToBytes(reconstruct(this.collect(u, 'b', cheaters), this.config.threshold));
-      if (!equalBytes(seedCommitment(session, u, seed), this.shareMsgs.get(u)!.seedCommitment)) {
-        throw new ValidationError('fl.secagg.reconstruction', `client ${u}: reconstructed seed fails its commitment check`, { client: u });
+    const sum = new Uint32Array(this.config.vectorLength);
+    for (const u of included) addMask(sum, this.masked.get(u)!, 1);
+    const tasks = this.secretsToRebuild(included, dropped);
+    // A share is usable if it is a well-formed share its dealer committed to for that holder.
+    const cells = tasks.flatMap((t) =>
+      t.shares.flatMap((r) => {
+        if (r.y.length === SEED_BYTES && this.shareMsgs.get(t.dealer)!.byHolder.has(r.holder)) return [{ dealer: t.dealer, holder: r.holder, item: t.item, share: r.y }];
+        cheaters.add(r.holder);
+        return [];
+      }),
+    );
+    const actual = this.crypto.shareCommitments(cells);
+    const good = new Map<string, Share[]>();
+    cells.forEach((cell, i) => {
+      const msg = this.shareMsgs.get(cell.dealer)!;
+      const index = cell.item === 0 ? 0 : msg.dealt.indexOf(cell.item) + 1;
+      const committed = msg.byHolder.get(cell.holder)!.subarray(SHARE_COMMITMENT_BYTES * index, SHARE_COMMITMENT_BYTES * (index + 1));
+      if (!equalBytes(actual.subarray(SHARE_COMMITMENT_BYTES * i, SHARE_COMMITMENT_BYTES * (i + 1)), committed)) {
+        cheaters.add(cell.holder);
+        return;
       }
-      addMask(sum, expandMask(deriveKey(seed, session, 'self-mask'), vectorLength), -1);
-    }
-    for (const v of dropped) {
-      const keys = keyPairFromSecret(fieldToBytes(reconstruct(this.collect(v, 's', cheaters), this.config.threshold)));
-      if (!equalBytes(keys.publicKey, this.keys.get(v)!.sPk)) {
-        throw new ValidationError('fl.secagg.reconstruction', `client ${v}: reconstructed mask key fails its public-key check`, { client: v });
+      const key = `${cell.dealer}/${cell.item}`;
+      good.set(key, [...(good.get(key) ?? []), { x: shareX(this.config, cell.holder), y: cell.share }]);
+    });
+    for (const t of tasks) {
+      const shares = good.get(`${t.dealer}/${t.item}`) ?? [];
+      if (shares.length < this.config.threshold) {
+        throw expectedGot('fl.secagg.too-few', `valid ${t.what}`, `at least threshold = ${this.config.threshold}`, shares.length);
       }
-      for (const u of included) {
-        if (!this.inbox.get(u)?.some((s) => s.from === v)) continue; // u never masked with v
-        const key = deriveKey(sharedSecret(keys, this.keys.get(u)!.sPk), session, 'pair-mask');
-        addMask(sum, expandMask(key, vectorLength), u < v ? -1 : 1);
+      const seed = reconstruct(shares, this.config.threshold);
+      const msg = this.shareMsgs.get(t.dealer)!;
+      const ok =
+        t.item === 0
+          ? equalBytes(this.crypto.seedCommitment(t.dealer, seed), msg.seedCommitment)
+          : equalBytes(this.crypto.pairCommitment(t.dealer, t.item, seed), msg.pairCommitments[msg.dealt.indexOf(t.item)]!.commitment);
+      if (!ok) {
+        const what = t.item === 0 ? `client ${t.dealer}` : `pair ${t.dealer}–${t.item}`;
+        throw new ValidationError('fl.secagg.reconstruction', `${what}: reconstructed seed fails its commitment check`, { client: t.dealer });
       }
+      addExpandedMask(sum, seed, t.sign);
     }
     this.phase = 'done';
     return { sum, included, dropped, cheaters: [...cheaters].sort((a, b) => a - b) };

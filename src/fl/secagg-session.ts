@@ -40,14 +40,17 @@ export function runSecAggSession(
     const client = new SecAggClient(config, id, random);
     clients.set(id, client);
     server.receiveKeys(client.advertise());
-    bytes += 64;
+    bytes += 32;
   }
   const roster = server.closeKeys();
   for (const id of dropouts.beforeShares ?? []) gone.add(id);
   for (const [id, client] of clients) {
     if (gone.has(id)) continue;
     const msg = client.shareKeys(roster);
-    bytes += 32 + msg.shares.reduce((s, e) => s + e.ciphertext.length + 8, 0) + msg.commitments.length * 68;
+    bytes +=
+      32 +
+      msg.pairCommitments.length * 36 +
+      msg.shares.reduce((s, e) => s + 8 + e.ciphertext.length + e.digests.length, 0);
     server.receiveShares(msg);
   }
   const inbox = server.closeShares();
@@ -66,7 +69,7 @@ export function runSecAggSession(
     if (gone.has(id)) continue;
     let response = clients.get(id)!.unmask(survivors);
     if (tamper) response = tamper(response);
-    bytes += 4 + 36 * (response.seedShares.length + response.keyShares.length);
+    bytes += 4 + response.seedShares.reduce((s, r) => s + 4 + r.y.length, 0) + response.pairShares.reduce((s, r) => s + 8 + r.y.length, 0);
     server.receiveUnmask(response);
   }
   const result = server.finalize();

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { sha256Bytes } from '../core/encoding.js';
 import { makeRng } from '../ml/rng.js';
 import { seededRandomBytes } from './random-bytes.js';
 import { SecAggClient } from './secagg-client.js';
 import type { SecAggConfig } from './secagg-common.js';
-import { neighbours } from './secagg-common.js';
+import { dealerOf, dealtPairs, neighbours } from './secagg-common.js';
 import { SecAggServer } from './secagg-server.js';
 import { runSecAggSession } from './secagg-session.js';
 
@@ -20,6 +21,9 @@ function setup(n: number, d: number, extra: Partial<SecAggConfig> = {}, seed = 1
   const inputs = new Map(config.clientIds.map((id) => [id, Uint32Array.from({ length: d }, () => Math.floor(rng.next() * 2 ** 32))]));
   return { config, inputs, random: seededRandomBytes(`secagg-${seed}`) };
 }
+
+/** The same share with its first bit flipped (a lying holder). */
+const flip = (y: Uint8Array) => y.map((b, i) => (i === 0 ? b ^ 1 : b));
 
 function plainSum(inputs: Map<number, Uint32Array>, ids: number[], d: number): Uint32Array {
   const sum = new Uint32Array(d);
@@ -81,7 +85,7 @@ describe('secure aggregation', () => {
   it('detects a client that lies about its share and still recovers the exact sum', () => {
     const { config, inputs, random } = setup(9, 20, { threshold: 4 }, 5);
     const result = runSecAggSession(config, inputs, random, { afterShares: [9] }, (r) =>
-      r.id === 2 ? { ...r, seedShares: r.seedShares.map((s) => ({ ...s, y: s.y ^ 1n })), keyShares: r.keyShares.map((s) => ({ ...s, y: s.y ^ 1n })) } : r,
+      r.id === 2 ? { ...r, seedShares: r.seedShares.map((s) => ({ ...s, y: flip(s.y) })), pairShares: r.pairShares.map((s) => ({ ...s, y: flip(s.y) })) } : r,
     );
     expect(result.cheaters).toEqual([2]);
     expect([...result.sum]).toEqual([...plainSum(inputs, result.included, 20)]);
@@ -90,7 +94,7 @@ describe('secure aggregation', () => {
   it('fails loudly when too few honest shares remain to reconstruct', () => {
     const { config, inputs, random } = setup(5, 4, { threshold: 4 }, 6);
     expect(() =>
-      runSecAggSession(config, inputs, random, {}, (r) => (r.id === 1 ? { ...r, seedShares: r.seedShares.map((s) => ({ ...s, y: s.y + 1n })) } : r)),
+      runSecAggSession(config, inputs, random, {}, (r) => (r.id === 1 ? { ...r, seedShares: r.seedShares.map((s) => ({ ...s, y: flip(s.y) })) } : r)),
     ).toThrow(/valid seed shares of client \d: expected at least threshold = 4, got 3/);
   });
 
@@ -113,5 +117,66 @@ describe('secure aggregation', () => {
     expect(() => clients[1]!.maskedInput(inbox.get(2)!, new Uint32Array(3))).toThrow(/input length: expected 8, got 3/);
     expect(() => new SecAggClient(config, 77, random)).toThrow(/non-participant/);
     expect(() => new SecAggServer({ ...config, threshold: 9 })).toThrow(/threshold: expected an integer in \[1, 3\]/);
+  });
+
+  it('each pair seed has exactly one dealer, and dealing is balanced (full graph and SecAgg+)', () => {
+    for (const extra of [{}, { neighbors: 8, threshold: 5 }]) {
+      const { config } = setup(30, 4, extra, 8);
+      const all = () => true;
+      let edges = 0;
+      for (const u of config.clientIds) {
+        const dealt = dealtPairs(config, all, u);
+        for (const v of neighbours(config, u)) {
+          expect(dealerOf(config, u, v)).toBe(dealerOf(config, v, u));
+          expect(dealt.includes(v)).toBe(dealerOf(config, u, v) === u);
+          expect(dealtPairs(config, all, v).includes(u)).toBe(dealerOf(config, u, v) === v);
+        }
+        edges += dealt.length;
+      }
+      expect(edges).toBe((config.clientIds.length * neighbours(config, 1).length) / 2); // every edge dealt once
+    }
+    const { config } = setup(30, 4, {}, 8); // full graph: position parity gives everyone 14 or 15 of 29
+    for (const u of config.clientIds) expect([14, 15]).toContain(dealtPairs(config, () => true, u).length);
+  });
+
+  it('exact sums for random sizes, neighbour counts, thresholds and dropouts (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 4, max: 16 }), fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 1, max: 1000 }), (n, pick, seed) => {
+        const k = 2 * (1 + (pick % Math.floor((n - 1) / 2)));
+        const threshold = Math.floor(k / 2) + 1;
+        const { config, inputs, random } = setup(n, 5, { neighbors: pick % 2 === 0 ? k : undefined, threshold }, seed);
+        const degree = pick % 2 === 0 ? Math.min(k, n - 1) : n - 1;
+        // At most (degree − threshold) dropouts in all, so every secret keeps ≥ threshold holders.
+        const budget = Math.max(0, Math.min(degree - threshold, n - threshold - 1));
+        const order = makeRng(seed).shuffle([...config.clientIds]);
+        const afterShares = order.slice(0, Math.min(budget, 1 + (pick % 3)));
+        const afterInput = order.slice(afterShares.length, Math.min(budget, afterShares.length + (pick % 2)));
+        const result = runSecAggSession(config, inputs, random, { afterShares, afterInput });
+        expect(result.dropped).toEqual([...afterShares].sort((a, b) => a - b));
+        expect([...result.sum]).toEqual([...plainSum(inputs, result.included, 5)]);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('a holder rejects shares altered in transit; the server rejects reveals that would expose an input', () => {
+    const { config, random } = setup(6, 8, { threshold: 3 }, 9);
+    const clients = config.clientIds.map((id) => new SecAggClient(config, id, random));
+    const server = new SecAggServer(config);
+    clients.forEach((c) => server.receiveKeys(c.advertise()));
+    const roster = server.closeKeys();
+    clients.forEach((c) => server.receiveShares(c.shareKeys(roster)));
+    const inbox = server.closeShares();
+    const tampered = inbox.get(1)!.map((s, i) => (i === 0 ? { ...s, ciphertext: s.ciphertext.map((b, j) => (j === 3 ? b ^ 0x10 : b)) } : s));
+    expect(() => clients[0]!.maskedInput(tampered, new Uint32Array(8))).toThrow(/does not match \(altered in transit\)/);
+    clients.slice(1, 5).forEach((c) => server.receiveMasked(c.maskedInput(inbox.get(c.id)!, new Uint32Array(8))));
+    const survivors = server.closeMasked(); // 2..5; 1 and 6 dropped
+    const honest = clients[1]!.unmask(survivors);
+    expect(honest.seedShares.every((s) => survivors.includes(s.of))).toBe(true);
+    expect(honest.pairShares.every((s) => survivors.includes(s.dealer) !== survivors.includes(s.partner))).toBe(true);
+    const dealer = 3;
+    const partner = dealtPairs(config, () => true, dealer).find((v) => survivors.includes(v))!;
+    expect(() => server.receiveUnmask({ ...honest, pairShares: [{ dealer, partner, y: new Uint8Array(16) }] })).toThrow(/pair seed of 3–\d: expected pairs with exactly one survivor/);
+    expect(() => server.receiveUnmask({ ...honest, seedShares: [{ of: 6, y: new Uint8Array(16) }] })).toThrow(/seed share of 6, which sent no input/);
   });
 });

@@ -59,6 +59,17 @@ describe('Engine on the embedded store', () => {
     await engine.close();
   });
 
+  it('answers a copy sent in the same batch, or after, with the seq of the stored event', async () => {
+    const engine = await Engine.open({ dir: tempDir(), writerThread: true });
+    const g = genesis();
+    const [pay] = transfers(1);
+    const outcomes = await engine.submitMany([g, pay, g, pay]);
+    expect(outcomes.map((o) => (o.ok ? [o.result.seq, o.result.duplicate] : o.error.code))).toEqual([[1, false], [2, false], [1, true], [2, true]]);
+    expect(await engine.submit(pay!)).toMatchObject({ seq: 2, duplicate: true });
+    expect(await engine.store.head()).toBe(2);
+    await engine.close();
+  });
+
   it('restarts from a snapshot to the same stateHash as a full replay', async () => {
     const dir = tempDir();
     const engine = await Engine.open({ dir });

@@ -137,25 +137,27 @@ export class Engine {
   async #commitExclusive(verified: (VerifiedEvent | HindsightError)[]): Promise<SubmitOutcome[]> {
     const outcomes: (SubmitOutcome | null)[] = [];
     const accepted: { index: number; v: VerifiedEvent }[] = [];
-    const batchCids = new Set<string>();
+    /** cid → its index in `accepted`, for copies of an event sent twice in one batch. */
+    const acceptedByCid = new Map<string, number>();
+    const copies: { index: number; of: number }[] = [];
     for (const [index, v] of verified.entries()) {
       if (v instanceof HindsightError) {
         outcomes.push({ ok: false, error: v });
-        continue;
-      }
-      const existing = batchCids.has(v.cid) ? undefined : await this.store.get(v.cid);
-      if (existing || batchCids.has(v.cid)) {
-        outcomes.push({ ok: true, result: { cid: v.cid, seq: existing?.seq ?? -1, duplicate: true } });
         continue;
       }
       try {
         execute(this.state, v);
       } catch (error) {
         if (!(error instanceof GameRejection)) throw error;
-        outcomes.push({ ok: false, error });
+        // A resubmitted event always fails its author-chain check (its prev is no longer the head),
+        // so the log is asked whether it is a duplicate only then, not on every event.
+        const of = acceptedByCid.get(v.cid);
+        const existing = of === undefined ? await this.store.get(v.cid) : undefined;
+        if (of !== undefined) copies.push({ index, of });
+        outcomes.push(existing ? { ok: true, result: { cid: v.cid, seq: existing.seq, duplicate: true } } : of !== undefined ? null : { ok: false, error });
         continue;
       }
-      batchCids.add(v.cid);
+      acceptedByCid.set(v.cid, accepted.length);
       accepted.push({ index, v });
       outcomes.push(null);
     }
@@ -165,6 +167,7 @@ export class Engine {
         results.forEach((r, i) => {
           outcomes[accepted[i]!.index] = { ok: true, result: { cid: r.cid, seq: r.seq, duplicate: r.duplicate } };
         });
+        for (const { index, of } of copies) outcomes[index] = { ok: true, result: { cid: results[of]!.cid, seq: results[of]!.seq, duplicate: true } };
       } catch (error) {
         // The state already holds events the log does not: rebuild it from the log before going on.
         await this.#reload();

@@ -26,6 +26,8 @@ export type StartNodeOptions = {
   maxBatch?: number;
   /** Worker threads that check signatures (default 0: the main thread does it). */
   verifyThreads?: number;
+  /** SQLite commits on their own thread (default true; false commits on the main thread). */
+  writerThread?: boolean;
   /** Models served on POST /v1/predict: a folder of artifact .json files, or the service itself. */
   models?: string | InferenceService;
 };
@@ -45,8 +47,9 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   if (options.dir) mkdirSync(options.dir, { recursive: true });
   const source = options.source ?? (options.follow ? new HttpLogSource(options.follow) : undefined);
   // checkCids off: every event reaching the store went through verifyEvent, which derived its CID
-  // from the very bytes being appended; re-hashing them would only cost time.
-  const engine = await Engine.open({ dir: options.dir, db: options.db, checkCids: false, ...(source ? { mode: 'shared' as const } : {}) });
+  // from the very bytes being appended; re-hashing them would only cost time. writerThread: SQLite
+  // commits run on their own thread, so the node keeps parsing and verifying requests during them.
+  const engine = await Engine.open({ dir: options.dir, db: options.db, checkCids: false, writerThread: options.writerThread ?? true, ...(source ? { mode: 'shared' as const } : {}) });
   const metrics = new NodeMetrics();
   let follower: Follower | undefined;
   let server: NodeServer;

@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnModuleWorker } from '../core/spawn-worker.js';
 import { AuthError, GameRejection, HindsightError, StoreError, ValidationError } from '../core/errors.js';
 import type { SignedEvent } from '../events/envelope.js';
 import type { VerifiedEvent, VerifyOptions } from '../events/verify.js';
@@ -27,7 +26,7 @@ export class VerifyPool {
 
   constructor(threads: number) {
     for (let i = 0; i < threads; i++) {
-      const worker = spawnVerifyWorker();
+      const worker = spawnModuleWorker(import.meta.url, 'verify-worker');
       worker.on('message', (reply: VerifyReply) => this.#settle(reply));
       worker.on('error', (error) => this.#failAll(error));
       worker.on('exit', () => this.#failAll(new Error('verify worker exited')));
@@ -67,15 +66,4 @@ export class VerifyPool {
     this.healthy = false;
     await Promise.all(this.#workers.map((w) => w.terminate()));
   }
-}
-
-/**
- * Running from TypeScript source (bin/hindsight uses tsx), a worker thread needs tsx's loader too;
- * Node 20 ignores `--import` in a worker's execArgv, so a small bootstrap registers it first.
- */
-function spawnVerifyWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./verify-worker.js', import.meta.url));
-  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const entry = new URL('./verify-worker.ts', import.meta.url).href;
-  return new Worker(`import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`, { eval: true });
 }

@@ -15,6 +15,6 @@ export async function openStore(options: OpenStoreOptions): Promise<EventStore> 
     const { PostgresEventStore } = await import('./postgres-store.js');
     return PostgresEventStore.open(options.db, { poolSize: options.poolSize, checkCids: options.checkCids });
   }
-  if (options.dir !== undefined && options.dir !== '') return SqliteEventStore.open(options.dir, { checkCids: options.checkCids });
+  if (options.dir !== undefined && options.dir !== '') return SqliteEventStore.open(options.dir, { checkCids: options.checkCids, writerThread: options.writerThread });
   throw expectedGot('store.no_location', 'dir', 'a directory (--dir) or a PostgreSQL URL (--db)', options.dir);
 }

@@ -19,6 +19,15 @@ describeStoreContract(
   { propertyRuns: 40 },
 );
 
+describeStoreContract(
+  'sqlite with a writer thread',
+  async () => {
+    const dir = tempDir();
+    return { open: () => openStore({ dir, writerThread: true }), drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  },
+  { propertyRuns: 20 },
+);
+
 describe('sqlite specifics', () => {
   it('uses WAL with synchronous=FULL and creates DIR/hindsight.db', async () => {
     const dir = tempDir();

@@ -12,94 +12,25 @@
  * seq = head + 1, + 2, ... inside that transaction, so seqs are gapless and commit in seq order, also
  * when several processes share the file (busy_timeout makes them wait for the lock).
  */
-import Database from 'libsql';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { StoreError, expectedGot } from '../core/errors.js';
 import { AppendListeners } from './append-listeners.js';
-import { SQLITE_SCHEMA, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
+import { appendTransaction, openDatabase, prepareStatements, scalar, type AppendOutcome, type Db, type Statement, type StatementName } from './sqlite-database.js';
+import { SqliteWriterThread } from './sqlite-writer-thread.js';
 import type { AppendInput, AppendResult, EventStore, Snapshot, StoredEvent } from './types.js';
 import { asPlainBytes, checkBytes, checkKey, checkLimit, checkRound, checkSeq, closedError, validateBatch } from './validate-input.js';
 
-type Db = Database.Database;
 type Row = { seq: number; cid: string; type: string; author: string; round: number | null; bytes: ArrayBuffer };
-type Statement = Database.Statement;
 
-const COLUMNS = 'seq, cid, type, author, round, bytes';
-// Careful with libsql 0.5: a statement's *only* argument being a Uint8Array is taken as the list of
-// bind values (and panics the process), so every statement binding bytes here takes 2+ arguments.
 /** How often a store with listeners checks whether another connection or process appended. */
 const CROSS_PROCESS_POLL_MS = 50;
-/** Old snapshots kept besides the newest (a fallback if the newest turns out unusable). */
-const SNAPSHOTS_KEPT = 3;
 
 /** Stores of this process by database file, so an append wakes every instance at once. */
 const openStoresByFile = new Map<string, Set<SqliteEventStore>>();
 
-/** First column of the first row. (libsql 0.5 ignores pluck() on get(), so use raw rows.) */
-function scalar(statement: Statement): unknown {
-  const row = statement.raw(true).get() as unknown[] | undefined;
-  return row?.[0];
-}
-
 function toEvent(row: Row): StoredEvent {
   return { seq: row.seq, cid: row.cid, type: row.type, author: row.author, round: row.round, bytes: asPlainBytes(row.bytes) };
-}
-
-/** Opens the file with our pragmas and schema; closes it again if anything fails. */
-function openDatabase(file: string): Db {
-  let db: Db | undefined;
-  try {
-    db = new Database(file);
-    db.exec('PRAGMA busy_timeout = 10000');
-    db.exec('PRAGMA journal_mode = WAL');
-    db.exec('PRAGMA synchronous = FULL');
-    migrate(db);
-    return db;
-  } catch (cause) {
-    db?.close();
-    if (cause instanceof StoreError) throw cause;
-    throw new StoreError('store.open_failed', `sqlite: expected a writable hindsight database at ${file}, got ${(cause as Error).message}`, { file }, { cause });
-  }
-}
-
-function migrate(db: Db): void {
-  const version = scalar(db.prepare('PRAGMA user_version')) as number;
-  if (version > SQLITE_SCHEMA_VERSION) {
-    throw new StoreError('store.schema_too_new', `sqlite: expected schema version <= ${SQLITE_SCHEMA_VERSION}, got ${version} (written by a newer hindsight)`, {
-      expected: `<= ${SQLITE_SCHEMA_VERSION}`,
-      got: String(version),
-    });
-  }
-  if (version < SQLITE_SCHEMA_VERSION) {
-    db.transaction(() => {
-      db.exec(SQLITE_SCHEMA);
-      db.exec(`PRAGMA user_version = ${SQLITE_SCHEMA_VERSION}`);
-    }).immediate();
-  }
-}
-
-type StatementName =
-  | 'head' | 'insert' | 'seqOfCid' | 'get' | 'after' | 'byAuthor' | 'byType' | 'byRound'
-  | 'putSnapshot' | 'pruneSnapshots' | 'latestSnapshot' | 'putMeta' | 'getMeta' | 'dataVersion';
-
-function prepareStatements(db: Db): Record<StatementName, Statement> {
-  return {
-    head: db.prepare('SELECT coalesce(max(seq), 0) AS head FROM events'),
-    insert: db.prepare('INSERT INTO events (seq, cid, type, author, round, bytes) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (cid) DO NOTHING'),
-    seqOfCid: db.prepare('SELECT seq FROM events WHERE cid = ?'),
-    get: db.prepare(`SELECT ${COLUMNS} FROM events WHERE cid = ?`),
-    after: db.prepare(`SELECT ${COLUMNS} FROM events WHERE seq > ? ORDER BY seq LIMIT ?`),
-    byAuthor: db.prepare(`SELECT ${COLUMNS} FROM events WHERE author = ? AND seq > ? ORDER BY seq LIMIT ?`),
-    byType: db.prepare(`SELECT ${COLUMNS} FROM events WHERE type = ? AND seq > ? ORDER BY seq LIMIT ?`),
-    byRound: db.prepare(`SELECT ${COLUMNS} FROM events WHERE round = ? AND seq > ? ORDER BY seq LIMIT ?`),
-    putSnapshot: db.prepare('INSERT INTO snapshots (seq, bytes) VALUES (?, ?) ON CONFLICT (seq) DO UPDATE SET bytes = excluded.bytes'),
-    pruneSnapshots: db.prepare(`DELETE FROM snapshots WHERE seq NOT IN (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT ${SNAPSHOTS_KEPT})`),
-    latestSnapshot: db.prepare('SELECT seq, bytes FROM snapshots ORDER BY seq DESC LIMIT 1'),
-    putMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
-    getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
-    dataVersion: db.prepare('PRAGMA data_version'),
-  };
 }
 
 export class SqliteEventStore implements EventStore {
@@ -111,16 +42,31 @@ export class SqliteEventStore implements EventStore {
   private pollTimer: NodeJS.Timeout | undefined;
   private lastDataVersion = 0;
   private readonly sql: Record<StatementName, Statement>;
-  private readonly appendTransaction: (batch: readonly AppendInput[]) => { results: AppendResult[]; head: number };
+  private readonly appendTransaction: (batch: readonly AppendInput[]) => AppendOutcome;
+  /** Set when appends run on their own thread (writerThread option). */
+  private writer: SqliteWriterThread | undefined;
 
-  /** Opens (creating if needed) DIR/hindsight.db. */
-  static open(dir: string, options: { checkCids?: boolean } = {}): SqliteEventStore {
+  /**
+   * Opens (creating if needed) DIR/hindsight.db. `writerThread`: run appends (the insert work and the
+   * commit's fsync) on a worker thread with its own connection, so a busy node's main thread keeps
+   * serving requests meanwhile; reads stay on this thread's connection (WAL lets them run alongside).
+   */
+  static async open(dir: string, options: { checkCids?: boolean; writerThread?: boolean } = {}): Promise<SqliteEventStore> {
     try {
       mkdirSync(dir, { recursive: true });
     } catch (cause) {
       throw new StoreError('store.open_failed', `sqlite: expected a usable directory at ${dir}, got ${(cause as Error).message}`, { dir }, { cause });
     }
-    return new SqliteEventStore(resolve(join(dir, 'hindsight.db')), options.checkCids ?? true);
+    const store = new SqliteEventStore(resolve(join(dir, 'hindsight.db')), options.checkCids ?? true);
+    if (options.writerThread) {
+      try {
+        store.writer = await SqliteWriterThread.start(store.file);
+      } catch (error) {
+        await store.close();
+        throw error;
+      }
+    }
+    return store;
   }
 
   private constructor(file: string, checkCids: boolean) {
@@ -129,7 +75,7 @@ export class SqliteEventStore implements EventStore {
     const db = openDatabase(file);
     this.db = db;
     this.sql = prepareStatements(db);
-    this.appendTransaction = db.transaction((batch: readonly AppendInput[]) => this.appendLocked(batch)).immediate;
+    this.appendTransaction = appendTransaction(db, this.sql);
     this.listeners.markSeen(this.headNow());
     let peers = openStoresByFile.get(file);
     if (!peers) openStoresByFile.set(file, (peers = new Set()));
@@ -145,30 +91,13 @@ export class SqliteEventStore implements EventStore {
     return scalar(this.sql.head) as number;
   }
 
-  /** Runs inside BEGIN IMMEDIATE: we hold the write lock, so head cannot move under us. */
-  private appendLocked(batch: readonly AppendInput[]): { results: AppendResult[]; head: number } {
-    let head = this.headNow();
-    const results: AppendResult[] = [];
-    for (const row of batch) {
-      const inserted = this.sql.insert.run(head + 1, row.cid, row.type, row.author, row.round, row.bytes).changes === 1;
-      if (inserted) {
-        head += 1;
-        results.push({ seq: head, cid: row.cid, duplicate: false });
-      } else {
-        const existing = this.sql.seqOfCid.get(row.cid) as { seq: number };
-        results.push({ seq: existing.seq, cid: row.cid, duplicate: true });
-      }
-    }
-    return { results, head };
-  }
-
   async append(batch: readonly AppendInput[]): Promise<AppendResult[]> {
     this.open();
     validateBatch(batch, this.checkCids);
     if (batch.length === 0) return [];
-    let outcome: { results: AppendResult[]; head: number };
+    let outcome: AppendOutcome;
     try {
-      outcome = this.appendTransaction(batch);
+      outcome = this.writer ? await this.writer.append(batch) : this.appendTransaction(batch);
     } catch (cause) {
       throw new StoreError('store.append_failed', `sqlite: expected the batch to commit, got ${(cause as Error).message}`, { file: this.file }, { cause });
     }
@@ -272,6 +201,9 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     if (!this.db) return;
+    const writer = this.writer;
+    this.writer = undefined;
+    await writer?.close();
     this.stopPolling();
     this.listeners.clear();
     const peers = openStoresByFile.get(this.file);

@@ -80,6 +80,11 @@ export type OpenStoreOptions = {
    * row). Turn off only where the caller derived the CID from these same bytes itself.
    */
   checkCids?: boolean;
+  /**
+   * SQLite only: commit appends on a worker thread with its own connection, so the caller's thread
+   * is free during inserts and fsync (the HTTP node turns this on). Default false.
+   */
+  writerThread?: boolean;
 };
 
 /** Default and maximum page sizes for the read methods. */

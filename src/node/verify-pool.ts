@@ -10,28 +10,36 @@ const ERROR_CLASSES: Record<string, new (code: string, message: string, details:
 };
 
 type Pending = { raw: unknown; resolve: (v: VerifiedEvent | HindsightError) => void; reject: (e: unknown) => void };
+type Outbox = { worker: Worker; requests: VerifyRequest[] };
 
 /**
  * Signature checks on worker threads (round-robin). Verification is most of a submission's CPU,
  * so with a pool the main thread only parses HTTP, applies and appends. Results are rebuilt into
- * the same VerifiedEvent / HindsightError values verifyEvent gives in-process.
+ * the same VerifiedEvent / HindsightError values verifyEvent gives in-process. Requests that arrive
+ * in the same turn of the event loop travel to a worker as one message and come back as one: under
+ * load a message's fixed cost (~50 µs of main-thread time measured) otherwise rivals the check itself.
  */
 export class VerifyPool {
   readonly #workers: Worker[] = [];
   readonly #pending = new Map<number, Pending>();
   #next = 0;
   #id = 0;
+  #outboxes: Outbox[] = [];
+  #flushScheduled = false;
   /** False once a worker died: callers then verify on their own thread. */
   healthy = true;
 
   constructor(threads: number) {
     for (let i = 0; i < threads; i++) {
       const worker = spawnModuleWorker(import.meta.url, 'verify-worker');
-      worker.on('message', (reply: VerifyReply) => this.#settle(reply));
+      worker.on('message', (replies: VerifyReply[]) => {
+        for (const reply of replies) this.#settle(reply);
+      });
       worker.on('error', (error) => this.#failAll(error));
       worker.on('exit', () => this.#failAll(new Error('verify worker exited')));
       worker.unref();
       this.#workers.push(worker);
+      this.#outboxes.push({ worker, requests: [] });
     }
   }
 
@@ -39,9 +47,21 @@ export class VerifyPool {
     const id = ++this.#id;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { raw, resolve, reject });
-      const worker = this.#workers[this.#next++ % this.#workers.length]!;
-      worker.postMessage({ id, raw, options } satisfies VerifyRequest);
+      this.#outboxes[this.#next++ % this.#outboxes.length]!.requests.push({ id, raw, options });
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setImmediate(() => this.#flush());
+      }
     });
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    for (const outbox of this.#outboxes) {
+      if (outbox.requests.length === 0) continue;
+      outbox.worker.postMessage(outbox.requests);
+      outbox.requests = [];
+    }
   }
 
   #settle(reply: VerifyReply): void {

@@ -12,12 +12,17 @@ export type VerifyReply =
   | { id: number; ok: true; cid: string; bytes: Uint8Array; payload: Record<string, unknown>; round: number | null }
   | { id: number; ok: false; error: { kind: string; code: string; message: string; details: Record<string, unknown> } };
 
-parentPort!.on('message', (request: VerifyRequest) => {
-  verifyEvent(request.raw, request.options).then(
-    (v) => parentPort!.postMessage({ id: request.id, ok: true, cid: v.cid, bytes: v.bytes, payload: v.payload, round: v.round } satisfies VerifyReply),
-    (error: unknown) => {
-      const e = error instanceof HindsightError ? error : new HindsightError('internal', String((error as Error)?.message ?? error));
-      parentPort!.postMessage({ id: request.id, ok: false, error: { kind: e.name, code: e.code, message: e.message, details: e.details } } satisfies VerifyReply);
-    },
-  );
+async function verifyOne(request: VerifyRequest): Promise<VerifyReply> {
+  try {
+    const v = await verifyEvent(request.raw, request.options);
+    return { id: request.id, ok: true, cid: v.cid, bytes: v.bytes, payload: v.payload, round: v.round };
+  } catch (error) {
+    const e = error instanceof HindsightError ? error : new HindsightError('internal', String((error as Error)?.message ?? error));
+    return { id: request.id, ok: false, error: { kind: e.name, code: e.code, message: e.message, details: e.details } };
+  }
+}
+
+// A batch in, a batch of replies out (see VerifyPool).
+parentPort!.on('message', (requests: VerifyRequest[]) => {
+  void Promise.all(requests.map(verifyOne)).then((replies) => parentPort!.postMessage(replies));
 });

@@ -26,8 +26,8 @@ export class SessionHash {
     this.prefix.update(block);
   }
 
-  digest(message: Uint8Array): Uint8Array {
-    return this.prefix.digestWith(message);
+  digest(message: Uint8Array, out?: Uint8Array): Uint8Array {
+    return this.prefix.digestWith(message, out);
   }
 }
 

@@ -11,13 +11,10 @@ import {
   SHARE_COMMITMENT_BYTES,
   type SecAggConfig,
   SessionCrypto,
+  SessionGraph,
   type ShareKeys,
   type UnmaskResponse,
-  dealtPairs,
   equalBytes,
-  neighbours,
-  shareX,
-  validateConfig,
 } from './secagg-common.js';
 import { type KeyPair, generateKeyPair, sharedSecret } from './x25519.js';
 
@@ -27,6 +24,7 @@ export class SecAggClient {
   private phase: Phase = 'advertise';
   private readonly keys: KeyPair;
   private readonly crypto: SessionCrypto;
+  private readonly graph: SessionGraph;
   private readonly seed: Uint8Array;
   /** Per neighbour with keys: X25519(c_u, c_v) (kept to decrypt its shares) and the pair seed. */
   private readonly channels = new Map<number, { dh: Uint8Array; pairSeed: Uint8Array }>();
@@ -40,8 +38,8 @@ export class SecAggClient {
     readonly id: number,
     private readonly random: RandomBytes,
   ) {
-    validateConfig(config);
-    neighbours(config, id); // throws for a non-participant
+    this.graph = new SessionGraph(config);
+    this.graph.neighbours(id); // throws for a non-participant
     this.keys = generateKeyPair();
     this.crypto = new SessionCrypto(config.session);
     this.seed = random(SEED_BYTES);
@@ -60,7 +58,7 @@ export class SecAggClient {
   /** Round 1: agrees a channel and pair seed with each neighbour, and shares b_u and the pair seeds it deals among them. */
   shareKeys(roster: readonly AdvertiseKeys[]): ShareKeys {
     this.expect('share');
-    const mine = new Set(neighbours(this.config, this.id));
+    const mine = new Set(this.graph.neighbours(this.id));
     const advertised = new Set<number>();
     const keyOf = new Map<number, Uint8Array>();
     for (const entry of roster) {
@@ -75,14 +73,14 @@ export class SecAggClient {
       const dh = sharedSecret(this.keys, keyOf.get(v)!);
       this.channels.set(v, { dh, pairSeed: this.crypto.pairSeed(dh) });
     }
-    for (const v of [this.id, ...holders]) this.dealtBy.set(v, dealtPairs(this.config, (w) => advertised.has(w), v));
+    for (const v of [this.id, ...holders]) this.dealtBy.set(v, this.graph.dealtPairs((w) => advertised.has(w), v));
     const dealt = this.dealtBy.get(this.id)!;
     const secrets = new Uint8Array(SEED_BYTES * (1 + dealt.length));
     secrets.set(this.seed);
     dealt.forEach((v, i) => secrets.set(this.channels.get(v)!.pairSeed, SEED_BYTES * (i + 1)));
     const bundles = split(
       secrets,
-      holders.map((v) => shareX(this.config, v)),
+      holders.map((v) => this.graph.shareX(v)),
       this.config.threshold,
       this.random,
     );

@@ -82,63 +82,95 @@ export function neighbourCount(config: SecAggConfig): number {
   return Math.min(n - 1, 2 * Math.ceil(config.neighbors / 2));
 }
 
-type Graph = { adjacency: Map<number, number[]>; position: Map<number, number> };
-const graphCache = new WeakMap<SecAggConfig, Graph>();
-
 /**
- * The session's public structure, computed once per config object: neighbours of each client —
- * everyone, or (SecAgg+) the k/2 clients on either side of it on a ring whose order is a
+ * A session's public structure, as one party computes it from the config: the neighbours of each
+ * client — everyone, or (SecAgg+) the k/2 clients on either side of it on a ring whose order is a
  * permutation derived from the session (symmetric, k-regular, unpredictable before the session is
- * fixed) — and each client's position in `clientIds`.
+ * fixed) — each client's position in `clientIds`, and who deals each pair seed. Each party builds
+ * its own (validation and the ring are O(n)) and looks up only the clients it deals with.
  */
-function graph(config: SecAggConfig): Graph {
-  let g = graphCache.get(config);
-  if (!g) {
-    const adjacency = new Map<number, number[]>();
-    const k = neighbourCount(config);
-    const ids = [...config.clientIds];
-    const n = ids.length;
-    if (k === n - 1) {
-      const sorted = [...ids].sort((a, b) => a - b);
-      for (const u of ids) adjacency.set(u, sorted.filter((v) => v !== u));
-    } else {
+export class SessionGraph {
+  /** SecAgg+: clients in ring order; null for the full graph. */
+  private readonly order: number[] | null = null;
+  private readonly k: number;
+  /** Memos of what this party looked up (a party touches its neighbourhood, not all n clients). */
+  private readonly lists = new Map<number, number[]>();
+  private readonly positions = new Map<number, number>();
+
+  constructor(readonly config: SecAggConfig) {
+    validateConfig(config);
+    this.k = neighbourCount(config);
+    if (this.k < config.clientIds.length - 1) {
       const seed = new DataView(sha256Bytes(config.session).buffer).getUint32(0);
-      const ring = makeRng(seed).shuffle([...ids].sort((a, b) => a - b));
-      ring.forEach((u, pos) => {
-        const list: number[] = [];
-        for (let off = 1; off <= k / 2; off++) list.push(ring[(pos + off) % n]!, ring[(pos - off + n) % n]!);
-        adjacency.set(u, list.sort((a, b) => a - b));
-      });
+      this.order = makeRng(seed).shuffle([...config.clientIds].sort((a, b) => a - b));
     }
-    g = { adjacency, position: new Map(ids.map((id, i) => [id, i])) };
-    graphCache.set(config, g);
   }
+
+  private position(id: number): number {
+    let pos = this.positions.get(id);
+    if (pos === undefined) {
+      pos = this.config.clientIds.indexOf(id);
+      this.positions.set(id, pos);
+    }
+    return pos;
+  }
+
+  neighbours(id: number): number[] {
+    let list = this.lists.get(id);
+    if (!list) {
+      if (this.position(id) < 0) {
+        throw new ValidationError('fl.secagg.not-participant', `client ${id}: expected one of the session's participants, got a non-participant`, { field: 'id', got: String(id) });
+      }
+      if (this.order) {
+        const order = this.order;
+        const n = order.length;
+        const pos = order.indexOf(id);
+        list = [];
+        for (let off = 1; off <= this.k / 2; off++) list.push(order[(pos + off) % n]!, order[(pos - off + n) % n]!);
+      } else {
+        list = this.config.clientIds.filter((v) => v !== id);
+      }
+      list.sort((a, b) => a - b);
+      this.lists.set(id, list);
+    }
+    return list;
+  }
+
+  /** The Shamir x-coordinate of a client's shares: its position in `clientIds` + 1. */
+  shareX(id: number): number {
+    return this.position(id) + 1;
+  }
+
+  /** Which endpoint of the pair {u, v} Shamir-shares its pair seed: by position parity, so each client deals about half its pairs. */
+  dealerOf(u: number, v: number): number {
+    const pu = this.shareX(u);
+    const pv = this.shareX(v);
+    const oddSum = (pu + pv) % 2 === 1;
+    return oddSum === pu < pv ? u : v; // odd sum: the earlier position deals; even: the later
+  }
+
+  /** The partners whose pair seed `u` deals, among its neighbours that advertised keys (ascending). */
+  dealtPairs(advertised: (id: number) => boolean, u: number): number[] {
+    const pu = this.shareX(u);
+    return this.neighbours(u).filter((v) => {
+      if (!advertised(v)) return false;
+      const pv = this.shareX(v);
+      return ((pu + pv) % 2 === 1) === pu < pv; // dealerOf(u, v) === u
+    });
+  }
+}
+
+const graphs = new WeakMap<SecAggConfig, SessionGraph>();
+const graphOf = (config: SecAggConfig) => {
+  let g = graphs.get(config);
+  if (!g) graphs.set(config, (g = new SessionGraph(config)));
   return g;
-}
+};
 
-export function neighbours(config: SecAggConfig, id: number): number[] {
-  const list = graph(config).adjacency.get(id);
-  if (!list) throw new ValidationError('fl.secagg.not-participant', `client ${id}: expected one of the session's participants, got a non-participant`, { field: 'id', got: String(id) });
-  return list;
-}
-
-/** The Shamir x-coordinate of a client's shares: its position in `clientIds` + 1. */
-export function shareX(config: SecAggConfig, id: number): number {
-  return graph(config).position.get(id)! + 1;
-}
-
-/** Which endpoint of the pair {u, v} Shamir-shares its pair seed: by position parity, so each client deals about half its pairs. */
-export function dealerOf(config: SecAggConfig, u: number, v: number): number {
-  const pu = shareX(config, u);
-  const pv = shareX(config, v);
-  const oddSum = (pu + pv) % 2 === 1;
-  return oddSum === pu < pv ? u : v; // odd sum: the earlier position deals; even: the later
-}
-
-/** The partners whose pair seed `u` deals, among its neighbours that advertised keys (ascending). */
-export function dealtPairs(config: SecAggConfig, advertised: (id: number) => boolean, u: number): number[] {
-  return neighbours(config, u).filter((v) => advertised(v) && dealerOf(config, u, v) === u);
-}
+/** Convenience forms for callers outside a session (tests, tools); the parties use their own SessionGraph. */
+export const neighbours = (config: SecAggConfig, id: number): number[] => graphOf(config).neighbours(id);
+export const dealerOf = (config: SecAggConfig, u: number, v: number): number => graphOf(config).dealerOf(u, v);
+export const dealtPairs = (config: SecAggConfig, advertised: (id: number) => boolean, u: number): number[] => graphOf(config).dealtPairs(advertised, u);
 
 /**
  * One party's session-bound derivations, commitments and share encryption (prefix hashes absorbed
@@ -160,6 +192,7 @@ export class SessionCrypto {
   private readonly shareKey: Uint8Array;
   private readonly scratch = new Uint8Array(64);
   private readonly scratchView = new DataView(this.scratch.buffer);
+  private readonly pad = new Uint8Array(32);
 
   constructor(session: Uint8Array) {
     this.padHash = new SessionHash(session, 'share-pad');
@@ -177,12 +210,14 @@ export class SessionCrypto {
   /** data ⊕ pad(dh, from → to): encrypts and decrypts the shares `from` sends `to`. */
   xorPad(dh: Uint8Array, from: number, to: number, data: Uint8Array): Uint8Array {
     const out = new Uint8Array(data.length);
+    const input = this.scratch.subarray(0, 44);
+    const pad = this.pad;
+    this.scratch.set(dh);
+    this.scratchView.setUint32(32, from);
+    this.scratchView.setUint32(36, to);
     for (let block = 0; 32 * block < data.length; block++) {
-      this.scratch.set(dh);
-      this.scratchView.setUint32(32, from);
-      this.scratchView.setUint32(36, to);
       this.scratchView.setUint32(40, block);
-      const pad = this.padHash.digest(this.scratch.subarray(0, 44));
+      this.padHash.digest(input, pad);
       for (let i = 32 * block, j = 0; i < data.length && j < 32; i++, j++) out[i] = data[i]! ^ pad[j]!;
     }
     return out;

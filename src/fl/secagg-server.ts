@@ -16,14 +16,10 @@ import {
   SHARE_COMMITMENT_BYTES,
   type SecAggConfig,
   SessionCrypto,
+  SessionGraph,
   type ShareKeys,
   type UnmaskResponse,
-  dealerOf,
-  dealtPairs,
   equalBytes,
-  neighbours,
-  shareX,
-  validateConfig,
 } from './secagg-common.js';
 
 type Phase = 'keys' | 'shares' | 'masked' | 'unmask' | 'done';
@@ -43,6 +39,7 @@ type Revealed = { holder: number; y: Uint8Array };
 export class SecAggServer {
   private phase: Phase = 'keys';
   private readonly crypto: SessionCrypto;
+  private readonly graph: SessionGraph;
   private readonly keys = new Map<number, AdvertiseKeys>();
   private readonly shareMsgs = new Map<number, ShareKeys & { byHolder: Map<number, Uint8Array>; dealt: number[] }>();
   private readonly inbox = new Map<number, EncryptedShare[]>();
@@ -52,7 +49,7 @@ export class SecAggServer {
   private readonly revealed = new Map<string, Revealed[]>();
 
   constructor(readonly config: SecAggConfig) {
-    validateConfig(config);
+    this.graph = new SessionGraph(config);
     this.crypto = new SessionCrypto(config.session);
   }
 
@@ -62,7 +59,7 @@ export class SecAggServer {
 
   receiveKeys(msg: AdvertiseKeys): void {
     this.expect('keys', 'advertise keys');
-    neighbours(this.config, msg.id); // throws fl.secagg.not-participant
+    this.graph.neighbours(msg.id); // throws fl.secagg.not-participant
     if (this.keys.has(msg.id)) throw new ValidationError('fl.secagg.replay', `advertise keys: client ${msg.id} already advertised keys`);
     if (msg.publicKey.length !== 32) throw expectedGot('fl.secagg.shape', 'public key', '32 bytes', msg.publicKey.length);
     this.keys.set(msg.id, msg);
@@ -80,8 +77,8 @@ export class SecAggServer {
     this.expect('shares', 'share keys');
     if (!this.keys.has(msg.id)) throw new GameRejection('fl.secagg.not-participant', `share keys: expected a client that advertised keys, got ${msg.id}`);
     if (this.shareMsgs.has(msg.id)) throw new ValidationError('fl.secagg.replay', `share keys: client ${msg.id} already sent its shares`);
-    const expected = neighbours(this.config, msg.id).filter((v) => this.keys.has(v));
-    const dealt = dealtPairs(this.config, (v) => this.keys.has(v), msg.id);
+    const expected = this.graph.neighbours(msg.id).filter((v) => this.keys.has(v));
+    const dealt = this.graph.dealtPairs((v) => this.keys.has(v), msg.id);
     const targets = msg.shares.map((s) => s.to);
     const size = SEED_BYTES * (1 + dealt.length);
     if (
@@ -153,9 +150,9 @@ export class SecAggServer {
     const tasks: { dealer: number; item: number; sign: 1 | -1; what: string; shares: Revealed[] }[] = [];
     for (const u of included) tasks.push({ dealer: u, item: 0, sign: -1, what: `seed shares of client ${u}`, shares: this.revealed.get(`b/${u}`) ?? [] });
     for (const v of dropped) {
-      for (const u of neighbours(this.config, v)) {
+      for (const u of this.graph.neighbours(v)) {
         if (!this.masked.has(u) || !this.inbox.get(u)?.some((s) => s.from === v)) continue;
-        const dealer = dealerOf(this.config, u, v);
+        const dealer = this.graph.dealerOf(u, v);
         const partner = dealer === u ? v : u;
         tasks.push({ dealer, item: partner, sign: u < v ? -1 : 1, what: `pair-seed shares of ${dealer}–${partner}`, shares: this.revealed.get(`p/${dealer}/${partner}`) ?? [] });
       }
@@ -190,14 +187,19 @@ export class SecAggServer {
         return;
       }
       const key = `${cell.dealer}/${cell.item}`;
-      good.set(key, [...(good.get(key) ?? []), { x: shareX(this.config, cell.holder), y: cell.share }]);
+      const list = good.get(key);
+      const share = { x: this.graph.shareX(cell.holder), y: cell.share };
+      if (list) list.push(share);
+      else good.set(key, [share]);
     });
     for (const t of tasks) {
       const shares = good.get(`${t.dealer}/${t.item}`) ?? [];
       if (shares.length < this.config.threshold) {
         throw expectedGot('fl.secagg.too-few', `valid ${t.what}`, `at least threshold = ${this.config.threshold}`, shares.length);
       }
-      const seed = reconstruct(shares, this.config.threshold);
+      // Every share here matched its dealer's commitment and the result is checked against the
+      // dealer's commitment to the seed, so the extra-share consistency check would add nothing.
+      const seed = reconstruct(shares, this.config.threshold, 0);
       const msg = this.shareMsgs.get(t.dealer)!;
       const ok =
         t.item === 0

@@ -98,14 +98,17 @@ export class Sha256 {
   /**
    * SHA-256 of (the bytes absorbed so far ‖ data), leaving this state untouched and allocating only
    * the result when it ends within the current block — the commitment and key-derivation case (a
-   * one-block prefix, then ≤ 55 bytes); longer inputs fall back to a clone.
+   * one-block prefix, then ≤ 55 bytes); longer inputs fall back to a clone. Writes into `out` if given.
    */
-  digestWith(data: Uint8Array): Uint8Array {
+  digestWith(data: Uint8Array, out: Uint8Array = new Uint8Array(32)): Uint8Array {
     const end = this.filled + data.length;
-    if (end > 55) return this.clone().update(data).digest();
+    if (end > 55) {
+      out.set(this.clone().update(data).digest());
+      return out;
+    }
     const block = scratchBlock;
     block.fill(0);
-    block.set(this.buffer.subarray(0, this.filled));
+    if (this.filled > 0) block.set(this.buffer.subarray(0, this.filled));
     block.set(data, this.filled);
     block[end] = 0x80;
     const bits = (this.length + data.length) * 8;
@@ -116,7 +119,7 @@ export class Sha256 {
     block[63] = bits & 0xff;
     scratchState.set(this.h);
     compress(scratchState, block, 0);
-    return stateBytes(scratchState);
+    return stateBytes(scratchState, out);
   }
 
   /** Finishes the hash (the object is spent afterwards). */
@@ -140,8 +143,7 @@ export class Sha256 {
   }
 }
 
-function stateBytes(h: Int32Array): Uint8Array {
-  const out = new Uint8Array(32);
+function stateBytes(h: Int32Array, out: Uint8Array = new Uint8Array(32)): Uint8Array {
   for (let i = 0; i < 8; i++) {
     const v = h[i]!;
     out[4 * i] = v >>> 24;

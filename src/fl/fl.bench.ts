@@ -2,9 +2,14 @@
  * `hindsight bench fl`: cost of one federated round for 10 and 100 clients on a 4,097-parameter
  * spam model (2^12 hashed features + bias): plain FedAvg (clients send int16-encoded updates, the
  * server decodes and averages) against the same round under secure aggregation (full-graph SecAgg
- * and SecAgg+ with k = 2⌈log2 n⌉ neighbours), and the bytes each client uploads. Local training on
- * 40 synthetic sparse examples per client is included in the round time, as it is in a real round;
- * `aggregationMs` isolates the protocol cost.
+ * and SecAgg+ with k = 2⌈log2 n⌉ neighbours, 10 % of clients dropping after sharing keys), and the
+ * bytes each client uploads. Local training on 40 synthetic sparse examples per client is included
+ * in the round time, as it is in a real round; `aggregationMs` isolates the protocol cost.
+ *
+ * `roundMs` and `roundRatio*` run every client and the server one after another in this process.
+ * `criticalPath` is the same round as if each client ran on its own machine: the slowest client's
+ * training and encoding, then for SecAgg each protocol round's slowest client plus the server
+ * (SessionStats.criticalPathMs); network time is not included in either figure.
  */
 import type { BenchOptions } from '../cli/bench-registry.js';
 import { sha256Bytes } from '../core/encoding.js';
@@ -31,24 +36,42 @@ function syntheticClient(seed: number): { X: CsrMatrix; y: Int32Array } {
   return { X: csrFromRows(rows, FEATURES), y: Int32Array.from(rows, () => rng.int(2)) };
 }
 
-function train(clients: { X: CsrMatrix; y: Int32Array }[], global: Float64Array): Float64Array[] {
-  return clients.map((c, k) => {
+/** Trains every client in turn; also returns each client's time (for the critical path). */
+function train(clients: { X: CsrMatrix; y: Int32Array }[], global: Float64Array): { updates: Float64Array[]; ms: number[] } {
+  const ms: number[] = [];
+  const updates = clients.map((c, k) => {
+    const t = performance.now();
     const d = localUpdate(global, c.X, c.y, { epochs: 2, learningRate: 1, batchSize: 8 }, makeRng(k));
     clipToNorm(d, 1);
+    ms.push(performance.now() - t);
     return d;
   });
+  return { updates, ms };
 }
 
-function plainAggregate(updates: Float64Array[]): { ms: number; bytes: number } {
+type Aggregation = { ms: number; bytes: number; criticalMs: number };
+
+/** Critical path of a round: the slowest client's training + its own encoding work, then the server's and protocol time. */
+const slowestClient = (trainMs: number[], clientMs: number[]) => Math.max(...trainMs.map((t, i) => t + clientMs[i]!));
+
+function plainAggregate(updates: Float64Array[], trainMs: number[]): Aggregation {
   const t = performance.now();
   const rng = makeRng(1);
-  const wire = updates.map((u) => encodeUpdate(quantizeUpdate('int16', 1, u, rng)));
+  const clientMs: number[] = [];
+  const wire = updates.map((u) => {
+    const c = performance.now();
+    const bytes = encodeUpdate(quantizeUpdate('int16', 1, u, rng));
+    clientMs.push(performance.now() - c);
+    return bytes;
+  });
+  const s = performance.now();
   const sum = new Float64Array(DIM);
   for (const bytes of wire) dequantizeUpdate(decodeUpdate(bytes, { round: 1, length: DIM })).forEach((v, i) => (sum[i] = sum[i]! + v));
-  return { ms: performance.now() - t, bytes: wire[0]!.length };
+  const serverMs = performance.now() - s;
+  return { ms: performance.now() - t, bytes: wire[0]!.length, criticalMs: slowestClient(trainMs, clientMs) + serverMs };
 }
 
-function secureAggregate(updates: Float64Array[], neighbors: number | undefined, dropFraction: number): { ms: number; bytes: number } {
+function secureAggregate(updates: Float64Array[], trainMs: number[], neighbors: number | undefined, dropFraction: number): Aggregation {
   const t = performance.now();
   const n = updates.length;
   const q = quantizerFor(1, n);
@@ -56,40 +79,60 @@ function secureAggregate(updates: Float64Array[], neighbors: number | undefined,
   const ids = updates.map((_, k) => k + 1);
   const k = neighbors === undefined ? n - 1 : Math.min(n - 1, neighbors);
   const config = { session: sha256Bytes(Uint8Array.of(n, k)), clientIds: ids, threshold: Math.ceil(k / 2) + 1, vectorLength: DIM, neighbors };
-  const inputs = new Map(updates.map((u, i) => [i + 1, encodeUpdate({ kind: 'ring32', round: 1, scaleBits: q.scaleBits, values: quantize(u, q, rng) })]));
+  const clientMs: number[] = [];
+  const inputs = new Map(
+    updates.map((u, i) => {
+      const c = performance.now();
+      const bytes = encodeUpdate({ kind: 'ring32', round: 1, scaleBits: q.scaleBits, values: quantize(u, q, rng) });
+      clientMs.push(performance.now() - c);
+      return [i + 1, bytes] as const;
+    }),
+  );
+  const s = performance.now();
   const ring = new Map([...inputs].map(([id, bytes]) => [id, decodeUpdate(bytes, { round: 1, length: DIM }).values as Uint32Array]));
+  const decodeMs = performance.now() - s;
   const afterShares = ids.slice(0, Math.floor(dropFraction * n));
   const stats = runSecAggSession(config, ring, seededRandomBytes(`bench-${n}-${k}`), { afterShares });
-  return { ms: performance.now() - t, bytes: stats.bytesPerClient + 17 - 4 };
+  return { ms: performance.now() - t, bytes: stats.bytesPerClient + 17 - 4, criticalMs: slowestClient(trainMs, clientMs) + decodeMs + stats.criticalPathMs };
 }
 
 export async function run(options: BenchOptions): Promise<object> {
   const sizes = options.quick ? [10] : [10, 100];
   const out: Record<string, unknown> = { parameters: DIM };
+  const none: Aggregation = { ms: NaN, bytes: NaN, criticalMs: NaN };
   for (const n of sizes) {
     const clients = Array.from({ length: n }, (_, k) => syntheticClient(k));
     const global = new Float64Array(DIM);
     const t0 = performance.now();
-    const updates = train(clients, global);
+    const { updates, ms: perClientTrain } = train(clients, global);
     const trainMs = performance.now() - t0;
     const kPlus = 2 * Math.ceil(Math.log2(n));
-    // Median of 3 runs after a warm-up run (JIT, key-object caches); one run in quick mode.
-    const median = (f: () => { ms: number; bytes: number }) => {
+    // Median of 3 runs after a warm-up run (JIT), by sequential time; one run in quick mode.
+    const median = (f: () => Aggregation) => {
       f();
       const runs = Array.from({ length: options.quick ? 1 : 3 }, f).sort((a, b) => a.ms - b.ms);
       return runs[Math.floor(runs.length / 2)]!;
     };
-    const plain = median(() => plainAggregate(updates));
-    const full = n <= 10 || !options.quick ? (n > 50 ? secureAggregate(updates, undefined, 0.1) : median(() => secureAggregate(updates, undefined, 0.1))) : { ms: NaN, bytes: NaN };
-    const plus = median(() => secureAggregate(updates, kPlus, 0.1));
+    const plain = median(() => plainAggregate(updates, perClientTrain));
+    const fullRun = () => secureAggregate(updates, perClientTrain, undefined, 0.1);
+    const full = n <= 10 || !options.quick ? (n > 50 ? fullRun() : median(fullRun)) : none;
+    const plus = median(() => secureAggregate(updates, perClientTrain, kPlus, 0.1));
     const round = (agg: number) => +(trainMs + agg).toFixed(1);
+    const ratio = (a: number, b: number) => +(a / b).toFixed(2);
     out[`clients${n}`] = {
       trainMs: +trainMs.toFixed(1),
       fedavg: { roundMs: round(plain.ms), aggregationMs: +plain.ms.toFixed(1), bytesPerClient: plain.bytes },
       secagg: { roundMs: round(full.ms), aggregationMs: +full.ms.toFixed(1), bytesPerClient: Math.round(full.bytes), neighbours: n - 1 },
       secaggPlus: { roundMs: round(plus.ms), aggregationMs: +plus.ms.toFixed(1), bytesPerClient: Math.round(plus.bytes), neighbours: Math.min(n - 1, kPlus) },
-      roundRatioSecAgg: +((trainMs + full.ms) / (trainMs + plain.ms)).toFixed(2),
-      roundRatioSecAggPlus: +((trainMs + plus.ms) / (trainMs + plain.ms)).toFixed(2),
+      roundRatioSecAgg: ratio(trainMs + full.ms, trainMs + plain.ms),
+      roundRatioSecAggPlus: ratio(trainMs + plus.ms, trainMs + plain.ms),
+      criticalPath: {
+        fedavgMs: +plain.criticalMs.toFixed(1),
+        secaggMs: +full.criticalMs.toFixed(1),
+        secaggPlusMs: +plus.criticalMs.toFixed(1),
+        ratioSecAgg: ratio(full.criticalMs, plain.criticalMs),
+        ratioSecAggPlus: ratio(plus.criticalMs, plain.criticalMs),
+      },
       dropoutsRecovered: Math.floor(0.1 * n),
     };
   }

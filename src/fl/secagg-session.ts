@@ -22,6 +22,12 @@ export type Dropouts = {
 export type SessionStats = SecAggResult & {
   /** Bytes each client uploads (keys, encrypted shares + commitments, masked input, revealed shares), on average. */
   bytesPerClient: number;
+  /**
+   * Wall time of the session if every client ran on its own machine: Σ over the four rounds of the
+   * slowest client's work in that round + the server's (network time not included). An upper bound
+   * of the parallel time, since one client need not be the slowest in every round.
+   */
+  criticalPathMs: number;
 };
 
 export function runSecAggSession(
@@ -31,47 +37,66 @@ export function runSecAggSession(
   dropouts: Dropouts = {},
   tamper?: (response: UnmaskResponse) => UnmaskResponse,
 ): SessionStats {
-  const server = new SecAggServer(config);
+  let criticalPathMs = 0;
+  let slowest = 0;
+  /** Times one party's step; `client` steps count towards the round's slowest client. */
+  const timed = <T>(client: boolean, step: () => T): T => {
+    const t0 = performance.now();
+    const out = step();
+    const ms = performance.now() - t0;
+    if (client) slowest = Math.max(slowest, ms);
+    else criticalPathMs += ms;
+    return out;
+  };
+  const endRound = () => {
+    criticalPathMs += slowest;
+    slowest = 0;
+  };
+  const server = timed(false, () => new SecAggServer(config));
   const gone = new Set(dropouts.beforeKeys ?? []);
   const clients = new Map<number, SecAggClient>();
   let bytes = 0;
   for (const id of config.clientIds) {
     if (gone.has(id)) continue;
-    const client = new SecAggClient(config, id, random);
+    const [client, keys] = timed(true, () => {
+      const c = new SecAggClient(config, id, random);
+      return [c, c.advertise()] as const;
+    });
     clients.set(id, client);
-    server.receiveKeys(client.advertise());
+    timed(false, () => server.receiveKeys(keys));
     bytes += 32;
   }
-  const roster = server.closeKeys();
+  const roster = timed(false, () => server.closeKeys());
+  endRound();
   for (const id of dropouts.beforeShares ?? []) gone.add(id);
   for (const [id, client] of clients) {
     if (gone.has(id)) continue;
-    const msg = client.shareKeys(roster);
-    bytes +=
-      32 +
-      msg.pairCommitments.length * 36 +
-      msg.shares.reduce((s, e) => s + 8 + e.ciphertext.length + e.digests.length, 0);
-    server.receiveShares(msg);
+    const msg = timed(true, () => client.shareKeys(roster));
+    bytes += 32 + msg.pairCommitments.length * 36 + msg.shares.reduce((s, e) => s + 8 + e.ciphertext.length + e.digests.length, 0);
+    timed(false, () => server.receiveShares(msg));
   }
-  const inbox = server.closeShares();
+  const inbox = timed(false, () => server.closeShares());
+  endRound();
   for (const id of dropouts.afterShares ?? []) gone.add(id);
   for (const [id, client] of clients) {
     if (gone.has(id)) continue;
     const input = inputs.get(id);
     if (!input) throw new RangeError(`runSecAggSession: no input for client ${id}`);
-    const msg = client.maskedInput(inbox.get(id) ?? [], input);
+    const msg = timed(true, () => client.maskedInput(inbox.get(id) ?? [], input));
     bytes += 4 + msg.masked.byteLength;
-    server.receiveMasked(msg);
+    timed(false, () => server.receiveMasked(msg));
   }
-  const survivors = server.closeMasked();
+  const survivors = timed(false, () => server.closeMasked());
+  endRound();
   for (const id of dropouts.afterInput ?? []) gone.add(id);
   for (const id of survivors) {
     if (gone.has(id)) continue;
-    let response = clients.get(id)!.unmask(survivors);
+    let response = timed(true, () => clients.get(id)!.unmask(survivors));
     if (tamper) response = tamper(response);
     bytes += 4 + response.seedShares.reduce((s, r) => s + 4 + r.y.length, 0) + response.pairShares.reduce((s, r) => s + 8 + r.y.length, 0);
-    server.receiveUnmask(response);
+    timed(false, () => server.receiveUnmask(response));
   }
-  const result = server.finalize();
-  return { ...result, bytesPerClient: bytes / Math.max(1, clients.size) };
+  const result = timed(false, () => server.finalize());
+  endRound();
+  return { ...result, bytesPerClient: bytes / Math.max(1, clients.size), criticalPathMs };
 }

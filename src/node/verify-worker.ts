@@ -22,7 +22,21 @@ async function verifyOne(request: VerifyRequest): Promise<VerifyReply> {
   }
 }
 
-// A batch in, a batch of replies out (see VerifyPool).
+/** Replies go back in chunks: one message per batch would hold the first answers until the last is checked. */
+const REPLY_CHUNK = 8;
+
+// A batch in, chunks of replies out (see VerifyPool); messages are handled one after the other.
+let queue = Promise.resolve();
 parentPort!.on('message', (requests: VerifyRequest[]) => {
-  void Promise.all(requests.map(verifyOne)).then((replies) => parentPort!.postMessage(replies));
+  queue = queue.then(async () => {
+    let replies: VerifyReply[] = [];
+    for (const request of requests) {
+      replies.push(await verifyOne(request));
+      if (replies.length === REPLY_CHUNK) {
+        parentPort!.postMessage(replies);
+        replies = [];
+      }
+    }
+    if (replies.length > 0) parentPort!.postMessage(replies);
+  });
 });

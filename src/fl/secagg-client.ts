@@ -14,11 +14,20 @@ import {
   SessionGraph,
   type ShareKeys,
   type UnmaskResponse,
-  equalBytes,
 } from './secagg-common.js';
 import { type KeyPair, generateKeyPair, sharedSecret } from './x25519.js';
 
 type Phase = 'advertise' | 'share' | 'mask' | 'unmask' | 'done';
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
 
 export class SecAggClient {
   private phase: Phase = 'advertise';
@@ -85,9 +94,18 @@ export class SecAggClient {
       this.random,
     );
     const items = [0, ...dealt];
-    const digests = this.crypto.shareCommitments(
-      holders.flatMap((holder, k) => items.map((item, i) => ({ dealer: this.id, holder, item, share: bundles[k]!.subarray(SEED_BYTES * i, SEED_BYTES * (i + 1)) }))),
-    );
+    const tweaks = new Uint32Array(3 * holders.length * items.length);
+    const flat = new Uint8Array(secrets.length * holders.length);
+    holders.forEach((holder, k) => {
+      flat.set(bundles[k]!, secrets.length * k);
+      items.forEach((item, i) => {
+        const at = 3 * (k * items.length + i);
+        tweaks[at] = this.id;
+        tweaks[at + 1] = holder;
+        tweaks[at + 2] = item;
+      });
+    });
+    const digests = this.crypto.shareCommitments(tweaks, flat);
     const per = SHARE_COMMITMENT_BYTES * items.length;
     this.phase = 'mask';
     return {
@@ -107,8 +125,9 @@ export class SecAggClient {
   maskedInput(received: readonly EncryptedShare[], input: Uint32Array): MaskedInput {
     this.expect('mask');
     if (input.length !== this.config.vectorLength) throw expectedGot('fl.secagg.shape', 'input length', String(this.config.vectorLength), input.length);
-    const cells: { dealer: number; holder: number; item: number; share: Uint8Array }[] = [];
-    const expected: Uint8Array[] = [];
+    const tweaks: number[] = [];
+    const bundles: Uint8Array[] = [];
+    const digests: Uint8Array[] = [];
     for (const share of received) {
       const channel = this.channels.get(share.from);
       if (share.to !== this.id || !channel) {
@@ -120,18 +139,19 @@ export class SecAggClient {
         throw expectedGot('fl.secagg.shape', `shares from ${share.from}`, `${SEED_BYTES * items.length} bytes and as many commitments`, share.ciphertext.length);
       }
       const bundle = this.crypto.xorPad(channel.dh, share.from, this.id, share.ciphertext);
-      items.forEach((item, i) => {
-        cells.push({ dealer: share.from, holder: this.id, item, share: bundle.subarray(SEED_BYTES * i, SEED_BYTES * (i + 1)) });
-        expected.push(share.digests.subarray(SHARE_COMMITMENT_BYTES * i, SHARE_COMMITMENT_BYTES * (i + 1)));
-      });
+      for (const item of items) tweaks.push(share.from, this.id, item);
+      bundles.push(bundle);
+      digests.push(share.digests);
       this.held.set(share.from, bundle);
     }
-    const actual = this.crypto.shareCommitments(cells);
-    cells.forEach((cell, i) => {
-      if (!equalBytes(actual.subarray(SHARE_COMMITMENT_BYTES * i, SHARE_COMMITMENT_BYTES * (i + 1)), expected[i]!)) {
-        throw new ValidationError('fl.secagg.bad-ciphertext', `share from ${cell.dealer} to ${this.id}: expected the share its dealer committed to, got one that does not match (altered in transit)`);
+    const actual = this.crypto.shareCommitments(tweaks, concat(bundles));
+    const expected = concat(digests);
+    for (let i = 0; i < actual.length; i++) {
+      if (actual[i] !== expected[i]) {
+        const dealer = tweaks[3 * Math.floor(i / SHARE_COMMITMENT_BYTES)]!;
+        throw new ValidationError('fl.secagg.bad-ciphertext', `share from ${dealer} to ${this.id}: expected the share its dealer committed to, got one that does not match (altered in transit)`);
       }
-    });
+    }
     const masked = input.slice();
     addExpandedMask(masked, this.seed, 1);
     // Pair masks only with neighbours whose shares arrived: the server can rebuild exactly those.

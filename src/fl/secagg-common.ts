@@ -246,18 +246,20 @@ export class SessionCrypto {
    * find a second preimage (≈ 2^128 work); an unrevealed share (uniform, 128 bits) stays hidden. The
    * hash is a block cipher call so that thousands of commitments cost one native call rather than as
    * many hash calls (the reconstructed seeds are still checked against SHA-256 commitments).
+   * `tweaks` holds (dealer, holder, item) per cell; `shares` the cells' 16-byte shares back to back.
    */
-  shareCommitments(cells: readonly { dealer: number; holder: number; item: number; share: Uint8Array }[]): Uint8Array {
-    const input = new Uint8Array(16 * cells.length);
+  shareCommitments(tweaks: ArrayLike<number>, shares: Uint8Array): Uint8Array {
+    const cells = tweaks.length / 3;
+    if (!Number.isInteger(cells) || shares.length !== 16 * cells) throw expectedGot('fl.secagg.shape', 'shares', `${16 * cells} bytes (16 per cell)`, shares.length);
+    const input = new Uint8Array(16 * cells);
     const view = new DataView(input.buffer);
-    cells.forEach((cell, i) => {
-      if (cell.share.length !== 16) throw expectedGot('fl.secagg.shape', 'share', '16 bytes', cell.share.length);
-      view.setUint32(16 * i, cell.dealer);
-      view.setUint32(16 * i + 4, cell.holder);
-      view.setUint32(16 * i + 8, cell.item);
-      for (let j = 0; j < 16; j++) input[16 * i + j]! ^= cell.share[j]!;
-    });
-    if (cells.length === 0) return input;
+    for (let i = 0; i < cells; i++) {
+      view.setUint32(16 * i, tweaks[3 * i]!);
+      view.setUint32(16 * i + 4, tweaks[3 * i + 1]!);
+      view.setUint32(16 * i + 8, tweaks[3 * i + 2]!);
+    }
+    for (let j = 0; j < input.length; j++) input[j]! ^= shares[j]!;
+    if (cells === 0) return input;
     const out = new Uint8Array(createCipheriv('aes-128-ecb', this.shareKey, null).setAutoPadding(false).update(input));
     for (let j = 0; j < out.length; j++) out[j]! ^= input[j]!;
     return out;

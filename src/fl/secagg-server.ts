@@ -176,7 +176,12 @@ export class SecAggServer {
         return [];
       }),
     );
-    const actual = this.crypto.shareCommitments(cells);
+    const shares = new Uint8Array(SEED_BYTES * cells.length);
+    cells.forEach((cell, i) => shares.set(cell.share, SEED_BYTES * i));
+    const actual = this.crypto.shareCommitments(
+      cells.flatMap((c) => [c.dealer, c.holder, c.item]),
+      shares,
+    );
     const good = new Map<string, Share[]>();
     cells.forEach((cell, i) => {
       const msg = this.shareMsgs.get(cell.dealer)!;

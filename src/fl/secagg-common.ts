@@ -11,7 +11,7 @@
  * Why one key pair: Bonawitz et al. share the secret mask key s_u so that a dropped client's pair
  * masks can be rebuilt, and therefore need a second key pair (c_u) for the share channels, which a
  * revealed s_u must not open: 2k X25519 agreements per client. Here X25519(c_u, c_v) yields both the
- * channel key and the pair seed m_uv (independent hashes), and instead of a key, one endpoint of each
+ * share pads and the pair seed m_uv (independent hashes), and instead of a key, one endpoint of each
  * pair (the dealer) Shamir-shares m_uv itself: k agreements per client, no private key is ever
  * revealed, and the server learns exactly what it learns in Bonawitz et al. — b_u of survivors and
  * m_uv of pairs with one survivor — so the sum of the survivors and nothing else.
@@ -251,17 +251,19 @@ export class SessionCrypto {
   shareCommitments(tweaks: ArrayLike<number>, shares: Uint8Array): Uint8Array {
     const cells = tweaks.length / 3;
     if (!Number.isInteger(cells) || shares.length !== 16 * cells) throw expectedGot('fl.secagg.shape', 'shares', `${16 * cells} bytes (16 per cell)`, shares.length);
-    const input = new Uint8Array(16 * cells);
+    const input = new Uint8Array(shares);
     const view = new DataView(input.buffer);
     for (let i = 0; i < cells; i++) {
-      view.setUint32(16 * i, tweaks[3 * i]!);
-      view.setUint32(16 * i + 4, tweaks[3 * i + 1]!);
-      view.setUint32(16 * i + 8, tweaks[3 * i + 2]!);
+      view.setUint32(16 * i, view.getUint32(16 * i) ^ tweaks[3 * i]!);
+      view.setUint32(16 * i + 4, view.getUint32(16 * i + 4) ^ tweaks[3 * i + 1]!);
+      view.setUint32(16 * i + 8, view.getUint32(16 * i + 8) ^ tweaks[3 * i + 2]!);
     }
-    for (let j = 0; j < input.length; j++) input[j]! ^= shares[j]!;
     if (cells === 0) return input;
     const out = new Uint8Array(createCipheriv('aes-128-ecb', this.shareKey, null).setAutoPadding(false).update(input));
-    for (let j = 0; j < out.length; j++) out[j]! ^= input[j]!;
+    // XOR in 32-bit words: both buffers are fresh allocations, so 4-byte aligned.
+    const o32 = new Uint32Array(out.buffer, out.byteOffset, out.length / 4);
+    const i32 = new Uint32Array(input.buffer, 0, input.length / 4);
+    for (let j = 0; j < o32.length; j++) o32[j] = (o32[j]! ^ i32[j]!) >>> 0;
     return out;
   }
 }

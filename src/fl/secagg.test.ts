@@ -1,3 +1,4 @@
+import { createCipheriv, createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { sha256Bytes } from '../core/encoding.js';
@@ -5,7 +6,7 @@ import { makeRng } from '../ml/rng.js';
 import { seededRandomBytes } from './random-bytes.js';
 import { SecAggClient } from './secagg-client.js';
 import type { SecAggConfig } from './secagg-common.js';
-import { dealerOf, dealtPairs, neighbours } from './secagg-common.js';
+import { SessionCrypto, dealerOf, dealtPairs, neighbours } from './secagg-common.js';
 import { SecAggServer } from './secagg-server.js';
 import { runSecAggSession } from './secagg-session.js';
 
@@ -178,5 +179,23 @@ describe('secure aggregation', () => {
     const partner = dealtPairs(config, () => true, dealer).find((v) => survivors.includes(v))!;
     expect(() => server.receiveUnmask({ ...honest, pairShares: [{ dealer, partner, y: new Uint8Array(16) }] })).toThrow(/pair seed of 3–\d: expected pairs with exactly one survivor/);
     expect(() => server.receiveUnmask({ ...honest, seedShares: [{ of: 6, y: new Uint8Array(16) }] })).toThrow(/seed share of 6, which sent no input/);
+  });
+
+  it('share commitments are E_K(s ⊕ T) ⊕ s ⊕ T, K from the session, T = (dealer, holder, item, 0) (independent check)', () => {
+    const session = new Uint8Array(32).fill(0xab);
+    const block = new Uint8Array(64);
+    block.set(new TextEncoder().encode('hindsight/secagg/share'));
+    block.set(session, 32);
+    const key = createHash('sha256').update(block).digest().subarray(0, 16);
+    const shares = Uint8Array.from({ length: 48 }, (_, i) => (i * 37) & 0xff);
+    const tweaks = [7, 9, 0, 7, 10, 3, 2 ** 31, 1, 65535];
+    const expected = Buffer.alloc(48);
+    for (let c = 0; c < 3; c++) {
+      const x = Buffer.from(shares.subarray(16 * c, 16 * c + 16));
+      for (let w = 0; w < 3; w++) x.writeUInt32BE((x.readUInt32BE(4 * w) ^ tweaks[3 * c + w]!) >>> 0, 4 * w);
+      const e = createCipheriv('aes-128-ecb', key, null).setAutoPadding(false).update(x);
+      for (let j = 0; j < 16; j++) expected[16 * c + j] = e[j]! ^ x[j]!;
+    }
+    expect(Buffer.from(new SessionCrypto(session).shareCommitments(tweaks, shares)).toString('hex')).toBe(expected.toString('hex'));
   });
 });

@@ -57,8 +57,34 @@ export function addMask(target: Uint32Array, mask: Uint32Array, sign: 1 | -1): v
 
 /** target += sign · expandMask(key, target.length), without copying the keystream. */
 export function addExpandedMask(target: Uint32Array, key: Uint8Array, sign: 1 | -1): void {
-  const stream = keystream(key, 4 * target.length);
-  // A fresh keystream buffer is its own allocation (offset 0) for masks this size; copy otherwise.
-  const mask = stream.byteOffset % 4 === 0 ? new Uint32Array(stream.buffer, stream.byteOffset, target.length) : expandMask(key, target.length);
-  addMask(target, mask, sign);
+  // A fresh keystream buffer is its own allocation (offset 0) for masks this size; copied otherwise.
+  addMask(target, view(keystream(key, 4 * target.length), target.length), sign);
+}
+
+/**
+ * target += Σ signs[j] · expandMask(keys[j], target.length), two masks per pass over the target:
+ * the adds are bound by memory traffic, and a pass reading two fresh keystreams moves a third less
+ * than two passes.
+ */
+export function addExpandedMasks(target: Uint32Array, keys: readonly Uint8Array[], signs: readonly (1 | -1)[]): void {
+  const n = target.length;
+  let j = 0;
+  for (; j + 1 < keys.length; j += 2) {
+    const a = view(keystream(keys[j]!, 4 * n), n);
+    const b = view(keystream(keys[j + 1]!, 4 * n), n);
+    const sa = signs[j]!;
+    const sb = signs[j + 1]!;
+    if (sa === 1 && sb === 1) for (let i = 0; i < n; i++) target[i] = (target[i]! + a[i]! + b[i]!) >>> 0;
+    else if (sa === 1) for (let i = 0; i < n; i++) target[i] = (target[i]! + a[i]! - b[i]!) >>> 0;
+    else if (sb === 1) for (let i = 0; i < n; i++) target[i] = (target[i]! - a[i]! + b[i]!) >>> 0;
+    else for (let i = 0; i < n; i++) target[i] = (target[i]! - a[i]! - b[i]!) >>> 0;
+  }
+  if (j < keys.length) addExpandedMask(target, keys[j]!, signs[j]!);
+}
+
+function view(stream: Buffer, n: number): Uint32Array {
+  if (stream.byteOffset % 4 === 0) return new Uint32Array(stream.buffer, stream.byteOffset, n);
+  const out = new Uint32Array(n);
+  new Uint8Array(out.buffer).set(stream.subarray(0, 4 * n));
+  return out;
 }

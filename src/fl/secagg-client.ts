@@ -1,6 +1,6 @@
 /** The client side of secure aggregation (see secagg-common.ts for the rounds). */
 import { GameRejection, ValidationError, expectedGot } from '../core/errors.js';
-import { addExpandedMask } from './prg.js';
+import { addExpandedMasks } from './prg.js';
 import type { RandomBytes } from './random-bytes.js';
 import { split } from './shamir.js';
 import {
@@ -153,9 +153,13 @@ export class SecAggClient {
       }
     }
     const masked = input.slice();
-    addExpandedMask(masked, this.seed, 1);
     // Pair masks only with neighbours whose shares arrived: the server can rebuild exactly those.
-    for (const v of this.held.keys()) addExpandedMask(masked, this.channels.get(v)!.pairSeed, this.id < v ? 1 : -1);
+    const partners = [...this.held.keys()];
+    addExpandedMasks(
+      masked,
+      [this.seed, ...partners.map((v) => this.channels.get(v)!.pairSeed)],
+      [1, ...partners.map((v) => (this.id < v ? 1 : -1) as 1 | -1)],
+    );
     this.phase = 'unmask';
     return { id: this.id, masked };
   }

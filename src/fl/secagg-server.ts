@@ -6,7 +6,7 @@
  * seed is checked against the dealer's commitment to it. The server does no key agreement.
  */
 import { GameRejection, ValidationError, expectedGot } from '../core/errors.js';
-import { addExpandedMask, addMask } from './prg.js';
+import { addExpandedMasks, addMask } from './prg.js';
 import { type Share, reconstruct } from './shamir.js';
 import {
   type AdvertiseKeys,
@@ -197,6 +197,7 @@ export class SecAggServer {
       if (list) list.push(share);
       else good.set(key, [share]);
     });
+    const seeds: Uint8Array[] = [];
     for (const t of tasks) {
       const shares = good.get(`${t.dealer}/${t.item}`) ?? [];
       if (shares.length < this.config.threshold) {
@@ -214,8 +215,13 @@ export class SecAggServer {
         const what = t.item === 0 ? `client ${t.dealer}` : `pair ${t.dealer}–${t.item}`;
         throw new ValidationError('fl.secagg.reconstruction', `${what}: reconstructed seed fails its commitment check`, { client: t.dealer });
       }
-      addExpandedMask(sum, seed, t.sign);
+      seeds.push(seed);
     }
+    addExpandedMasks(
+      sum,
+      seeds,
+      tasks.map((t) => t.sign),
+    );
     this.phase = 'done';
     return { sum, included, dropped, cheaters: [...cheaters].sort((a, b) => a - b) };
   }

@@ -14,12 +14,15 @@
 import { createCipheriv } from 'node:crypto';
 import { Sha256 } from './sha256.js';
 
+const labels = new Map<string, Uint8Array>();
+
 export class SessionHash {
   private readonly prefix = new Sha256();
 
   constructor(session: Uint8Array, label: string) {
     const block = new Uint8Array(64);
-    const name = new TextEncoder().encode(`hindsight/secagg/${label}`);
+    let name = labels.get(label);
+    if (!name) labels.set(label, (name = new TextEncoder().encode(`hindsight/secagg/${label}`)));
     if (name.length > 32 || session.length !== 32) throw new RangeError(`SessionHash: expected a label of ≤ 15 bytes and a 32-byte session, got ${label} and ${session.length} bytes`);
     block.set(name);
     block.set(session, 32);

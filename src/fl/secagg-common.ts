@@ -96,6 +96,7 @@ export class SessionGraph {
   /** Memos of what this party looked up (a party touches its neighbourhood, not all n clients). */
   private readonly lists = new Map<number, number[]>();
   private readonly positions = new Map<number, number>();
+  private ringPosition: Map<number, number> | undefined;
 
   constructor(readonly config: SecAggConfig) {
     validateConfig(config);
@@ -124,7 +125,8 @@ export class SessionGraph {
       if (this.order) {
         const order = this.order;
         const n = order.length;
-        const pos = order.indexOf(id);
+        this.ringPosition ??= new Map(order.map((v, i) => [v, i]));
+        const pos = this.ringPosition.get(id)!;
         list = [];
         for (let off = 1; off <= this.k / 2; off++) list.push(order[(pos + off) % n]!, order[(pos - off + n) % n]!);
       } else {

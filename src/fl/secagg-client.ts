@@ -8,6 +8,7 @@ import {
   type EncryptedShare,
   type MaskedInput,
   SEED_BYTES,
+  SHARE_BYTES,
   SHARE_COMMITMENT_BYTES,
   type SecAggConfig,
   SessionCrypto,
@@ -95,9 +96,10 @@ export class SecAggClient {
     );
     const items = [0, ...dealt];
     const tweaks = new Uint32Array(3 * holders.length * items.length);
-    const flat = new Uint8Array(secrets.length * holders.length);
+    // split's shares are consecutive views of one buffer: the cells in holder-major order.
+    const bundleBytes = SHARE_BYTES * items.length;
+    const flat = new Uint8Array(bundles[0]!.buffer, bundles[0]!.byteOffset, bundleBytes * holders.length);
     holders.forEach((holder, k) => {
-      flat.set(bundles[k]!, secrets.length * k);
       items.forEach((item, i) => {
         const at = 3 * (k * items.length + i);
         tweaks[at] = this.id;
@@ -135,8 +137,13 @@ export class SecAggClient {
       }
       if (this.held.has(share.from)) throw new ValidationError('fl.secagg.replay', `client ${this.id}: share from ${share.from} received twice`);
       const items = [0, ...this.dealtBy.get(share.from)!];
-      if (share.ciphertext.length !== SEED_BYTES * items.length || share.digests.length !== SHARE_COMMITMENT_BYTES * items.length) {
-        throw expectedGot('fl.secagg.shape', `shares from ${share.from}`, `${SEED_BYTES * items.length} bytes and as many commitments`, share.ciphertext.length);
+      if (share.ciphertext.length !== SHARE_BYTES * items.length || share.digests.length !== SHARE_COMMITMENT_BYTES * items.length) {
+        throw expectedGot(
+          'fl.secagg.shape',
+          `shares from ${share.from}`,
+          `${SHARE_BYTES * items.length} bytes of shares and ${SHARE_COMMITMENT_BYTES * items.length} of commitments`,
+          `${share.ciphertext.length} and ${share.digests.length}`,
+        );
       }
       const bundle = this.crypto.xorPad(channel.dh, share.from, this.id, share.ciphertext);
       for (const item of items) tweaks.push(share.from, this.id, item);
@@ -177,9 +184,9 @@ export class SecAggClient {
     const response: UnmaskResponse = { id: this.id, seedShares: [], pairShares: [] };
     for (const [dealer, bundle] of this.held) {
       const dealerAlive = alive.has(dealer);
-      if (dealerAlive) response.seedShares.push({ of: dealer, y: bundle.slice(0, SEED_BYTES) });
+      if (dealerAlive) response.seedShares.push({ of: dealer, y: bundle.slice(0, SHARE_BYTES) });
       this.dealtBy.get(dealer)!.forEach((partner, i) => {
-        if (alive.has(partner) !== dealerAlive) response.pairShares.push({ dealer, partner, y: bundle.slice(SEED_BYTES * (i + 1), SEED_BYTES * (i + 2)) });
+        if (alive.has(partner) !== dealerAlive) response.pairShares.push({ dealer, partner, y: bundle.slice(SHARE_BYTES * (i + 1), SHARE_BYTES * (i + 2)) });
       });
     }
     this.phase = 'done';

@@ -21,9 +21,12 @@ import { ValidationError, expectedGot } from '../core/errors.js';
 import { sha256Bytes } from '../core/encoding.js';
 import { makeRng } from '../ml/rng.js';
 import { SessionHash } from './prg.js';
+import { SECRET_BLOCK_BYTES, SHARE_BLOCK_BYTES } from './shamir.js';
 
-/** Self-mask seeds and pair seeds: 128-bit AES keys. */
-export const SEED_BYTES = 16;
+/** Self-mask seeds and pair seeds: 128-bit AES keys, one Shamir block each. */
+export const SEED_BYTES = SECRET_BLOCK_BYTES;
+/** A Shamir share of one seed: five elements of F_p (p = 2^26 + 15) as u32 little-endian. */
+export const SHARE_BYTES = SHARE_BLOCK_BYTES;
 /** Share commitments are one AES block (see SessionCrypto.shareCommitments). */
 export const SHARE_COMMITMENT_BYTES = 16;
 
@@ -40,7 +43,7 @@ export type SecAggConfig = {
 };
 
 export type AdvertiseKeys = { id: number; publicKey: Uint8Array };
-/** Shares for one holder: (b-share, dealt pair seeds' shares…), SEED_BYTES each, encrypted, with a commitment to each. */
+/** Shares for one holder: (b-share, dealt pair seeds' shares…), SHARE_BYTES each, encrypted, with a commitment to each. */
 export type EncryptedShare = { from: number; to: number; ciphertext: Uint8Array; digests: Uint8Array };
 export type ShareKeys = {
   id: number;
@@ -86,7 +89,10 @@ export function neighbourCount(config: SecAggConfig): number {
  * A session's public structure, as one party computes it from the config: the neighbours of each
  * client — everyone, or (SecAgg+) the k/2 clients on either side of it on a ring whose order is a
  * permutation derived from the session (symmetric, k-regular, unpredictable before the session is
- * fixed) — each client's position in `clientIds`, and who deals each pair seed. Each party builds
+ * fixed) — each client's position in `clientIds`, and who deals each pair seed: on the ring, the
+ * earlier endpoint (each client deals to its k/2 successors: exactly k/2 seeds); in the full graph,
+ * by position parity (⌊(n−1)/2⌋ or ⌈(n−1)/2⌉ seeds each). A client's shares for one holder thus
+ * carry at most neighbours/2 + 1 seeds, which bounds the message sizes. Each party builds
  * its own (validation and the ring are O(n)) and looks up only the clients it deals with.
  */
 export class SessionGraph {
@@ -143,22 +149,28 @@ export class SessionGraph {
     return this.position(id) + 1;
   }
 
-  /** Which endpoint of the pair {u, v} Shamir-shares its pair seed: by position parity, so each client deals about half its pairs. */
-  dealerOf(u: number, v: number): number {
+  /** Whether u deals the pair seed of its neighbour v (exactly one of deals(u, v), deals(v, u) holds). */
+  private deals(u: number, v: number): boolean {
+    if (this.order) {
+      // v is one of u's k/2 successors on the ring. Not both ways round: that needs n ≤ k.
+      this.ringPosition ??= new Map(this.order.map((w, i) => [w, i]));
+      const n = this.order.length;
+      const ahead = (this.ringPosition.get(v)! - this.ringPosition.get(u)! + n) % n;
+      return ahead >= 1 && ahead <= this.k / 2;
+    }
     const pu = this.shareX(u);
     const pv = this.shareX(v);
-    const oddSum = (pu + pv) % 2 === 1;
-    return oddSum === pu < pv ? u : v; // odd sum: the earlier position deals; even: the later
+    return ((pu + pv) % 2 === 1) === pu < pv; // odd sum: the earlier position deals; even: the later
+  }
+
+  /** Which endpoint of the neighbour pair {u, v} Shamir-shares its pair seed. */
+  dealerOf(u: number, v: number): number {
+    return this.deals(u, v) ? u : v;
   }
 
   /** The partners whose pair seed `u` deals, among its neighbours that advertised keys (ascending). */
   dealtPairs(advertised: (id: number) => boolean, u: number): number[] {
-    const pu = this.shareX(u);
-    return this.neighbours(u).filter((v) => {
-      if (!advertised(v)) return false;
-      const pv = this.shareX(v);
-      return ((pu + pv) % 2 === 1) === pu < pv; // dealerOf(u, v) === u
-    });
+    return this.neighbours(u).filter((v) => advertised(v) && this.deals(u, v));
   }
 }
 
@@ -242,30 +254,43 @@ export class SessionCrypto {
   }
 
   /**
-   * Commitments to 16-byte shares, one per cell: the Matyas–Meyer–Oseas one-way function on AES-128
-   * under the public session key K, C = E_K(s ⊕ T) ⊕ s ⊕ T, with the tweak T = (dealer, holder, item,
-   * 0) as four big-endian u32 (item 0: the b-share; else the pair partner). A holder that lies must
-   * find a second preimage (≈ 2^128 work); an unrevealed share (uniform, 128 bits) stays hidden. The
-   * hash is a block cipher call so that thousands of commitments cost one native call rather than as
+   * Commitments to 20-byte shares, one 16-byte commitment per cell: Merkle–Damgård over two blocks
+   * with the Matyas–Meyer–Oseas compression on AES-128 under the public session key K,
+   *   x1 = s[0..16),  h1 = E_K(x1) ⊕ x1,  x2 = h1 ⊕ (s[16..20) ‖ dealer ‖ holder ‖ item),  C = E_K(x2) ⊕ x2,
+   * with dealer, holder and item as big-endian u32 (item 0: the b-share; else the pair partner). The
+   * second block fixes the cell, so a holder that lies about its share must find x2 with
+   * E_K(x2) ⊕ x2 = C (≈ 2^128 work); an unrevealed share (five uniform field elements) stays
+   * hidden. Block-cipher calls let thousands of commitments cost two native calls rather than as
    * many hash calls (the reconstructed seeds are still checked against SHA-256 commitments).
-   * `tweaks` holds (dealer, holder, item) per cell; `shares` the cells' 16-byte shares back to back.
+   * `tweaks` holds (dealer, holder, item) per cell; `shares` the cells' shares back to back.
    */
   shareCommitments(tweaks: ArrayLike<number>, shares: Uint8Array): Uint8Array {
     const cells = tweaks.length / 3;
-    if (!Number.isInteger(cells) || shares.length !== 16 * cells) throw expectedGot('fl.secagg.shape', 'shares', `${16 * cells} bytes (16 per cell)`, shares.length);
-    const input = new Uint8Array(shares);
-    const view = new DataView(input.buffer);
-    for (let i = 0; i < cells; i++) {
-      view.setUint32(16 * i, view.getUint32(16 * i) ^ tweaks[3 * i]!);
-      view.setUint32(16 * i + 4, view.getUint32(16 * i + 4) ^ tweaks[3 * i + 1]!);
-      view.setUint32(16 * i + 8, view.getUint32(16 * i + 8) ^ tweaks[3 * i + 2]!);
+    if (!Number.isInteger(cells) || shares.length !== SHARE_BYTES * cells) {
+      throw expectedGot('fl.secagg.shape', 'shares', `${SHARE_BYTES * cells} bytes (${SHARE_BYTES} per cell)`, shares.length);
     }
-    if (cells === 0) return input;
-    const out = new Uint8Array(createCipheriv('aes-128-ecb', this.shareKey, null).setAutoPadding(false).update(input));
-    // XOR in 32-bit words: both buffers are fresh allocations, so 4-byte aligned.
-    const o32 = new Uint32Array(out.buffer, out.byteOffset, out.length / 4);
-    const i32 = new Uint32Array(input.buffer, 0, input.length / 4);
-    for (let j = 0; j < o32.length; j++) o32[j] = (o32[j]! ^ i32[j]!) >>> 0;
+    const first = new Uint8Array(16 * cells);
+    const second = new Uint8Array(16 * cells);
+    const view = new DataView(second.buffer);
+    for (let i = 0; i < cells; i++) {
+      for (let j = 0; j < 16; j++) first[16 * i + j] = shares[SHARE_BYTES * i + j]!;
+      for (let j = 16; j < SHARE_BYTES; j++) second[16 * i + j - 16] = shares[SHARE_BYTES * i + j]!;
+      view.setUint32(16 * i + 4, tweaks[3 * i]!);
+      view.setUint32(16 * i + 8, tweaks[3 * i + 1]!);
+      view.setUint32(16 * i + 12, tweaks[3 * i + 2]!);
+    }
+    if (cells === 0) return first;
+    // ECB on whole blocks keeps no state between update calls: one cipher serves both passes.
+    const cipher = createCipheriv('aes-128-ecb', this.shareKey, null).setAutoPadding(false);
+    // XOR in 32-bit words: all buffers are fresh allocations (copied out of node's pool), so 4-byte aligned.
+    const words = (b: Uint8Array) => new Uint32Array(b.buffer, b.byteOffset, b.length / 4);
+    const f32 = words(first);
+    const s32 = words(second);
+    const e1 = words(new Uint8Array(cipher.update(first)));
+    for (let j = 0; j < s32.length; j++) s32[j] = (s32[j]! ^ e1[j]! ^ f32[j]!) >>> 0; // x2 = E(x1) ⊕ x1 ⊕ block 2
+    const out = new Uint8Array(cipher.update(second));
+    const o32 = words(out);
+    for (let j = 0; j < o32.length; j++) o32[j] = (o32[j]! ^ s32[j]!) >>> 0;
     return out;
   }
 }

@@ -5,14 +5,14 @@
  * reveals a wrong share is reported in `cheaters` and its share ignored, and every reconstructed
  * seed is checked against the dealer's commitment to it. The server does no key agreement.
  */
-import { GameRejection, ValidationError, expectedGot } from '../core/errors.js';
+import { GameRejection, HindsightError, ValidationError, expectedGot } from '../core/errors.js';
 import { addExpandedMasks, addMask } from './prg.js';
 import { type Share, reconstruct } from './shamir.js';
 import {
   type AdvertiseKeys,
   type EncryptedShare,
   type MaskedInput,
-  SEED_BYTES,
+  SHARE_BYTES,
   SHARE_COMMITMENT_BYTES,
   type SecAggConfig,
   SessionCrypto,
@@ -80,9 +80,9 @@ export class SecAggServer {
     const expected = this.graph.neighbours(msg.id).filter((v) => this.keys.has(v));
     const dealt = this.graph.dealtPairs((v) => this.keys.has(v), msg.id);
     const targets = msg.shares.map((s) => s.to);
-    const size = SEED_BYTES * (1 + dealt.length);
+    const size = SHARE_BYTES * (1 + dealt.length);
     if (
-      msg.shares.some((s) => s.from !== msg.id || s.ciphertext.length !== size || s.digests.length !== (size / SEED_BYTES) * SHARE_COMMITMENT_BYTES) ||
+      msg.shares.some((s) => s.from !== msg.id || s.ciphertext.length !== size || s.digests.length !== (1 + dealt.length) * SHARE_COMMITMENT_BYTES) ||
       targets.join() !== expected.join() ||
       msg.pairCommitments.map((c) => c.partner).join() !== dealt.join()
     ) {
@@ -171,13 +171,13 @@ export class SecAggServer {
     // A share is usable if it is a well-formed share its dealer committed to for that holder.
     const cells = tasks.flatMap((t) =>
       t.shares.flatMap((r) => {
-        if (r.y.length === SEED_BYTES && this.shareMsgs.get(t.dealer)!.byHolder.has(r.holder)) return [{ dealer: t.dealer, holder: r.holder, item: t.item, share: r.y }];
+        if (r.y.length === SHARE_BYTES && this.shareMsgs.get(t.dealer)!.byHolder.has(r.holder)) return [{ dealer: t.dealer, holder: r.holder, item: t.item, share: r.y }];
         cheaters.add(r.holder);
         return [];
       }),
     );
-    const shares = new Uint8Array(SEED_BYTES * cells.length);
-    cells.forEach((cell, i) => shares.set(cell.share, SEED_BYTES * i));
+    const shares = new Uint8Array(SHARE_BYTES * cells.length);
+    cells.forEach((cell, i) => shares.set(cell.share, SHARE_BYTES * i));
     const actual = this.crypto.shareCommitments(
       cells.flatMap((c) => [c.dealer, c.holder, c.item]),
       shares,
@@ -205,14 +205,21 @@ export class SecAggServer {
       }
       // Every share here matched its dealer's commitment and the result is checked against the
       // dealer's commitment to the seed, so the extra-share consistency check would add nothing.
-      const seed = reconstruct(shares, this.config.threshold, 0);
+      const what = t.item === 0 ? `client ${t.dealer}` : `pair ${t.dealer}–${t.item}`;
+      let seed: Uint8Array;
+      try {
+        seed = reconstruct(shares, this.config.threshold, 0);
+      } catch (err) {
+        // Committed shares that are no sharing of a seed (an element ≥ p, a limb out of range): the dealer's fault.
+        if (!(err instanceof HindsightError)) throw err;
+        throw new ValidationError('fl.secagg.reconstruction', `${what}: expected shares of a 16-byte seed, got ${err.message}`, { client: t.dealer });
+      }
       const msg = this.shareMsgs.get(t.dealer)!;
       const ok =
         t.item === 0
           ? equalBytes(this.crypto.seedCommitment(t.dealer, seed), msg.seedCommitment)
           : equalBytes(this.crypto.pairCommitment(t.dealer, t.item, seed), msg.pairCommitments[msg.dealt.indexOf(t.item)]!.commitment);
       if (!ok) {
-        const what = t.item === 0 ? `client ${t.dealer}` : `pair ${t.dealer}–${t.item}`;
         throw new ValidationError('fl.secagg.reconstruction', `${what}: reconstructed seed fails its commitment check`, { client: t.dealer });
       }
       seeds.push(seed);

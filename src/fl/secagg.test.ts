@@ -6,9 +6,10 @@ import { makeRng } from '../ml/rng.js';
 import { seededRandomBytes } from './random-bytes.js';
 import { SecAggClient } from './secagg-client.js';
 import type { SecAggConfig } from './secagg-common.js';
-import { SessionCrypto, dealerOf, dealtPairs, neighbours } from './secagg-common.js';
+import { SHARE_BYTES, SessionCrypto, dealerOf, dealtPairs, neighbours } from './secagg-common.js';
 import { SecAggServer } from './secagg-server.js';
 import { runSecAggSession } from './secagg-session.js';
+import { generateKeyPair, sharedSecret } from './x25519.js';
 
 function setup(n: number, d: number, extra: Partial<SecAggConfig> = {}, seed = 1) {
   const config: SecAggConfig = {
@@ -138,6 +139,8 @@ describe('secure aggregation', () => {
     }
     const { config } = setup(30, 4, {}, 8); // full graph: position parity gives everyone 14 or 15 of 29
     for (const u of config.clientIds) expect([14, 15]).toContain(dealtPairs(config, () => true, u).length);
+    const plus = setup(30, 4, { neighbors: 8, threshold: 5 }, 8).config; // ring: each client deals to its 4 successors
+    for (const u of plus.clientIds) expect(dealtPairs(plus, () => true, u)).toHaveLength(4);
   });
 
   it('exact sums for random sizes, neighbour counts, thresholds and dropouts (property)', () => {
@@ -177,25 +180,65 @@ describe('secure aggregation', () => {
     expect(honest.pairShares.every((s) => survivors.includes(s.dealer) !== survivors.includes(s.partner))).toBe(true);
     const dealer = 3;
     const partner = dealtPairs(config, () => true, dealer).find((v) => survivors.includes(v))!;
-    expect(() => server.receiveUnmask({ ...honest, pairShares: [{ dealer, partner, y: new Uint8Array(16) }] })).toThrow(/pair seed of 3–\d: expected pairs with exactly one survivor/);
-    expect(() => server.receiveUnmask({ ...honest, seedShares: [{ of: 6, y: new Uint8Array(16) }] })).toThrow(/seed share of 6, which sent no input/);
+    expect(() => server.receiveUnmask({ ...honest, pairShares: [{ dealer, partner, y: new Uint8Array(SHARE_BYTES) }] })).toThrow(/pair seed of 3–\d: expected pairs with exactly one survivor/);
+    expect(() => server.receiveUnmask({ ...honest, seedShares: [{ of: 6, y: new Uint8Array(SHARE_BYTES) }] })).toThrow(/seed share of 6, which sent no input/);
   });
 
-  it('share commitments are E_K(s ⊕ T) ⊕ s ⊕ T, K from the session, T = (dealer, holder, item, 0) (independent check)', () => {
+  it('share commitments: two-block MMO chain under K from the session, tweak (dealer, holder, item) in block 2 (independent check)', () => {
     const session = new Uint8Array(32).fill(0xab);
     const block = new Uint8Array(64);
     block.set(new TextEncoder().encode('hindsight/secagg/share'));
     block.set(session, 32);
     const key = createHash('sha256').update(block).digest().subarray(0, 16);
-    const shares = Uint8Array.from({ length: 48 }, (_, i) => (i * 37) & 0xff);
+    const shares = Uint8Array.from({ length: 3 * SHARE_BYTES }, (_, i) => (i * 37) & 0xff);
     const tweaks = [7, 9, 0, 7, 10, 3, 2 ** 31, 1, 65535];
+    const mmo = (x: Buffer) => {
+      const e = createCipheriv('aes-128-ecb', key, null).setAutoPadding(false).update(x);
+      return Buffer.from(e.map((b, j) => b ^ x[j]!));
+    };
     const expected = Buffer.alloc(48);
     for (let c = 0; c < 3; c++) {
-      const x = Buffer.from(shares.subarray(16 * c, 16 * c + 16));
-      for (let w = 0; w < 3; w++) x.writeUInt32BE((x.readUInt32BE(4 * w) ^ tweaks[3 * c + w]!) >>> 0, 4 * w);
-      const e = createCipheriv('aes-128-ecb', key, null).setAutoPadding(false).update(x);
-      for (let j = 0; j < 16; j++) expected[16 * c + j] = e[j]! ^ x[j]!;
+      const h1 = mmo(Buffer.from(shares.subarray(SHARE_BYTES * c, SHARE_BYTES * c + 16)));
+      const block2 = Buffer.alloc(16);
+      block2.set(shares.subarray(SHARE_BYTES * c + 16, SHARE_BYTES * (c + 1)));
+      for (let w = 0; w < 3; w++) block2.writeUInt32BE(tweaks[3 * c + w]!, 4 + 4 * w);
+      mmo(Buffer.from(h1.map((b, j) => b ^ block2[j]!))).copy(expected, 16 * c);
     }
     expect(Buffer.from(new SessionCrypto(session).shareCommitments(tweaks, shares)).toString('hex')).toBe(expected.toString('hex'));
+    expect(() => new SessionCrypto(session).shareCommitments(tweaks, shares.subarray(1))).toThrow(/expected 60 bytes \(20 per cell\), got 59/);
+  });
+
+  it('the server names a dealer whose committed shares are no sharing of a seed', () => {
+    const { config, random } = setup(6, 4, { threshold: 3 }, 10);
+    const liar = 4;
+    const crypto = new SessionCrypto(config.session);
+    const keys = generateKeyPair();
+    const clients = config.clientIds.filter((id) => id !== liar).map((id) => new SecAggClient(config, id, random));
+    const server = new SecAggServer(config);
+    clients.forEach((c) => server.receiveKeys(c.advertise()));
+    server.receiveKeys({ id: liar, publicKey: keys.publicKey });
+    const roster = server.closeKeys();
+    clients.forEach((c) => server.receiveShares(c.shareKeys(roster)));
+    // The liar deals every holder 0xff… (elements ≥ p) and commits to exactly that, so the holders'
+    // commitment checks pass; it shows only when the server rebuilds b_4.
+    const dealt = dealtPairs(config, () => true, liar);
+    const bundle = new Uint8Array(SHARE_BYTES * (1 + dealt.length)).fill(0xff);
+    const holders = neighbours(config, liar);
+    server.receiveShares({
+      id: liar,
+      seedCommitment: new Uint8Array(32),
+      pairCommitments: dealt.map((partner) => ({ partner, commitment: new Uint8Array(32) })),
+      shares: holders.map((to) => {
+        const dh = sharedSecret(keys, roster.find((k) => k.id === to)!.publicKey);
+        const tweaks = [0, ...dealt].flatMap((item) => [liar, to, item]);
+        return { from: liar, to, ciphertext: crypto.xorPad(dh, liar, to, bundle), digests: crypto.shareCommitments(tweaks, bundle) };
+      }),
+    });
+    const inbox = server.closeShares();
+    clients.forEach((c) => server.receiveMasked(c.maskedInput(inbox.get(c.id)!, new Uint32Array(4))));
+    server.receiveMasked({ id: liar, masked: new Uint32Array(4) });
+    const survivors = server.closeMasked();
+    clients.forEach((c) => server.receiveUnmask(c.unmask(survivors)));
+    expect(() => server.finalize()).toThrow(/client 4: expected shares of a 16-byte seed, got share \d+ element 0: expected a field element < 67108879, got 4294967295/);
   });
 });

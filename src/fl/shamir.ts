@@ -1,50 +1,72 @@
 /**
- * Shamir secret sharing of byte strings over GF(2^16) (x^16 + x^12 + x^3 + x + 1), symbol by symbol:
- * a secret of 2m bytes is m field elements, each with its own random polynomial of degree
- * threshold − 1, so a share is as long as the secret and any sub-range of a share is a share of that
- * sub-range. A dealer with several secrets shares their concatenation in one pass and holders reveal
- * them one at a time.
+ * Shamir secret sharing of 16-byte blocks over the prime field F_p, p = 2^26 + 15 (issue 8: "Shamir
+ * sharing of mask seeds over a prime field").
  *
- * Why not a prime field: SecAgg secrets are 16-byte seeds, and 2^16 lets multiplication be two table
- * look-ups — no BigInt, no modular inverse (the inverse is a negated logarithm). x-coordinates are
- * 1..65535 (SecAgg uses a participant's position in the session + 1).
+ * Layout: a 16-byte block, read as a 128-bit little-endian integer, is cut into five limbs of 26 bits
+ * (the last has 24), each < 2^26 < p, and each limb gets its own random polynomial of degree
+ * threshold − 1 with the same x-coordinates. A share of a block is the five values f_i(x), each
+ * < p < 2^27, as u32 little-endian: 20 bytes. A secret of several blocks is shared block by block in
+ * one pass, and any block-aligned sub-range of a share is a share of that sub-range (SecAgg deals a
+ * self-mask seed and several pair seeds at once and holders reveal them one at a time).
+ *
+ * Why this p: p² < 2^53, so a product of two field elements is an exact double and is reduced with
+ * one multiply by 1/p, a floor and one correction step — no BigInt in the hot path — and p > 2^26
+ * lets five limbs cover 128 bits (a prime below 2^26 would need six 24-bit limbs: 24-byte shares).
+ * x-coordinates are 1..65535 (SecAgg uses a participant's position in the session + 1).
  *
  * `reconstruct` interpolates at 0 from the first `threshold` shares and checks that up to
  * `maxChecks` extra shares lie on the same polynomials — one lying holder among > threshold shares
- * is detected (ShareMismatch) even without commitments.
+ * is detected (ShareMismatch) even without commitments — and that every limb it rebuilds fits its
+ * 26 (or 24) bits, which shares of one sharing always satisfy.
  */
 import { HindsightError, ValidationError, expectedGot } from '../core/errors.js';
 import type { RandomBytes } from './random-bytes.js';
 
-const ORDER = 65535;
-const POLY = 0x1100b;
-/** EXP has two periods so that EXP[LOG[a] + LOG[b]] needs no reduction. */
-const EXP = new Uint16Array(2 * ORDER);
-const LOG = new Uint16Array(ORDER + 1);
-{
-  let v = 1;
-  for (let i = 0; i < ORDER; i++) {
-    EXP[i] = EXP[i + ORDER] = v;
-    LOG[v] = i;
-    v <<= 1;
-    if (v & 0x10000) v ^= POLY;
-  }
-  if (v !== 1) throw new Error('GF(2^16): the reduction polynomial is not primitive');
-}
+/** The field modulus, 2^26 + 15 (prime: checked by trial division in shamir.test.ts). */
+export const P = 67_108_879;
+/** Secrets are shared in blocks of this many bytes… */
+export const SECRET_BLOCK_BYTES = 16;
+/** …cut into this many limbs of LIMB_BITS (the last holds the remaining 24 bits)… */
+export const LIMBS = 5;
+export const LIMB_BITS = 26;
+/** …and a share of one block is LIMBS field elements as u32 little-endian. */
+export const SHARE_BLOCK_BYTES = 4 * LIMBS;
+
+const INV_P = 1 / P;
+const LIMB = 2 ** LIMB_BITS;
+const LAST_LIMB = 2 ** (8 * SECRET_BLOCK_BYTES - LIMB_BITS * (LIMBS - 1));
+/** Coefficients are drawn as u32 below the largest multiple of p that fits, then reduced: exactly uniform. */
+const SAMPLE_LIMIT = Math.floor(2 ** 32 / P) * P;
 
 export type Share = { x: number; y: Uint8Array };
 
 export class ShareMismatch extends HindsightError {}
 
-/** a·b in GF(2^16). */
-export function gfMul(a: number, b: number): number {
-  return a === 0 || b === 0 ? 0 : EXP[LOG[a]! + LOG[b]!]!;
+/**
+ * v mod p for an integer 0 ≤ v < 2^53. v·(1/p) is within one of v/p after rounding, so the floor is
+ * off by at most one and one correction fixes it; q·p ≤ v + p < 2^53 keeps the subtraction exact.
+ * About twice as fast as `v % p`, which V8 runs as fmod on doubles.
+ */
+function reduce(v: number): number {
+  const r = v - Math.floor(v * INV_P) * P;
+  return r < 0 ? r + P : r >= P ? r - P : r;
 }
 
-/** a^-1 in GF(2^16). */
-export function gfInv(a: number): number {
-  if (a === 0) throw new RangeError('inverse of 0 in GF(2^16)');
-  return EXP[(ORDER - LOG[a]!) % ORDER]!;
+/** a·b mod p for a, b in [0, p): the product is < p² < 2^53, exact. */
+export function fieldMul(a: number, b: number): number {
+  return reduce(a * b);
+}
+
+/** a^-1 mod p by Fermat (a^(p−2)); a must be non-zero mod p. */
+export function fieldInv(a: number): number {
+  if (a % P === 0) throw new RangeError(`inverse in F_p: expected a non-zero element, got ${a}`);
+  let base = ((a % P) + P) % P;
+  let result = 1;
+  for (let e = P - 2; e > 0; e = Math.floor(e / 2)) {
+    if (e % 2 === 1) result = reduce(result * base);
+    base = reduce(base * base);
+  }
+  return result;
 }
 
 function validateXs(xs: readonly number[], threshold: number): void {
@@ -52,102 +74,161 @@ function validateXs(xs: readonly number[], threshold: number): void {
   if (xs.length < threshold) throw expectedGot('fl.shamir.invalid', 'holders', `at least threshold = ${threshold} holders`, xs.length);
   const seen = new Set<number>();
   for (const x of xs) {
-    if (!Number.isInteger(x) || x < 1 || x > ORDER) throw expectedGot('fl.shamir.invalid', 'x', 'an integer in [1, 65535]', x);
+    if (!Number.isInteger(x) || x < 1 || x > 65535) throw expectedGot('fl.shamir.invalid', 'x', 'an integer in [1, 65535]', x);
     if (seen.has(x)) throw expectedGot('fl.shamir.invalid', 'x', 'distinct share coordinates', x);
     seen.add(x);
   }
 }
 
-function symbols(bytes: Uint8Array, what: string): Uint16Array {
-  if (bytes.length % 2 !== 0) throw expectedGot('fl.shamir.invalid', what, 'an even number of bytes', bytes.length);
-  const out = new Uint16Array(bytes.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = bytes[2 * i]! | (bytes[2 * i + 1]! << 8);
+/** The limbs of every 16-byte block of `secret`, block after block. */
+function secretLimbs(secret: Uint8Array): Float64Array {
+  if (secret.length % SECRET_BLOCK_BYTES !== 0) {
+    throw expectedGot('fl.shamir.invalid', 'secret', `a multiple of ${SECRET_BLOCK_BYTES} bytes`, secret.length);
+  }
+  const out = new Float64Array((secret.length / SECRET_BLOCK_BYTES) * LIMBS);
+  for (let b = 0, k = 0; b < secret.length; b += SECRET_BLOCK_BYTES) {
+    // acc holds < LIMB_BITS + 8 bits: exact in a double, where 32-bit bit operations would overflow.
+    let acc = 0;
+    let scale = 1;
+    for (let i = 0; i < SECRET_BLOCK_BYTES; i++) {
+      acc += secret[b + i]! * scale;
+      scale *= 256;
+      if (scale >= LIMB) {
+        out[k++] = acc % LIMB;
+        acc = Math.floor(acc / LIMB);
+        scale /= LIMB;
+      }
+    }
+    out[k++] = acc;
+  }
   return out;
 }
 
-function toBytes(sym: Uint16Array): Uint8Array {
-  const out = new Uint8Array(2 * sym.length);
-  for (let i = 0; i < sym.length; i++) {
-    out[2 * i] = sym[i]! & 0xff;
-    out[2 * i + 1] = sym[i]! >>> 8;
+/** Inverse of secretLimbs; throws ShareMismatch for a limb out of its range (not a sharing of bytes). */
+function limbsToBytes(limbs: Float64Array): Uint8Array {
+  const out = new Uint8Array((limbs.length / LIMBS) * SECRET_BLOCK_BYTES);
+  for (let b = 0, k = 0; b < out.length; b += SECRET_BLOCK_BYTES, k += LIMBS) {
+    let acc = 0;
+    let bits = 0;
+    let at = b;
+    for (let l = 0; l < LIMBS; l++) {
+      const v = limbs[k + l]!;
+      const bound = l === LIMBS - 1 ? LAST_LIMB : LIMB;
+      if (v >= bound) {
+        throw new ShareMismatch('fl.shamir.mismatch', `shares are inconsistent: reconstructed limb ${l} of block ${b / SECRET_BLOCK_BYTES}: expected < ${bound}, got ${v}`, { limb: l });
+      }
+      acc += v * 2 ** bits;
+      bits += l === LIMBS - 1 ? 24 : LIMB_BITS;
+      while (bits >= 8) {
+        out[at++] = acc % 256;
+        acc = Math.floor(acc / 256);
+        bits -= 8;
+      }
+    }
+  }
+  return out;
+}
+
+/** The field elements of a share (u32 little-endian), each checked to be < p. */
+function shareElements(share: Share): Float64Array {
+  const y = share.y;
+  if (y.length % SHARE_BLOCK_BYTES !== 0) throw expectedGot('fl.shamir.invalid', `share ${share.x}`, `a multiple of ${SHARE_BLOCK_BYTES} bytes`, y.length);
+  const view = new DataView(y.buffer, y.byteOffset, y.length);
+  const out = new Float64Array(y.length / 4);
+  for (let i = 0; i < out.length; i++) {
+    const v = view.getUint32(4 * i, true);
+    if (v >= P) throw expectedGot('fl.shamir.invalid', `share ${share.x} element ${i}`, `a field element < ${P}`, v);
+    out[i] = v;
+  }
+  return out;
+}
+
+/** `count` uniform elements of F_p (the polynomials' random coefficients). */
+function randomElements(count: number, random: RandomBytes): Float64Array {
+  const out = new Float64Array(count);
+  let filled = 0;
+  while (filled < count) {
+    const missing = count - filled;
+    // Rejection keeps ≈ 98.4 % of draws; over-draw slightly so one call is almost always enough.
+    const bytes = random(4 * (missing + 4 + (missing >> 5)));
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+    for (let i = 0; i + 4 <= bytes.length && filled < count; i += 4) {
+      const v = view.getUint32(i, true);
+      if (v < SAMPLE_LIMIT) out[filled++] = v % P;
+    }
   }
   return out;
 }
 
 /**
- * Multiplication by a fixed x as two 256-entry tables: y·x = LO[y & 0xff] ^ HI[y >> 8], because
- * multiplying by a constant is GF(2)-linear. They stay in L1 cache, unlike the 384 KB EXP/LOG
- * tables, and are refilled in place: allocating typed arrays costs more than filling them.
- */
-const LO = new Uint16Array(256);
-const HI = new Uint16Array(256);
-
-function fillTimesTables(x: number): void {
-  let basis = x; // x·2^i, i = 0..15
-  for (let i = 0; i < 16; i++) {
-    const table = i < 8 ? LO : HI;
-    const bit = 1 << (i % 8);
-    for (let b = bit; b < 2 * bit; b++) table[b] = table[b ^ bit]! ^ basis;
-    basis <<= 1;
-    if (basis & 0x10000) basis ^= POLY;
-  }
-}
-
-/**
- * Splits `secret` (an even number of bytes) into one share per x in `xs`; any `threshold` reconstruct
- * it. The shares are views of one buffer.
+ * Splits `secret` (a multiple of 16 bytes) into one share per x in `xs` (20 bytes per 16-byte block);
+ * any `threshold` of them reconstruct it. The shares are views of one buffer.
  */
 export function split(secret: Uint8Array, xs: readonly number[], threshold: number, random: RandomBytes): Uint8Array[] {
   validateXs(xs, threshold);
-  const m = symbols(secret, 'secret').length;
-  // coefficients[k·m + s]: coefficient of x^k in the polynomial of symbol s; k = 0 is the secret.
-  const coefficients = new Uint16Array(threshold * m);
-  coefficients.set(symbols(secret, 'secret'));
-  if (threshold > 1) coefficients.set(symbols(random(2 * m * (threshold - 1)), 'random'), m);
-  const out = new Uint8Array(2 * m * xs.length);
+  const limbs = secretLimbs(secret);
+  const m = limbs.length;
+  // coefficients[k·m + s]: coefficient of x^k in the polynomial of limb s; k = 0 is the secret.
+  const coefficients = new Float64Array(threshold * m);
+  coefficients.set(limbs);
+  if (threshold > 1) coefficients.set(randomElements(m * (threshold - 1), random), m);
+  const bytesPerShare = 4 * m;
+  const out = new Uint8Array(bytesPerShare * xs.length);
+  const view = new DataView(out.buffer);
+  const acc = new Float64Array(m);
   xs.forEach((x, h) => {
-    fillTimesTables(x);
-    for (let s = 0, o = 2 * m * h; s < m; s++, o += 2) {
-      let acc = coefficients[(threshold - 1) * m + s]!;
-      for (let k = threshold - 2; k >= 0; k--) acc = LO[acc & 0xff]! ^ HI[acc >>> 8]! ^ coefficients[k * m + s]!;
-      out[o] = acc & 0xff;
-      out[o + 1] = acc >>> 8;
+    // Horner, one power at a time across all limbs: acc·x + c < 2^27·2^16 + 2^27, exact.
+    acc.set(coefficients.subarray((threshold - 1) * m));
+    for (let k = threshold - 2; k >= 0; k--) {
+      const base = k * m;
+      for (let s = 0; s < m; s++) acc[s] = reduce(acc[s]! * x + coefficients[base + s]!);
     }
+    for (let s = 0, o = bytesPerShare * h; s < m; s++, o += 4) view.setUint32(o, acc[s]!, true);
   });
-  return xs.map((_, h) => out.subarray(2 * m * h, 2 * m * (h + 1)));
+  return xs.map((_, h) => out.subarray(bytesPerShare * h, bytesPerShare * (h + 1)));
 }
 
-/** Logarithms of the Lagrange basis at `at` for nodes xs: f(at) = Σ_j λ_j f(x_j), λ_j = Π_{m≠j} (at − x_m)/(x_j − x_m). */
-function lagrangeLogs(xs: readonly number[], at: number): Int32Array {
-  const logs = new Int32Array(xs.length);
-  xs.forEach((xj, j) => {
-    let log = 0;
+/**
+ * Lagrange basis at `at` for nodes xs: f(at) = Σ_j λ_j f(x_j), λ_j = Π_{m≠j} (at − x_m)/(x_j − x_m).
+ * Memoized per node set and point, since a server rebuilds many secrets from the same holders.
+ */
+const basisMemo = new Map<string, Float64Array>();
+
+function lagrange(xs: readonly number[], at: number): Float64Array {
+  const key = `${at}:${xs.join(',')}`;
+  let basis = basisMemo.get(key);
+  if (basis) return basis;
+  basis = new Float64Array(xs.length);
+  for (let j = 0; j < xs.length; j++) {
+    let num = 1;
+    let den = 1;
     for (let m = 0; m < xs.length; m++) {
       if (m === j) continue;
-      log += LOG[at ^ xs[m]!]! - LOG[xj ^ xs[m]!]!; // subtraction is XOR in characteristic 2
+      num = reduce(num * (at - xs[m]! + P));
+      den = reduce(den * (xs[j]! - xs[m]! + P));
     }
-    logs[j] = ((log % ORDER) + ORDER) % ORDER;
-  });
-  return logs;
+    basis[j] = reduce(num * fieldInv(den));
+  }
+  if (basisMemo.size >= 1024) basisMemo.clear(); // bounded: node sets of one session repeat, across sessions they do not
+  basisMemo.set(key, basis);
+  return basis;
 }
 
 /** Lagrange basis values at `at` (0 = the secret) for nodes xs. */
 export function lagrangeAt(xs: readonly number[], at: number): number[] {
   if (xs.includes(at)) throw expectedGot('fl.shamir.invalid', 'evaluation point', 'a point other than the nodes', at);
-  return [...lagrangeLogs(xs, at)].map((l) => EXP[l]!);
+  return [...lagrange(xs, at)];
 }
 
-function interpolate(base: readonly Share[], at: number, m: number): Uint16Array {
-  const logs = lagrangeLogs(
-    base.map((s) => s.x),
-    at,
-  );
-  const out = new Uint16Array(m);
-  base.forEach((share, j) => {
-    const y = symbols(share.y, 'share');
-    const l = logs[j]!;
-    for (let s = 0; s < m; s++) if (y[s] !== 0) out[s]! ^= EXP[LOG[y[s]!]! + l]!;
+/** Σ_j λ_j y_j for every element position, given the elements of each base share. */
+function interpolate(ys: readonly Float64Array[], basis: Float64Array, m: number): Float64Array {
+  const out = new Float64Array(m);
+  ys.forEach((y, j) => {
+    const l = basis[j]!;
+    // Each reduced product is < p, so the sum of up to 2^26 of them stays exact before reducing.
+    for (let s = 0; s < m; s++) out[s]! += reduce(l * y[s]!);
   });
+  for (let s = 0; s < m; s++) out[s] = reduce(out[s]!);
   return out;
 }
 
@@ -165,16 +246,19 @@ export function reconstruct(shares: readonly Share[], threshold: number, maxChec
     if (s.y.length !== len) throw new ValidationError('fl.shamir.invalid', `share ${s.x}: expected ${len} bytes like the others, got ${s.y.length}`);
   }
   const base = shares.slice(0, threshold);
-  const secret = interpolate(base, 0, len / 2);
+  const xs = base.map((s) => s.x);
+  const ys = base.map(shareElements);
+  const m = len / 4;
   // One extra share already catches any single wrong share (t + 1 points with one error do not lie
   // on a polynomial of degree t − 1).
   for (const extra of shares.slice(threshold, threshold + maxChecks)) {
-    const expected = toBytes(interpolate(base, extra.x, len / 2));
-    if (expected.some((b, i) => b !== extra.y[i])) {
+    const expected = interpolate(ys, lagrange(xs, extra.x), m);
+    const actual = shareElements(extra);
+    if (expected.some((v, i) => v !== actual[i])) {
       throw new ShareMismatch('fl.shamir.mismatch', `shares are inconsistent: share at x=${extra.x} is not on the polynomial through the others`, {
         x: extra.x,
       });
     }
   }
-  return toBytes(secret);
+  return limbsToBytes(interpolate(ys, lagrange(xs, 0), m));
 }

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import '../events/types/fl.js';
+import { FlUpdate } from '../events/types/fl.js';
 import './fl.js';
 import { GameHarness, units } from '../testing/harness.js';
 import { makeRng } from '../ml/rng.js';
 import { encodeUpdate, quantizeUpdate } from '../fl/update-codec.js';
+import { sha256Bytes } from '../core/encoding.js';
+import { seededRandomBytes } from '../fl/random-bytes.js';
+import { SecAggClient } from '../fl/secagg-client.js';
+import type { SecAggConfig } from '../fl/secagg-common.js';
+import { SecAggServer } from '../fl/secagg-server.js';
 import { balanceOf, conservation } from './ledger.js';
 import { flState } from './fl.js';
 
@@ -22,6 +27,55 @@ const task = (extra: Record<string, unknown> = {}) => ({
   budget: units(100),
   ...extra,
 });
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
+
+/**
+ * Runs a real SecAgg session (clients and server of src/fl) and returns each client's fl.update
+ * bodies, encoded as an event carries them, in stage order. `afterShares` clients send no masked
+ * input or unmask response.
+ */
+function secAggBodies(config: SecAggConfig, afterShares: number[] = []) {
+  const random = seededRandomBytes('fl-events');
+  const server = new SecAggServer(config);
+  const clients = config.clientIds.map((id) => new SecAggClient(config, id, random));
+  const bodies = new Map<number, Record<string, unknown>[]>(config.clientIds.map((id) => [id, []]));
+  for (const c of clients) {
+    const keys = c.advertise();
+    server.receiveKeys(keys);
+    bodies.get(c.id)!.push({ stage: 'keys', group: 0, slot: keys.id, publicKey: hex(keys.publicKey) });
+  }
+  const roster = server.closeKeys();
+  for (const c of clients) {
+    const msg = c.shareKeys(roster);
+    server.receiveShares(msg);
+    bodies.get(c.id)!.push({
+      stage: 'shares',
+      seedCommitment: hex(msg.seedCommitment),
+      pairCommitments: msg.pairCommitments.map((p) => ({ partner: p.partner, commitment: hex(p.commitment) })),
+      shares: msg.shares.map((s) => ({ to: s.to, ciphertext: b64(s.ciphertext), digests: b64(s.digests) })),
+    });
+  }
+  const inbox = server.closeShares();
+  const live = clients.filter((c) => !afterShares.includes(c.id));
+  for (const c of live) {
+    const msg = c.maskedInput(inbox.get(c.id)!, new Uint32Array(config.vectorLength).fill(c.id));
+    server.receiveMasked(msg);
+    bodies.get(c.id)!.push({ stage: 'masked', update: b64(encodeUpdate({ kind: 'ring32', round: 1, scaleBits: 20, values: msg.masked })) });
+  }
+  const survivors = server.closeMasked();
+  for (const c of live) {
+    const msg = c.unmask(survivors);
+    server.receiveUnmask(msg);
+    bodies.get(c.id)!.push({
+      stage: 'unmask',
+      seedShares: msg.seedShares.map((s) => ({ of: s.of, y: hex(s.y) })),
+      pairShares: msg.pairShares.map((s) => ({ dealer: s.dealer, partner: s.partner, y: hex(s.y) })),
+    });
+  }
+  return { bodies, result: server.finalize() };
+}
 
 async function setup() {
   const h = new GameHarness();
@@ -53,7 +107,7 @@ describe('federated-learning events in the game', () => {
     await expect(h.run('ann', 'fl.update', { task: 'spam-fl', round: 2, body: { stage: 'plain', update: update(2) } })).rejects.toThrow(/round: expected 1, got 2 \(not open yet\)/);
     await expect(h.run('ann', 'fl.update', { task: 'spam-fl', round: 1, body: { stage: 'plain', update: update(1, P + 1) } })).rejects.toThrow(/update length: expected 17 coordinates, got 18/);
     await expect(h.run('ann', 'fl.update', { task: 'spam-fl', round: 1, body: { stage: 'plain', update: update(0) } })).rejects.toThrow(/update round: expected 1, got 0/);
-    await expect(h.run('ann', 'fl.update', { task: 'spam-fl', round: 1, body: { stage: 'keys', group: 0, slot: 1, cPk: '00'.repeat(32), sPk: '00'.repeat(32) } })).rejects.toThrow(/body.stage: expected plain/);
+    await expect(h.run('ann', 'fl.update', { task: 'spam-fl', round: 1, body: { stage: 'keys', group: 0, slot: 1, publicKey: '00'.repeat(32) } })).rejects.toThrow(/body.stage: expected plain/);
     await h.run('ann', 'fl.update', { task: 'spam-fl', round: 1, body: { stage: 'plain', update: update(1) } });
     await expect(h.run('ann', 'fl.update', { task: 'spam-fl', round: 1, body: { stage: 'plain', update: update(1) } })).rejects.toThrow(/fl.update.replay|a stage not yet sent/);
     await expect(h.run('op', 'fl.aggregate', { task: 'spam-fl', round: 1, modelHash: 'model-round-1', included: [h.key('ben').did], dropped: [] })).rejects.toThrow(/included: expected controllers that sent a plain update/);
@@ -72,6 +126,43 @@ describe('federated-learning events in the game', () => {
     await h.run('op', 'fl.task', task({ secureAggregation: { threshold: 2, groups: 1 } }));
     await h.run('ann', 'fl.join', { task: 'spam-fl', examples: 10 });
     await expect(h.run('ann', 'fl.update', { task: 'spam-fl', round: 1, body: { stage: 'masked', update: Buffer.from(encodeUpdate({ kind: 'ring32', round: 1, scaleBits: 20, values: new Uint32Array(P) })).toString('base64') } })).rejects.toThrow(/masked after keys, shares/);
-    await h.run('ann', 'fl.update', { task: 'spam-fl', round: 1, body: { stage: 'keys', group: 0, slot: 1, cPk: 'ab'.repeat(32), sPk: 'cd'.repeat(32) } });
+    await h.run('ann', 'fl.update', { task: 'spam-fl', round: 1, body: { stage: 'keys', group: 0, slot: 1, publicKey: 'ab'.repeat(32) } });
+  });
+
+  it("a real SecAgg+ session's messages pass the fl.update schema and the game (schema and protocol cannot drift)", async () => {
+    const members = ['op', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
+    const h = new GameHarness();
+    await h.create({ members });
+    await h.run('op', 'fl.task', task({ clientsPerRound: 6, secureAggregation: { threshold: 3, neighbors: 4, groups: 1 } }));
+    for (const m of members.slice(1)) await h.run(m, 'fl.join', { task: 'spam-fl', examples: 10 });
+    const config: SecAggConfig = { session: sha256Bytes(new TextEncoder().encode('spam-fl/1/0')), clientIds: [1, 2, 3, 4, 5, 6], threshold: 3, vectorLength: P, neighbors: 4 };
+    const { bodies, result } = secAggBodies(config, [6]);
+    expect(result.dropped).toEqual([6]);
+    expect([...result.sum]).toEqual(new Array(P).fill(1 + 2 + 3 + 4 + 5));
+    // Stage by stage, as the clients would post them.
+    for (let stage = 0; stage < 4; stage++) {
+      for (const [slot, list] of bodies) if (list[stage]) await h.run(`c${slot}`, 'fl.update', { task: 'spam-fl', round: 1, body: list[stage] });
+    }
+    const did = (slot: number) => h.key(`c${slot}`).did;
+    await h.run('op', 'fl.aggregate', { task: 'spam-fl', round: 1, modelHash: 'model-round-1', included: result.included.map(did), dropped: result.dropped.map(did) });
+
+    // Larger sessions, schema only: SecAgg+ (k = 8 of 40, where each client deals exactly 4 seeds)
+    // and the full graph (20 clients, up to 10 seeds dealt), with dropouts.
+    for (const [n, neighbors, dropped] of [[40, 8, [3, 17]], [20, undefined, [5]]] as const) {
+      const big: SecAggConfig = { session: sha256Bytes(Uint8Array.of(n)), clientIds: Array.from({ length: n }, (_, k) => k + 1), threshold: 4, vectorLength: 4, neighbors };
+      for (const body of [...secAggBodies(big, [...dropped]).bodies.values()].flat()) {
+        const parsed = FlUpdate.safeParse({ task: 'spam-fl', round: 1, body });
+        expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
+      }
+    }
+
+    // And the schema's own checks on these shapes.
+    const shares = bodies.get(1)![1]! as { shares: { ciphertext: string }[] };
+    const short = { ...shares, shares: shares.shares.map((s, i) => (i === 0 ? { ...s, ciphertext: s.ciphertext.slice(4) } : s)) };
+    expect(FlUpdate.safeParse({ task: 'spam-fl', round: 1, body: short }).error?.issues[0]?.message).toMatch(/expected \d+ bytes \(\d shares\), got \d+/);
+    const reversed = { ...shares, shares: [...shares.shares].reverse() };
+    expect(FlUpdate.safeParse({ task: 'spam-fl', round: 1, body: reversed }).error?.issues[0]?.message).toMatch(/strictly ascending/);
+    const bigElement = { stage: 'unmask', seedShares: [{ of: 1, y: 'ffffffff' + '00'.repeat(16) }], pairShares: [] };
+    expect(FlUpdate.safeParse({ task: 'spam-fl', round: 1, body: bigElement }).error?.issues[0]?.message).toMatch(/each < 67108879/);
   });
 });

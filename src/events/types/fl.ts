@@ -7,7 +7,8 @@
  *                 clipping norm, noise multiplier, δ, payment budget, secure-aggregation settings
  *   fl.join       a data controller joins (public example count = its FedAvg weight)
  *   fl.update     one controller message of a round: a plain update, or one SecAgg stage
- *                 (keys → shares → masked input → unmask)
+ *                 (keys → shares → masked input → unmask; the messages of src/fl/secagg-client.ts,
+ *                 byte strings as hex when fixed-size, base64 when they grow with the neighbourhood)
  *   fl.aggregate  operator: the round's new global model hash and who was included / dropped
  *   fl.pay        operator pays controllers from the task budget
  */
@@ -20,9 +21,35 @@ export const TaskId = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'a task id of 
 const Millionths = z.number().int().min(1).max(1_000_000_000_000);
 const Base64 = (max: number) => z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64').max(max);
 const Hex32 = z.string().regex(/^[0-9a-f]{64}$/, '32 bytes as lowercase hex');
-/** A field element of F_(2^255−19) as 64 hex digits (Shamir shares). */
-const FieldHex = Hex32;
 const Slot = z.number().int().min(1).max(2 ** 31);
+
+/*
+ * SecAgg sizes (src/fl/shamir.ts, src/fl/secagg-common.ts; a test in src/game/fl.test.ts runs a real
+ * session through this schema so the two cannot drift apart). A client deals its self-mask seed and
+ * at most neighbours/2 + 1 pair seeds (k/2 on the SecAgg+ ring, ⌈(n−1)/2⌉ in the full graph), so
+ * what it sends each holder is 1 + (pair seeds dealt) shares and as many share commitments.
+ */
+/** Shamir prime p = 2^26 + 15. */
+const FIELD_P = 67_108_879;
+/** A share of one 16-byte seed: five elements of F_p as u32 little-endian. */
+const SHARE_BYTES = 20;
+const SHARE_COMMITMENT_BYTES = 16;
+/** Neighbours per client in one SecAgg session carried over events (the full graph: group size − 1). */
+export const MAX_SECAGG_NEIGHBOURS = 1024;
+const MAX_DEALT = MAX_SECAGG_NEIGHBOURS / 2 + 1;
+const base64Chars = (bytes: number) => 4 * Math.ceil(bytes / 3);
+/** Decoded length of padded base64 (the regex above has checked the alphabet). */
+const base64Bytes = (text: string) => (text.length % 4 === 0 ? (3 * text.length) / 4 - (text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0) : -1);
+
+/** A Shamir share of one seed as 40 hex digits: five u32 little-endian, each an element of F_p (< 2^26 + 15). */
+const ShareHex = z
+  .string()
+  .regex(/^[0-9a-f]{40}$/, `${SHARE_BYTES} bytes as lowercase hex`)
+  .refine((hex) => [0, 8, 16, 24, 32].every((i) => parseInt(hex.slice(i + 6, i + 8) + hex.slice(i + 4, i + 6) + hex.slice(i + 2, i + 4) + hex.slice(i, i + 2), 16) < FIELD_P), {
+    message: `five u32 little-endian elements of F_p, each < ${FIELD_P}`,
+  });
+
+const ascending = (values: readonly number[]) => values.every((v, i) => i === 0 || v > values[i - 1]!);
 
 export const FlTask = z.strictObject({
   task: TaskId,
@@ -40,9 +67,9 @@ export const FlTask = z.strictObject({
   secureAggregation: z
     .strictObject({
       /** Shares needed, per neighbourhood. */
-      threshold: z.number().int().min(1).max(100_000),
-      /** SecAgg+ neighbours per client; absent = all. */
-      neighbors: z.number().int().min(2).max(100_000).optional(),
+      threshold: z.number().int().min(1).max(MAX_SECAGG_NEIGHBOURS),
+      /** SecAgg+ neighbours per client; absent = all (then a group has at most MAX_SECAGG_NEIGHBOURS + 1 clients). */
+      neighbors: z.number().int().min(2).max(MAX_SECAGG_NEIGHBOURS).optional(),
       /** Random payment groups per round (one SecAgg session each). */
       groups: z.number().int().min(1).max(1000),
     })
@@ -51,7 +78,44 @@ export const FlTask = z.strictObject({
 
 export const FlJoin = z.strictObject({ task: TaskId, examples: z.number().int().min(1).max(1_000_000_000) });
 
-const Share = z.strictObject({ of: Slot, y: FieldHex });
+const SharesStage = z
+  .strictObject({
+    stage: z.literal('shares'),
+    /** SHA-256 commitment to the self-mask seed b_u. */
+    seedCommitment: Hash32,
+    /** SHA-256 commitments to the pair seeds this client deals, by partner (ascending). */
+    pairCommitments: z.array(z.strictObject({ partner: Slot, commitment: Hash32 })).max(MAX_DEALT),
+    /** Per neighbour with keys (ascending): its shares XOR a pad (b-share, then one per dealt pair seed) and a commitment to each. */
+    shares: z
+      .array(
+        z.strictObject({
+          to: Slot,
+          ciphertext: Base64(base64Chars(SHARE_BYTES * (1 + MAX_DEALT))),
+          digests: Base64(base64Chars(SHARE_COMMITMENT_BYTES * (1 + MAX_DEALT))),
+        }),
+      )
+      .min(1)
+      .max(MAX_SECAGG_NEIGHBOURS),
+  })
+  .superRefine((body, ctx) => {
+    const cells = 1 + body.pairCommitments.length;
+    const partners = body.pairCommitments.map((c) => c.partner);
+    const holders = body.shares.map((s) => s.to);
+    if (!ascending(holders)) ctx.addIssue({ code: 'custom', path: ['shares'], message: 'holders (to) in strictly ascending order' });
+    if (!ascending(partners)) ctx.addIssue({ code: 'custom', path: ['pairCommitments'], message: 'partners in strictly ascending order' });
+    const known = new Set(holders);
+    if (!partners.every((v) => known.has(v))) ctx.addIssue({ code: 'custom', path: ['pairCommitments'], message: 'partners among the holders (a client deals only seeds of neighbours it shares with)' });
+    body.shares.forEach((s, i) => {
+      const bytes = base64Bytes(s.ciphertext);
+      if (bytes !== SHARE_BYTES * cells) {
+        ctx.addIssue({ code: 'custom', path: ['shares', i, 'ciphertext'], message: `expected ${SHARE_BYTES * cells} bytes (${cells} shares), got ${bytes < 0 ? 'unpadded base64' : bytes}` });
+      }
+      const digestBytes = base64Bytes(s.digests);
+      if (digestBytes !== SHARE_COMMITMENT_BYTES * cells) {
+        ctx.addIssue({ code: 'custom', path: ['shares', i, 'digests'], message: `expected ${SHARE_COMMITMENT_BYTES * cells} bytes (${cells} commitments), got ${digestBytes < 0 ? 'unpadded base64' : digestBytes}` });
+      }
+    });
+  });
 
 export const FlUpdate = z.strictObject({
   task: TaskId,
@@ -59,14 +123,16 @@ export const FlUpdate = z.strictObject({
   body: z.discriminatedUnion('stage', [
     /** Without SecAgg: the HFU1-encoded update, inline or by reference (CID of a blob). */
     z.strictObject({ stage: z.literal('plain'), update: Base64(12_000_000).optional(), ref: z.string().min(20).max(120).optional() }),
-    z.strictObject({ stage: z.literal('keys'), group: z.number().int().min(0).max(999), slot: Slot, cPk: Hex32, sPk: Hex32 }),
-    z.strictObject({
-      stage: z.literal('shares'),
-      seedCommitment: Hash32,
-      shares: z.array(z.strictObject({ to: Slot, ciphertext: Base64(200), b: Hash32, s: Hash32 })).max(100_000),
-    }),
+    /** One X25519 public key per client: share channels and pair seeds both derive from it. */
+    z.strictObject({ stage: z.literal('keys'), group: z.number().int().min(0).max(999), slot: Slot, publicKey: Hex32 }),
+    SharesStage,
     z.strictObject({ stage: z.literal('masked'), update: Base64(12_000_000).optional(), ref: z.string().min(20).max(120).optional() }),
-    z.strictObject({ stage: z.literal('unmask'), seedShares: z.array(Share).max(100_000), keyShares: z.array(Share).max(100_000) }),
+    /** Shares of survivors' self-mask seeds, and of the pair seeds of pairs with exactly one survivor. */
+    z.strictObject({
+      stage: z.literal('unmask'),
+      seedShares: z.array(z.strictObject({ of: Slot, y: ShareHex })).max(MAX_SECAGG_NEIGHBOURS),
+      pairShares: z.array(z.strictObject({ dealer: Slot, partner: Slot, y: ShareHex })).max(MAX_SECAGG_NEIGHBOURS * MAX_DEALT),
+    }),
   ]),
 });
 

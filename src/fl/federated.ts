@@ -12,6 +12,7 @@ import { evaluateParams, localUpdate } from './local-train.js';
 import { type ContributionObservation, estimateWithErrors } from './payments.js';
 import { dequantize, quantize, quantizerFor } from './quantize.js';
 import { seededRandomBytes } from './random-bytes.js';
+import { neighbourCount } from './secagg-common.js';
 import { runSecAggSession } from './secagg-session.js';
 import { type AggregateInput, type Strategy, prepareUpdate } from './strategy.js';
 
@@ -117,11 +118,14 @@ export function runFederated(options: FederatedOptions): FederatedResult {
       if (options.secureAggregation) {
         const sa = options.secureAggregation;
         const ids = group.map((_, k) => k + 1);
-        const neighbours = Math.min(group.length - 1, sa.neighbors ?? group.length - 1);
+        const session = sha256Bytes(new TextEncoder().encode(`fl/${seed}/${round}/${g}`));
+        const degree = neighbourCount({ session, clientIds: ids, threshold: 1, vectorLength: dim, neighbors: sa.neighbors });
         const config = {
-          session: sha256Bytes(new TextEncoder().encode(`fl/${seed}/${round}/${g}`)),
+          session,
           clientIds: ids,
-          threshold: Math.max(1, Math.ceil(sa.thresholdFraction * neighbours)),
+          // More than half the neighbours: a server that tells different clients different survivor
+          // sets then cannot collect both a client's self-mask shares and its pair-seed shares.
+          threshold: Math.min(degree, Math.max(Math.floor(degree / 2) + 1, Math.ceil(sa.thresholdFraction * degree))),
           vectorLength: dim,
           neighbors: sa.neighbors,
         };

@@ -33,6 +33,16 @@ function plainSum(inputs: Map<number, Uint32Array>, ids: number[], d: number): U
   return sum;
 }
 
+/** Clients and server of one session, run through the key and share rounds. */
+function throughShares(config: SecAggConfig, random: (n: number) => Uint8Array) {
+  const clients = config.clientIds.map((id) => new SecAggClient(config, id, random));
+  const server = new SecAggServer(config);
+  clients.forEach((c) => server.receiveKeys(c.advertise()));
+  const roster = server.closeKeys();
+  clients.forEach((c) => server.receiveShares(c.shareKeys(roster)));
+  return { clients, server, inbox: server.closeShares() };
+}
+
 describe('secure aggregation', () => {
   it('recovers the exact sum with no dropouts', () => {
     const { config, inputs, random } = setup(8, 50);
@@ -64,12 +74,7 @@ describe('secure aggregation', () => {
     const d = 4096;
     const { config, random } = setup(5, d, {}, 4);
     const zeros = new Uint32Array(d); // the most structured possible input
-    const clients = config.clientIds.map((id) => new SecAggClient(config, id, random));
-    const server = new SecAggServer(config);
-    clients.forEach((c) => server.receiveKeys(c.advertise()));
-    const roster = server.closeKeys();
-    clients.forEach((c) => server.receiveShares(c.shareKeys(roster)));
-    const inbox = server.closeShares();
+    const { clients, server, inbox } = throughShares(config, random);
     const masked = clients[0]!.maskedInput(inbox.get(1)!, zeros).masked;
     const bytes = new Uint8Array(masked.buffer);
     const counts = new Array<number>(256).fill(0);
@@ -165,12 +170,7 @@ describe('secure aggregation', () => {
 
   it('a holder rejects shares altered in transit; the server rejects reveals that would expose an input', () => {
     const { config, random } = setup(6, 8, { threshold: 3 }, 9);
-    const clients = config.clientIds.map((id) => new SecAggClient(config, id, random));
-    const server = new SecAggServer(config);
-    clients.forEach((c) => server.receiveKeys(c.advertise()));
-    const roster = server.closeKeys();
-    clients.forEach((c) => server.receiveShares(c.shareKeys(roster)));
-    const inbox = server.closeShares();
+    const { clients, server, inbox } = throughShares(config, random);
     const tampered = inbox.get(1)!.map((s, i) => (i === 0 ? { ...s, ciphertext: s.ciphertext.map((b, j) => (j === 3 ? b ^ 0x10 : b)) } : s));
     expect(() => clients[0]!.maskedInput(tampered, new Uint32Array(8))).toThrow(/does not match \(altered in transit\)/);
     clients.slice(1, 5).forEach((c) => server.receiveMasked(c.maskedInput(inbox.get(c.id)!, new Uint32Array(8))));

@@ -2,7 +2,7 @@
  * One keep-alive HTTP/1.1 connection that sends a request and reads its answer, nothing more: the
  * load driver's client. The bench runs the driver on the same two cores as the node, so every
  * microsecond the client spends is taken from the node. Client CPU per request, measured against the
- * same node in one session (docs/cli-node.md): node:http 0.34 ms, undici 0.26 ms, autocannon 0.26 ms,
+ * same node in one session (docs/api.md, "Benchmark"): node:http 0.34 ms, undici 0.26 ms, autocannon 0.26 ms,
  * this 0.11 ms.
  * It handles what a node answers with (a status line, headers, a Content-Length body) and refuses
  * anything else with a clear error rather than guessing.

@@ -3,8 +3,11 @@
  * clipped to L2 norm C and counted with weight 1, and Gaussian noise of std σ·C is added to the sum —
  * by the server (central) or split among the clients so that the sum of any `minContributors` of
  * them carries at least that much noise (distributed; with secure aggregation no one ever sees a
- * less-noisy value). Each round is one step of the sampled Gaussian mechanism with q = clients per
- * round / population; the RDP accountant turns the rounds into (ε, δ) at client level.
+ * less-noisy value, and the server must not unmask a sum of fewer — `minSurvivors` in the
+ * instructions). Each round is one step of the sampled Gaussian mechanism; q is the inner strategy's
+ * Poisson sampling rate, or the share of the available clients it chose (1 when it takes them all: a
+ * client that is certain to take part gets no amplification, banned clients or not). The RDP
+ * accountant turns the rounds into (ε, δ) at client level.
  */
 import { expectedGot } from '../core/errors.js';
 import { deriveSeed, makeRng } from '../ml/rng.js';
@@ -15,10 +18,12 @@ export type DpOptions = {
   clipNorm: number;
   noiseMultiplier: number;
   mode: 'central' | 'distributed';
-  /** Size of the client population the round's clients are drawn from (for q). */
-  population: number;
-  /** Distributed mode: noise per client is σC/√minContributors (the fewest updates that can reach a sum). */
+  /** Distributed mode: noise per client is σC/√minContributors, the fewest noise-adding updates a released sum may hold. */
   minContributors?: number;
+  /** Distributed mode: participants per sum that may not add their noise (a malicious client); the server needs minContributors + this many survivors. */
+  untrustedPerSum?: number;
+  /** Per-layer clipping: bias to ±biasClip, weights to √(C² − biasClip²) (see FitInstruction). */
+  biasClip?: number;
 };
 
 export class DpStrategy implements Strategy {
@@ -34,7 +39,8 @@ export class DpStrategy implements Strategy {
   ) {
     if (!(options.clipNorm > 0)) throw expectedGot('fl.dp.invalid', 'clipNorm', 'a positive number', options.clipNorm);
     if (!(options.noiseMultiplier >= 0)) throw expectedGot('fl.dp.invalid', 'noiseMultiplier', 'a number ≥ 0', options.noiseMultiplier);
-    if (!(Number.isInteger(options.population) && options.population > 0)) throw expectedGot('fl.dp.invalid', 'population', 'a positive integer', options.population);
+    if (options.biasClip !== undefined && !(options.biasClip >= 0 && options.biasClip < options.clipNorm)) throw expectedGot('fl.dp.invalid', 'biasClip', 'a number in [0, clipNorm)', options.biasClip);
+    if (!(Number.isInteger(options.untrustedPerSum ?? 0) && (options.untrustedPerSum ?? 0) >= 0)) throw expectedGot('fl.dp.invalid', 'untrustedPerSum', 'a non-negative integer', options.untrustedPerSum);
     if (options.mode === 'distributed' && !(Number.isInteger(options.minContributors) && options.minContributors! > 0)) {
       throw expectedGot('fl.dp.invalid', 'minContributors', 'a positive integer in distributed mode', options.minContributors);
     }
@@ -42,12 +48,15 @@ export class DpStrategy implements Strategy {
   }
 
   configure(round: number, available: readonly string[]): FitInstruction[] {
-    const { clipNorm, noiseMultiplier, mode, minContributors } = this.options;
+    const { clipNorm, noiseMultiplier, mode, minContributors, biasClip } = this.options;
     const instructions = this.inner.configure(round, available);
-    const noiseStd = mode === 'distributed' ? (noiseMultiplier * clipNorm) / Math.sqrt(minContributors!) : undefined;
-    this.accountant.step(Math.min(1, instructions.length / this.options.population), noiseMultiplier);
+    // A fixed-size uniform subset is accounted as if Poisson-sampled at the same rate (the usual
+    // approximation); Poisson sampling (FedAvg samplingRate) is what the analysis assumes.
+    const q = this.inner.samplingRate ?? (available.length === 0 ? 0 : Math.min(1, instructions.length / available.length));
+    if (q > 0) this.accountant.step(q, noiseMultiplier);
     this.rounds++;
-    return instructions.map((i) => ({ ...i, weighting: 'uniform' as const, clipNorm, ...(noiseStd ? { noiseStd } : {}) }));
+    const distributed = mode === 'distributed' ? { noiseStd: (noiseMultiplier * clipNorm) / Math.sqrt(minContributors!), minSurvivors: minContributors! + (this.options.untrustedPerSum ?? 0) } : {};
+    return instructions.map((i) => ({ ...i, weighting: 'uniform' as const, clipNorm, ...(biasClip !== undefined ? { biasClip } : {}), ...distributed }));
   }
 
   aggregate(global: Float64Array, input: AggregateInput): Float64Array {

@@ -58,7 +58,7 @@ describe('federated training loop', () => {
     const validation = data(200, 2000);
     const run = (secure: boolean) =>
       runFederated({
-        strategy: new DpStrategy(new FedAvg({ epochs: 1, learningRate: 1, batchSize: 8 }), { clipNorm: 1, noiseMultiplier: 0.5, mode: 'central', population: 12 }, 3),
+        strategy: new DpStrategy(new FedAvg({ epochs: 1, learningRate: 1, batchSize: 8 }), { clipNorm: 1, noiseMultiplier: 0.5, mode: 'central' }, 3),
         clients: cs,
         rounds: 3,
         dim: D + 1,
@@ -75,5 +75,31 @@ describe('federated training loop', () => {
     secure.model.forEach((v, i) => expect(Math.abs(v - plain.model[i]!)).toBeLessThan(1e-5));
     expect(secure.observations.length).toBe(3 * 2); // one per group per round
     expect(secure.rounds[0]!.bytesPerClient).toBeGreaterThan(4 * (D + 1));
+  });
+
+  it('distributed DP: a group sum with fewer survivors than the noise assumes is not released', () => {
+    const cs = clients(12, {});
+    const validation = data(100, 3000);
+    const run = (minContributors: number) =>
+      runFederated({
+        strategy: new DpStrategy(new FedAvg({ epochs: 1, learningRate: 1, batchSize: 8 }), { clipNorm: 1, noiseMultiplier: 0.5, mode: 'distributed', minContributors }, 3),
+        clients: cs,
+        rounds: 2,
+        dim: D + 1,
+        validation,
+        paymentGroups: 2,
+        dropoutRate: 0.25, // 3 of 12 drop: the two groups of 6 keep 3–6 survivors
+        seed: 5,
+        secureAggregation: { thresholdFraction: 0.5, coordinateBound: 3 },
+      });
+    const loose = run(2);
+    expect(loose.rounds.every((r) => r.aborted === 0 && r.included === 9)).toBe(true);
+    // 3 drops over two groups of 6 leave (6, 3) or (5, 4) survivors: with 5 required, exactly one
+    // group per round is withheld and the round applies only the other one's 5 or 6 updates.
+    const strict = run(5);
+    for (const r of strict.rounds) {
+      expect(r.aborted).toBe(1);
+      expect([5, 6]).toContain(r.included);
+    }
   });
 });

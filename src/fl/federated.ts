@@ -64,6 +64,8 @@ export type RoundReport = {
   excluded: string[];
   /** Clients no longer selected (significantly harmful so far). */
   banned: string[];
+  /** Groups whose sum was not released: fewer survivors than the DP noise was calibrated for. */
+  aborted: number;
   validationAccuracy: number;
   validationLogLoss: number;
   bytesPerClient: number;
@@ -71,7 +73,7 @@ export type RoundReport = {
 
 export type FederatedResult = { model: Float64Array; rounds: RoundReport[]; observations: ContributionObservation[]; dropouts: number };
 
-type Prepared = { id: string; vector: Float64Array; weight: number };
+type Prepared = { id: string; vector: Float64Array; weight: number; minSurvivors: number };
 
 function misbehave(client: FlClient, honest: () => Float64Array, dim: number, rng: ReturnType<typeof makeRng>): Float64Array {
   if (client.behaviour === 'noise') return Float64Array.from({ length: dim }, () => rng.normal());
@@ -103,7 +105,7 @@ export function runFederated(options: FederatedOptions): FederatedResult {
       // A malicious client ignores the clipping and noise it was told to apply (nobody can check it under SecAgg).
       const honestPrep = client.behaviour === 'honest' ? ins : { ...ins, clipNorm: undefined, noiseStd: undefined };
       const { vector, weight } = prepareUpdate(honestPrep, delta, client.y.length, rng.normal);
-      return { id: client.id, vector, weight };
+      return { id: client.id, vector, weight, minSurvivors: ins.minSurvivors ?? 1 };
     });
     const nDrop = Math.floor((options.dropoutRate ?? 0) * prepared.length);
     const dropSet = new Set(rng.shuffle(prepared.map((p) => p.id)).slice(0, nDrop));
@@ -113,8 +115,16 @@ export function runFederated(options: FederatedOptions): FederatedResult {
     const parts: { members: string[]; sum: Float64Array; weight: number; count: number }[] = [];
     const cheaters: string[] = [];
     let bytes = 0;
+    let aborted = 0;
     groups.forEach((group, g) => {
       const survivors = group.filter((p) => !dropSet.has(p.id));
+      // Distributed DP: each client's noise assumes a sum of at least minSurvivors updates; with fewer,
+      // the server aborts the session after the masked-input stage (it knows who sent one) instead of
+      // unmasking a sum with too little noise. The simulation knows the dropouts up front and skips it.
+      if (survivors.length < Math.max(1, ...group.map((p) => p.minSurvivors))) {
+        aborted++;
+        return;
+      }
       if (options.secureAggregation) {
         const sa = options.secureAggregation;
         const ids = group.map((_, k) => k + 1);
@@ -193,6 +203,7 @@ export function runFederated(options: FederatedOptions): FederatedResult {
       cheaters,
       excluded,
       banned: [...banned],
+      aborted,
       validationAccuracy: nextScore.accuracy,
       validationLogLoss: nextScore.logLoss,
       bytesPerClient: bytes / Math.max(1, prepared.length),

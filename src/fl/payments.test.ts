@@ -66,6 +66,27 @@ describe('payments', () => {
     expect(lb.get('good')!).toBeGreaterThan(0.005);
   });
 
+  it('with fewer observations than clients the dual form gives the same ridge solution as the normal equations', () => {
+    const rng = makeRng(11);
+    const ids = Array.from({ length: 9 }, (_, k) => `c${k}`);
+    const obs: ContributionObservation[] = Array.from({ length: 5 }, (_, o) => ({ round: o, members: ids.filter(() => rng.next() < 0.5), value: rng.normal() }));
+    // Primal: (AᵀA + λI) c = Aᵀv, solved by Gauss–Jordan, λ as estimateWithErrors chooses it.
+    const n = ids.length;
+    const A = obs.map((ob) => ids.map((id) => (ob.members.includes(id) ? 1 : 0)));
+    const lambda = 1e-3 * Math.max(1, ...ids.map((_, k) => A.reduce((s, row) => s + row[k]!, 0))) + 1e-12;
+    const M = ids.map((_, a) => [...ids.map((_, b) => A.reduce((s, row) => s + row[a]! * row[b]!, 0) + (a === b ? lambda : 0)), A.reduce((s, row, o) => s + row[a]! * obs[o]!.value, 0)]);
+    for (let i = 0; i < n; i++) {
+      const p = M[i]![i]!;
+      for (let j = 0; j <= n; j++) M[i]![j] = M[i]![j]! / p;
+      for (let r = 0; r < n; r++) if (r !== i) { const f = M[r]![i]!; for (let j = 0; j <= n; j++) M[r]![j] = M[r]![j]! - f * M[i]![j]!; }
+    }
+    const e = estimateWithErrors(obs, ids, 1e-3);
+    ids.forEach((id, k) => {
+      expect(e.get(id)!.estimate).toBeCloseTo(M[k]![n]!, 9);
+      expect(e.get(id)!.stderr).toBeNaN();
+    });
+  });
+
   it('rejects unknown members and negative budgets', () => {
     expect(() => estimateContributions([{ round: 1, members: ['x'], value: 1 }], ['a'])).toThrow(/members: expected known client ids, got "x"/);
     expect(() => allocatePayments(-1n, new Map())).toThrow(/budget/);

@@ -31,53 +31,46 @@ export function estimateContributions(observations: readonly ContributionObserva
 export function estimateWithErrors(observations: readonly ContributionObservation[], clients: readonly string[], ridge = 1e-9): Map<string, ContributionEstimate> {
   const n = clients.length;
   const index = new Map(clients.map((c, k) => [c, k]));
-  const M = Array.from({ length: n }, () => new Float64Array(n));
-  const rhs = new Float64Array(n);
-  for (const obs of observations) {
-    const ks = obs.members.map((m) => {
+  const rows = observations.map((obs) =>
+    obs.members.map((m) => {
       const k = index.get(m);
       if (k === undefined) throw expectedGot('fl.payments.invalid', 'members', 'known client ids', m);
       return k;
+    }),
+  );
+  const appearances = new Float64Array(n);
+  for (const ks of rows) for (const k of ks) appearances[k] = appearances[k]! + 1;
+  const lambda = ridge * Math.max(1, ...appearances) + 1e-12;
+  if (observations.length < n) {
+    // More unknowns than observations (many clients, few groups × rounds): the same ridge solution in
+    // its dual form, c = Aᵀ(AAᵀ + λI)⁻¹v — a system the size of the observations, not of the clients
+    // (1,000 controllers would otherwise cost a 1000×1000 factorization per round). No error estimate.
+    const G = rows.map((a) => {
+      const inA = new Set(a);
+      return Float64Array.from(rows, (b) => b.reduce((s, k) => s + (inA.has(k) ? 1 : 0), 0));
     });
-    for (const a of ks) {
-      rhs[a] = rhs[a]! + obs.value;
-      for (const b of ks) M[a]![b] = M[a]![b]! + 1;
-    }
-  }
-  const scale = Math.max(1, ...M.map((row, k) => row[k]!));
-  for (let k = 0; k < n; k++) M[k]![k] = M[k]![k]! + ridge * scale + 1e-12;
-  // Cholesky: M = L Lᵀ
-  const L = Array.from({ length: n }, () => new Float64Array(n));
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = M[i]![j]!;
-      for (let k = 0; k < j; k++) s -= L[i]![k]! * L[j]![k]!;
-      L[i]![j] = i === j ? Math.sqrt(Math.max(s, 1e-300)) : s / L[j]![j]!;
-    }
-  }
-  const z = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = rhs[i]!;
-    for (let k = 0; k < i; k++) s -= L[i]![k]! * z[k]!;
-    z[i] = s / L[i]![i]!;
-  }
-  const c = new Float64Array(n);
-  for (let i = n - 1; i >= 0; i--) {
-    let s = z[i]!;
-    for (let k = i + 1; k < n; k++) s -= L[k]![i]! * c[k]!;
-    c[i] = s / L[i]![i]!;
-  }
-  // Residual variance and diag(M⁻¹) (column k of M⁻¹ by two triangular solves with e_k).
-  let rss = 0;
-  for (const obs of observations) {
-    const fit = obs.members.reduce((acc, m) => acc + c[index.get(m)!]!, 0);
-    rss += (obs.value - fit) ** 2;
-  }
-  const dof = observations.length - n;
-  if (dof <= 0) {
-    // More unknowns than observations (many clients, few groups × rounds): no error estimate.
+    G.forEach((row, o) => (row[o] = row[o]! + lambda));
+    const alpha = choleskySolve(cholesky(G), Float64Array.from(observations, (o) => o.value));
+    const c = new Float64Array(n);
+    rows.forEach((ks, o) => ks.forEach((k) => (c[k] = c[k]! + alpha[o]!)));
     return new Map(clients.map((id, k) => [id, { estimate: c[k]!, stderr: Number.NaN }]));
   }
+  const M = Array.from({ length: n }, () => new Float64Array(n));
+  const rhs = new Float64Array(n);
+  rows.forEach((ks, o) => {
+    for (const a of ks) {
+      rhs[a] = rhs[a]! + observations[o]!.value;
+      for (const b of ks) M[a]![b] = M[a]![b]! + 1;
+    }
+  });
+  for (let k = 0; k < n; k++) M[k]![k] = M[k]![k]! + lambda;
+  const L = cholesky(M);
+  const c = choleskySolve(L, rhs);
+  // Residual variance and diag(M⁻¹) (column k of M⁻¹ by a triangular solve with e_k).
+  let rss = 0;
+  rows.forEach((ks, o) => (rss += (observations[o]!.value - ks.reduce((acc, k) => acc + c[k]!, 0)) ** 2));
+  const dof = observations.length - n;
+  if (dof <= 0) return new Map(clients.map((id, k) => [id, { estimate: c[k]!, stderr: Number.NaN }]));
   const s2 = rss / dof;
   const solveDiag = (k: number): number => {
     const y = new Float64Array(n);
@@ -91,6 +84,38 @@ export function estimateWithErrors(observations: readonly ContributionObservatio
     return diag;
   };
   return new Map(clients.map((id, k) => [id, { estimate: c[k]!, stderr: Math.sqrt(s2 * solveDiag(k)) }]));
+}
+
+/** Cholesky factor L (M = L Lᵀ) of a symmetric positive definite matrix. */
+function cholesky(M: readonly Float64Array[]): Float64Array[] {
+  const n = M.length;
+  const L = Array.from({ length: n }, () => new Float64Array(n));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = M[i]![j]!;
+      for (let k = 0; k < j; k++) s -= L[i]![k]! * L[j]![k]!;
+      L[i]![j] = i === j ? Math.sqrt(Math.max(s, 1e-300)) : s / L[j]![j]!;
+    }
+  }
+  return L;
+}
+
+/** Solves L Lᵀ x = b. */
+function choleskySolve(L: readonly Float64Array[], b: Float64Array): Float64Array {
+  const n = L.length;
+  const z = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = b[i]!;
+    for (let k = 0; k < i; k++) s -= L[i]![k]! * z[k]!;
+    z[i] = s / L[i]![i]!;
+  }
+  const x = new Float64Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    let s = z[i]!;
+    for (let k = i + 1; k < n; k++) s -= L[k]![i]! * x[k]!;
+    x[i] = s / L[i]![i]!;
+  }
+  return x;
 }
 
 /**

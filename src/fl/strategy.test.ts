@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DpStrategy } from './dp.js';
 import { epsilonFor } from './rdp.js';
-import { FedAvg, clipToNorm, l2Norm, prepareUpdate } from './strategy.js';
+import { FedAdam, FedAvg, clipToNorm, l2Norm, prepareUpdate } from './strategy.js';
 
 describe('FedAvg', () => {
   it('moves the model by the weighted mean update', () => {
@@ -28,9 +28,63 @@ describe('FedAvg', () => {
     expect(s.aggregate(a, input(2))[0]).toBeCloseTo(1 + 1.5, 12);
   });
 
+  it('Poisson sampling: each client independently with probability q, deterministic per round', () => {
+    const s = new FedAvg({ samplingRate: 0.2, seed: 3 });
+    const ids = Array.from({ length: 2000 }, (_, k) => `c${k}`);
+    const r1 = s.configure(1, ids).map((i) => i.clientId);
+    expect(r1.length).toBeGreaterThan(2000 * 0.2 - 4 * Math.sqrt(2000 * 0.16));
+    expect(r1.length).toBeLessThan(2000 * 0.2 + 4 * Math.sqrt(2000 * 0.16));
+    expect(s.configure(1, ids).map((i) => i.clientId)).toEqual(r1);
+    expect(s.configure(2, ids).map((i) => i.clientId)).not.toEqual(r1);
+    expect(s.samplingRate).toBe(0.2);
+  });
+
+  it('an empty round leaves the server momentum as it was', () => {
+    const s = new FedAvg({ serverMomentum: 0.5 });
+    const a = s.aggregate(Float64Array.of(0), { round: 1, sum: Float64Array.of(1), totalWeight: 1, count: 1 });
+    s.aggregate(a, { round: 2, sum: Float64Array.of(5), totalWeight: 1, count: 1 }); // a leave-one-out probe
+    const b = s.aggregate(a, { round: 2, sum: Float64Array.of(0), totalWeight: 0, count: 0 }); // everything excluded
+    expect(b[0]).toBe(a[0]);
+    expect(s.aggregate(b, { round: 3, sum: Float64Array.of(1), totalWeight: 1, count: 1 })[0]).toBeCloseTo(a[0]! + 1.5, 12);
+  });
+
   it('validates options', () => {
     expect(() => new FedAvg({ epochs: 0 })).toThrow(/epochs: expected a positive integer, got 0/);
     expect(() => new FedAvg({ serverMomentum: 1 })).toThrow(/serverMomentum/);
+    expect(() => new FedAvg({ samplingRate: 0 })).toThrow(/samplingRate: expected a number in \(0, 1\]/);
+    expect(() => new FedAdam({ beta2: 1 })).toThrow(/beta2/);
+  });
+});
+
+describe('FedAdam', () => {
+  it('is Adam on the mean update: m, v moments, step η·m/(√v + τ), no bias correction', () => {
+    const s = new FedAdam({ serverLearningRate: 0.1, beta1: 0.9, beta2: 0.99, tau: 1e-3 });
+    const input = (round: number, d: number) => ({ round, sum: Float64Array.of(2 * d, -2 * d), totalWeight: 2, count: 2 });
+    const w1 = s.aggregate(Float64Array.of(0, 0), input(1, 0.5));
+    const m1 = 0.1 * 0.5, v1 = 0.01 * 0.25;
+    expect(w1[0]).toBeCloseTo((0.1 * m1) / (Math.sqrt(v1) + 1e-3), 12);
+    expect(w1[1]).toBeCloseTo(-w1[0]!, 12);
+    const w2 = s.aggregate(w1, input(2, 0.5));
+    const m2 = 0.9 * m1 + 0.1 * 0.5, v2 = 0.99 * v1 + 0.01 * 0.25;
+    expect(w2[0]).toBeCloseTo(w1[0]! + (0.1 * m2) / (Math.sqrt(v2) + 1e-3), 12);
+  });
+
+  it('one weight moves at most about η per round however large the update (a boosted update is bounded)', () => {
+    const s = new FedAdam({ serverLearningRate: 0.25 });
+    const w = s.aggregate(Float64Array.of(0), { round: 1, sum: Float64Array.of(1e9), totalWeight: 1, count: 1 });
+    expect(w[0]).toBeLessThanOrEqual(0.25);
+  });
+
+  it('re-aggregating a round starts from the same moments; the committing call carries over', () => {
+    const s = new FedAdam();
+    const input = (round: number, d: number) => ({ round, sum: Float64Array.of(d), totalWeight: 1, count: 1 });
+    const a = s.aggregate(Float64Array.of(0), input(1, 1));
+    s.aggregate(Float64Array.of(0), input(1, -3)); // a leave-one-out probe
+    const b = s.aggregate(Float64Array.of(0), input(1, 1)); // the committing call
+    expect(b[0]).toBe(a[0]);
+    const fresh = new FedAdam();
+    fresh.aggregate(Float64Array.of(0), input(1, 1));
+    expect(s.aggregate(b, input(2, 1))[0]).toBe(fresh.aggregate(b, input(2, 1))[0]);
   });
 });
 
@@ -47,6 +101,15 @@ describe('update preparation', () => {
     );
   });
 
+  it('per-layer clipping: the bias to ±b, the weights to √(C² − b²), so the whole stays ≤ C', () => {
+    const base = { clientId: 'a', round: 1, epochs: 1, learningRate: 1, batchSize: 1, weighting: 'uniform' as const, clipNorm: 1, biasClip: 0.1 };
+    const { vector } = prepareUpdate(base, Float64Array.of(3, 4, -5), 1, () => 0);
+    expect(vector[2]).toBe(-0.1);
+    expect(l2Norm(vector.subarray(0, 2))).toBeCloseTo(Math.sqrt(0.99), 12);
+    expect(l2Norm(vector)).toBeCloseTo(1, 12);
+    expect([...prepareUpdate(base, Float64Array.of(0.1, 0.2, 0.05), 1, () => 0).vector]).toEqual([0.1, 0.2, 0.05]);
+  });
+
   it('examples weighting multiplies the vector; uniform leaves it', () => {
     const base = { clientId: 'a', round: 1, epochs: 1, learningRate: 1, batchSize: 1 };
     expect([...prepareUpdate({ ...base, weighting: 'examples' }, Float64Array.of(1, 2), 3, () => 0).vector]).toEqual([3, 6]);
@@ -56,13 +119,13 @@ describe('update preparation', () => {
 
 describe('DP wrapper strategy', () => {
   it('instructs clipping, uniform weights and (distributed) per-client noise σC/√m', () => {
-    const dp = new DpStrategy(new FedAvg(), { clipNorm: 2, noiseMultiplier: 1.5, mode: 'distributed', population: 10, minContributors: 9 }, 1);
+    const dp = new DpStrategy(new FedAvg(), { clipNorm: 2, noiseMultiplier: 1.5, mode: 'distributed', minContributors: 9, untrustedPerSum: 1, biasClip: 0.2 }, 1);
     const ins = dp.configure(1, ['a', 'b']);
-    expect(ins[0]).toMatchObject({ clipNorm: 2, weighting: 'uniform', noiseStd: (1.5 * 2) / 3 });
+    expect(ins[0]).toMatchObject({ clipNorm: 2, biasClip: 0.2, weighting: 'uniform', noiseStd: (1.5 * 2) / 3, minSurvivors: 10 });
   });
 
   it('central mode adds N(0, (σC)²) to the sum, the same noise for the same round', () => {
-    const dp = new DpStrategy(new FedAvg(), { clipNorm: 0.5, noiseMultiplier: 2, mode: 'central', population: 4 }, 7);
+    const dp = new DpStrategy(new FedAvg(), { clipNorm: 0.5, noiseMultiplier: 2, mode: 'central' }, 7);
     dp.configure(1, ['a']);
     const d = 20000;
     const input = { round: 1, sum: new Float64Array(d), totalWeight: 1, count: 1 };
@@ -72,8 +135,8 @@ describe('DP wrapper strategy', () => {
     expect([...dp.aggregate(new Float64Array(d), input).slice(0, 5)]).toEqual([...out.slice(0, 5)]);
   });
 
-  it('accounts one sampled-Gaussian step per round with q = clients / population', () => {
-    const dp = new DpStrategy(new FedAvg({ clientsPerRound: 5 }), { clipNorm: 1, noiseMultiplier: 1.1, mode: 'central', population: 100 }, 1);
+  it('accounts one sampled-Gaussian step per round with q = chosen / available clients', () => {
+    const dp = new DpStrategy(new FedAvg({ clientsPerRound: 5 }), { clipNorm: 1, noiseMultiplier: 1.1, mode: 'central' }, 1);
     const ids = Array.from({ length: 100 }, (_, k) => `c${k}`);
     for (let r = 1; r <= 30; r++) dp.configure(r, ids);
     const spent = dp.spent(1e-5);
@@ -81,9 +144,21 @@ describe('DP wrapper strategy', () => {
     expect(spent.epsilon).toBeCloseTo(epsilonFor({ q: 0.05, sigma: 1.1, steps: 30, delta: 1e-5 }).epsilon, 9);
   });
 
+  it('Poisson sampling is accounted at its rate, whatever the round drew; taking every available client is q = 1', () => {
+    const ids = Array.from({ length: 50 }, (_, k) => `c${k}`);
+    const poisson = new DpStrategy(new FedAdam({ samplingRate: 0.2 }), { clipNorm: 1, noiseMultiplier: 0.9, mode: 'central' }, 1);
+    for (let r = 1; r <= 25; r++) poisson.configure(r, ids);
+    expect(poisson.spent(1e-5).epsilon).toBeCloseTo(epsilonFor({ q: 0.2, sigma: 0.9, steps: 25, delta: 1e-5 }).epsilon, 9);
+    // All of the available (unbanned) clients take part for certain: no amplification, even if some were banned.
+    const all = new DpStrategy(new FedAvg(), { clipNorm: 1, noiseMultiplier: 2, mode: 'central' }, 1);
+    for (let r = 1; r <= 10; r++) all.configure(r, ids.slice(0, 40));
+    expect(all.spent(1e-5).epsilon).toBeCloseTo(epsilonFor({ q: 1, sigma: 2, steps: 10, delta: 1e-5 }).epsilon, 9);
+  });
+
   it('rejects bad DP parameters', () => {
-    expect(() => new DpStrategy(new FedAvg(), { clipNorm: 0, noiseMultiplier: 1, mode: 'central', population: 1 }, 1)).toThrow(/clipNorm: expected a positive number, got 0/);
-    expect(() => new DpStrategy(new FedAvg(), { clipNorm: 1, noiseMultiplier: 1, mode: 'distributed', population: 1 }, 1)).toThrow(/minContributors/);
+    expect(() => new DpStrategy(new FedAvg(), { clipNorm: 0, noiseMultiplier: 1, mode: 'central' }, 1)).toThrow(/clipNorm: expected a positive number, got 0/);
+    expect(() => new DpStrategy(new FedAvg(), { clipNorm: 1, noiseMultiplier: 1, mode: 'distributed' }, 1)).toThrow(/minContributors/);
+    expect(() => new DpStrategy(new FedAvg(), { clipNorm: 1, noiseMultiplier: 1, mode: 'central', biasClip: 1 }, 1)).toThrow(/biasClip/);
   });
 });
 

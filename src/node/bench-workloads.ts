@@ -24,7 +24,8 @@ export function transferWorkload(clients: number, perClient: number, salt: numbe
  * beliefs on one of 8 items of an open round, alternating between two beliefs so prices move.
  */
 export function tradeWorkload(clients: number, perClient: number, salt: number): Workload {
-  const community = makeTestCommunity({ members: clients + 1, salt, id: `bench-${salt}` });
+  // Enough money for thousands of trades per client: a refused trade would end that client's run early.
+  const community = makeTestCommunity({ members: clients + 1, salt, id: `bench-${salt}`, balance: 1_000_000_000_000n });
   const { admin } = community;
   const funder = community.members[clients]!;
   const traders = community.members.slice(0, clients);

@@ -79,7 +79,9 @@ const P99_TARGET_MS = 50;
 
 export async function run(options: BenchOptions): Promise<object> {
   const sweepClients = options.quick ? [16, 32, 48] : [16, 32, 48, 64];
-  const perClient = options.quick ? 50 : 150;
+  const perClient = options.quick ? 50 : 500;
+  // Other processes on the same cores change every figure: the load before the bench says how quiet it was.
+  const loadAverageBefore = loadavg().map((x) => Number(x.toFixed(1)));
   const scratch = mkdtempSync(join(tmpdir(), 'hindsight-http-bench-'));
   const nodes: ChildNode[] = [];
   let salt = 10;
@@ -129,6 +131,7 @@ export async function run(options: BenchOptions): Promise<object> {
       sweep,
       verifyOnMainThread,
       cpus: availableParallelism(),
+      loadAverageBefore,
       loadAverage: loadavg().map((x) => Number(x.toFixed(1))),
       ...(postgres ? { postgres } : { postgres: 'skipped: pass --db postgres://… or set HINDSIGHT_TEST_PG' }),
     };

@@ -102,4 +102,31 @@ describe('federated training loop', () => {
       expect([5, 6]).toContain(r.included);
     }
   });
+
+  it('a SecAgg+ session that cannot rebuild a survivor\'s masks is aborted for that round, not the whole run', () => {
+    // 3 of 16 drop each round; with 6 neighbours and threshold 4 a survivor that lost 3 of its
+    // neighbours cannot be unmasked. Seed 2 has that in rounds 1 and 3 but not in round 2.
+    const cs = clients(16, {});
+    const validation = data(100, 4000);
+    const run = () =>
+      runFederated({
+        strategy: new FedAvg({ epochs: 1, learningRate: 1, batchSize: 8 }),
+        clients: cs,
+        rounds: 3,
+        dim: D + 1,
+        validation,
+        dropoutRate: 3 / 16,
+        seed: 2,
+        secureAggregation: { thresholdFraction: 0.5, neighbors: 6, coordinateBound: 3 },
+      });
+    const result = run();
+    expect(result.rounds.map((r) => [r.aborted, r.included])).toEqual([
+      [1, 0],
+      [0, 13],
+      [1, 0],
+    ]);
+    // An aborted round leaves the model where it was: only round 2 moved it.
+    expect(result.rounds[0]!.validationLogLoss).toBeCloseTo(Math.log(2), 12);
+    expect(result.rounds[2]!.validationLogLoss).toBe(result.rounds[1]!.validationLogLoss);
+  });
 });

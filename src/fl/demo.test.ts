@@ -16,13 +16,16 @@ describe('fl demo (small)', () => {
     expect(summary.epsilon).toBeGreaterThan(9.9);
     expect(summary.dropouts).toBeGreaterThan(0);
     // Far above the majority class (≈ 0.71); within 10 points of centralized training on the same data
-    // even at this size (the noise on a sum of ~20 updates is large; the default demo is within 2).
+    // even at this size (the noise on a sum of ~20 updates is large; the default demo is 2.2–2.5
+    // points below its baseline, docs/fl.md).
     expect(summary.baselineAccuracy).toBeGreaterThan(0.95);
     expect(summary.accuracy).toBeGreaterThan(summary.baselineAccuracy - 0.1);
     expect(details.participants.every((n) => n > 30 && n < 70)).toBe(true); // Poisson(0.5) cohorts of 100
     expect(summary.payments).toHaveLength(100);
     expect(summary.payments.every((p) => p.did.startsWith('did:key:z') && p.amount >= 0n)).toBe(true);
     expect(summary.payments.reduce((s, p) => s + p.amount, 0n)).toBe(1000_000_000n);
+    // At this seed the poisoner's estimate is not positive. With 100 controllers and 20 group
+    // observations that is an estimate, not a guarantee (docs/mechanism.md §3, "Limits").
     expect(summary.payments.find((p) => p.did === details.poisoner)!.amount).toBe(0n);
   });
 

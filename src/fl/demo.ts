@@ -6,10 +6,11 @@
  *
  * Why these defaults (measured in docs/fl.md): under client-level DP the noise on a round's sum is
  * fixed (σ·C per released sum) while the signal grows with the number of contributors, so many small
- * controllers Poisson-sampled each round (1,000 at q = 0.2) beat 200 that all take part every round
- * — the sampling also amplifies privacy, so σ can be ~2.6× smaller for the same ε — at the same
- * secure-aggregation cost per round. FedAdam on the server (post-processing, no privacy cost) makes
- * the rare hashed n-grams learn in 25 rounds; plain FedAvg(M) does not get close.
+ * controllers that all take part every round beat a few large ones. Participation is public (every
+ * fl.update is a signed event, and the server knows each cohort), so sampling clients would not
+ * amplify privacy (dp.ts): σ is calibrated for a controller that takes part in every round, and
+ * with `samplingRate` < 1 the reported ε is that of the busiest controller. FedAdam on the server
+ * (post-processing, no privacy cost) makes the rare hashed n-grams learn in 25 rounds.
  */
 import { sha256Bytes } from '../core/encoding.js';
 import { UNIT } from '../core/money.js';
@@ -87,7 +88,7 @@ export type DemoDetails = {
 
 export const DEMO_DEFAULTS = {
   clients: 1000,
-  samplingRate: 0.2,
+  samplingRate: 1,
   rounds: 25,
   seed: 1,
   dataFraction: 1,
@@ -151,7 +152,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary & 
   const { dropoutRate, paymentGroups, samplingRate } = o;
   const minContributors = minHonestSurvivors(o.clients, samplingRate, paymentGroups, dropoutRate, o.survivorsZ);
   const clipNorm = 1;
-  const sigma = noiseMultiplierFor({ epsilon: o.targetEpsilon, delta: o.delta, q: samplingRate, steps: o.rounds });
+  // q = 1: cohorts are public, so a controller's worst case is taking part in every round.
+  const sigma = noiseMultiplierFor({ epsilon: o.targetEpsilon, delta: o.delta, q: 1, steps: o.rounds });
   const strategy = new DpStrategy(
     new FedAdam({ epochs: o.localEpochs, learningRate: o.learningRate, batchSize: 8, serverLearningRate: o.serverLearningRate, tau: o.adamTau, weighting: 'uniform', samplingRate, seed: o.seed }),
     { clipNorm, noiseMultiplier: sigma, mode: 'distributed', minContributors, untrustedPerSum: 1, biasClip: o.biasClip * clipNorm },

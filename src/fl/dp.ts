@@ -4,14 +4,20 @@
  * by the server (central) or split among the clients so that the sum of any `minContributors` of
  * them carries at least that much noise (distributed; with secure aggregation no one ever sees a
  * less-noisy value, and the server must not unmask a sum of fewer — `minSurvivors` in the
- * instructions). Each round is one step of the sampled Gaussian mechanism; q is the inner strategy's
- * Poisson sampling rate, or the share of the available clients it chose (1 when it takes them all: a
- * client that is certain to take part gets no amplification, banned clients or not). The RDP
- * accountant turns the rounds into (ε, δ) at client level.
+ * instructions). The RDP accountant turns the rounds into (ε, δ) at client level.
+ *
+ * Which rounds count depends on who can see who took part (`participation`):
+ * - 'public' (the default, and Hindsight's case: `fl.join` and `fl.update` are signed events on a
+ *   public log, and the coordinating server knows every cohort): sampling cannot amplify privacy,
+ *   because whether a client took part is known. Each round a client takes part in is one Gaussian
+ *   step (q = 1) for that client; ε is that of the client that took part most often.
+ * - 'secret': each round is one step of the sampled Gaussian mechanism for everyone, q being the inner
+ *   strategy's Poisson rate, or the share of the available clients it chose. Only valid when no one
+ *   who sees the models can learn the cohorts (not over a public log).
  */
 import { expectedGot } from '../core/errors.js';
 import { deriveSeed, makeRng } from '../ml/rng.js';
-import { type PrivacySpent, RdpAccountant } from './rdp.js';
+import { type PrivacySpent, RdpAccountant, epsilonFor } from './rdp.js';
 import type { AggregateInput, FitInstruction, Strategy } from './strategy.js';
 
 export type DpOptions = {
@@ -24,12 +30,17 @@ export type DpOptions = {
   untrustedPerSum?: number;
   /** Per-layer clipping: bias to ±biasClip, weights to √(C² − biasClip²) (see FitInstruction). */
   biasClip?: number;
+  /** Whether the cohorts are known to those who see the models (see above). Default 'public'. */
+  participation?: 'public' | 'secret';
 };
 
 export class DpStrategy implements Strategy {
   readonly name: string;
+  /** 'secret' participation: one sampled-Gaussian step per round for everyone. */
   readonly accountant = new RdpAccountant();
   private rounds = 0;
+  /** 'public' participation: rounds each client took part in. */
+  private readonly participations = new Map<string, number>();
 
   constructor(
     readonly inner: Strategy,
@@ -41,6 +52,9 @@ export class DpStrategy implements Strategy {
     if (!(options.noiseMultiplier >= 0)) throw expectedGot('fl.dp.invalid', 'noiseMultiplier', 'a number ≥ 0', options.noiseMultiplier);
     if (options.biasClip !== undefined && !(options.biasClip >= 0 && options.biasClip < options.clipNorm)) throw expectedGot('fl.dp.invalid', 'biasClip', 'a number in [0, clipNorm)', options.biasClip);
     if (!(Number.isInteger(options.untrustedPerSum ?? 0) && (options.untrustedPerSum ?? 0) >= 0)) throw expectedGot('fl.dp.invalid', 'untrustedPerSum', 'a non-negative integer', options.untrustedPerSum);
+    if (options.participation !== undefined && options.participation !== 'public' && options.participation !== 'secret') {
+      throw expectedGot('fl.dp.invalid', 'participation', "'public' or 'secret'", options.participation);
+    }
     if (options.mode === 'distributed' && !(Number.isInteger(options.minContributors) && options.minContributors! > 0)) {
       throw expectedGot('fl.dp.invalid', 'minContributors', 'a positive integer in distributed mode', options.minContributors);
     }
@@ -50,10 +64,14 @@ export class DpStrategy implements Strategy {
   configure(round: number, available: readonly string[]): FitInstruction[] {
     const { clipNorm, noiseMultiplier, mode, minContributors, biasClip } = this.options;
     const instructions = this.inner.configure(round, available);
-    // A fixed-size uniform subset is accounted as if Poisson-sampled at the same rate (the usual
-    // approximation); Poisson sampling (FedAvg samplingRate) is what the analysis assumes.
-    const q = this.inner.samplingRate ?? (available.length === 0 ? 0 : Math.min(1, instructions.length / available.length));
-    if (q > 0) this.accountant.step(q, noiseMultiplier);
+    if (this.options.participation === 'secret') {
+      // A fixed-size uniform subset is accounted as if Poisson-sampled at the same rate (the usual
+      // approximation); Poisson sampling (FedAvg samplingRate) is what the analysis assumes.
+      const q = this.inner.samplingRate ?? (available.length === 0 ? 0 : Math.min(1, instructions.length / available.length));
+      if (q > 0) this.accountant.step(q, noiseMultiplier);
+    } else {
+      for (const i of instructions) this.participations.set(i.clientId, (this.participations.get(i.clientId) ?? 0) + 1);
+    }
     this.rounds++;
     const distributed = mode === 'distributed' ? { noiseStd: (noiseMultiplier * clipNorm) / Math.sqrt(minContributors!), minSurvivors: minContributors! + (this.options.untrustedPerSum ?? 0) } : {};
     return instructions.map((i) => ({ ...i, weighting: 'uniform' as const, clipNorm, ...(biasClip !== undefined ? { biasClip } : {}), ...distributed }));
@@ -69,8 +87,11 @@ export class DpStrategy implements Strategy {
     return this.inner.aggregate(global, { ...input, sum, totalWeight: input.count });
   }
 
-  /** Privacy spent so far (client-level). */
-  spent(delta: number): PrivacySpent & { rounds: number } {
-    return { ...this.accountant.spent(delta), rounds: this.rounds };
+  /** Privacy spent so far (client-level): for 'public' participation, that of the most frequent participant. */
+  spent(delta: number): PrivacySpent & { rounds: number; maxParticipations: number } {
+    if (this.options.participation === 'secret') return { ...this.accountant.spent(delta), rounds: this.rounds, maxParticipations: this.rounds };
+    const steps = Math.max(0, ...this.participations.values());
+    const spent = steps === 0 ? { epsilon: 0, alpha: Number.NaN } : epsilonFor({ q: 1, sigma: this.options.noiseMultiplier, steps, delta });
+    return { ...spent, rounds: this.rounds, maxParticipations: steps };
   }
 }

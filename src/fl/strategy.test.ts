@@ -135,8 +135,8 @@ describe('DP wrapper strategy', () => {
     expect([...dp.aggregate(new Float64Array(d), input).slice(0, 5)]).toEqual([...out.slice(0, 5)]);
   });
 
-  it('accounts one sampled-Gaussian step per round with q = chosen / available clients', () => {
-    const dp = new DpStrategy(new FedAvg({ clientsPerRound: 5 }), { clipNorm: 1, noiseMultiplier: 1.1, mode: 'central' }, 1);
+  it("'secret' participation: one sampled-Gaussian step per round with q = chosen / available clients", () => {
+    const dp = new DpStrategy(new FedAvg({ clientsPerRound: 5 }), { clipNorm: 1, noiseMultiplier: 1.1, mode: 'central', participation: 'secret' }, 1);
     const ids = Array.from({ length: 100 }, (_, k) => `c${k}`);
     for (let r = 1; r <= 30; r++) dp.configure(r, ids);
     const spent = dp.spent(1e-5);
@@ -144,21 +144,39 @@ describe('DP wrapper strategy', () => {
     expect(spent.epsilon).toBeCloseTo(epsilonFor({ q: 0.05, sigma: 1.1, steps: 30, delta: 1e-5 }).epsilon, 9);
   });
 
-  it('Poisson sampling is accounted at its rate, whatever the round drew; taking every available client is q = 1', () => {
+  it("'secret' participation: Poisson sampling is accounted at its rate, whatever the round drew; taking every available client is q = 1", () => {
     const ids = Array.from({ length: 50 }, (_, k) => `c${k}`);
-    const poisson = new DpStrategy(new FedAdam({ samplingRate: 0.2 }), { clipNorm: 1, noiseMultiplier: 0.9, mode: 'central' }, 1);
+    const poisson = new DpStrategy(new FedAdam({ samplingRate: 0.2 }), { clipNorm: 1, noiseMultiplier: 0.9, mode: 'central', participation: 'secret' }, 1);
     for (let r = 1; r <= 25; r++) poisson.configure(r, ids);
     expect(poisson.spent(1e-5).epsilon).toBeCloseTo(epsilonFor({ q: 0.2, sigma: 0.9, steps: 25, delta: 1e-5 }).epsilon, 9);
     // All of the available (unbanned) clients take part for certain: no amplification, even if some were banned.
-    const all = new DpStrategy(new FedAvg(), { clipNorm: 1, noiseMultiplier: 2, mode: 'central' }, 1);
+    const all = new DpStrategy(new FedAvg(), { clipNorm: 1, noiseMultiplier: 2, mode: 'central', participation: 'secret' }, 1);
     for (let r = 1; r <= 10; r++) all.configure(r, ids.slice(0, 40));
     expect(all.spent(1e-5).epsilon).toBeCloseTo(epsilonFor({ q: 1, sigma: 2, steps: 10, delta: 1e-5 }).epsilon, 9);
+  });
+
+  it('public participation (the default): no amplification; ε is that of the client that took part most often', () => {
+    const ids = Array.from({ length: 50 }, (_, k) => `c${k}`);
+    const dp = new DpStrategy(new FedAdam({ samplingRate: 0.2, seed: 4 }), { clipNorm: 1, noiseMultiplier: 0.9, mode: 'central' }, 1);
+    const counts = new Map<string, number>();
+    for (let r = 1; r <= 25; r++) for (const i of dp.configure(r, ids)) counts.set(i.clientId, (counts.get(i.clientId) ?? 0) + 1);
+    const most = Math.max(...counts.values());
+    expect(most).toBeGreaterThan(5); // the busiest of 50 clients at q = 0.2 over 25 rounds
+    expect(most).toBeLessThan(25);
+    const spent = dp.spent(1e-5);
+    expect(spent.maxParticipations).toBe(most);
+    expect(spent.epsilon).toBeCloseTo(epsilonFor({ q: 1, sigma: 0.9, steps: most, delta: 1e-5 }).epsilon, 9);
+    // Far more than the amplified figure a secret cohort would allow.
+    expect(spent.epsilon).toBeGreaterThan(2 * epsilonFor({ q: 0.2, sigma: 0.9, steps: 25, delta: 1e-5 }).epsilon);
+    expect(new DpStrategy(new FedAvg(), { clipNorm: 1, noiseMultiplier: 1, mode: 'central' }, 1).spent(1e-5).epsilon).toBe(0);
   });
 
   it('rejects bad DP parameters', () => {
     expect(() => new DpStrategy(new FedAvg(), { clipNorm: 0, noiseMultiplier: 1, mode: 'central' }, 1)).toThrow(/clipNorm: expected a positive number, got 0/);
     expect(() => new DpStrategy(new FedAvg(), { clipNorm: 1, noiseMultiplier: 1, mode: 'distributed' }, 1)).toThrow(/minContributors/);
     expect(() => new DpStrategy(new FedAvg(), { clipNorm: 1, noiseMultiplier: 1, mode: 'central', biasClip: 1 }, 1)).toThrow(/biasClip/);
+    // @ts-expect-error: an unknown participation mode is refused at run time too
+    expect(() => new DpStrategy(new FedAvg(), { clipNorm: 1, noiseMultiplier: 1, mode: 'central', participation: 'hidden' }, 1)).toThrow(/participation: expected 'public' or 'secret'/);
   });
 });
 

@@ -22,11 +22,15 @@ describe('mask PRG and session hashing', () => {
   });
 
   it('expandMask is the AES-CTR keystream (zero IV) as little-endian uint32, AES-128 or AES-256 by key length', () => {
+    // 4,097 elements: a partial last block and counters past one byte (prg.ts computes CTR as ECB over counters).
     for (const len of [16, 32]) {
-      const key = Uint8Array.from({ length: len }, (_, i) => i * 3);
-      const stream = createCipheriv(`aes-${len * 8}-ctr`, key, Buffer.alloc(16)).update(Buffer.alloc(40));
-      const mask = expandMask(key, 10);
-      mask.forEach((v, i) => expect(v).toBe(stream.readUInt32LE(4 * i)));
+      for (const n of [10, 4097, 3]) {
+        const key = Uint8Array.from({ length: len }, (_, i) => i * 3 + n);
+        const stream = createCipheriv(`aes-${len * 8}-ctr`, key, Buffer.alloc(16)).update(Buffer.alloc(4 * n));
+        const mask = expandMask(key, n);
+        expect(mask.length).toBe(n);
+        expect(Buffer.from(mask.buffer, mask.byteOffset, mask.byteLength).equals(stream)).toBe(true);
+      }
     }
     expect(() => expandMask(new Uint8Array(24), 4)).toThrow(/16 or 32 bytes/);
   });

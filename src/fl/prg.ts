@@ -34,12 +34,25 @@ export class SessionHash {
   }
 }
 
-let zeros = Buffer.alloc(0);
+/** Blocks 0, 1, 2, … as 128-bit big-endian integers: the inputs of CTR mode with a zero IV. */
+let counters = Buffer.alloc(0);
 
+/**
+ * The AES-CTR keystream (zero IV) of `bytes` bytes, computed as ECB over the counter blocks — the
+ * same bytes (prg.test.ts checks it against node's CTR mode), but node's ECB cipher starts about
+ * 5 µs faster than its CTR cipher, and a round expands ~1,700 single-use keys.
+ */
 function keystream(key: Uint8Array, bytes: number): Buffer {
   if (key.length !== 16 && key.length !== 32) throw new RangeError(`mask key: expected 16 or 32 bytes, got ${key.length}`);
-  if (zeros.length < bytes) zeros = Buffer.alloc(bytes);
-  return createCipheriv(key.length === 16 ? 'aes-128-ctr' : 'aes-256-ctr', key, Buffer.alloc(16)).update(zeros.subarray(0, bytes));
+  const blocks = Math.ceil(bytes / 16);
+  if (blocks >= 2 ** 32) throw new RangeError(`mask: expected fewer than 2^32 blocks, got ${blocks}`);
+  if (counters.length < 16 * blocks) {
+    counters = Buffer.alloc(16 * blocks);
+    for (let i = 0; i < blocks; i++) counters.writeUInt32BE(i, 16 * i + 12);
+  }
+  const cipher = createCipheriv(key.length === 16 ? 'aes-128-ecb' : 'aes-256-ecb', key, null).setAutoPadding(false);
+  const out = cipher.update(counters.subarray(0, 16 * blocks));
+  return bytes === out.length ? out : out.subarray(0, bytes);
 }
 
 /** `length` pseudo-random elements of Z_{2^32} from a single-use key. */

@@ -103,7 +103,7 @@ export const DEMO_DEFAULTS = {
   excludeHarmful: 0.01,
   biasClip: 0.1,
   dropoutRate: 0.1,
-  survivorsZ: 2,
+  survivorsZ: 3,
   adamTau: 1e-3,
 };
 

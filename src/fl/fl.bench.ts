@@ -103,23 +103,19 @@ export async function run(options: BenchOptions): Promise<object> {
   for (const n of sizes) {
     const clients = Array.from({ length: n }, (_, k) => syntheticClient(k));
     const global = new Float64Array(DIM);
-    // Training is half of a FedAvg round here, so its time moves every ratio: the median of 3 timed
-    // runs after a warm-up (one run in quick mode), like the aggregations below.
-    const timedTrain = () => {
-      const t0 = performance.now();
-      const out = train(clients, global);
-      return { ...out, total: performance.now() - t0 };
-    };
-    if (!options.quick) timedTrain();
-    const trainRuns = Array.from({ length: options.quick ? 1 : 3 }, timedTrain).sort((a, b) => a.total - b.total);
-    const { updates, ms: perClientTrain, total: trainMs } = trainRuns[Math.floor(trainRuns.length / 2)]!;
-    const kPlus = 2 * Math.ceil(Math.log2(n));
     // Median of 3 runs after a warm-up run (JIT), by sequential time; one run in quick mode.
-    const median = (f: () => Aggregation) => {
+    const median = <T extends { ms: number }>(f: () => T): T => {
       f();
       const runs = Array.from({ length: options.quick ? 1 : 3 }, f).sort((a, b) => a.ms - b.ms);
       return runs[Math.floor(runs.length / 2)]!;
     };
+    // Training is half of a FedAvg round here, so its time moves every ratio: timed like the aggregations.
+    const { updates, perClient: perClientTrain, ms: trainMs } = median(() => {
+      const t0 = performance.now();
+      const { updates, ms: perClient } = train(clients, global);
+      return { updates, perClient, ms: performance.now() - t0 };
+    });
+    const kPlus = 2 * Math.ceil(Math.log2(n));
     const plain = median(() => plainAggregate(updates, perClientTrain));
     const fullRun = () => secureAggregate(updates, perClientTrain, undefined, 0.1);
     const full = n <= 10 || !options.quick ? (n > 50 ? fullRun() : median(fullRun)) : none;

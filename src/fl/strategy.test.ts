@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { DpStrategy } from './dp.js';
+import { gaussianEpsilon } from './gaussian-dp.js';
 import { epsilonFor } from './rdp.js';
 import { FedAdam, FedAvg, clipToNorm, l2Norm, prepareUpdate } from './strategy.js';
 
@@ -165,9 +166,15 @@ describe('DP wrapper strategy', () => {
     expect(most).toBeLessThan(25);
     const spent = dp.spent(1e-5);
     expect(spent.maxParticipations).toBe(most);
-    expect(spent.epsilon).toBeCloseTo(epsilonFor({ q: 1, sigma: 0.9, steps: most, delta: 1e-5 }).epsilon, 9);
+    // The exact curve of `most` composed Gaussians, at or below the RDP bound for the same steps.
+    expect(spent.accountant).toBe('gaussian');
+    expect(spent.epsilon).toBeCloseTo(gaussianEpsilon({ sigma: 0.9, steps: most, delta: 1e-5 }), 9);
+    expect(spent.epsilon).toBeLessThan(epsilonFor({ q: 1, sigma: 0.9, steps: most, delta: 1e-5 }).epsilon);
     // Far more than the amplified figure a secret cohort would allow.
     expect(spent.epsilon).toBeGreaterThan(2 * epsilonFor({ q: 0.2, sigma: 0.9, steps: 25, delta: 1e-5 }).epsilon);
+    const noNoise = new DpStrategy(new FedAvg(), { clipNorm: 1, noiseMultiplier: 0, mode: 'central' }, 1);
+    noNoise.configure(1, ids);
+    expect(noNoise.spent(1e-5).epsilon).toBe(Infinity); // clipping alone protects nothing
     expect(new DpStrategy(new FedAvg(), { clipNorm: 1, noiseMultiplier: 1, mode: 'central' }, 1).spent(1e-5).epsilon).toBe(0);
   });
 

@@ -106,3 +106,22 @@ describe('hindsight CLI (issue 2 and 3 flows)', { timeout: 300_000 }, () => {
     expect(replay.json.conservation).toBe(true);
   });
 });
+
+describe('hindsight fl epsilon', { timeout: 60_000 }, () => {
+  it('prints the RDP accountant’s ε and α as JSON, plus the exact figure without sampling', async () => {
+    const sampled = await hs('fl', 'epsilon', '--q', '0.01', '--sigma', '1.1', '--steps', '1000', '--delta', '1e-5', '--json');
+    expect(sampled.code, sampled.stderr).toBe(0);
+    expect(Object.keys(sampled.json).sort()).toEqual(['alpha', 'epsilon']);
+    expect(sampled.json.epsilon).toBeCloseTo(1.71177, 4); // Opacus' formulas (src/fl/rdp.test.ts)
+    expect(sampled.json.alpha).toBe(9.6);
+    const full = await hs('fl', 'epsilon', '--q', '1', '--sigma', '2.5', '--steps', '25', '--json');
+    expect(full.json.epsilon).toBeCloseTo(10.7255, 3);
+    expect(full.json.exactEpsilon).toBeCloseTo(9.9973, 3);
+  });
+
+  it('refuses a non-number with what it expected, and exits non-zero', async () => {
+    const bad = await hs('fl', 'epsilon', '--q', 'lots', '--sigma', '1', '--steps', '10', '--json');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stdout + bad.stderr).toMatch(/q: expected a number, got "?lots"?/);
+  });
+});

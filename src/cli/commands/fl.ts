@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { printResult } from '../output.js';
 import { expectedGot } from '../../core/errors.js';
+import { gaussianEpsilon } from '../../fl/gaussian-dp.js';
 import { epsilonFor } from '../../fl/rdp.js';
 
 function num(field: string, text: string): number {
@@ -13,7 +14,7 @@ export function register(program: Command): void {
   const fl = program.command('fl').description('Federated learning: privacy accounting, secure aggregation, demo');
 
   fl.command('epsilon')
-    .description('ε of the sampled Gaussian mechanism at δ (RDP accountant, same formulas as Opacus / TF Privacy)')
+    .description('ε of the sampled Gaussian mechanism at δ (RDP accountant, same formulas as Opacus / TF Privacy); with --q 1 also the exact figure, exactEpsilon')
     .requiredOption('--q <rate>', 'sampling rate per step (clients per round / population)')
     .requiredOption('--sigma <multiplier>', 'noise multiplier (noise std / clipping norm)')
     .requiredOption('--steps <n>', 'number of steps (rounds)')
@@ -22,7 +23,11 @@ export function register(program: Command): void {
     .action((opts: { q: string; sigma: string; steps: string; delta: string; json?: boolean }) => {
       const params = { q: num('q', opts.q), sigma: num('sigma', opts.sigma), steps: num('steps', opts.steps), delta: num('delta', opts.delta) };
       const { epsilon, alpha } = epsilonFor(params);
-      printResult({ epsilon, alpha }, opts, () => `ε = ${epsilon.toFixed(4)} at δ = ${params.delta} (optimal RDP order α = ${alpha})`);
+      // Without sampling the exact curve exists (gaussian-dp.ts); it is what `fl demo` reports.
+      const exactEpsilon = params.q === 1 && Number.isInteger(params.steps) && params.steps >= 1 ? gaussianEpsilon(params) : undefined;
+      printResult({ epsilon, alpha, ...(exactEpsilon === undefined ? {} : { exactEpsilon }) }, opts, () =>
+        [`ε = ${epsilon.toFixed(4)} at δ = ${params.delta} (optimal RDP order α = ${alpha})`, ...(exactEpsilon === undefined ? [] : [`exact (no sampling): ε = ${exactEpsilon.toFixed(4)}`])].join('\n'),
+      );
     });
 
   fl.command('demo')

@@ -25,10 +25,10 @@ import { accuracy } from '../ml/metrics.js';
 import { deriveSeed, makeRng } from '../ml/rng.js';
 import { DpStrategy } from './dp.js';
 import { type FlClient, runFederated } from './federated.js';
+import { gaussianNoiseMultiplierFor } from './gaussian-dp.js';
 import { evaluateParams } from './local-train.js';
 import { dirichletSplit } from './partition.js';
 import { allocatePayments, contributionLowerBounds } from './payments.js';
-import { noiseMultiplierFor } from './rdp.js';
 import { FedAdam } from './strategy.js';
 
 export type DemoOptions = {
@@ -55,6 +55,10 @@ export type DemoOptions = {
   survivorsZ?: number;
   /** FedAdam's adaptivity floor τ. */
   adamTau?: number;
+  /** Robust combination of the group sums (federated.ts robustZ); 0 turns it off. */
+  robustZ?: number;
+  /** Ban controllers found to exceed the clip bound (federated.ts oversizeZ); 0 turns it off. */
+  oversizeZ?: number;
 };
 
 export type DemoSummary = {
@@ -83,6 +87,12 @@ export type DemoDetails = {
   contributions: Record<string, number>;
   cheaters: string[];
   excluded: string[][];
+  /** Per round, coordinates the robust combination held back. */
+  flagged: number[];
+  /** Controllers found sending updates beyond the clip bound (banned, paid nothing). */
+  oversized: string[];
+  /** The poisoner's final oversize z-score (NaN when detection is off). */
+  poisonerOversizeScore: number;
   banned: string[];
 };
 
@@ -105,6 +115,8 @@ export const DEMO_DEFAULTS = {
   dropoutRate: 0.1,
   survivorsZ: 3,
   adamTau: 1e-3,
+  robustZ: 3,
+  oversizeZ: 6,
 };
 
 /**
@@ -152,8 +164,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary & 
   const { dropoutRate, paymentGroups, samplingRate } = o;
   const minContributors = minHonestSurvivors(o.clients, samplingRate, paymentGroups, dropoutRate, o.survivorsZ);
   const clipNorm = 1;
-  // q = 1: cohorts are public, so a controller's worst case is taking part in every round.
-  const sigma = noiseMultiplierFor({ epsilon: o.targetEpsilon, delta: o.delta, q: 1, steps: o.rounds });
+  // Cohorts are public, so a controller's worst case is taking part in every round: `rounds`
+  // unsampled Gaussian steps, whose exact privacy curve is known (gaussian-dp.ts).
+  const sigma = gaussianNoiseMultiplierFor({ epsilon: o.targetEpsilon, delta: o.delta, steps: o.rounds });
   const strategy = new DpStrategy(
     new FedAdam({ epochs: o.localEpochs, learningRate: o.learningRate, batchSize: 8, serverLearningRate: o.serverLearningRate, tau: o.adamTau, weighting: 'uniform', samplingRate, seed: o.seed }),
     { clipNorm, noiseMultiplier: sigma, mode: 'distributed', minContributors, untrustedPerSum: 1, biasClip: o.biasClip * clipNorm },
@@ -169,10 +182,15 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary & 
     paymentGroups,
     excludeHarmful: o.excludeHarmful,
     banZ: 2,
+    ...(o.robustZ > 0 ? { robustZ: o.robustZ } : {}),
+    ...(o.oversizeZ > 0 ? { oversizeZ: o.oversizeZ } : {}),
     dropoutRate,
     seed: o.seed,
   });
   const contributions = contributionLowerBounds(result.observations, dids);
+  // A controller found sending updates beyond the clip bound broke the task's rules: it forfeits pay.
+  const oversized = result.rounds.at(-1)?.oversized ?? [];
+  for (const id of oversized) contributions.set(id, 0);
   const payments = allocatePayments(1000n * UNIT, contributions);
   const { epsilon } = strategy.spent(o.delta);
   return {
@@ -197,6 +215,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary & 
       contributions: Object.fromEntries(contributions),
       cheaters: result.rounds.flatMap((r) => r.cheaters),
       excluded: result.rounds.map((r) => r.excluded),
+      flagged: result.rounds.map((r) => r.flagged),
+      oversized,
+      poisonerOversizeScore: result.oversizeScores?.get(dids[poisonerIndex]!) ?? Number.NaN,
       banned: result.rounds.at(-1)?.banned ?? [],
     },
   };

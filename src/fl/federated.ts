@@ -14,6 +14,8 @@ import { type ContributionObservation, estimateWithErrors } from './payments.js'
 import { dequantize, quantize, quantizerFor } from './quantize.js';
 import { seededRandomBytes } from './random-bytes.js';
 import { neighbourCount } from './secagg-common.js';
+import { OversizeDetector } from './oversize.js';
+import { robustCombine } from './robust-combine.js';
 import { runSecAggSession } from './secagg-session.js';
 import { type AggregateInput, type Strategy, prepareUpdate } from './strategy.js';
 
@@ -50,6 +52,17 @@ export type FederatedOptions = {
    * over the observations so far (payments.ts). Off when omitted.
    */
   banZ?: number;
+  /**
+   * Under secure aggregation, combine the group sums coordinate-wise robustly (robust-combine.ts):
+   * a coordinate where some group is more than this many robust std from the others keeps only
+   * the groups that agree. Off when omitted.
+   */
+  robustZ?: number;
+  /**
+   * Under secure aggregation, stop selecting a controller whose updates are found to exceed the clip
+   * bound from the group sums (oversize.ts) with a robust z-score above this. Off when omitted.
+   */
+  oversizeZ?: number;
   /** Fraction of each round's participants that drop after sharing keys (before sending the update). */
   dropoutRate?: number;
   seed: number;
@@ -63,6 +76,10 @@ export type RoundReport = {
   cheaters: string[];
   /** Clients whose part was left out as harmful. */
   excluded: string[];
+  /** Coordinates the robust combination held back (robustZ). */
+  flagged: number;
+  /** Controllers found so far to send updates beyond the clip bound (oversizeZ); they are banned. */
+  oversized: string[];
   /** Clients no longer selected (significantly harmful so far). */
   banned: string[];
   /**
@@ -76,7 +93,14 @@ export type RoundReport = {
   bytesPerClient: number;
 };
 
-export type FederatedResult = { model: Float64Array; rounds: RoundReport[]; observations: ContributionObservation[]; dropouts: number };
+export type FederatedResult = {
+  model: Float64Array;
+  rounds: RoundReport[];
+  observations: ContributionObservation[];
+  dropouts: number;
+  /** Final oversize z-scores (oversizeZ), before any controller's estimate is removed. */
+  oversizeScores?: Map<string, number>;
+};
 
 type Prepared = { id: string; vector: Float64Array; weight: number; minSurvivors: number };
 
@@ -98,6 +122,8 @@ export function runFederated(options: FederatedOptions): FederatedResult {
   const observations: ContributionObservation[] = [];
   let dropouts = 0;
   const banned = new Set<string>();
+  const oversize = options.oversizeZ !== undefined && options.secureAggregation ? new OversizeDetector(dim) : undefined;
+  const oversized = new Set<string>();
   const score = (params: Float64Array) => evaluateParams(params, validation.X, validation.y);
   for (let round = 1; round <= options.rounds; round++) {
     const rng = makeRng(deriveSeed(seed, `round-${round}`));
@@ -170,6 +196,13 @@ export function runFederated(options: FederatedOptions): FederatedResult {
       }
     });
     dropouts += dropSet.size;
+    if (oversize) {
+      oversize.observe(parts);
+      for (const id of oversize.oversized(options.oversizeZ!)) {
+        oversized.add(id);
+        banned.add(id);
+      }
+    }
     const total: AggregateInput = { round, sum: new Float64Array(dim), totalWeight: 0, count: 0 };
     for (const part of parts) {
       for (let i = 0; i < dim; i++) total.sum[i] = total.sum[i]! + part.sum[i]!;
@@ -204,6 +237,17 @@ export function runFederated(options: FederatedOptions): FederatedResult {
         }
       }
     }
+    let flagged = 0;
+    if (options.robustZ !== undefined && options.secureAggregation) {
+      const out = new Set(excluded);
+      const kept = parts.filter((part) => !out.has(part.members[0]!));
+      if (kept.length >= 2) {
+        const combined = robustCombine(kept.map((part) => part.sum), options.robustZ);
+        total.sum = combined.sum;
+        flagged = combined.flagged;
+        nextScore = score(strategy.aggregate(global, total));
+      }
+    }
     global = strategy.aggregate(global, total); // the committing call (stateful strategies, e.g. momentum)
     if (options.banZ !== undefined && observations.length > 0) {
       for (const [id, e] of estimateWithErrors(observations, clients.map((c) => c.id))) {
@@ -217,6 +261,8 @@ export function runFederated(options: FederatedOptions): FederatedResult {
       dropped: [...dropSet],
       cheaters,
       excluded,
+      flagged,
+      oversized: [...oversized],
       banned: [...banned],
       aborted,
       validationAccuracy: nextScore.accuracy,
@@ -224,7 +270,7 @@ export function runFederated(options: FederatedOptions): FederatedResult {
       bytesPerClient: bytes / Math.max(1, prepared.length),
     });
   }
-  return { model: global, rounds: reports, observations, dropouts };
+  return { model: global, rounds: reports, observations, dropouts, ...(oversize ? { oversizeScores: oversize.scores() } : {}) };
 }
 
 function minus(total: AggregateInput, part: { sum: Float64Array; weight: number; count: number }): AggregateInput {

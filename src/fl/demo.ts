@@ -9,8 +9,10 @@
  * controllers that all take part every round beat a few large ones. Participation is public (every
  * fl.update is a signed event, and the server knows each cohort), so sampling clients would not
  * amplify privacy (dp.ts): σ is calibrated for a controller that takes part in every round, and
- * with `samplingRate` < 1 the reported ε is that of the busiest controller. FedAdam on the server
- * (post-processing, no privacy cost) makes the rare hashed n-grams learn in 25 rounds.
+ * with `samplingRate` < 1 the reported ε is that of the busiest controller (exact Gaussian curve,
+ * gaussian-dp.ts). The server's robust combination of the group sums and its oversize detection
+ * (federated.ts robustZ, oversizeZ) limit what the unclipped poisoner can do; FedAdam on the server
+ * makes the rare hashed n-grams learn in 25 rounds. All three are post-processing: no privacy cost.
  */
 import { sha256Bytes } from '../core/encoding.js';
 import { UNIT } from '../core/money.js';

@@ -48,7 +48,7 @@ export function register(program: Command): void {
           `federated spam filter: ${summary.clients} controllers, ${details.rounds} rounds, secure aggregation ${summary.secureAggregation ? 'on' : 'off'}, ${summary.dropouts} dropouts`,
           `accuracy ${(100 * summary.accuracy).toFixed(2)} % (centralized baseline ${(100 * summary.baselineAccuracy).toFixed(2)} %)`,
           `privacy ε = ${summary.epsilon.toFixed(3)} at δ = ${summary.delta} (σ = ${details.noiseMultiplier.toFixed(3)}, clip ${details.clipNorm})`,
-          `poisoner ${details.poisoner} paid ${summary.payments.find((p) => p.did === details.poisoner)?.amount ?? 0n} micro-units`,
+          `poisoner ${details.poisoner}${details.oversized.includes(details.poisoner) ? ' (found sending oversized updates, banned)' : ''} paid ${summary.payments.find((p) => p.did === details.poisoner)?.amount ?? 0n} micro-units`,
           `paid: ${summary.payments.filter((p) => p.amount > 0n).length} of ${summary.payments.length} controllers`,
         ].join('\n'),
       );

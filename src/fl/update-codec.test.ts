@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { makeRng } from '../ml/rng.js';
-import { decodeUpdate, dequantizeUpdate, encodeUpdate, quantizeUpdate } from './update-codec.js';
+import { addDequantized, decodeUpdate, dequantizeUpdate, encodeUpdate, quantizeUpdate } from './update-codec.js';
 
 describe('binary update encoding', () => {
   it('round-trips ring32, int16 and int8 updates (property)', () => {
@@ -20,6 +20,17 @@ describe('binary update encoding', () => {
       }),
       { numRuns: 50 },
     );
+  });
+
+  it('adds updates into a running sum exactly as dequantizing each and adding (ring32 as signed)', () => {
+    const rng = makeRng(7);
+    const updates = [quantizeUpdate('int16', 1, [0.5, -0.25, 1e-3], rng), quantizeUpdate('int8', 1, [-1, 2, 0], rng), { kind: 'ring32' as const, round: 1, scaleBits: 4, values: Uint32Array.of(16, 0xfffffff0, 8) }];
+    const sum = new Float64Array(3);
+    for (const u of updates) addDequantized(sum, u);
+    const expected = updates.map(dequantizeUpdate).reduce((acc, v) => acc.map((x, i) => x + v[i]!), new Float64Array(3));
+    expect([...sum]).toEqual([...expected]);
+    expect([...dequantizeUpdate(updates[2]!)]).toEqual([1, -1, 0.5]);
+    expect(() => addDequantized(new Float64Array(2), updates[0]!)).toThrow(/sum length: expected 3 coordinates, got 2/);
   });
 
   it('is compact: 2 bytes per coordinate for int16 plus a 17-byte header', () => {

@@ -58,6 +58,27 @@ describe('finding oversized updates from group sums', () => {
     }
   });
 
+  it('blames no one among controllers that were always in the same groups (they cannot be told apart)', () => {
+    const rng = makeRng(9);
+    const detector = new OversizeDetector(DIM);
+    const twins = ['a', 'b'];
+    const others = Array.from({ length: 60 }, (_, k) => `o${k}`);
+    for (let round = 0; round < 15; round++) {
+      const order = rng.shuffle([...others]);
+      const groups = [[...twins, ...order.slice(0, 30)], order.slice(30)];
+      detector.observe(
+        groups.map((members, g) => {
+          const sum = Float64Array.from({ length: DIM }, () => rng.normal());
+          if (g === 0) for (let i = 0; i < 50; i++) sum[i] = sum[i]! + 5; // 'a' boosts; 'b' only shares its groups
+          return { members, sum };
+        }),
+      );
+    }
+    expect(detector.scores().get('a')).toBeGreaterThan(6);
+    expect(detector.scores().get('a')).toBe(detector.scores().get('b'));
+    expect(detector.oversized(6)).toEqual([]);
+  });
+
   it('scores nothing before there is a spread to compare with, and rejects bad input', () => {
     const detector = new OversizeDetector(3);
     detector.observe([{ members: ['a'], sum: new Float64Array(3) }]); // one part: no contrast

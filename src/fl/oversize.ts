@@ -77,8 +77,12 @@ export class OversizeDetector {
       let top: string | undefined;
       for (const [id, score] of scores) if (score > z && (top === undefined || score > scores.get(top)!)) top = id;
       if (top === undefined) return found.sort();
-      found.push(top);
       const own = taken.get(top)!;
+      // Controllers that were in exactly the same groups have the same score: nothing can tell which
+      // of them sent the update (early rounds, or a group of colluders), so none is blamed yet.
+      const key = own.join(',');
+      if ([...taken].some(([id, list]) => id !== top && list.join(',') === key)) return found.sort();
+      found.push(top);
       taken.delete(top);
       const estimate = new Float64Array(this.dim);
       for (const index of own) for (let i = 0; i < this.dim; i++) estimate[i] = estimate[i]! + contrasts[index]![i]! / own.length;

@@ -119,6 +119,20 @@ describe('hindsight fl epsilon', { timeout: 60_000 }, () => {
     expect(full.json.exactEpsilon).toBeCloseTo(9.9973, 3);
   });
 
+  it('fl demo --json prints the fields the issue names (a short run), and refuses fewer than 20 controllers', async () => {
+    const demo = await hs('fl', 'demo', '--clients', '40', '--rounds', '3', '--json');
+    expect(demo.code, demo.stderr).toBe(0);
+    expect(Object.keys(demo.json).sort()).toEqual(['accuracy', 'baselineAccuracy', 'clients', 'delta', 'dropouts', 'epsilon', 'payments', 'secureAggregation']);
+    expect(demo.json).toMatchObject({ clients: 40, secureAggregation: true, delta: 1e-5 });
+    expect(demo.json.epsilon as number).toBeLessThanOrEqual(10);
+    const payments = demo.json.payments as { did: string; amount: string }[];
+    expect(payments).toHaveLength(40);
+    expect(payments.reduce((s, p) => s + BigInt(p.amount), 0n)).toBe(1_000_000_000n); // the whole budget, in micro-units
+    const few = await hs('fl', 'demo', '--clients', '5', '--json');
+    expect(few.code).not.toBe(0);
+    expect(few.json).toMatchObject({ error: 'cli.invalid', field: 'clients' });
+  });
+
   it('refuses a non-number with what it expected, and exits non-zero', async () => {
     const bad = await hs('fl', 'epsilon', '--q', 'lots', '--sigma', '1', '--steps', '10', '--json');
     expect(bad.code).not.toBe(0);

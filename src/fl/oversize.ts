@@ -46,7 +46,9 @@ export class OversizeDetector {
     const others = parts.length - 1;
     const indices: number[] = [];
     for (const part of parts) {
-      const index = this.contrasts.push(Float64Array.from(part.sum, (v, i) => v - (total[i]! - v) / others)) - 1;
+      const contrast = new Float64Array(this.dim);
+      for (let i = 0; i < this.dim; i++) contrast[i] = part.sum[i]! - (total[i]! - part.sum[i]!) / others;
+      const index = this.contrasts.push(contrast) - 1;
       indices.push(index);
       for (const id of part.members) {
         const list = this.taken.get(id);

@@ -35,6 +35,22 @@ export function gaussianDelta(params: GaussianSteps & { epsilon: number }): numb
   return Math.max(0, -Math.exp(la) * Math.expm1(epsilon + lb - la));
 }
 
+/**
+ * The smallest x ≥ 0 (to `tolerance` relative) with f(x) ≤ target, for f non-increasing: doubling
+ * to bracket it, then bisection.
+ */
+function smallestAtMost(f: (x: number) => number, target: number, tolerance: number): number {
+  let lo = 0;
+  let hi = 1;
+  while (f(hi) > target) hi *= 2;
+  while (hi - lo > tolerance * hi) {
+    const mid = (lo + hi) / 2;
+    if (f(mid) > target) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
 /** The smallest ε (to 1e-12 relative) for which `steps` Gaussian steps of multiplier σ are (ε, δ)-DP. */
 export function gaussianEpsilon(params: GaussianSteps & { delta: number }): number {
   validate(params);
@@ -42,28 +58,11 @@ export function gaussianEpsilon(params: GaussianSteps & { delta: number }): numb
   if (!(delta > 0 && delta < 1)) throw expectedGot('fl.dp.invalid', 'delta', 'a number in (0, 1)', delta);
   const deltaAt = (epsilon: number) => gaussianDelta({ ...params, epsilon });
   if (deltaAt(0) <= delta) return 0;
-  let lo = 0;
-  let hi = 1;
-  while (deltaAt(hi) > delta) hi *= 2;
-  while (hi - lo > 1e-12 * hi) {
-    const mid = (lo + hi) / 2;
-    if (deltaAt(mid) > delta) lo = mid;
-    else hi = mid;
-  }
-  return hi;
+  return smallestAtMost(deltaAt, delta, 1e-12);
 }
 
 /** The smallest σ (to 1e-6 relative) for which `steps` Gaussian steps are (ε, δ)-DP. */
 export function gaussianNoiseMultiplierFor(target: { epsilon: number; delta: number; steps: number }): number {
   if (!(target.epsilon > 0)) throw expectedGot('fl.dp.invalid', 'epsilon', 'a positive target ε', target.epsilon);
-  const eps = (sigma: number) => gaussianEpsilon({ sigma, steps: target.steps, delta: target.delta });
-  let lo = 0;
-  let hi = 1;
-  while (eps(hi) > target.epsilon) hi *= 2;
-  while (hi - lo > 1e-6 * hi) {
-    const mid = (lo + hi) / 2;
-    if (eps(mid) > target.epsilon) lo = mid;
-    else hi = mid;
-  }
-  return hi;
+  return smallestAtMost((sigma) => gaussianEpsilon({ sigma, steps: target.steps, delta: target.delta }), target.epsilon, 1e-6);
 }

@@ -16,20 +16,15 @@
  * misbehaviour DP hides by design: a wrong update that respects the clip bound.
  */
 import { expectedGot } from '../core/errors.js';
+import { median } from './median.js';
 
 export type ReleasedPart = { readonly members: readonly string[]; readonly sum: Float64Array };
-
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 export class OversizeDetector {
   /** One contrast per released group of each observed round. */
   private readonly contrasts: Float64Array[] = [];
-  /** Contrast indices of each round (its groups). */
-  private readonly rounds: number[][] = [];
+  /** For each contrast, the contrast indices of its round (all the groups it was drawn with). */
+  private readonly roundOf: number[][] = [];
   /** Per controller, the contrast of its group in each round it took part in. */
   private readonly taken = new Map<string, number[]>();
 
@@ -50,13 +45,13 @@ export class OversizeDetector {
       for (let i = 0; i < this.dim; i++) contrast[i] = part.sum[i]! - (total[i]! - part.sum[i]!) / others;
       const index = this.contrasts.push(contrast) - 1;
       indices.push(index);
+      this.roundOf.push(indices);
       for (const id of part.members) {
         const list = this.taken.get(id);
         if (list) list.push(index);
         else this.taken.set(id, [index]);
       }
     }
-    this.rounds.push(indices);
   }
 
   /** Robust z-score of each observed controller's statistic (NaN while there is no spread). */
@@ -89,7 +84,7 @@ export class OversizeDetector {
       const estimate = new Float64Array(this.dim);
       for (const index of own) for (let i = 0; i < this.dim; i++) estimate[i] = estimate[i]! + contrasts[index]![i]! / own.length;
       for (const index of own) {
-        const round = this.rounds.find((r) => r.includes(index))!;
+        const round = this.roundOf[index]!;
         for (const other of round) {
           const weight = other === index ? 1 : -1 / (round.length - 1);
           const c = contrasts[other]!;

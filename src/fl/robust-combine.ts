@@ -10,14 +10,9 @@
  * Works on released sums only, so it is post-processing: no privacy cost.
  */
 import { expectedGot } from '../core/errors.js';
+import { median } from './median.js';
 
 export type RobustCombination = { sum: Float64Array; flagged: number; scale: number };
-
-const median = (values: Float64Array): number => {
-  const sorted = Float64Array.from(values).sort();
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 /**
  * Combines `sums` (one per group, equal lengths). The scale is 1.4826 × the median absolute deviation

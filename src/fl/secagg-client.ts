@@ -1,6 +1,7 @@
 /** The client side of secure aggregation (see secagg-common.ts for the rounds). */
 import { GameRejection, ValidationError, expectedGot } from '../core/errors.js';
 import { addExpandedMasks } from './prg.js';
+import { PairKeys } from './pair-keys.js';
 import type { RandomBytes } from './random-bytes.js';
 import { split } from './shamir.js';
 import {
@@ -16,7 +17,6 @@ import {
   type ShareKeys,
   type UnmaskResponse,
 } from './secagg-common.js';
-import { type KeyPair, generateKeyPair, sharedSecret } from './x25519.js';
 
 type Phase = 'advertise' | 'share' | 'mask' | 'unmask' | 'done';
 
@@ -32,7 +32,6 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 
 export class SecAggClient {
   private phase: Phase = 'advertise';
-  private readonly keys: KeyPair;
   private readonly crypto: SessionCrypto;
   private readonly graph: SessionGraph;
   private readonly seed: Uint8Array;
@@ -43,14 +42,19 @@ export class SecAggClient {
   /** Per dealer that completed ShareKeys: the shares it gave this client (b-share, then its dealt pair seeds'). */
   private readonly held = new Map<number, Uint8Array>();
 
+  /**
+   * `keys`: the client's key pair for the task, reused across its sessions (see pair-keys.ts);
+   * by default a fresh pair for this session alone.
+   */
   constructor(
     readonly config: SecAggConfig,
     readonly id: number,
     private readonly random: RandomBytes,
+    private readonly keys: PairKeys = new PairKeys(),
   ) {
     this.graph = new SessionGraph(config);
     this.graph.neighbours(id); // throws for a non-participant
-    this.keys = generateKeyPair();
+    keys.claim(config.session);
     this.crypto = new SessionCrypto(config.session);
     this.seed = random(SEED_BYTES);
   }
@@ -80,7 +84,7 @@ export class SecAggClient {
       throw expectedGot('fl.secagg.too-few', 'neighbours with keys', `at least threshold = ${this.config.threshold}`, holders.length);
     }
     for (const v of holders) {
-      const dh = sharedSecret(this.keys, keyOf.get(v)!);
+      const dh = this.keys.agree(keyOf.get(v)!);
       this.channels.set(v, { dh, pairSeed: this.crypto.pairSeed(dh) });
     }
     for (const v of [this.id, ...holders]) this.dealtBy.set(v, this.graph.dealtPairs((w) => advertised.has(w), v));

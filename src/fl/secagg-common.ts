@@ -40,6 +40,12 @@ export type SecAggConfig = {
   vectorLength: number;
   /** Neighbours per client (SecAgg+). Omitted or ≥ n − 1: everyone (classic SecAgg). Rounded up to even. */
   neighbors?: number;
+  /**
+   * 32 bytes seeding the SecAgg+ ring; by default the session, so neighbours change every round. A
+   * task whose cohort meets every round may fix it for the task: each client then keeps the same
+   * neighbours, and with task-long keys (PairKeys) agrees with them only once.
+   */
+  graphSeed?: Uint8Array;
 };
 
 export type AdvertiseKeys = { id: number; publicKey: Uint8Array };
@@ -62,6 +68,9 @@ export type UnmaskResponse = { id: number; seedShares: RevealedShare[]; pairShar
 export function validateConfig(config: SecAggConfig): void {
   if (!(config.session instanceof Uint8Array) || config.session.length !== 32) {
     throw expectedGot('fl.secagg.config', 'session', '32 bytes', config.session?.length);
+  }
+  if (config.graphSeed !== undefined && (!(config.graphSeed instanceof Uint8Array) || config.graphSeed.length !== 32)) {
+    throw expectedGot('fl.secagg.config', 'graphSeed', '32 bytes', config.graphSeed?.length);
   }
   const ids = new Set(config.clientIds);
   if (ids.size !== config.clientIds.length || config.clientIds.some((id) => !Number.isInteger(id) || id < 1 || id > 2 ** 31)) {
@@ -108,7 +117,7 @@ export class SessionGraph {
     validateConfig(config);
     this.k = neighbourCount(config);
     if (this.k < config.clientIds.length - 1) {
-      const seed = new DataView(sha256Bytes(config.session).buffer).getUint32(0);
+      const seed = new DataView(sha256Bytes(config.graphSeed ?? config.session).buffer).getUint32(0);
       this.order = makeRng(seed).shuffle([...config.clientIds].sort((a, b) => a - b));
     }
   }

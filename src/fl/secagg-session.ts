@@ -3,6 +3,7 @@
  * messages — with scripted dropouts at each stage. Used by the FL simulator, the demo, tests and the
  * bench; a networked deployment carries the same messages in fl.update events.
  */
+import type { PairKeys } from './pair-keys.js';
 import type { RandomBytes } from './random-bytes.js';
 import { SecAggClient } from './secagg-client.js';
 import type { SecAggConfig, UnmaskResponse } from './secagg-common.js';
@@ -17,6 +18,13 @@ export type Dropouts = {
   afterShares?: readonly number[];
   /** Send a masked input but do not answer the unmask round. */
   afterInput?: readonly number[];
+};
+
+export type SessionOptions = Dropouts & {
+  /** Each client's task-long keys (pair-keys.ts); a client without an entry uses a fresh pair. */
+  keys?: ReadonlyMap<number, PairKeys>;
+  /** Rewrites a client's unmask response before the server sees it (a lying holder, in tests). */
+  tamper?: (response: UnmaskResponse) => UnmaskResponse;
 };
 
 export type SessionStats = SecAggResult & {
@@ -34,9 +42,9 @@ export function runSecAggSession(
   config: SecAggConfig,
   inputs: ReadonlyMap<number, Uint32Array>,
   random: RandomBytes,
-  dropouts: Dropouts = {},
-  tamper?: (response: UnmaskResponse) => UnmaskResponse,
+  options: SessionOptions = {},
 ): SessionStats {
+  const { tamper, keys: taskKeys, ...dropouts } = options;
   let criticalPathMs = 0;
   let slowest = 0;
   /** Times one party's step; `client` steps count towards the round's slowest client. */
@@ -58,12 +66,12 @@ export function runSecAggSession(
   let bytes = 0;
   for (const id of config.clientIds) {
     if (gone.has(id)) continue;
-    const [client, keys] = timed(true, () => {
-      const c = new SecAggClient(config, id, random);
+    const [client, advertised] = timed(true, () => {
+      const c = new SecAggClient(config, id, random, taskKeys?.get(id));
       return [c, c.advertise()] as const;
     });
     clients.set(id, client);
-    timed(false, () => server.receiveKeys(keys));
+    timed(false, () => server.receiveKeys(advertised));
     bytes += 32;
   }
   const roster = timed(false, () => server.closeKeys());

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { sha256Bytes } from '../core/encoding.js';
 import { makeRng } from '../ml/rng.js';
 import { seededRandomBytes } from './random-bytes.js';
+import { PairKeys } from './pair-keys.js';
 import { SecAggClient } from './secagg-client.js';
 import type { SecAggConfig } from './secagg-common.js';
 import { SHARE_BYTES, SessionCrypto, dealerOf, dealtPairs, neighbours } from './secagg-common.js';
@@ -70,6 +71,62 @@ describe('secure aggregation', () => {
     expect([...result.sum]).toEqual([...plainSum(inputs, result.included, 16)]);
   });
 
+  it('a task of rounds with task-long keys and a fixed ring: exact sums with dropouts, each pair agreed once, neighbours kept', () => {
+    const n = 24;
+    const ids = Array.from({ length: n }, (_, k) => k + 1);
+    const keys = new Map(ids.map((id) => [id, new PairKeys()]));
+    const graphSeed = sha256Bytes(new TextEncoder().encode('task-ring'));
+    const rounds = [
+      { afterShares: [3], afterInput: [] },
+      { afterShares: [7, 19], afterInput: [2] },
+      { afterShares: [], afterInput: [] },
+      { afterShares: [1, 24], afterInput: [12] },
+    ];
+    let firstNeighbours: number[] | undefined;
+    rounds.forEach((drops, r) => {
+      const { config, inputs, random } = setup(n, 32, { neighbors: 8, threshold: 5, graphSeed }, 20 + r);
+      firstNeighbours ??= neighbours(config, 5);
+      expect(neighbours(config, 5)).toEqual(firstNeighbours); // new session, same ring
+      const result = runSecAggSession(config, inputs, random, { ...drops, keys });
+      expect(result.dropped).toEqual(drops.afterShares);
+      expect([...result.sum]).toEqual([...plainSum(inputs, result.included, 32)]);
+    });
+    // Each client met the same 8 neighbours every round and agreed with each of them once.
+    for (const k of keys.values()) expect(k.peers).toBe(8);
+    // Without the fixed seed the ring follows the session.
+    const a = setup(n, 4, { neighbors: 8, threshold: 5 }, 30).config;
+    const b = setup(n, 4, { neighbors: 8, threshold: 5 }, 31).config;
+    expect(neighbours(a, 5)).not.toEqual(neighbours(b, 5));
+  });
+
+  it('task-long keys refuse a repeated session before the client sends anything', () => {
+    const { config, inputs, random } = setup(6, 8, { threshold: 3 }, 40);
+    const keys = new Map(config.clientIds.map((id) => [id, new PairKeys()]));
+    runSecAggSession(config, inputs, random, { keys });
+    expect(() => runSecAggSession(config, inputs, random, { keys })).toThrow(expect.objectContaining({ code: 'fl.secagg.session-reused' }));
+    expect(() => new SecAggClient({ ...config, graphSeed: new Uint8Array(31) }, 1, random)).toThrow(/graphSeed: expected 32 bytes, got 31/);
+  });
+
+  it("with task-long keys, a client's masked input in a later round still looks uniform", () => {
+    const d = 4096;
+    const keys = new Map([1, 2, 3, 4, 5].map((id) => [id, new PairKeys()]));
+    const zeros = new Uint32Array(d);
+    const views = [50, 51].map((seed) => { // two rounds of the same task
+      const { config, random } = setup(5, d, {}, seed);
+      const clients = config.clientIds.map((id) => new SecAggClient(config, id, random, keys.get(id)));
+      const server = new SecAggServer(config);
+      clients.forEach((c) => server.receiveKeys(c.advertise()));
+      const roster = server.closeKeys();
+      clients.forEach((c) => server.receiveShares(c.shareKeys(roster)));
+      return clients[0]!.maskedInput(server.closeShares().get(1)!, zeros).masked;
+    });
+    for (const masked of views) {
+      let ones = 0;
+      for (const v of masked) for (let bit = 0; bit < 32; bit++) ones += (v >>> bit) & 1;
+      expect(Math.abs(ones - 16 * d)).toBeLessThan(4 * Math.sqrt(8 * d)); // 4σ over 32·d bits
+    }
+  });
+
   it("a single client's masked input looks uniform in Z_2^32 (chi-square on bytes, bit balance)", () => {
     const d = 4096;
     const { config, random } = setup(5, d, {}, 4);
@@ -91,9 +148,10 @@ describe('secure aggregation', () => {
 
   it('detects a client that lies about its share and still recovers the exact sum', () => {
     const { config, inputs, random } = setup(9, 20, { threshold: 4 }, 5);
-    const result = runSecAggSession(config, inputs, random, { afterShares: [9] }, (r) =>
-      r.id === 2 ? { ...r, seedShares: r.seedShares.map((s) => ({ ...s, y: flip(s.y) })), pairShares: r.pairShares.map((s) => ({ ...s, y: flip(s.y) })) } : r,
-    );
+    const result = runSecAggSession(config, inputs, random, {
+      afterShares: [9],
+      tamper: (r) => (r.id === 2 ? { ...r, seedShares: r.seedShares.map((s) => ({ ...s, y: flip(s.y) })), pairShares: r.pairShares.map((s) => ({ ...s, y: flip(s.y) })) } : r),
+    });
     expect(result.cheaters).toEqual([2]);
     expect([...result.sum]).toEqual([...plainSum(inputs, result.included, 20)]);
   });
@@ -101,7 +159,7 @@ describe('secure aggregation', () => {
   it('fails loudly when too few honest shares remain to reconstruct', () => {
     const { config, inputs, random } = setup(5, 4, { threshold: 4 }, 6);
     expect(() =>
-      runSecAggSession(config, inputs, random, {}, (r) => (r.id === 1 ? { ...r, seedShares: r.seedShares.map((s) => ({ ...s, y: flip(s.y) })) } : r)),
+      runSecAggSession(config, inputs, random, { tamper: (r) => (r.id === 1 ? { ...r, seedShares: r.seedShares.map((s) => ({ ...s, y: flip(s.y) })) } : r) }),
     ).toThrow(/valid seed shares of client \d: expected at least threshold = 4, got 3/);
   });
 

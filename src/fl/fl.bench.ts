@@ -5,6 +5,9 @@
  * and SecAgg+ with k = 2⌈log2 n⌉ neighbours, 10 % of clients dropping after sharing keys), and the
  * bytes each client uploads. Local training on 40 synthetic sparse examples per client is included
  * in the round time, as it is in a real round; `aggregationMs` isolates the protocol cost.
+ * `secaggPlusTaskKeys` is SecAgg+ for a cohort that stays together over a task, with task-long keys
+ * (pair-keys.ts) and a fixed ring: `firstRoundMs` includes generating every key pair and agreeing
+ * every pair, `roundMs` is the median later round, which agrees nothing.
  *
  * `roundMs` and `roundRatio*` run every client and the server one after another in this process.
  * `criticalPath` is the same round as if each client ran on its own machine: the slowest client's

@@ -107,68 +107,74 @@ function secureAggregate(updates: Float64Array[], trainMs: number[], neighbors: 
   return { ms: performance.now() - t, bytes: stats.bytesPerClient + 17 - 4, criticalMs: slowestClient(trainMs, clientMs) + decodeMs + stats.criticalPathMs };
 }
 
+const none: Aggregation = { ms: NaN, bytes: NaN, criticalMs: NaN };
+
+/** Every variant's figures for one cohort size. */
+function measure(n: number, quick: boolean): object {
+  const clients = Array.from({ length: n }, (_, k) => syntheticClient(k));
+  const global = new Float64Array(DIM);
+  // Median of 3 runs after a warm-up run (JIT), by sequential time; one run in quick mode.
+  const median = <T extends { ms: number }>(f: () => T): T => {
+    f();
+    const runs = Array.from({ length: quick ? 1 : 3 }, f).sort((a, b) => a.ms - b.ms);
+    return runs[Math.floor(runs.length / 2)]!;
+  };
+  // Training is half of a FedAvg round here, so its time moves every ratio: timed like the aggregations.
+  const { updates, perClient: perClientTrain, ms: trainMs } = median(() => {
+    const t0 = performance.now();
+    const { updates, ms: perClient } = train(clients, global);
+    return { updates, perClient, ms: performance.now() - t0 };
+  });
+  const kPlus = 2 * Math.ceil(Math.log2(n));
+  const plain = median(() => plainAggregate(updates, perClientTrain));
+  const plus = median(() => secureAggregate(updates, perClientTrain, kPlus, 0.1));
+  // A fixed cohort over a task: keys generated and pairs agreed in the first round (timed with
+  // it), then reused; the median round after it is the task's steady per-round cost.
+  const firstRound = (() => {
+    const t = performance.now();
+    const task: Task = { keys: new Map(clients.map((_, k) => [k + 1, new PairKeys()])), graphSeed: sha256Bytes(Uint8Array.of(n, 0xff)) };
+    const first = secureAggregate(updates, perClientTrain, kPlus, 0.1, task);
+    return { task, first: { ...first, ms: performance.now() - t } };
+  })();
+  const steady = median(() => secureAggregate(updates, perClientTrain, kPlus, 0.1, firstRound.task));
+  // Last: at 100 clients full SecAgg allocates hundreds of MB, which would slow what runs after it.
+  const fullRun = () => secureAggregate(updates, perClientTrain, undefined, 0.1);
+  const full = n <= 10 || !quick ? (n > 50 ? fullRun() : median(fullRun)) : none;
+  const round = (agg: number) => +(trainMs + agg).toFixed(1);
+  const ratio = (a: number, b: number) => +(a / b).toFixed(2);
+  return {
+    trainMs: +trainMs.toFixed(1),
+    fedavg: { roundMs: round(plain.ms), aggregationMs: +plain.ms.toFixed(1), bytesPerClient: plain.bytes },
+    secagg: { roundMs: round(full.ms), aggregationMs: +full.ms.toFixed(1), bytesPerClient: Math.round(full.bytes), neighbours: n - 1 },
+    secaggPlus: { roundMs: round(plus.ms), aggregationMs: +plus.ms.toFixed(1), bytesPerClient: Math.round(plus.bytes), neighbours: Math.min(n - 1, kPlus) },
+    secaggPlusTaskKeys: {
+      firstRoundMs: round(firstRound.first.ms),
+      roundMs: round(steady.ms),
+      aggregationMs: +steady.ms.toFixed(1),
+      bytesPerClient: Math.round(steady.bytes),
+      pairsAgreedPerClient: Math.max(...[...firstRound.task.keys.values()].map((k) => k.peers)),
+    },
+    roundRatioSecAgg: ratio(trainMs + full.ms, trainMs + plain.ms),
+    roundRatioSecAggPlus: ratio(trainMs + plus.ms, trainMs + plain.ms),
+    roundRatioSecAggPlusTaskKeys: ratio(trainMs + steady.ms, trainMs + plain.ms),
+    firstRoundRatioSecAggPlusTaskKeys: ratio(trainMs + firstRound.first.ms, trainMs + plain.ms),
+    criticalPath: {
+      fedavgMs: +plain.criticalMs.toFixed(1),
+      secaggMs: +full.criticalMs.toFixed(1),
+      secaggPlusMs: +plus.criticalMs.toFixed(1),
+      ratioSecAgg: ratio(full.criticalMs, plain.criticalMs),
+      secaggPlusTaskKeysMs: +steady.criticalMs.toFixed(1),
+      ratioSecAggPlus: ratio(plus.criticalMs, plain.criticalMs),
+      ratioSecAggPlusTaskKeys: ratio(steady.criticalMs, plain.criticalMs),
+    },
+    dropoutsRecovered: Math.floor(0.1 * n),
+  };
+}
+
 export async function run(options: BenchOptions): Promise<object> {
-  const sizes = options.quick ? [10] : [10, 100];
+  // One untimed pass over every variant first, so that no variant pays the JIT for the others.
+  measure(10, true);
   const out: Record<string, unknown> = { parameters: DIM };
-  const none: Aggregation = { ms: NaN, bytes: NaN, criticalMs: NaN };
-  for (const n of sizes) {
-    const clients = Array.from({ length: n }, (_, k) => syntheticClient(k));
-    const global = new Float64Array(DIM);
-    // Median of 3 runs after a warm-up run (JIT), by sequential time; one run in quick mode.
-    const median = <T extends { ms: number }>(f: () => T): T => {
-      f();
-      const runs = Array.from({ length: options.quick ? 1 : 3 }, f).sort((a, b) => a.ms - b.ms);
-      return runs[Math.floor(runs.length / 2)]!;
-    };
-    // Training is half of a FedAvg round here, so its time moves every ratio: timed like the aggregations.
-    const { updates, perClient: perClientTrain, ms: trainMs } = median(() => {
-      const t0 = performance.now();
-      const { updates, ms: perClient } = train(clients, global);
-      return { updates, perClient, ms: performance.now() - t0 };
-    });
-    const kPlus = 2 * Math.ceil(Math.log2(n));
-    const plain = median(() => plainAggregate(updates, perClientTrain));
-    const fullRun = () => secureAggregate(updates, perClientTrain, undefined, 0.1);
-    const full = n <= 10 || !options.quick ? (n > 50 ? fullRun() : median(fullRun)) : none;
-    const plus = median(() => secureAggregate(updates, perClientTrain, kPlus, 0.1));
-    // A fixed cohort over a task: keys generated and pairs agreed in the first round (timed with
-    // it), then reused; the median round after it is the task's steady per-round cost.
-    const firstRound = (() => {
-      const t = performance.now();
-      const task: Task = { keys: new Map(clients.map((_, k) => [k + 1, new PairKeys()])), graphSeed: sha256Bytes(Uint8Array.of(n, 0xff)) };
-      const first = secureAggregate(updates, perClientTrain, kPlus, 0.1, task);
-      return { task, first: { ...first, ms: performance.now() - t } };
-    })();
-    const steady = median(() => secureAggregate(updates, perClientTrain, kPlus, 0.1, firstRound.task));
-    const round = (agg: number) => +(trainMs + agg).toFixed(1);
-    const ratio = (a: number, b: number) => +(a / b).toFixed(2);
-    out[`clients${n}`] = {
-      trainMs: +trainMs.toFixed(1),
-      fedavg: { roundMs: round(plain.ms), aggregationMs: +plain.ms.toFixed(1), bytesPerClient: plain.bytes },
-      secagg: { roundMs: round(full.ms), aggregationMs: +full.ms.toFixed(1), bytesPerClient: Math.round(full.bytes), neighbours: n - 1 },
-      secaggPlus: { roundMs: round(plus.ms), aggregationMs: +plus.ms.toFixed(1), bytesPerClient: Math.round(plus.bytes), neighbours: Math.min(n - 1, kPlus) },
-      secaggPlusTaskKeys: {
-        firstRoundMs: round(firstRound.first.ms),
-        roundMs: round(steady.ms),
-        aggregationMs: +steady.ms.toFixed(1),
-        bytesPerClient: Math.round(steady.bytes),
-        pairsAgreedPerClient: Math.max(...[...firstRound.task.keys.values()].map((k) => k.peers)),
-      },
-      roundRatioSecAgg: ratio(trainMs + full.ms, trainMs + plain.ms),
-      roundRatioSecAggPlus: ratio(trainMs + plus.ms, trainMs + plain.ms),
-      roundRatioSecAggPlusTaskKeys: ratio(trainMs + steady.ms, trainMs + plain.ms),
-      firstRoundRatioSecAggPlusTaskKeys: ratio(trainMs + firstRound.first.ms, trainMs + plain.ms),
-      criticalPath: {
-        fedavgMs: +plain.criticalMs.toFixed(1),
-        secaggMs: +full.criticalMs.toFixed(1),
-        secaggPlusMs: +plus.criticalMs.toFixed(1),
-        ratioSecAgg: ratio(full.criticalMs, plain.criticalMs),
-        secaggPlusTaskKeysMs: +steady.criticalMs.toFixed(1),
-        ratioSecAggPlus: ratio(plus.criticalMs, plain.criticalMs),
-        ratioSecAggPlusTaskKeys: ratio(steady.criticalMs, plain.criticalMs),
-      },
-      dropoutsRecovered: Math.floor(0.1 * n),
-    };
-  }
+  for (const n of options.quick ? [10] : [10, 100]) out[`clients${n}`] = measure(n, options.quick ?? false);
   return out;
 }

@@ -1,7 +1,7 @@
 /** The client side of secure aggregation (see secagg-common.ts for the rounds). */
 import { GameRejection, ValidationError, expectedGot } from '../core/errors.js';
-import { addExpandedMasks } from './prg.js';
 import { PairKeys } from './pair-keys.js';
+import { addExpandedMasks } from './prg.js';
 import type { RandomBytes } from './random-bytes.js';
 import { split } from './shamir.js';
 import {

@@ -226,6 +226,32 @@ describe('secure aggregation', () => {
     );
   });
 
+  it('exact sums in every round of a task with task-long keys, fixed or re-drawn ring, random dropouts (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 5, max: 14 }), fc.integer({ min: 2, max: 4 }), fc.boolean(), fc.integer({ min: 1, max: 1000 }), (n, rounds, fixedRing, seed) => {
+        const k = 4;
+        const threshold = 3; // one dropout per round leaves every secret ≥ 3 holders
+        const ids = Array.from({ length: n }, (_, i) => i + 1);
+        const keys = new Map(ids.map((id) => [id, new PairKeys()]));
+        const graphSeed = fixedRing ? sha256Bytes(Uint8Array.of(seed & 255, seed >> 8)) : undefined;
+        const rng = makeRng(seed);
+        for (let r = 0; r < rounds; r++) {
+          const { config, inputs, random } = setup(n, 5, { neighbors: k, threshold, graphSeed }, seed * 10 + r);
+          const afterShares = rng.next() < 0.5 ? [1 + rng.int(n)] : [];
+          const result = runSecAggSession(config, inputs, random, { afterShares, keys });
+          expect(result.dropped).toEqual(afterShares);
+          expect([...result.sum]).toEqual([...plainSum(inputs, result.included, 5)]);
+        }
+        // A fixed ring keeps each client's k neighbours; a re-drawn one may add new ones each round.
+        for (const kp of keys.values()) {
+          if (fixedRing) expect(kp.peers).toBe(k);
+          else expect(kp.peers).toBeGreaterThanOrEqual(k);
+        }
+      }),
+      { numRuns: 20 },
+    );
+  });
+
   it('a holder rejects shares altered in transit; the server rejects reveals that would expose an input', () => {
     const { config, random } = setup(6, 8, { threshold: 3 }, 9);
     const { clients, server, inbox } = throughShares(config, random);

@@ -6,7 +6,7 @@
  * seed is checked against the dealer's commitment to it. The server does no key agreement.
  */
 import { GameRejection, HindsightError, ValidationError, expectedGot } from '../core/errors.js';
-import { addExpandedMasks, addMask } from './prg.js';
+import { addExpandedMasks, addVectors } from './prg.js';
 import { type Share, reconstruct } from './shamir.js';
 import {
   type AdvertiseKeys,
@@ -166,7 +166,11 @@ export class SecAggServer {
     const included = [...this.masked.keys()].sort((a, b) => a - b);
     const dropped = [...this.shareMsgs.keys()].filter((id) => !this.masked.has(id)).sort((a, b) => a - b);
     const sum = new Uint32Array(this.config.vectorLength);
-    for (const u of included) addMask(sum, this.masked.get(u)!, 1);
+    addVectors(
+      sum,
+      included.map((u) => this.masked.get(u)!),
+      included.map(() => 1),
+    );
     const tasks = this.secretsToRebuild(included, dropped);
     // A share is usable if it is a well-formed share its dealer committed to for that holder.
     const cells = tasks.flatMap((t) =>

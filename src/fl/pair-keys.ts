@@ -15,8 +15,8 @@ import { ValidationError } from '../core/errors.js';
 import { toHex } from '../core/encoding.js';
 import { type KeyPair, generateKeyPair, sharedSecret } from './x25519.js';
 
-/** The peer key as a map key: 32 bytes as 32 latin-1 characters. */
-const peerKey = (publicKey: Uint8Array) => Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('latin1');
+/** Bytes as a map key, one latin-1 character each (a peer key or a session: 32 characters). */
+const bytesKey = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 
 export class PairKeys {
   readonly publicKey: Uint8Array;
@@ -29,16 +29,16 @@ export class PairKeys {
 
   /** Reserves `session` for these keys; throws `fl.secagg.session-reused` for one they already served. */
   claim(session: Uint8Array): void {
-    const id = toHex(session);
+    const id = bytesKey(session);
     if (this.sessions.has(id)) {
-      throw new ValidationError('fl.secagg.session-reused', `pair keys: expected a session these keys have not served, got ${id.slice(0, 16)}… a second time (its pads and masks would repeat)`);
+      throw new ValidationError('fl.secagg.session-reused', `pair keys: expected a session these keys have not served, got ${toHex(session).slice(0, 16)}… a second time (its pads and masks would repeat)`);
     }
     this.sessions.add(id);
   }
 
   /** X25519(own, peer), computed on first use and kept for the task. The result must not be modified. */
   agree(peerPublicKey: Uint8Array): Uint8Array {
-    const key = peerKey(peerPublicKey);
+    const key = bytesKey(peerPublicKey);
     let secret = this.agreed.get(key);
     if (!secret) {
       secret = sharedSecret(this.keyPair, peerPublicKey);

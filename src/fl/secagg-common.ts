@@ -18,10 +18,10 @@
  */
 import { createCipheriv } from 'node:crypto';
 import { ValidationError, expectedGot } from '../core/errors.js';
-import { sha256Bytes } from '../core/encoding.js';
 import { makeRng } from '../ml/rng.js';
 import { SessionHash } from './prg.js';
 import { SECRET_BLOCK_BYTES, SHARE_BLOCK_BYTES } from './shamir.js';
+import { sha256 } from './sha256.js';
 
 /** Self-mask seeds and pair seeds: 128-bit AES keys, one Shamir block each. */
 export const SEED_BYTES = SECRET_BLOCK_BYTES;
@@ -117,7 +117,7 @@ export class SessionGraph {
     validateConfig(config);
     this.k = neighbourCount(config);
     if (this.k < config.clientIds.length - 1) {
-      const seed = new DataView(sha256Bytes(config.graphSeed ?? config.session).buffer).getUint32(0);
+      const seed = new DataView(sha256(config.graphSeed ?? config.session).buffer).getUint32(0);
       this.order = makeRng(seed).shuffle([...config.clientIds].sort((a, b) => a - b));
     }
   }
@@ -179,7 +179,19 @@ export class SessionGraph {
 
   /** The partners whose pair seed `u` deals, among its neighbours that advertised keys (ascending). */
   dealtPairs(advertised: (id: number) => boolean, u: number): number[] {
-    return this.neighbours(u).filter((v) => advertised(v) && this.deals(u, v));
+    if (!this.order) return this.neighbours(u).filter((v) => advertised(v) && this.deals(u, v));
+    // On the ring, straight from u's k/2 successors: every party asks this for each of its neighbours.
+    const order = this.order;
+    const n = order.length;
+    this.ringPosition ??= new Map(order.map((w, i) => [w, i]));
+    const pos = this.ringPosition.get(u);
+    if (pos === undefined) this.neighbours(u); // throws fl.secagg.not-participant
+    const out: number[] = [];
+    for (let off = 1; off <= this.k / 2; off++) {
+      const v = order[(pos! + off) % n]!;
+      if (advertised(v)) out.push(v);
+    }
+    return out.sort((a, b) => a - b);
   }
 }
 

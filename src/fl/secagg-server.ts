@@ -35,6 +35,8 @@ export type SecAggResult = {
 };
 
 type Revealed = { holder: number; y: Uint8Array };
+/** A secret the server rebuilds: b_dealer (item 0) or the pair seed dealer–item, removed with `sign`. */
+type RebuildTask = { dealer: number; item: number; sign: 1 | -1; shares: Revealed[] };
 
 export class SecAggServer {
   private phase: Phase = 'keys';
@@ -45,8 +47,8 @@ export class SecAggServer {
   private readonly inbox = new Map<number, EncryptedShare[]>();
   private readonly masked = new Map<number, Uint32Array>();
   private readonly responders = new Set<number>();
-  /** Revealed shares by secret: `b/dealer` or `p/dealer/partner`. */
-  private readonly revealed = new Map<string, Revealed[]>();
+  /** Revealed shares by dealer, then by item: 0 for the dealer's b-seed, else the pair partner. */
+  private readonly revealed = new Map<number, Map<number, Revealed[]>>();
 
   constructor(readonly config: SecAggConfig) {
     this.graph = new SessionGraph(config);
@@ -132,13 +134,15 @@ export class SecAggServer {
       }
     }
     this.responders.add(msg.id);
-    const add = (key: string, y: Uint8Array) => {
-      const list = this.revealed.get(key) ?? [];
-      list.push({ holder: msg.id, y });
-      this.revealed.set(key, list);
+    const add = (dealer: number, item: number, y: Uint8Array) => {
+      let byItem = this.revealed.get(dealer);
+      if (!byItem) this.revealed.set(dealer, (byItem = new Map()));
+      const list = byItem.get(item);
+      if (list) list.push({ holder: msg.id, y });
+      else byItem.set(item, [{ holder: msg.id, y }]);
     };
-    for (const s of msg.seedShares) add(`b/${s.of}`, s.y);
-    for (const s of msg.pairShares) add(`p/${s.dealer}/${s.partner}`, s.y);
+    for (const s of msg.seedShares) add(s.of, 0, s.y);
+    for (const s of msg.pairShares) add(s.dealer, s.partner, s.y);
   }
 
   /**
@@ -146,15 +150,16 @@ export class SecAggServer {
    * and a client v that shared keys but sent no input (u masked with v: it received v's shares) —
    * with the revealed shares of each; all revealed shares are checked in one batch.
    */
-  private secretsToRebuild(included: number[], dropped: number[]): { dealer: number; item: number; sign: 1 | -1; what: string; shares: Revealed[] }[] {
-    const tasks: { dealer: number; item: number; sign: 1 | -1; what: string; shares: Revealed[] }[] = [];
-    for (const u of included) tasks.push({ dealer: u, item: 0, sign: -1, what: `seed shares of client ${u}`, shares: this.revealed.get(`b/${u}`) ?? [] });
+  private secretsToRebuild(included: number[], dropped: number[]): RebuildTask[] {
+    const revealed = (dealer: number, item: number) => this.revealed.get(dealer)?.get(item) ?? [];
+    const tasks: RebuildTask[] = [];
+    for (const u of included) tasks.push({ dealer: u, item: 0, sign: -1, shares: revealed(u, 0) });
     for (const v of dropped) {
       for (const u of this.graph.neighbours(v)) {
         if (!this.masked.has(u) || !this.inbox.get(u)?.some((s) => s.from === v)) continue;
         const dealer = this.graph.dealerOf(u, v);
         const partner = dealer === u ? v : u;
-        tasks.push({ dealer, item: partner, sign: u < v ? -1 : 1, what: `pair-seed shares of ${dealer}–${partner}`, shares: this.revealed.get(`p/${dealer}/${partner}`) ?? [] });
+        tasks.push({ dealer, item: partner, sign: u < v ? -1 : 1, shares: revealed(dealer, partner) });
       }
     }
     return tasks;
@@ -172,51 +177,56 @@ export class SecAggServer {
       included.map(() => 1),
     );
     const tasks = this.secretsToRebuild(included, dropped);
-    // A share is usable if it is a well-formed share its dealer committed to for that holder.
-    const cells = tasks.flatMap((t) =>
-      t.shares.flatMap((r) => {
-        if (r.y.length === SHARE_BYTES && this.shareMsgs.get(t.dealer)!.byHolder.has(r.holder)) return [{ dealer: t.dealer, holder: r.holder, item: t.item, share: r.y }];
-        cheaters.add(r.holder);
-        return [];
-      }),
-    );
-    const shares = new Uint8Array(SHARE_BYTES * cells.length);
-    cells.forEach((cell, i) => shares.set(cell.share, SHARE_BYTES * i));
-    const actual = this.crypto.shareCommitments(
-      cells.flatMap((c) => [c.dealer, c.holder, c.item]),
-      shares,
-    );
-    const good = new Map<string, Share[]>();
-    cells.forEach((cell, i) => {
-      const msg = this.shareMsgs.get(cell.dealer)!;
-      const index = cell.item === 0 ? 0 : msg.dealt.indexOf(cell.item) + 1;
-      const committed = msg.byHolder.get(cell.holder)!.subarray(SHARE_COMMITMENT_BYTES * index, SHARE_COMMITMENT_BYTES * (index + 1));
-      if (!equalBytes(actual.subarray(SHARE_COMMITMENT_BYTES * i, SHARE_COMMITMENT_BYTES * (i + 1)), committed)) {
-        cheaters.add(cell.holder);
-        return;
+    // A share is usable if it is a well-formed share its dealer committed to for that holder; the
+    // usable ones (cells) are checked against their commitments in one batch.
+    const cellTask: number[] = [];
+    const cellHolder: number[] = [];
+    const cellShare: Uint8Array[] = [];
+    const tweaks: number[] = [];
+    tasks.forEach((t, ti) => {
+      const byHolder = this.shareMsgs.get(t.dealer)!.byHolder;
+      for (const r of t.shares) {
+        if (r.y.length !== SHARE_BYTES || !byHolder.has(r.holder)) {
+          cheaters.add(r.holder);
+          continue;
+        }
+        cellTask.push(ti);
+        cellHolder.push(r.holder);
+        cellShare.push(r.y);
+        tweaks.push(t.dealer, r.holder, t.item);
       }
-      const key = `${cell.dealer}/${cell.item}`;
-      const list = good.get(key);
-      const share = { x: this.graph.shareX(cell.holder), y: cell.share };
-      if (list) list.push(share);
-      else good.set(key, [share]);
     });
+    const shares = new Uint8Array(SHARE_BYTES * cellShare.length);
+    cellShare.forEach((y, i) => shares.set(y, SHARE_BYTES * i));
+    const actual = this.crypto.shareCommitments(tweaks, shares);
+    const good: Share[][] = tasks.map(() => []);
+    for (let i = 0; i < cellShare.length; i++) {
+      const t = tasks[cellTask[i]!]!;
+      const holder = cellHolder[i]!;
+      const msg = this.shareMsgs.get(t.dealer)!;
+      const index = t.item === 0 ? 0 : msg.dealt.indexOf(t.item) + 1;
+      const committed = msg.byHolder.get(holder)!.subarray(SHARE_COMMITMENT_BYTES * index, SHARE_COMMITMENT_BYTES * (index + 1));
+      if (equalBytes(actual.subarray(SHARE_COMMITMENT_BYTES * i, SHARE_COMMITMENT_BYTES * (i + 1)), committed)) good[cellTask[i]!]!.push({ x: this.graph.shareX(holder), y: cellShare[i]! });
+      else cheaters.add(holder);
+    }
     const seeds: Uint8Array[] = [];
-    for (const t of tasks) {
-      const shares = good.get(`${t.dealer}/${t.item}`) ?? [];
+    for (let ti = 0; ti < tasks.length; ti++) {
+      const t = tasks[ti]!;
+      const shares = good[ti]!;
       if (shares.length < this.config.threshold) {
-        throw expectedGot('fl.secagg.too-few', `valid ${t.what}`, `at least threshold = ${this.config.threshold}`, shares.length);
+        const what = t.item === 0 ? `seed shares of client ${t.dealer}` : `pair-seed shares of ${t.dealer}–${t.item}`;
+        throw expectedGot('fl.secagg.too-few', `valid ${what}`, `at least threshold = ${this.config.threshold}`, shares.length);
       }
       // Every share here matched its dealer's commitment and the result is checked against the
       // dealer's commitment to the seed, so the extra-share consistency check would add nothing.
-      const what = t.item === 0 ? `client ${t.dealer}` : `pair ${t.dealer}–${t.item}`;
+      const what = () => (t.item === 0 ? `client ${t.dealer}` : `pair ${t.dealer}–${t.item}`);
       let seed: Uint8Array;
       try {
         seed = reconstruct(shares, this.config.threshold, 0);
       } catch (err) {
         // Committed shares that are no sharing of a seed (an element ≥ p, a limb out of range): the dealer's fault.
         if (!(err instanceof HindsightError)) throw err;
-        throw new ValidationError('fl.secagg.reconstruction', `${what}: expected shares of a 16-byte seed, got ${err.message}`, { client: t.dealer });
+        throw new ValidationError('fl.secagg.reconstruction', `${what()}: expected shares of a 16-byte seed, got ${err.message}`, { client: t.dealer });
       }
       const msg = this.shareMsgs.get(t.dealer)!;
       const ok =
@@ -224,7 +234,7 @@ export class SecAggServer {
           ? equalBytes(this.crypto.seedCommitment(t.dealer, seed), msg.seedCommitment)
           : equalBytes(this.crypto.pairCommitment(t.dealer, t.item, seed), msg.pairCommitments[msg.dealt.indexOf(t.item)]!.commitment);
       if (!ok) {
-        throw new ValidationError('fl.secagg.reconstruction', `${what}: reconstructed seed fails its commitment check`, { client: t.dealer });
+        throw new ValidationError('fl.secagg.reconstruction', `${what()}: reconstructed seed fails its commitment check`, { client: t.dealer });
       }
       seeds.push(seed);
     }

@@ -204,6 +204,10 @@ describe('secure aggregation', () => {
     for (const u of config.clientIds) expect([14, 15]).toContain(dealtPairs(config, () => true, u).length);
     const plus = setup(30, 4, { neighbors: 8, threshold: 5 }, 8).config; // ring: each client deals to its 4 successors
     for (const u of plus.clientIds) expect(dealtPairs(plus, () => true, u)).toHaveLength(4);
+    // Only partners that advertised keys, in ascending order; a non-participant is refused.
+    const even = (v: number) => v % 2 === 0;
+    for (const u of plus.clientIds) expect(dealtPairs(plus, even, u)).toEqual(neighbours(plus, u).filter((v) => even(v) && dealerOf(plus, u, v) === u));
+    expect(() => dealtPairs(plus, even, 31)).toThrow(/expected one of the session's participants/);
   });
 
   it('exact sums for random sizes, neighbour counts, thresholds and dropouts (property)', () => {

@@ -108,33 +108,64 @@ function secureAggregate(updates: Float64Array[], trainMs: number[], neighbors: 
 }
 
 const WARM_MS = 2000;
-const TIMED_RUNS = 10;
+const PASSES = 2;
+const SETTLE = 2;
+const TIMED = 5;
+const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const none: Aggregation = { ms: NaN, bytes: NaN, criticalMs: NaN };
 
 /** Every variant's figures for one cohort size. */
 function measure(n: number, quick: boolean): object {
   const clients = Array.from({ length: n }, (_, k) => syntheticClient(k));
   const global = new Float64Array(DIM);
-  // A node runs round after round, so each variant is measured warm: repeated for at least
-  // WARM_MS (and 5 runs) first, then the mean of TIMED_RUNS runs — garbage collection included. One
-  // warm-up and three runs measured SecAgg mid-warm-up: its sessions take 5–15 runs to settle (the
-  // JIT, and V8 growing its young generation), against ≈ 7–9 for FedAvg (docs/fl.md, Measured).
-  const steady = <T extends { ms: number; criticalMs?: number }>(f: () => T): T => {
-    const start = performance.now();
-    for (let i = 0; !quick && (i < 5 || performance.now() - start < WARM_MS); i++) f();
-    const runs = Array.from({ length: quick ? 1 : TIMED_RUNS }, f);
-    const mean = (pick: (r: T) => number) => runs.reduce((sum, r) => sum + pick(r), 0) / runs.length;
-    return { ...runs[runs.length - 1]!, ms: mean((r) => r.ms), ...(runs[0]!.criticalMs === undefined ? {} : { criticalMs: mean((r) => r.criticalMs!) }) };
-  };
   // Training is half of a FedAvg round here, so its time moves every ratio: timed like the aggregations.
-  const { updates, perClient: perClientTrain, ms: trainMs } = steady(() => {
+  // Every run trains the same updates (seeded). The critical paths take each client's median time
+  // over quiet runs of training alone, so that no client's figure carries another variant's GC.
+  const { updates } = train(clients, global);
+  let perClientTrain: number[] = [];
+  const trainRun = (): Aggregation => {
     const t0 = performance.now();
-    const { updates, ms: perClient } = train(clients, global);
-    return { updates, perClient, ms: performance.now() - t0 };
-  });
+    train(clients, global);
+    return { ms: performance.now() - t0, bytes: 0, criticalMs: 0 };
+  };
+  const settleTraining = () => {
+    const samples = Array.from({ length: 5 }, () => train(clients, global).ms);
+    perClientTrain = clients.map((_, k) => medianOf(samples.map((s) => s[k]!)));
+  };
+  settleTraining();
   const kPlus = 2 * Math.ceil(Math.log2(n));
-  const plain = steady(() => plainAggregate(updates, perClientTrain));
-  const plus = steady(() => secureAggregate(updates, perClientTrain, kPlus, 0.1));
+  const plainRun = () => plainAggregate(updates, perClientTrain);
+  const plusRun = () => secureAggregate(updates, perClientTrain, kPlus, 0.1);
+  // A node runs round after round, so the variants are measured warm: first round-robin for at
+  // least WARM_MS (and 5 turns); then, over PASSES passes, each variant in a block of its own —
+  // SETTLE untimed runs (which absorb the garbage the previous block left), then TIMED timed ones —
+  // and each figure is the mean of its timed runs, its own garbage collection included. One warm-up
+  // and three runs in a row caught SecAgg mid-warm-up (its sessions settle after 5–15 runs, FedAvg's
+  // after ≈ 7–9); timing the variants turn by turn let SecAgg's garbage be collected in FedAvg's
+  // runs, ≈ 10 % in SecAgg's favour (docs/fl.md, Measured).
+  const warmUp = (variants: (() => Aggregation)[], warmMs: number) => {
+    const start = performance.now();
+    for (let i = 0; !quick && (i < 5 || performance.now() - start < warmMs); i++) for (const v of variants) v();
+  };
+  const timeBlocks = (variants: (() => Aggregation)[]): Aggregation[] => {
+    const timed = quick ? 1 : TIMED;
+    const passes = quick ? 1 : PASSES;
+    const sums = variants.map(() => ({ ms: 0, bytes: 0, criticalMs: 0 }));
+    for (let pass = 0; pass < passes; pass++) {
+      variants.forEach((v, j) => {
+        for (let i = 0; !quick && i < SETTLE; i++) v();
+        for (let i = 0; i < timed; i++) {
+          const r = v();
+          sums[j]!.ms += r.ms / (timed * passes);
+          sums[j]!.criticalMs += r.criticalMs / (timed * passes);
+          sums[j]!.bytes = r.bytes;
+        }
+      });
+    }
+    return sums;
+  };
+  warmUp([trainRun, plainRun, plusRun], WARM_MS);
+  settleTraining();
   // A fixed cohort over a task: keys generated and pairs agreed in the first round (timed with
   // it), then reused; the rounds after it are the task's steady per-round cost.
   const firstRound = (() => {
@@ -143,10 +174,12 @@ function measure(n: number, quick: boolean): object {
     const first = secureAggregate(updates, perClientTrain, kPlus, 0.1, task);
     return { task, first: { ...first, ms: performance.now() - t } };
   })();
-  const later = steady(() => secureAggregate(updates, perClientTrain, kPlus, 0.1, firstRound.task));
+  const laterRun = () => secureAggregate(updates, perClientTrain, kPlus, 0.1, firstRound.task);
+  const [training, plain, plus, later] = timeBlocks([trainRun, plainRun, plusRun, laterRun]) as [Aggregation, Aggregation, Aggregation, Aggregation];
+  const trainMs = training.ms;
   // Last: at 100 clients full SecAgg allocates hundreds of MB, which would slow what runs after it.
   const fullRun = () => secureAggregate(updates, perClientTrain, undefined, 0.1);
-  const full = n <= 10 || !quick ? (n > 50 ? fullRun() : steady(fullRun)) : none;
+  const full = n <= 10 || !quick ? (n > 50 ? fullRun() : (warmUp([fullRun], WARM_MS / 4), timeBlocks([fullRun])[0]!)) : none;
   const round = (agg: number) => +(trainMs + agg).toFixed(1);
   const ratio = (a: number, b: number) => +(a / b).toFixed(2);
   return {

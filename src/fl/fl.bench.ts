@@ -12,7 +12,8 @@
  * `roundMs` and `roundRatio*` run every client and the server one after another in this process.
  * `criticalPath` is the same round as if each client ran on its own machine: the slowest client's
  * training and encoding, then for SecAgg each protocol round's slowest client plus the server
- * (SessionStats.criticalPathMs); network time is not included in either figure.
+ * (SessionStats.criticalPathMs); network time is not included in either figure. Every figure is a
+ * warm mean: see measure() for how the variants are warmed up and timed.
  */
 import type { BenchOptions } from '../cli/bench-registry.js';
 import { sha256Bytes } from '../core/encoding.js';

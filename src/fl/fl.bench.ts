@@ -109,7 +109,7 @@ function secureAggregate(updates: Float64Array[], trainMs: number[], neighbors: 
 }
 
 const WARM_MS = 2000;
-const PASSES = 2;
+const PASSES = 3;
 const SETTLE = 2;
 const TIMED = 5;
 const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

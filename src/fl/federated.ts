@@ -209,8 +209,9 @@ export function runFederated(options: FederatedOptions): FederatedResult {
       total.totalWeight += part.weight;
       total.count += part.count;
     }
-    let next = strategy.aggregate(global, total);
-    let nextScore = score(next);
+    let nextScore = score(strategy.aggregate(global, total));
+    // Set when exclusions or the robust combination change the total: the committed model is then scored again.
+    let adjusted = false;
     // Marginal value of each part: validation log-loss without it minus with it (needs ≥ 2 parts).
     // Without secure aggregation a part is one client (leave-one-out); with it, a random group.
     const units = options.secureAggregation ? parts : survivorsAsParts(groups, dropSet);
@@ -231,10 +232,7 @@ export function runFederated(options: FederatedOptions): FederatedResult {
             total.count = reduced.count;
           }
         });
-        if (excluded.length > 0) {
-          next = strategy.aggregate(global, total);
-          nextScore = score(next);
-        }
+        if (excluded.length > 0) adjusted = true;
       }
     }
     let flagged = 0;
@@ -245,10 +243,11 @@ export function runFederated(options: FederatedOptions): FederatedResult {
         const combined = robustCombine(kept.map((part) => part.sum), options.robustZ);
         total.sum = combined.sum;
         flagged = combined.flagged;
-        nextScore = score(strategy.aggregate(global, total));
+        adjusted = true;
       }
     }
     global = strategy.aggregate(global, total); // the committing call (stateful strategies, e.g. momentum)
+    if (adjusted) nextScore = score(global);
     if (options.banZ !== undefined && observations.length > 0) {
       for (const [id, e] of estimateWithErrors(observations, clients.map((c) => c.id))) {
         if (e.estimate + options.banZ * e.stderr < 0) banned.add(id);

@@ -2,7 +2,7 @@ import { createCipheriv, createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { toHex } from '../core/encoding.js';
-import { SessionHash, addExpandedMask, addExpandedMasks, addMask, expandMask } from './prg.js';
+import { SessionHash, addExpandedMasks, addVectors, expandMask } from './prg.js';
 
 describe('mask PRG and session hashing', () => {
   it('SessionHash is SHA-256 of (label padded to 32 bytes ‖ session ‖ message) and separates labels and sessions', () => {
@@ -44,27 +44,27 @@ describe('mask PRG and session hashing', () => {
       fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.uint32Array({ minLength: 1, maxLength: 300 }), fc.boolean(), (key, x, plus) => {
         const sign = plus ? 1 : -1;
         const fused = Uint32Array.from(x);
-        addExpandedMask(fused, key, sign);
+        addExpandedMasks(fused, [key], [sign]);
         const plain = Uint32Array.from(x);
-        addMask(plain, expandMask(key, x.length), sign);
+        addVectors(plain, [expandMask(key, x.length)], [sign]);
         expect([...fused]).toEqual([...plain]);
-        addMask(plain, expandMask(key, x.length), plus ? -1 : 1);
+        addVectors(plain, [expandMask(key, x.length)], [plus ? -1 : 1]);
         expect([...plain]).toEqual([...x]);
       }),
       { numRuns: 100 },
     );
   });
 
-  it('adding masks two per pass equals adding them one by one, for any count and signs (property)', () => {
+  it('adding many masks in one call equals adding them one by one, for any count and signs (property)', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.boolean()), { maxLength: 7 }), fc.uint32Array({ minLength: 1, maxLength: 200 }), (masks, x) => {
         const keys = masks.map(([k]) => k);
         const signs = masks.map(([, plus]) => (plus ? 1 : -1) as 1 | -1);
-        const pairwise = Uint32Array.from(x);
-        addExpandedMasks(pairwise, keys, signs);
+        const together = Uint32Array.from(x);
+        addExpandedMasks(together, keys, signs);
         const single = Uint32Array.from(x);
-        keys.forEach((k, j) => addExpandedMask(single, k, signs[j]!));
-        expect([...pairwise]).toEqual([...single]);
+        keys.forEach((k, j) => addExpandedMasks(single, [k], [signs[j]!]));
+        expect([...together]).toEqual([...single]);
       }),
       { numRuns: 100 },
     );

@@ -66,20 +66,10 @@ export function expandMask(key: Uint8Array, length: number): Uint32Array {
 /** The bytes of a Uint32Array (little-endian on every platform node runs on). */
 const bytesOf = (v: Uint32Array) => new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
 
-/** target += sign · mask (mod 2^32), in place. */
-export function addMask(target: Uint32Array, mask: Uint32Array, sign: 1 | -1): void {
-  if (mask.length < target.length) throw new RangeError(`addMask: expected a mask of ≥ ${target.length} elements, got ${mask.length}`);
-  accumulate(target, 1, () => ({ bytes: bytesOf(mask.subarray(0, target.length)), sign }));
-}
-
 /** target += Σ_j signs[j] · vectors[j] (mod 2^32), in place: one pass per vector, SIMD (ring-add.ts). */
 export function addVectors(target: Uint32Array, vectors: readonly Uint32Array[], signs: readonly (1 | -1)[]): void {
+  if (signs.length !== vectors.length) throw new RangeError(`addVectors: expected one sign per vector (${vectors.length}), got ${signs.length}`);
   accumulate(target, vectors.length, (j) => ({ bytes: bytesOf(vectors[j]!), sign: signs[j]! }));
-}
-
-/** target += sign · expandMask(key, target.length), without copying the keystream into a Uint32Array. */
-export function addExpandedMask(target: Uint32Array, key: Uint8Array, sign: 1 | -1): void {
-  addExpandedMasks(target, [key], [sign]);
 }
 
 /** target += Σ signs[j] · expandMask(keys[j], target.length): each keystream goes straight into the SIMD sum. */

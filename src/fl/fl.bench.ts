@@ -20,6 +20,7 @@ import { sha256Bytes } from '../core/encoding.js';
 import { type CsrMatrix, csrFromRows } from '../ml/features/sparse.js';
 import { makeRng } from '../ml/rng.js';
 import { localUpdate } from './local-train.js';
+import { median } from './median.js';
 import { PairKeys } from './pair-keys.js';
 import { quantize, quantizerFor } from './quantize.js';
 import { seededRandomBytes } from './random-bytes.js';
@@ -112,8 +113,6 @@ const WARM_MS = 2000;
 const PASSES = 3;
 const SETTLE = 2;
 const TIMED = 5;
-const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const none: Aggregation = { ms: NaN, bytes: NaN, criticalMs: NaN };
 
 /** Every variant's figures for one cohort size. */
 function measure(n: number, quick: boolean): object {
@@ -131,7 +130,7 @@ function measure(n: number, quick: boolean): object {
   };
   const settleTraining = () => {
     const samples = Array.from({ length: 5 }, () => train(clients, global).ms);
-    perClientTrain = clients.map((_, k) => medianOf(samples.map((s) => s[k]!)));
+    perClientTrain = clients.map((_, k) => median(samples.map((s) => s[k]!)));
   };
   settleTraining();
   const kPlus = 2 * Math.ceil(Math.log2(n));
@@ -180,7 +179,13 @@ function measure(n: number, quick: boolean): object {
   const trainMs = training.ms;
   // Last: at 100 clients full SecAgg allocates hundreds of MB, which would slow what runs after it.
   const fullRun = () => secureAggregate(updates, perClientTrain, undefined, 0.1);
-  const full = n <= 10 || !quick ? (n > 50 ? fullRun() : (warmUp([fullRun], WARM_MS / 4), timeBlocks([fullRun])[0]!)) : none;
+  // Seconds per run at 100 clients: one cold run there, warm means below that.
+  let full: Aggregation;
+  if (n > 50) full = fullRun();
+  else {
+    warmUp([fullRun], WARM_MS / 4);
+    full = timeBlocks([fullRun])[0]!;
+  }
   const round = (agg: number) => +(trainMs + agg).toFixed(1);
   const ratio = (a: number, b: number) => +(a / b).toFixed(2);
   return {
@@ -213,8 +218,6 @@ function measure(n: number, quick: boolean): object {
 }
 
 export async function run(options: BenchOptions): Promise<object> {
-  // One untimed pass over every variant first, so that no variant pays the JIT for the others.
-  measure(10, true);
   const out: Record<string, unknown> = { parameters: DIM };
   for (const n of options.quick ? [10] : [10, 100]) out[`clients${n}`] = measure(n, options.quick ?? false);
   return out;

@@ -14,5 +14,11 @@ export const secureRandomBytes: RandomBytes = (length) => new Uint8Array(randomB
 export function seededRandomBytes(seed: string | number): RandomBytes {
   const key = sha256Bytes(new TextEncoder().encode(`hindsight/fl/seeded-random/${seed}`));
   const cipher = createCipheriv('aes-256-ctr', key, Buffer.alloc(16));
-  return (length) => new Uint8Array(cipher.update(Buffer.alloc(length)));
+  let zeros = new Uint8Array(0);
+  return (length) => {
+    if (zeros.length < length) zeros = new Uint8Array(length);
+    // A view of the keystream, not a copy: node gives each update's output a buffer of its own.
+    const out = cipher.update(zeros.subarray(0, length));
+    return new Uint8Array(out.buffer, out.byteOffset, out.length);
+  };
 }

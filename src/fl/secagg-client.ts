@@ -8,6 +8,7 @@ import {
   type AdvertiseKeys,
   type EncryptedShare,
   type MaskedInput,
+  type PadMessage,
   SEED_BYTES,
   SHARE_BYTES,
   SHARE_COMMITMENT_BYTES,
@@ -35,8 +36,8 @@ export class SecAggClient {
   private readonly crypto: SessionCrypto;
   private readonly graph: SessionGraph;
   private readonly seed: Uint8Array;
-  /** Per neighbour with keys: X25519(c_u, c_v) (kept to decrypt its shares) and the pair seed. */
-  private readonly channels = new Map<number, { dh: Uint8Array; pairSeed: Uint8Array }>();
+  /** Per neighbour with keys: the pad key of the share channel and the pair seed (SessionCrypto.channel). */
+  private readonly channels = new Map<number, { padKey: Uint8Array; pairSeed: Uint8Array }>();
   /** Per neighbour with keys: the partners whose pair seeds it deals (the layout of its shares). */
   private readonly dealtBy = new Map<number, number[]>();
   /** Per dealer that completed ShareKeys: the shares it gave this client (b-share, then its dealt pair seeds'). */
@@ -83,10 +84,7 @@ export class SecAggClient {
     if (holders.length < this.config.threshold) {
       throw expectedGot('fl.secagg.too-few', 'neighbours with keys', `at least threshold = ${this.config.threshold}`, holders.length);
     }
-    for (const v of holders) {
-      const dh = this.keys.agree(keyOf.get(v)!);
-      this.channels.set(v, { dh, pairSeed: this.crypto.pairSeed(dh) });
-    }
+    for (const v of holders) this.channels.set(v, this.crypto.channel(this.keys.agree(keyOf.get(v)!)));
     for (const v of [this.id, ...holders]) this.dealtBy.set(v, this.graph.dealtPairs((w) => advertised.has(w), v));
     const dealt = this.dealtBy.get(this.id)!;
     const secrets = new Uint8Array(SEED_BYTES * (1 + dealt.length));
@@ -113,6 +111,7 @@ export class SecAggClient {
     });
     const digests = this.crypto.shareCommitments(tweaks, flat);
     const per = SHARE_COMMITMENT_BYTES * items.length;
+    const ciphertexts = this.crypto.xorPads(holders.map((to, k) => ({ padKey: this.channels.get(to)!.padKey, from: this.id, to, data: bundles[k]! })));
     this.phase = 'mask';
     return {
       id: this.id,
@@ -121,7 +120,7 @@ export class SecAggClient {
       shares: holders.map((to, k) => ({
         from: this.id,
         to,
-        ciphertext: this.crypto.xorPad(this.channels.get(to)!.dh, this.id, to, bundles[k]!),
+        ciphertext: ciphertexts[k]!,
         digests: digests.subarray(per * k, per * (k + 1)),
       })),
     };
@@ -132,14 +131,16 @@ export class SecAggClient {
     this.expect('mask');
     if (input.length !== this.config.vectorLength) throw expectedGot('fl.secagg.shape', 'input length', String(this.config.vectorLength), input.length);
     const tweaks: number[] = [];
-    const bundles: Uint8Array[] = [];
+    const pads: PadMessage[] = [];
     const digests: Uint8Array[] = [];
+    const from = new Set<number>();
     for (const share of received) {
       const channel = this.channels.get(share.from);
       if (share.to !== this.id || !channel) {
         throw new ValidationError('fl.secagg.bad-share', `client ${this.id}: expected shares from its neighbours addressed to it, got one from ${share.from} to ${share.to}`);
       }
-      if (this.held.has(share.from)) throw new ValidationError('fl.secagg.replay', `client ${this.id}: share from ${share.from} received twice`);
+      if (this.held.has(share.from) || from.has(share.from)) throw new ValidationError('fl.secagg.replay', `client ${this.id}: share from ${share.from} received twice`);
+      from.add(share.from);
       const items = [0, ...this.dealtBy.get(share.from)!];
       if (share.ciphertext.length !== SHARE_BYTES * items.length || share.digests.length !== SHARE_COMMITMENT_BYTES * items.length) {
         throw expectedGot(
@@ -149,12 +150,11 @@ export class SecAggClient {
           `${share.ciphertext.length} and ${share.digests.length}`,
         );
       }
-      const bundle = this.crypto.xorPad(channel.dh, share.from, this.id, share.ciphertext);
       for (const item of items) tweaks.push(share.from, this.id, item);
-      bundles.push(bundle);
+      pads.push({ padKey: channel.padKey, from: share.from, to: this.id, data: share.ciphertext });
       digests.push(share.digests);
-      this.held.set(share.from, bundle);
     }
+    const bundles = this.crypto.xorPads(pads);
     const actual = this.crypto.shareCommitments(tweaks, concat(bundles));
     const expected = concat(digests);
     for (let i = 0; i < actual.length; i++) {
@@ -163,6 +163,7 @@ export class SecAggClient {
         throw new ValidationError('fl.secagg.bad-ciphertext', `share from ${dealer} to ${this.id}: expected the share its dealer committed to, got one that does not match (altered in transit)`);
       }
     }
+    pads.forEach((p, i) => this.held.set(p.from, bundles[i]!));
     const masked = input.slice();
     // Pair masks only with neighbours whose shares arrived: the server can rebuild exactly those.
     const partners = [...this.held.keys()];

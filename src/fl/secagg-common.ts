@@ -16,10 +16,10 @@
  * revealed, and the server learns exactly what it learns in Bonawitz et al. — b_u of survivors and
  * m_uv of pairs with one survivor — so the sum of the survivors and nothing else.
  */
-import { createCipheriv } from 'node:crypto';
 import { ValidationError, expectedGot } from '../core/errors.js';
 import { makeRng } from '../ml/rng.js';
 import { SessionHash } from './prg.js';
+import { PublicPermutation } from './public-permutation.js';
 import { SECRET_BLOCK_BYTES, SHARE_BLOCK_BYTES } from './shamir.js';
 import { sha256 } from './sha256.js';
 
@@ -209,53 +209,82 @@ export const dealtPairs = (config: SecAggConfig, advertised: (id: number) => boo
 
 /**
  * One party's session-bound derivations, commitments and share encryption (prefix hashes absorbed
- * once per party).
+ * once per party, one block-cipher object per purpose).
  *
- * Shares travel XORed with a pad of SHA-256(label, session ‖ DH ‖ from ‖ to ‖ counter) blocks — a
- * PRF in counter mode under the never-revealed X25519 secret, one pad per direction and session —
- * and their integrity comes from the dealer's share commitments, which the holder checks on receipt
- * (the server, which relays both, cannot make a commitment to a share it cannot read). An AEAD
- * would authenticate the same bytes a second time at ≈ 10 µs per message in node:crypto, ×2k per
- * round.
+ * Shares travel XORed with a pad of H(padKey ⊕ (from ‖ to ‖ block ‖ 0)) blocks, H the fixed-key
+ * AES hash of public-permutation.ts under a public per-session key and padKey the second half of
+ * SHA-256('pair-seed', session ‖ X25519(c_u, c_v)) (the pair seed is the first: the server may learn
+ * a pair seed, which tells it nothing of the other half) — a stream cipher under the never-revealed
+ * X25519 secret, one pad per direction and session, all of a party's pads in one native call.
+ * Integrity comes from the dealer's share commitments, which the holder checks on receipt (the
+ * server, which relays both, cannot make a commitment to a share it cannot read). An AEAD would
+ * authenticate the same bytes a second time at ≈ 10 µs per message in node:crypto, ×2k per round.
  */
+export type PadMessage = { padKey: Uint8Array; from: number; to: number; data: Uint8Array };
+
 export class SessionCrypto {
-  private readonly padHash: SessionHash;
   private readonly pairKdf: SessionHash;
   private readonly seedHash: SessionHash;
   private readonly pairHash: SessionHash;
-  /** Public per-session AES-128 key of the share commitments. */
-  private readonly shareKey: Uint8Array;
+  private readonly session: Uint8Array;
+  private padPermutation: PublicPermutation | undefined;
+  private commitPermutation: PublicPermutation | undefined;
   private readonly scratch = new Uint8Array(64);
   private readonly scratchView = new DataView(this.scratch.buffer);
-  private readonly pad = new Uint8Array(32);
 
   constructor(session: Uint8Array) {
-    this.padHash = new SessionHash(session, 'share-pad');
+    this.session = session;
     this.pairKdf = new SessionHash(session, 'pair-seed');
     this.seedHash = new SessionHash(session, 'seed');
     this.pairHash = new SessionHash(session, 'pair');
-    this.shareKey = new SessionHash(session, 'share').digest(new Uint8Array(0)).subarray(0, 16);
   }
 
-  /** The pair seed m_uv = SHA-256(label, session ‖ X25519(c_u, c_v)), 16 bytes. */
+  /** A public per-session AES-128 key: the first half of SHA-256(label, session). */
+  private permutation(label: 'share' | 'share-pad'): PublicPermutation {
+    return new PublicPermutation(new SessionHash(this.session, label).digest(new Uint8Array(0)).subarray(0, 16));
+  }
+
+  /** The pair seed m_uv and the pad key of the share channel: the halves of SHA-256('pair-seed', session ‖ X25519(c_u, c_v)). */
+  channel(dh: Uint8Array): { pairSeed: Uint8Array; padKey: Uint8Array } {
+    const digest = this.pairKdf.digest(dh);
+    return { pairSeed: digest.subarray(0, SEED_BYTES), padKey: digest.subarray(SEED_BYTES, 32) };
+  }
+
+  /** The pair seed m_uv, 16 bytes. */
   pairSeed(dh: Uint8Array): Uint8Array {
-    return this.pairKdf.digest(dh).subarray(0, SEED_BYTES);
+    return this.channel(dh).pairSeed;
   }
 
-  /** data ⊕ pad(dh, from → to): encrypts and decrypts the shares `from` sends `to`. */
-  xorPad(dh: Uint8Array, from: number, to: number, data: Uint8Array): Uint8Array {
-    const out = new Uint8Array(data.length);
-    const input = this.scratch.subarray(0, 44);
-    const pad = this.pad;
-    this.scratch.set(dh);
-    this.scratchView.setUint32(32, from);
-    this.scratchView.setUint32(36, to);
-    for (let block = 0; 32 * block < data.length; block++) {
-      this.scratchView.setUint32(40, block);
-      this.padHash.digest(input, pad);
-      for (let i = 32 * block, j = 0; i < data.length && j < 32; i++, j++) out[i] = data[i]! ^ pad[j]!;
+  /** Each message's data ⊕ its pad (padKey, from → to): encrypts and decrypts shares, all in one cipher call. */
+  xorPads(messages: readonly PadMessage[]): Uint8Array[] {
+    const blocksOf = (m: PadMessage) => Math.ceil(m.data.length / 16);
+    const x = new Uint8Array(16 * messages.reduce((n, m) => n + blocksOf(m), 0));
+    const view = new DataView(x.buffer);
+    let at = 0;
+    for (const m of messages) {
+      if (m.padKey.length !== 16) throw expectedGot('fl.secagg.shape', 'pad key', '16 bytes', m.padKey.length);
+      const key = new DataView(m.padKey.buffer, m.padKey.byteOffset, 16);
+      const k0 = key.getUint32(0);
+      const k1 = key.getUint32(4);
+      const k2 = key.getUint32(8);
+      const k3 = key.getUint32(12);
+      for (let block = 0, n = blocksOf(m); block < n; block++, at += 16) {
+        view.setUint32(at, k0 ^ m.from);
+        view.setUint32(at + 4, k1 ^ m.to);
+        view.setUint32(at + 8, k2 ^ block);
+        view.setUint32(at + 12, k3);
+      }
     }
-    return out;
+    this.padPermutation ??= this.permutation('share-pad');
+    // In place: each message's bytes of the pad buffer become its output (views of one allocation).
+    const out = this.padPermutation.mmo(x);
+    at = 0;
+    return messages.map((m) => {
+      for (let i = 0; i < m.data.length; i++) out[at + i] = out[at + i]! ^ m.data[i]!;
+      const view = out.subarray(at, at + m.data.length);
+      at += 16 * blocksOf(m);
+      return view;
+    });
   }
 
   seedCommitment(dealer: number, seed: Uint8Array): Uint8Array {
@@ -290,29 +319,26 @@ export class SessionCrypto {
     if (!Number.isInteger(cells) || shares.length !== SHARE_BYTES * cells) {
       throw expectedGot('fl.secagg.shape', 'shares', `${SHARE_BYTES * cells} bytes (${SHARE_BYTES} per cell)`, shares.length);
     }
-    const first = new Uint8Array(16 * cells);
-    const second = new Uint8Array(16 * cells);
-    const view = new DataView(second.buffer);
+    // One buffer: the first blocks (x1 per cell), then the second blocks (block 2 per cell).
+    const blocks = new Uint8Array(32 * cells);
+    const view = new DataView(blocks.buffer);
+    const half = 16 * cells;
     for (let i = 0; i < cells; i++) {
-      for (let j = 0; j < 16; j++) first[16 * i + j] = shares[SHARE_BYTES * i + j]!;
-      for (let j = 16; j < SHARE_BYTES; j++) second[16 * i + j - 16] = shares[SHARE_BYTES * i + j]!;
-      view.setUint32(16 * i + 4, tweaks[3 * i]!);
-      view.setUint32(16 * i + 8, tweaks[3 * i + 1]!);
-      view.setUint32(16 * i + 12, tweaks[3 * i + 2]!);
+      for (let j = 0; j < 16; j++) blocks[16 * i + j] = shares[SHARE_BYTES * i + j]!;
+      for (let j = 16; j < SHARE_BYTES; j++) blocks[half + 16 * i + j - 16] = shares[SHARE_BYTES * i + j]!;
+      view.setUint32(half + 16 * i + 4, tweaks[3 * i]!);
+      view.setUint32(half + 16 * i + 8, tweaks[3 * i + 1]!);
+      view.setUint32(half + 16 * i + 12, tweaks[3 * i + 2]!);
     }
-    if (cells === 0) return first;
-    // ECB on whole blocks keeps no state between update calls: one cipher serves both passes.
-    const cipher = createCipheriv('aes-128-ecb', this.shareKey, null).setAutoPadding(false);
-    // XOR in 32-bit words: all buffers are fresh allocations (copied out of node's pool), so 4-byte aligned.
-    const words = (b: Uint8Array) => new Uint32Array(b.buffer, b.byteOffset, b.length / 4);
-    const f32 = words(first);
-    const s32 = words(second);
-    const e1 = words(new Uint8Array(cipher.update(first)));
-    for (let j = 0; j < s32.length; j++) s32[j] = (s32[j]! ^ e1[j]! ^ f32[j]!) >>> 0; // x2 = E(x1) ⊕ x1 ⊕ block 2
-    const out = new Uint8Array(cipher.update(second));
-    const o32 = words(out);
-    for (let j = 0; j < o32.length; j++) o32[j] = (o32[j]! ^ s32[j]!) >>> 0;
-    return out;
+    if (cells === 0) return blocks;
+    this.commitPermutation ??= this.permutation('share');
+    const h1 = this.commitPermutation.mmo(blocks.subarray(0, half));
+    const second = blocks.subarray(half);
+    // XOR in 32-bit words: `blocks` is a fresh allocation and mmo's output is aligned, so both views are.
+    const s32 = new Uint32Array(second.buffer, second.byteOffset, half / 4);
+    const h32 = new Uint32Array(h1.buffer, h1.byteOffset, half / 4);
+    for (let j = 0; j < s32.length; j++) s32[j] = s32[j]! ^ h32[j]!; // x2 = H(x1) ⊕ block 2
+    return this.commitPermutation.mmo(second);
   }
 }
 

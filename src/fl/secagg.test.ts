@@ -272,6 +272,34 @@ describe('secure aggregation', () => {
     expect(() => server.receiveUnmask({ ...honest, seedShares: [{ of: 6, y: new Uint8Array(SHARE_BYTES) }] })).toThrow(/seed share of 6, which sent no input/);
   });
 
+  it('share pads: H(padKey ⊕ (from ‖ to ‖ block ‖ 0)) under a key from the session, one per direction; xorPads undoes itself (independent check)', () => {
+    const session = new Uint8Array(32).fill(0x5c);
+    const block = new Uint8Array(64);
+    block.set(new TextEncoder().encode('hindsight/secagg/share-pad'));
+    block.set(session, 32);
+    const key = createHash('sha256').update(block).digest().subarray(0, 16);
+    const padKey = Uint8Array.from({ length: 16 }, (_, i) => 200 - i);
+    const data = Uint8Array.from({ length: 37 }, (_, i) => (i * 11) & 0xff);
+    const expected = Buffer.alloc(data.length);
+    for (let b = 0; 16 * b < data.length; b++) {
+      const x = Buffer.from(padKey);
+      [3, 12, b, 0].forEach((word, w) => x.writeUInt32BE((x.readUInt32BE(4 * w) ^ word) >>> 0, 4 * w));
+      const e = createCipheriv('aes-128-ecb', key, null).setAutoPadding(false).update(x);
+      for (let i = 0; i < 16 && 16 * b + i < data.length; i++) expected[16 * b + i] = data[16 * b + i]! ^ e[i]! ^ x[i]!;
+    }
+    const crypto = new SessionCrypto(session);
+    const [there, back, other] = crypto.xorPads([
+      { padKey, from: 3, to: 12, data },
+      { padKey, from: 12, to: 3, data },
+      { padKey, from: 3, to: 12, data: data.subarray(0, 16) },
+    ]);
+    expect(Buffer.from(there!).toString('hex')).toBe(expected.toString('hex'));
+    expect(Buffer.from(back!).toString('hex')).not.toBe(expected.toString('hex'));
+    expect(Buffer.from(other!).toString('hex')).toBe(expected.subarray(0, 16).toString('hex'));
+    expect([...crypto.xorPads([{ padKey, from: 3, to: 12, data: there! }])[0]!]).toEqual([...data]);
+    expect(() => crypto.xorPads([{ padKey: padKey.subarray(1), from: 3, to: 12, data }])).toThrow(/pad key: expected 16 bytes, got 15/);
+  });
+
   it('share commitments: two-block MMO chain under K from the session, tweak (dealer, holder, item) in block 2 (independent check)', () => {
     const session = new Uint8Array(32).fill(0xab);
     const block = new Uint8Array(64);
@@ -319,7 +347,7 @@ describe('secure aggregation', () => {
       shares: holders.map((to) => {
         const dh = sharedSecret(keys, roster.find((k) => k.id === to)!.publicKey);
         const tweaks = [0, ...dealt].flatMap((item) => [liar, to, item]);
-        return { from: liar, to, ciphertext: crypto.xorPad(dh, liar, to, bundle), digests: crypto.shareCommitments(tweaks, bundle) };
+        return { from: liar, to, ciphertext: crypto.xorPads([{ padKey: crypto.channel(dh).padKey, from: liar, to, data: bundle }])[0]!, digests: crypto.shareCommitments(tweaks, bundle) };
       }),
     });
     const inbox = server.closeShares();

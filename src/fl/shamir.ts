@@ -80,12 +80,8 @@ function validateXs(xs: readonly number[], threshold: number): void {
   }
 }
 
-/** The limbs of every 16-byte block of `secret`, block after block. */
-function secretLimbs(secret: Uint8Array): Float64Array {
-  if (secret.length % SECRET_BLOCK_BYTES !== 0) {
-    throw expectedGot('fl.shamir.invalid', 'secret', `a multiple of ${SECRET_BLOCK_BYTES} bytes`, secret.length);
-  }
-  const out = new Float64Array((secret.length / SECRET_BLOCK_BYTES) * LIMBS);
+/** Writes the limbs of every 16-byte block of `secret`, block after block, to `out` from index 0. */
+function secretLimbs(secret: Uint8Array, out: Float64Array): void {
   for (let b = 0, k = 0; b < secret.length; b += SECRET_BLOCK_BYTES) {
     // acc holds < LIMB_BITS + 8 bits: exact in a double, where 32-bit bit operations would overflow.
     let acc = 0;
@@ -101,7 +97,6 @@ function secretLimbs(secret: Uint8Array): Float64Array {
     }
     out[k++] = acc;
   }
-  return out;
 }
 
 /** Inverse of secretLimbs; throws ShareMismatch for a limb out of its range (not a sharing of bytes). */
@@ -143,9 +138,8 @@ function shareElements(share: Share): Float64Array {
   return out;
 }
 
-/** `count` uniform elements of F_p (the polynomials' random coefficients). */
-function randomElements(count: number, random: RandomBytes): Float64Array {
-  const out = new Float64Array(count);
+/** Writes `count` uniform elements of F_p (the polynomials' random coefficients) to `out` from `at`. */
+function randomElements(count: number, random: RandomBytes, out: Float64Array, at: number): void {
   let filled = 0;
   while (filled < count) {
     const missing = count - filled;
@@ -154,11 +148,17 @@ function randomElements(count: number, random: RandomBytes): Float64Array {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
     for (let i = 0; i + 4 <= bytes.length && filled < count; i += 4) {
       const v = view.getUint32(i, true);
-      if (v < SAMPLE_LIMIT) out[filled++] = v % P;
+      if (v < SAMPLE_LIMIT) out[at + filled++] = v % P;
     }
   }
-  return out;
 }
+
+/**
+ * Scratch for split's coefficients and Horner sums, grown as needed: typed arrays beyond 64 bytes
+ * live outside V8's heap and cost microseconds each to allocate and collect, and SecAgg splits once
+ * per client per round. Safe to share: split is synchronous and calls nothing that re-enters it.
+ */
+let scratch = new Float64Array(0);
 
 /**
  * Splits `secret` (a multiple of 16 bytes) into one share per x in `xs` (20 bytes per 16-byte block);
@@ -166,25 +166,29 @@ function randomElements(count: number, random: RandomBytes): Float64Array {
  */
 export function split(secret: Uint8Array, xs: readonly number[], threshold: number, random: RandomBytes): Uint8Array[] {
   validateXs(xs, threshold);
-  const limbs = secretLimbs(secret);
-  const m = limbs.length;
+  if (secret.length % SECRET_BLOCK_BYTES !== 0) {
+    throw expectedGot('fl.shamir.invalid', 'secret', `a multiple of ${SECRET_BLOCK_BYTES} bytes`, secret.length);
+  }
+  const m = (secret.length / SECRET_BLOCK_BYTES) * LIMBS;
+  if (scratch.length < (threshold + 1) * m) scratch = new Float64Array((threshold + 1) * m);
   // coefficients[k·m + s]: coefficient of x^k in the polynomial of limb s; k = 0 is the secret.
-  const coefficients = new Float64Array(threshold * m);
-  coefficients.set(limbs);
-  if (threshold > 1) coefficients.set(randomElements(m * (threshold - 1), random), m);
+  const coefficients = scratch;
+  secretLimbs(secret, coefficients);
+  if (threshold > 1) randomElements(m * (threshold - 1), random, coefficients, m);
+  const acc = scratch.subarray(threshold * m, (threshold + 1) * m);
   const bytesPerShare = 4 * m;
   const out = new Uint8Array(bytesPerShare * xs.length);
   const view = new DataView(out.buffer);
-  const acc = new Float64Array(m);
   xs.forEach((x, h) => {
     // Horner, one power at a time across all limbs: acc·x + c < 2^27·2^16 + 2^27, exact.
-    acc.set(coefficients.subarray((threshold - 1) * m));
+    acc.set(coefficients.subarray((threshold - 1) * m, threshold * m));
     for (let k = threshold - 2; k >= 0; k--) {
       const base = k * m;
       for (let s = 0; s < m; s++) acc[s] = reduce(acc[s]! * x + coefficients[base + s]!);
     }
     for (let s = 0, o = bytesPerShare * h; s < m; s++, o += 4) view.setUint32(o, acc[s]!, true);
   });
+  coefficients.fill(0, 0, (threshold + 1) * m); // no secret limbs or coefficients left lying in the scratch
   return xs.map((_, h) => out.subarray(bytesPerShare * h, bytesPerShare * (h + 1)));
 }
 

@@ -1,7 +1,6 @@
 /** The client side of secure aggregation (see secagg-common.ts for the rounds). */
 import { GameRejection, ValidationError, expectedGot } from '../core/errors.js';
 import { PairKeys } from './pair-keys.js';
-import { addExpandedMasks } from './prg.js';
 import type { RandomBytes } from './random-bytes.js';
 import { split } from './shamir.js';
 import {
@@ -167,7 +166,7 @@ export class SecAggClient {
     const masked = input.slice();
     // Pair masks only with neighbours whose shares arrived: the server can rebuild exactly those.
     const partners = [...this.held.keys()];
-    addExpandedMasks(
+    this.crypto.addMasks(
       masked,
       [this.seed, ...partners.map((v) => this.channels.get(v)!.pairSeed)],
       [1, ...partners.map((v) => (this.id < v ? 1 : -1) as 1 | -1)],

@@ -18,7 +18,7 @@
  */
 import { ValidationError, expectedGot } from '../core/errors.js';
 import { makeRng } from '../ml/rng.js';
-import { SessionHash } from './prg.js';
+import { SessionHash, addExpandedMasks } from './prg.js';
 import { PublicPermutation } from './public-permutation.js';
 import { SECRET_BLOCK_BYTES, SHARE_BLOCK_BYTES } from './shamir.js';
 import { sha256 } from './sha256.js';
@@ -229,8 +229,10 @@ export class SessionCrypto {
   private readonly session: Uint8Array;
   private padPermutation: PublicPermutation | undefined;
   private commitPermutation: PublicPermutation | undefined;
+  private maskPermutation: PublicPermutation | undefined;
   private readonly scratch = new Uint8Array(64);
   private readonly scratchView = new DataView(this.scratch.buffer);
+  private blockScratch = new Uint8Array(0);
 
   constructor(session: Uint8Array) {
     this.session = session;
@@ -239,8 +241,20 @@ export class SessionCrypto {
     this.pairHash = new SessionHash(session, 'pair');
   }
 
+  /**
+   * The first `bytes` of a buffer kept for the inputs of the block-cipher calls, which read them
+   * synchronously: typed arrays beyond 64 bytes live outside V8's heap, and allocating and collecting
+   * one costs microseconds — as much as the cipher call itself at these sizes.
+   */
+  private scratchBlocks(bytes: number): Uint8Array {
+    if (this.blockScratch.length < bytes) this.blockScratch = new Uint8Array(Math.max(bytes, 2 * this.blockScratch.length));
+    const out = this.blockScratch.subarray(0, bytes);
+    out.fill(0);
+    return out;
+  }
+
   /** A public per-session AES-128 key: the first half of SHA-256(label, session). */
-  private permutation(label: 'share' | 'share-pad'): PublicPermutation {
+  private permutation(label: 'share' | 'share-pad' | 'mask'): PublicPermutation {
     return new PublicPermutation(new SessionHash(this.session, label).digest(new Uint8Array(0)).subarray(0, 16));
   }
 
@@ -255,11 +269,17 @@ export class SessionCrypto {
     return this.channel(dh).pairSeed;
   }
 
+  /** target += Σ signs[j] · mask(seeds[j]) in Z_2^32: the masks of this session (prg.ts, expandMask). */
+  addMasks(target: Uint32Array, seeds: readonly Uint8Array[], signs: readonly (1 | -1)[]): void {
+    this.maskPermutation ??= this.permutation('mask');
+    addExpandedMasks(target, this.maskPermutation, seeds, signs);
+  }
+
   /** Each message's data ⊕ its pad (padKey, from → to): encrypts and decrypts shares, all in one cipher call. */
   xorPads(messages: readonly PadMessage[]): Uint8Array[] {
     const blocksOf = (m: PadMessage) => Math.ceil(m.data.length / 16);
-    const x = new Uint8Array(16 * messages.reduce((n, m) => n + blocksOf(m), 0));
-    const view = new DataView(x.buffer);
+    const x = this.scratchBlocks(16 * messages.reduce((n, m) => n + blocksOf(m), 0));
+    const view = new DataView(x.buffer, x.byteOffset, x.length);
     let at = 0;
     for (const m of messages) {
       if (m.padKey.length !== 16) throw expectedGot('fl.secagg.shape', 'pad key', '16 bytes', m.padKey.length);
@@ -320,8 +340,8 @@ export class SessionCrypto {
       throw expectedGot('fl.secagg.shape', 'shares', `${SHARE_BYTES * cells} bytes (${SHARE_BYTES} per cell)`, shares.length);
     }
     // One buffer: the first blocks (x1 per cell), then the second blocks (block 2 per cell).
-    const blocks = new Uint8Array(32 * cells);
-    const view = new DataView(blocks.buffer);
+    const blocks = this.scratchBlocks(32 * cells);
+    const view = new DataView(blocks.buffer, blocks.byteOffset, blocks.length);
     const half = 16 * cells;
     for (let i = 0; i < cells; i++) {
       for (let j = 0; j < 16; j++) blocks[16 * i + j] = shares[SHARE_BYTES * i + j]!;
@@ -330,11 +350,11 @@ export class SessionCrypto {
       view.setUint32(half + 16 * i + 8, tweaks[3 * i + 1]!);
       view.setUint32(half + 16 * i + 12, tweaks[3 * i + 2]!);
     }
-    if (cells === 0) return blocks;
+    if (cells === 0) return new Uint8Array(0);
     this.commitPermutation ??= this.permutation('share');
     const h1 = this.commitPermutation.mmo(blocks.subarray(0, half));
     const second = blocks.subarray(half);
-    // XOR in 32-bit words: `blocks` is a fresh allocation and mmo's output is aligned, so both views are.
+    // XOR in 32-bit words: the scratch and mmo's output are both aligned.
     const s32 = new Uint32Array(second.buffer, second.byteOffset, half / 4);
     const h32 = new Uint32Array(h1.buffer, h1.byteOffset, half / 4);
     for (let j = 0; j < s32.length; j++) s32[j] = s32[j]! ^ h32[j]!; // x2 = H(x1) ⊕ block 2

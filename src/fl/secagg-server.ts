@@ -6,7 +6,7 @@
  * seed is checked against the dealer's commitment to it. The server does no key agreement.
  */
 import { GameRejection, HindsightError, ValidationError, expectedGot } from '../core/errors.js';
-import { addExpandedMasks, addVectors } from './prg.js';
+import { addVectors } from './prg.js';
 import { type Share, reconstruct } from './shamir.js';
 import {
   type AdvertiseKeys,
@@ -238,7 +238,7 @@ export class SecAggServer {
       }
       seeds.push(seed);
     }
-    addExpandedMasks(
+    this.crypto.addMasks(
       sum,
       seeds,
       tasks.map((t) => t.sign),

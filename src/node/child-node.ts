@@ -1,16 +1,14 @@
 /** Test/bench helper: start node-child.ts as a separate process and wait until it listens. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { moduleProcess } from '../core/spawn-worker.js';
 import type { StartNodeOptions } from './run-node.js';
-
-const here = dirname(fileURLToPath(import.meta.url));
 
 export type ChildNode = { url: string; process: ChildProcess; exited: Promise<number | null>; stderr: string[]; kill(signal?: NodeJS.Signals): Promise<void> };
 
 export async function spawnNode(options: Omit<StartNodeOptions, 'source' | 'logger'>): Promise<ChildNode> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'node-child.ts'), JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const { script, execArgv } = moduleProcess(import.meta.url, 'node-child');
+  const child = spawn(process.execPath, [...execArgv, script, JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

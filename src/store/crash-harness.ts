@@ -7,24 +7,23 @@
  * Two children write to the same log at once, so cross-process ordering is exercised too.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
+import { moduleProcess } from '../core/spawn-worker.js';
 import { cidOfBytes, decode } from '../core/encoding.js';
 import { openStore } from './open-store.js';
 import { iterateLog } from './iterate-log.js';
 import { seededRandom } from './test-events.js';
 import type { EventStore, OpenStoreOptions, StoredEvent } from './types.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const ITERATIONS = 3;
 const WORKERS = 2;
 
 type Child = { process: ChildProcess; acked: Map<string, number>; firstAck: Promise<void>; exited: Promise<void>; stderr: string[] };
 
 function startChild(location: OpenStoreOptions, seed: number, tag: string): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'crash-child.ts'), JSON.stringify({ ...location, seed, tag })], {
+  const { script, execArgv } = moduleProcess(import.meta.url, 'crash-child');
+  const child = spawn(process.execPath, [...execArgv, script, JSON.stringify({ ...location, seed, tag })], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const acked = new Map<string, number>();

@@ -4,7 +4,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { moduleProcess } from '../core/spawn-worker.js';
 import { FIELD_R } from './curve.js';
 import { scalarBytes, type GroupName } from './fixed-base.js';
 
@@ -17,9 +17,9 @@ export class FixedBasePool {
 
   /** windowBits 16 for large jobs (see FixedBaseTable.build). */
   constructor(private readonly windowBits: 8 | 16 = 8, size = Math.max(2, Math.min(4, availableParallelism()))) {
-    const script = fileURLToPath(new URL('./fixed-base-worker.ts', import.meta.url));
+    const { script, execArgv } = moduleProcess(import.meta.url, 'fixed-base-worker');
     this.children = Array.from({ length: size }, () => {
-      const child = fork(script, [], { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const child = fork(script, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       child.on('message', (m: Reply) => {
         this.pending.get(m.id)?.resolve(m.points);
         this.pending.delete(m.id);

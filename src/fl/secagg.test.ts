@@ -25,6 +25,14 @@ function setup(n: number, d: number, extra: Partial<SecAggConfig> = {}, seed = 1
   return { config, inputs, random: seededRandomBytes(`secagg-${seed}`) };
 }
 
+/** A public per-session AES key computed independently: SHA-256('hindsight/secagg/' + label padded to 32 bytes ‖ session), first half. */
+function publicKeyOf(label: string, session: Uint8Array): Buffer {
+  const block = new Uint8Array(64);
+  block.set(new TextEncoder().encode(`hindsight/secagg/${label}`));
+  block.set(session, 32);
+  return createHash('sha256').update(block).digest().subarray(0, 16);
+}
+
 /** The same share with its first bit flipped (a lying holder). */
 const flip = (y: Uint8Array) => y.map((b, i) => (i === 0 ? b ^ 1 : b));
 
@@ -274,10 +282,7 @@ describe('secure aggregation', () => {
 
   it('share pads: H(padKey ⊕ (from ‖ to ‖ block ‖ 0)) under a key from the session, one per direction; xorPads undoes itself (independent check)', () => {
     const session = new Uint8Array(32).fill(0x5c);
-    const block = new Uint8Array(64);
-    block.set(new TextEncoder().encode('hindsight/secagg/share-pad'));
-    block.set(session, 32);
-    const key = createHash('sha256').update(block).digest().subarray(0, 16);
+    const key = publicKeyOf('share-pad', session);
     const padKey = Uint8Array.from({ length: 16 }, (_, i) => 200 - i);
     const data = Uint8Array.from({ length: 37 }, (_, i) => (i * 11) & 0xff);
     const expected = Buffer.alloc(data.length);
@@ -302,10 +307,7 @@ describe('secure aggregation', () => {
 
   it('share commitments: two-block MMO chain under K from the session, tweak (dealer, holder, item) in block 2 (independent check)', () => {
     const session = new Uint8Array(32).fill(0xab);
-    const block = new Uint8Array(64);
-    block.set(new TextEncoder().encode('hindsight/secagg/share'));
-    block.set(session, 32);
-    const key = createHash('sha256').update(block).digest().subarray(0, 16);
+    const key = publicKeyOf('share', session);
     const shares = Uint8Array.from({ length: 3 * SHARE_BYTES }, (_, i) => (i * 37) & 0xff);
     const tweaks = [7, 9, 0, 7, 10, 3, 2 ** 31, 1, 65535];
     const mmo = (x: Buffer) => {

@@ -1,4 +1,4 @@
-import { createPrivateKey, generateKeyPairSync, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, randomBytes, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ValidationError } from '../core/errors.js';
@@ -27,8 +27,13 @@ export class Ed25519Signer implements Signer {
     this.did = didKeyFromPublicKey(new Uint8Array(Buffer.from(jwk.x!, 'base64url')));
   }
 
+  /**
+   * A fresh key from OS randomness. Not generateKeyPairSync: the constructor exports the key as JWK,
+   * which node 20 does while holding the key's mutex, and a garbage collection during that export
+   * can finalize the generator job, whose destructor takes the same mutex — a deadlock (x25519.ts).
+   */
   static generate(): Ed25519Signer {
-    return new Ed25519Signer(generateKeyPairSync('ed25519').privateKey);
+    return Ed25519Signer.fromSeed(new Uint8Array(randomBytes(32)));
   }
 
   /** Deterministic key from a 32-byte seed (tests and simulations). */

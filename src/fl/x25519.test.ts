@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { fromHex, toHex } from '../core/encoding.js';
+import { x25519 } from '@noble/curves/ed25519.js';
 import { generateKeyPair, keyPairFromSecret, nobleSharedSecret, sharedSecret } from './x25519.js';
 
 describe('X25519', () => {
@@ -34,6 +35,9 @@ describe('X25519', () => {
       const b = generateKeyPair();
       expect(a.publicKey).toHaveLength(32);
       expect(toHex(sharedSecret(a, b.publicKey))).toBe(toHex(sharedSecret(b, a.publicKey)));
+      // The raw public key taken from the generator's DER is the one of its private key (noble's ladder).
+      const secret = new Uint8Array(Buffer.from(a.privateKey.export({ format: 'jwk' }).d!, 'base64url'));
+      expect(toHex(x25519.getPublicKey(secret))).toBe(toHex(a.publicKey));
     }
     const a = generateKeyPair();
     expect(() => sharedSecret(a, new Uint8Array(32))).toThrow(/large order/); // u = 0 has order 1

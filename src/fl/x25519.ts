@@ -15,10 +15,23 @@ export type KeyPair = { readonly publicKey: Uint8Array; readonly privateKey: Key
 
 const b64u = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
 
-/** A fresh key pair from node:crypto's generator (OS randomness). */
+/** DER SubjectPublicKeyInfo of an X25519 key: this prefix (OID 1.3.101.110), then the 32 raw bytes. */
+const SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
+
+/**
+ * A fresh key pair from node:crypto's generator (OS randomness). The public key comes DER-encoded
+ * out of the generator itself, not by exporting the KeyObject afterwards: node 20 exports JWK while
+ * holding the key's mutex, and a garbage collection then can finalize the finished generator job,
+ * whose destructor takes the same mutex — the process deadlocked that way (a main thread stuck in
+ * ~KeyGenJob under ExportJWKEdKey, caught with gdb in 1 of ~20 `bench fl` runs).
+ */
 export function generateKeyPair(): KeyPair {
-  const { privateKey, publicKey } = generateKeyPairSync('x25519');
-  return { privateKey, publicKey: new Uint8Array(Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url')) };
+  // Node encodes only the part given an encoding (the private key stays a KeyObject); @types/node has no overload for that.
+  const { privateKey, publicKey } = generateKeyPairSync('x25519', { publicKeyEncoding: { type: 'spki', format: 'der' } }) as unknown as { privateKey: KeyObject; publicKey: Buffer };
+  if (publicKey.length !== 44 || !publicKey.subarray(0, 12).equals(SPKI_PREFIX)) {
+    throw new Error(`X25519 key generation: expected a 44-byte SPKI with the X25519 prefix, got ${publicKey.length} bytes`);
+  }
+  return { privateKey, publicKey: new Uint8Array(publicKey.subarray(12)) };
 }
 
 /** The key pair of a given 32-byte secret (test vectors). */

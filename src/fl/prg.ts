@@ -57,8 +57,8 @@ export function addVectors(target: Uint32Array, vectors: readonly Uint32Array[],
 }
 
 /**
- * target += Σ signs[j] · expandMask(permutation, seeds[j], target.length), in place: 16 masks per
- * call of π, and the feed-forward and sums in SIMD (ring-add.ts).
+ * target += Σ signs[j] · expandMask(permutation, seeds[j], target.length), in place: 7 masks of
+ * SecAgg's size per call of π, and the feed-forward and sums in SIMD (ring-add.ts).
  */
 export function addExpandedMasks(target: Uint32Array, permutation: PublicPermutation, seeds: readonly Uint8Array[], signs: readonly (1 | -1)[]): void {
   if (signs.length !== seeds.length) throw new RangeError(`addExpandedMasks: expected one sign per seed (${seeds.length}), got ${signs.length}`);

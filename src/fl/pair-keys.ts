@@ -4,12 +4,13 @@
  * task rather than once per round (the multi-round setup of Flamingo, Ma et al. 2023).
  *
  * Reuse is safe because nothing derived from an agreed secret leaves the client without being bound
- * to its session: the pair seed m_uv and the share pads are hashes of (session, secret) (see
- * SessionCrypto), so a pair seed the server rebuilds after a dropout opens that session's masks and
- * no other. It would not be safe if a session repeated — the same pads and masks twice — so the keys
- * refuse a session they have already served. The cost is forward secrecy between rounds: whoever
- * later steals the private key can recompute every pair seed of the task, so a client deletes its
- * PairKeys when the task ends (or uses a fresh one per session, the default of SecAggClient).
+ * to its session: the pair seed m_uv and the pad key of the share channel are the halves of a hash
+ * of (session, secret) (see SessionCrypto.channel), so a pair seed the server rebuilds after a
+ * dropout opens that session's masks and no other. It would not be safe if a session repeated —
+ * the same pads and masks twice — so the keys refuse a session they have already served. The cost
+ * is forward secrecy between rounds: whoever later steals the private key can recompute every pair
+ * seed of the task, so a client deletes its PairKeys when the task ends (or uses a fresh one per
+ * session, the default of SecAggClient).
  */
 import { ValidationError } from '../core/errors.js';
 import { toHex } from '../core/encoding.js';

@@ -8,7 +8,7 @@
  * purposes. The prefix block is absorbed once per party, so each derivation costs one compression.
  *
  * Masks are the fixed-key AES stream of a single-use 16-byte seed (public-permutation.ts; see
- * expandMask): one hardware-accelerated cipher call per 16 masks under the session's public key,
+ * expandMask): one hardware-accelerated cipher call per 7 masks under the session's public key,
  * where a cipher keyed by each seed cost a cipher object and an output buffer per mask — about
  * 7 µs of a mask's 10, with ≈ 1,700 masks in a 100-client round.
  */

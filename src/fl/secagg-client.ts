@@ -132,14 +132,15 @@ export class SecAggClient {
     const tweaks: number[] = [];
     const pads: PadMessage[] = [];
     const digests: Uint8Array[] = [];
-    const from = new Set<number>();
+    // `held` fills only once every share has checked out (below), so duplicates are caught here.
+    const seen = new Set<number>();
     for (const share of received) {
       const channel = this.channels.get(share.from);
       if (share.to !== this.id || !channel) {
         throw new ValidationError('fl.secagg.bad-share', `client ${this.id}: expected shares from its neighbours addressed to it, got one from ${share.from} to ${share.to}`);
       }
-      if (this.held.has(share.from) || from.has(share.from)) throw new ValidationError('fl.secagg.replay', `client ${this.id}: share from ${share.from} received twice`);
-      from.add(share.from);
+      if (seen.has(share.from)) throw new ValidationError('fl.secagg.replay', `client ${this.id}: share from ${share.from} received twice`);
+      seen.add(share.from);
       const items = [0, ...this.dealtBy.get(share.from)!];
       if (share.ciphertext.length !== SHARE_BYTES * items.length || share.digests.length !== SHARE_COMMITMENT_BYTES * items.length) {
         throw expectedGot(

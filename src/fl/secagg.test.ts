@@ -188,6 +188,10 @@ describe('secure aggregation', () => {
     server.receiveMasked(m);
     expect(() => server.receiveMasked(m)).toThrow(/already sent its input/);
     expect(() => clients[1]!.maskedInput(inbox.get(2)!, new Uint32Array(3))).toThrow(/input length: expected 8, got 3/);
+    // A share relayed twice is refused before any is kept: the client then takes the right inbox.
+    const twice = [...inbox.get(2)!, inbox.get(2)![0]!];
+    expect(() => clients[1]!.maskedInput(twice, new Uint32Array(8))).toThrow(/client 2: share from \d+ received twice/);
+    expect(clients[1]!.maskedInput(inbox.get(2)!, new Uint32Array(8)).masked).toHaveLength(8);
     expect(() => new SecAggClient(config, 77, random)).toThrow(/non-participant/);
     expect(() => new SecAggServer({ ...config, threshold: 9 })).toThrow(/threshold: expected an integer in \[1, 3\]/);
   });

@@ -4,7 +4,7 @@ import { chainClients, deployContract } from './clients.js';
 import { compileSolidity } from './solc.js';
 import { buildModelCircuit, proveInference } from '../zk/inference.js';
 import { solidityProofArgs, solidityVerifierSource, VERIFIER_CONTRACT } from '../zk/solidity.js';
-import { randomInputs, randomLogReg, seededRandom } from '../zk/test-models.js';
+import { randomInputs, randomLogReg, seededRandom } from '../../test/support/test-models.js';
 import { terminateCurve } from '../zk/curve.js';
 
 let node: AnvilNode | undefined;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { pseudoModelHash } from '../statement/pseudo-model-hash.js';
 
 const run = promisify(execFile);
 const BIN = resolve('bin/hindsight');
@@ -79,15 +80,15 @@ describe('hindsight CLI (issue 2 and 3 flows)', { timeout: 300_000 }, () => {
 
   it('plays a sealed round through the CLI: open, trade, close, reveal, resolve, settle, leaderboard', async () => {
     const base = ['--dir', dir];
-    const m = await hs('model', 'commit', ...base, '--key', 'alice.key', '--hash', 'model-alice-00001', '--name', 'alice-lr', '--time', String(t0 + 2), '--json');
+    const m = await hs('model', 'commit', ...base, '--key', 'alice.key', '--hash', pseudoModelHash('model-alice-00001'), '--name', 'alice-lr', '--time', String(t0 + 2), '--json');
     expect(m.code).toBe(0);
     writeFileSync(join(work, 'items.jsonl'), '{"id":"a","text":"win money now"}\n{"id":"b","text":"meeting at noon"}\n');
     const open = await hs('round', 'open', ...base, '--key', 'admin.key', '--round', '1', '--items', 'items.jsonl', '--trading-secs', '60', '--reveal-secs', '60', '--time', String(t0 + 3), '--json');
     expect(open.code, open.stderr).toBe(0);
-    const bad = await hs('trade', ...base, '--key', 'alice.key', '--round', '1', '--item', 'a', '--model', 'model-alice-00001', '--belief', '0.9,0.3', '--max-cost', '5', '--time', String(t0 + 4), '--json');
+    const bad = await hs('trade', ...base, '--key', 'alice.key', '--round', '1', '--item', 'a', '--model', pseudoModelHash('model-alice-00001'), '--belief', '0.9,0.3', '--max-cost', '5', '--time', String(t0 + 4), '--json');
     expect(bad.code).not.toBe(0);
     expect(bad.json.error).toBe('belief.notDistribution');
-    const trade = await hs('trade', ...base, '--key', 'alice.key', '--round', '1', '--item', 'a', '--model', 'model-alice-00001', '--belief', '0.1,0.9', '--max-cost', '5', '--time', String(t0 + 4), '--json');
+    const trade = await hs('trade', ...base, '--key', 'alice.key', '--round', '1', '--item', 'a', '--model', pseudoModelHash('model-alice-00001'), '--belief', '0.1,0.9', '--max-cost', '5', '--time', String(t0 + 4), '--json');
     expect(trade.code, trade.stderr).toBe(0);
     expect(trade.json.mode).toBe('sealed');
     expect((await hs('round', 'close', ...base, '--key', 'admin.key', '--round', '1', '--time', String(t0 + 63_000), '--json')).code).toBe(0);

@@ -6,7 +6,7 @@ import { canonicalDid } from '../events/did.js';
 import { loadKey, type Ed25519Signer } from '../events/keys.js';
 import { signEvent } from '../events/sign.js';
 import type { SignedEvent } from '../events/envelope.js';
-import { Engine } from '../node/engine.js';
+import { Engine } from '../engine/engine.js';
 
 export type StoreFlags = { dir?: string; db?: string; json?: boolean; time?: string };
 

@@ -1,12 +1,11 @@
 import { HindsightError } from '../core/errors.js';
+import { toJson } from '../core/json.js';
 
 /** Global flags every command understands. */
 export type OutputOptions = { json?: boolean };
 
 /** JSON.stringify that renders bigint money as decimal strings of micro-units. */
-export function toJson(value: unknown, indent?: number): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), indent);
-}
+export { toJson };
 
 /**
  * Prints a command's result. With --json the last line of stdout is one JSON object (scripts parse

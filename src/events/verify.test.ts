@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { privateKeyToAccount } from 'viem/accounts';
-import './types/index.js';
 import { verifyEvent } from './verify.js';
 import { signDelegatedEvent, signEthereumEvent, signEvent, type EventDraft } from './sign.js';
 import { eventBytes, eventCid, signingBytes, type SignedEvent } from './envelope.js';
 import { decode } from '../core/encoding.js';
 import { cacaoFromSiwe, delegationMessage } from './cacao.js';
-import { testKey } from '../testing/harness.js';
+import { testKey } from '../../test/support/harness.js';
 import { Ed25519Signer } from './keys.js';
 import { parseDid } from './did.js';
 import { ed25519 } from '@noble/curves/ed25519.js';

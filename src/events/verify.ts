@@ -58,6 +58,7 @@ export async function verifyEvent(raw: unknown, options: VerifyOptions = {}): Pr
   if (!payload.success) throw zodIssue('payload', payload.error);
 
   if (!options.skipSignature) await verifySignature(event, signing);
+  // Every schema in the event table is an object schema; eventTypeSpec erases that to z.ZodType.
   const data = payload.data as Record<string, unknown>;
   return { event, payload: data, cid: dagCborCidString(bytes), bytes, round: spec.roundOf ? spec.roundOf(data) : null };
 }

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { gaussianEpsilon } from './gaussian-dp.js';
-import { epsilonFor } from './rdp.js';
+import { gaussianEpsilon } from './privacy/gaussian-dp.js';
+import { epsilonFor } from './privacy/rdp.js';
 import { minHonestSurvivors, runDemo } from './demo.js';
 
 describe('fl demo (small)', () => {
   // A slice: 100 controllers (all taking part every round, as by default), half the corpus, 10 rounds.
   // The full default demo is measured in docs/fl.md.
-  it('trains with DP + SecAgg, dropouts and a poisoner; prints the issue fields; pays the whole budget and not the poisoner', async () => {
+  it('trains with DP + SecAgg, dropouts and a poisoner; reports the summary fields; pays the whole budget and not the poisoner', async () => {
     const { details, ...summary } = await runDemo({ clients: 100, rounds: 10, dataFraction: 0.5, buckets: 1024, seed: 2 });
     expect(Object.keys(summary).sort()).toEqual(['accuracy', 'baselineAccuracy', 'clients', 'delta', 'dropouts', 'epsilon', 'payments', 'secureAggregation'].sort());
     expect(summary.clients).toBe(100);

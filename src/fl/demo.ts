@@ -8,10 +8,10 @@
  * fixed (σ·C per released sum) while the signal grows with the number of contributors, so many small
  * controllers that all take part every round beat a few large ones. Participation is public (every
  * fl.update is a signed event, and the server knows each cohort), so sampling clients would not
- * amplify privacy (dp.ts): σ is calibrated for a controller that takes part in every round, and
+ * amplify privacy (privacy/dp.ts): σ is calibrated for a controller that takes part in every round, and
  * with `samplingRate` < 1 the reported ε is that of the busiest controller (exact Gaussian curve,
- * gaussian-dp.ts). The server's robust combination of the group sums and its oversize detection
- * (federated.ts robustZ, oversizeZ) limit what the unclipped poisoner can do; FedAdam on the server
+ * privacy/gaussian-dp.ts). The server's robust combination of the group sums and its oversize detection
+ * (training/federated.ts robustZ, oversizeZ) limit what the unclipped poisoner can do; FedAdam on the server
  * makes the rare hashed n-grams learn in 25 rounds. All three are post-processing: no privacy cost.
  */
 import { sha256Bytes } from '../core/encoding.js';
@@ -25,13 +25,13 @@ import { trainLogReg } from '../ml/models/logreg.js';
 import { predictProbaAll } from '../ml/models/model.js';
 import { accuracy } from '../ml/metrics.js';
 import { deriveSeed, makeRng } from '../ml/rng.js';
-import { DpStrategy } from './dp.js';
-import { type FlClient, runFederated } from './federated.js';
-import { gaussianNoiseMultiplierFor } from './gaussian-dp.js';
-import { evaluateParams } from './local-train.js';
-import { dirichletSplit } from './partition.js';
-import { allocatePayments, contributionLowerBounds } from './payments.js';
-import { FedAdam } from './strategy.js';
+import { DpStrategy } from './privacy/dp.js';
+import { type FlClient, runFederated } from './training/federated.js';
+import { gaussianNoiseMultiplierFor } from './privacy/gaussian-dp.js';
+import { evaluateParams } from './training/local-train.js';
+import { dirichletSplit } from './training/partition.js';
+import { allocatePayments, contributionLowerBounds } from './payments/payments.js';
+import { FedAdam } from './training/strategy.js';
 
 export type DemoOptions = {
   clients?: number;
@@ -57,9 +57,9 @@ export type DemoOptions = {
   survivorsZ?: number;
   /** FedAdam's adaptivity floor τ. */
   adamTau?: number;
-  /** Robust combination of the group sums (federated.ts robustZ); 0 turns it off. */
+  /** Robust combination of the group sums (training/federated.ts robustZ); 0 turns it off. */
   robustZ?: number;
-  /** Ban controllers found to exceed the clip bound (federated.ts oversizeZ); 0 turns it off. */
+  /** Ban controllers found to exceed the clip bound (training/federated.ts oversizeZ); 0 turns it off. */
   oversizeZ?: number;
 };
 
@@ -125,7 +125,7 @@ export const DEMO_DEFAULTS = {
  * The fewest honest survivors a group sum may have, for the per-client noise σC/√m: a lower bound
  * (mean − z·sd) on the survivors of a group when the round's cohort is Binomial(n, q), split into
  * `groups` equal groups, a share `dropout` of it dropping, less one untrusted participant that may
- * skip its noise. Groups that fall short are not released (federated.ts), so the bound only trades
+ * skip its noise. Groups that fall short are not released (training/federated.ts), so the bound only trades
  * aborted groups (z small) against extra noise (z large).
  */
 export function minHonestSurvivors(n: number, q: number, groups: number, dropout: number, z = 2): number {
@@ -167,7 +167,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary & 
   const minContributors = minHonestSurvivors(o.clients, samplingRate, paymentGroups, dropoutRate, o.survivorsZ);
   const clipNorm = 1;
   // Cohorts are public, so a controller's worst case is taking part in every round: `rounds`
-  // unsampled Gaussian steps, whose exact privacy curve is known (gaussian-dp.ts).
+  // unsampled Gaussian steps, whose exact privacy curve is known (privacy/gaussian-dp.ts).
   const sigma = gaussianNoiseMultiplierFor({ epsilon: o.targetEpsilon, delta: o.delta, steps: o.rounds });
   const strategy = new DpStrategy(
     new FedAdam({ epochs: o.localEpochs, learningRate: o.learningRate, batchSize: 8, serverLearningRate: o.serverLearningRate, tau: o.adamTau, weighting: 'uniform', samplingRate, seed: o.seed }),

@@ -1,9 +1,10 @@
 import { GameRejection } from '../core/errors.js';
 import type { VerifiedEvent } from '../events/verify.js';
 import { canonicalDid } from '../events/did.js';
+import { isEventType } from '../events/registry.js';
 import type { GameState } from './state.js';
-import { handlerFor, type GameEvent } from './rules.js';
-import './handlers.js';
+import { HANDLERS } from './handlers.js';
+import type { GameEvent } from './rules.js';
 
 export type Receipt =
   | { seq: number; cid: string; status: 'accepted' }
@@ -30,10 +31,17 @@ export function execute(state: GameState, verified: Pick<VerifiedEvent, 'event' 
   return { seq, cid: ev.cid, status: 'accepted' };
 }
 
+/** The handler apply runs for `type`, or undefined for a type not in the event table. */
+function handlerFor(type: string): ((state: GameState, ev: GameEvent) => void) | undefined {
+  // verifyEvent parsed the payload with the schema of this very type, so it is that type's payload;
+  // the cast only forgets which type that is (TypeScript cannot tie a runtime key to its handler).
+  return isEventType(type) ? (HANDLERS[type] as (state: GameState, ev: GameEvent) => void) : undefined;
+}
+
 /**
  * Log replay: an ordered event that fails its stateful checks stays in the log with a
  * deterministic rejection receipt and advances only `seq` and `rejected`, so every node that
- * orders the same log keeps the same receipts and stateHash (DESIGN §1).
+ * orders the same log keeps the same receipts and stateHash.
  */
 export function apply(state: GameState, verified: Pick<VerifiedEvent, 'event' | 'payload' | 'cid'>): Receipt {
   try {

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GameRejection, HindsightError } from '../core/errors.js';
-import { hex32, units } from '../testing/harness.js';
+import { hex32, units } from '../../test/support/harness.js';
 import { stateHash } from './canonical.js';
-import { committeeGame, nameOf, newKey, saltFor, scheduleRound } from './committee-fixture.js';
+import { committeeGame, nameOf, newKey, saltFor, scheduleRound } from '../../test/support/committee-fixture.js';
 import { sealItem, submittedItemId } from './items.js';
 import { labelCommitment } from './labels.js';
 import { conservation } from './ledger.js';

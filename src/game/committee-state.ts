@@ -1,5 +1,5 @@
 /**
- * State shapes of the community-made validation set (issue 4). Only Maps, arrays, bigints,
+ * State shapes of the community-made validation set. Only Maps, arrays, bigints,
  * strings, numbers, booleans and null: the canonical encoding hashes and snapshots them exactly.
  */
 

@@ -56,7 +56,7 @@ export function submissionsView(state: GameState, round: number): SubmissionView
 export type HistoryRow = { round: number; item: string; outcomes: number; buckets: number[] | null; input: { text: string } | { features: number[] }; label: number };
 
 /**
- * Public training data (DESIGN §2 step 7): every labelled item of every settled round up to
+ * Public training data, the last step of a round: every labelled item of every settled round up to
  * `uptoRound`, with its decrypted input and final label. Voided items are left out.
  */
 export function publicHistory(state: GameState, uptoRound: number): HistoryRow[] {

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GameHarness, hex32, units } from '../testing/harness.js';
+import { GameHarness, hex32, units } from '../../test/support/harness.js';
 import { stateHash } from './canonical.js';
-import { committeeGame, labelRound, seated } from './committee-fixture.js';
+import { committeeGame, labelRound, seated } from '../../test/support/committee-fixture.js';
 import { drawCommittee, genesisBeacon, roundDrawSeed, type Candidate } from './committee.js';
 
 const candidates = (n: number, bond = (i: number) => BigInt(100 + i)): Candidate[] =>

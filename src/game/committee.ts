@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { CommitteeConfig } from '../events/types/committee-config.js';
 import type { CommitteeRound } from './committee-state.js';
-import { onRoundOpen } from './rounds.js';
+import type { OpenParticipant } from './rounds.js';
 import type { GameState, RoundState } from './state.js';
 
 /**
- * Sortition (issue 4, DESIGN §2 step 2): the committee of round n is drawn at round.open from the
- * bonded members with `H(seed ‖ did)`, where `seed` comes from the randomness beacon: the genesis
- * CID at first, then the salts revealed by each resolved committee (labels.ts updates it).
- * Everything here is pure: anyone can recompute a draw from the log.
+ * Sortition: the committee of round n is drawn at round.open from the bonded members with
+ * `H(seed ‖ did)`, where `seed` comes from the randomness beacon: the genesis CID at first, then
+ * the salts revealed by each resolved committee (labels.ts updates it). Everything here is pure:
+ * anyone can recompute a draw from the log.
  */
 
 export type Candidate = { did: string; bond: bigint };
@@ -106,7 +106,8 @@ function emptyCommittee(seed: string, beaconRound: number, weighted: boolean, me
   return { seed, beaconRound, weighted, members, commits: new Map(), reveals: new Map(), resolved: false, labels: new Map(), orderSeed: null, rewards: new Map(), penalties: new Map() };
 }
 
-onRoundOpen({
+/** The committee's part in round.open: draws the round's committee, when the community has one. */
+export const committeeOpening: OpenParticipant = {
   plan: () => [],
   commit(state: GameState, r: RoundState) {
     const config = state.community?.config.committee;
@@ -114,4 +115,4 @@ onRoundOpen({
     const draw = drawFor(state, r.round, config);
     r.committee = emptyCommittee(draw.seed, draw.beaconRound, config.weighted, draw.members);
   },
-});
+};

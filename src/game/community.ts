@@ -1,11 +1,8 @@
-import type { CommunityConfig } from '../events/types/core.js';
 import { credit } from './ledger.js';
-import { ensure, registerHandler } from './rules.js';
+import { ensure, type Handler } from './rules.js';
 
-type CommunityCreate = { name: string; config: CommunityConfig; treasury: string; mint: { to: string; amount: string }[] };
-
-registerHandler('community.create', (state, ev) => {
-  const p = ev.payload as CommunityCreate;
+export const communityCreateHandler: Handler<'community.create'> = (state, ev) => {
+  const p = ev.payload;
   ensure(state.community === null, 'community.exists', 'type', 'community.create only as the first event', `a community ${state.community?.id} already exists`);
   ensure(p.config.admins.includes(ev.event.author), 'community.creatorNotAdmin', 'config.admins', `a list that includes the creator ${ev.event.author}`, p.config.admins);
   state.community = { id: ev.event.community, name: p.name, creator: ev.event.author, config: p.config, genesis: ev.cid };
@@ -16,4 +13,4 @@ registerHandler('community.create', (state, ev) => {
     credit(state.ledger, m.to, BigInt(m.amount));
     state.ledger.minted += BigInt(m.amount);
   }
-});
+};

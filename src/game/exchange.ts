@@ -1,5 +1,5 @@
 import { GameRejection } from '../core/errors.js';
-import { liquidityForSubsidy, quoteShares, quoteTradeToBelief, validateBelief } from './market/index.js';
+import { liquidityForSubsidy, quoteShares, quoteTradeToBelief, validateBelief } from '../market/index.js';
 import type { MarketState, Position, RevealedTrade } from './state.js';
 import { reject } from './rules.js';
 

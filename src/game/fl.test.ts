@@ -1,23 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { FlUpdate } from '../events/types/fl.js';
 import './fl.js';
-import { GameHarness, units } from '../testing/harness.js';
+import { GameHarness, units } from '../../test/support/harness.js';
 import { makeRng } from '../ml/rng.js';
-import { encodeUpdate, quantizeUpdate } from '../fl/update-codec.js';
+import { encodeUpdate, quantizeUpdate } from '../events/update-codec.js';
 import { sha256Bytes } from '../core/encoding.js';
-import { seededRandomBytes } from '../fl/random-bytes.js';
-import { SecAggClient } from '../fl/secagg-client.js';
-import type { SecAggConfig } from '../fl/secagg-common.js';
-import { SecAggServer } from '../fl/secagg-server.js';
+import { seededRandomBytes } from '../crypto/random-bytes.js';
+import { SecAggClient } from '../fl/secagg/client.js';
+import type { SecAggConfig } from '../fl/secagg/common.js';
+import { SecAggServer } from '../fl/secagg/server.js';
 import { balanceOf, conservation } from './ledger.js';
 import { flState } from './fl.js';
+import { pseudoModelHash } from '../statement/pseudo-model-hash.js';
 
 const P = 17;
 const update = (round: number, length = P) => Buffer.from(encodeUpdate(quantizeUpdate('int8', round, new Float64Array(length).fill(0.1), makeRng(round)))).toString('base64');
 const task = (extra: Record<string, unknown> = {}) => ({
   task: 'spam-fl',
   architecture: 'logreg-binary',
-  initialModel: 'model-initial-0',
+  initialModel: pseudoModelHash('model-initial-0'),
   parameters: P,
   rounds: 2,
   clientsPerRound: 2,
@@ -91,14 +92,14 @@ describe('federated-learning events in the game', () => {
     const h = await setup();
     await h.run('ann', 'fl.update', { task: 'spam-fl', round: 1, body: { stage: 'plain', update: update(1) } });
     await h.run('ben', 'fl.update', { task: 'spam-fl', round: 1, body: { stage: 'plain', update: update(1) } });
-    await h.run('op', 'fl.aggregate', { task: 'spam-fl', round: 1, modelHash: 'model-round-1', included: [h.key('ann').did, h.key('ben').did], dropped: [] });
+    await h.run('op', 'fl.aggregate', { task: 'spam-fl', round: 1, modelHash: pseudoModelHash('model-round-1'), included: [h.key('ann').did, h.key('ben').did], dropped: [] });
     await h.run('op', 'fl.pay', { task: 'spam-fl', payments: [{ to: h.key('ann').did, amount: units(60) }, { to: h.key('ben').did, amount: units(40) }] });
     expect(balanceOf(h.state.ledger, h.key('ann').did)).toBe(BigInt(units(1060)));
     expect(balanceOf(h.state.ledger, h.key('op').did)).toBe(BigInt(units(900)));
     expect(conservation(h.state.ledger).ok).toBe(true);
     const t = flState(h.state).get('spam-fl')!;
     expect(t.completed).toBe(1);
-    expect(t.models).toEqual(['model-initial-0', 'model-round-1']);
+    expect(t.models).toEqual([pseudoModelHash('model-initial-0'), pseudoModelHash('model-round-1')]);
   });
 
   it('rejects stale rounds, replays, wrong shapes, non-participants and overspending with precise errors', async () => {
@@ -110,8 +111,8 @@ describe('federated-learning events in the game', () => {
     await expect(h.run('ann', 'fl.update', { task: 'spam-fl', round: 1, body: { stage: 'keys', group: 0, slot: 1, publicKey: '00'.repeat(32) } })).rejects.toThrow(/body.stage: expected plain/);
     await h.run('ann', 'fl.update', { task: 'spam-fl', round: 1, body: { stage: 'plain', update: update(1) } });
     await expect(h.run('ann', 'fl.update', { task: 'spam-fl', round: 1, body: { stage: 'plain', update: update(1) } })).rejects.toThrow(/fl.update.replay|a stage not yet sent/);
-    await expect(h.run('op', 'fl.aggregate', { task: 'spam-fl', round: 1, modelHash: 'model-round-1', included: [h.key('ben').did], dropped: [] })).rejects.toThrow(/included: expected controllers that sent a plain update/);
-    await h.run('op', 'fl.aggregate', { task: 'spam-fl', round: 1, modelHash: 'model-round-1', included: [h.key('ann').did], dropped: [h.key('ben').did] });
+    await expect(h.run('op', 'fl.aggregate', { task: 'spam-fl', round: 1, modelHash: pseudoModelHash('model-round-1'), included: [h.key('ben').did], dropped: [] })).rejects.toThrow(/included: expected controllers that sent a plain update/);
+    await h.run('op', 'fl.aggregate', { task: 'spam-fl', round: 1, modelHash: pseudoModelHash('model-round-1'), included: [h.key('ann').did], dropped: [h.key('ben').did] });
     await expect(h.run('ann', 'fl.update', { task: 'spam-fl', round: 1, body: { stage: 'plain', update: update(1) } })).rejects.toThrow(/round: expected 2, got 1 \(stale\)/);
     await expect(h.run('op', 'fl.pay', { task: 'spam-fl', payments: [{ to: h.key('ann').did, amount: units(101) }] })).rejects.toThrow(/payments: expected at most 100000000 micro-units/);
     await expect(h.run('op', 'fl.pay', { task: 'spam-fl', payments: [{ to: h.key('eve').did, amount: units(1) }] })).rejects.toThrow(/payments.to: expected a controller of task spam-fl/);
@@ -144,7 +145,7 @@ describe('federated-learning events in the game', () => {
       for (const [slot, list] of bodies) if (list[stage]) await h.run(`c${slot}`, 'fl.update', { task: 'spam-fl', round: 1, body: list[stage] });
     }
     const did = (slot: number) => h.key(`c${slot}`).did;
-    await h.run('op', 'fl.aggregate', { task: 'spam-fl', round: 1, modelHash: 'model-round-1', included: result.included.map(did), dropped: result.dropped.map(did) });
+    await h.run('op', 'fl.aggregate', { task: 'spam-fl', round: 1, modelHash: pseudoModelHash('model-round-1'), included: result.included.map(did), dropped: result.dropped.map(did) });
 
     // Larger sessions, schema only: SecAgg+ (k = 8 of 40, where each client deals exactly 4 seeds)
     // and the full graph (20 clients, up to 10 seeds dealt), with dropouts.

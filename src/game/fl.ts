@@ -8,10 +8,10 @@
  * FL tasks live in `state.fl`, so they are part of the stateHash and of snapshots.
  */
 import { canonicalDid } from '../events/did.js';
-import { decodeUpdate } from '../fl/update-codec.js';
+import { decodeUpdate } from '../events/update-codec.js';
 import type { GameState } from './state.js';
 import { credit, debit, ensureFunds } from './ledger.js';
-import { type GameEvent, ensure, registerHandler, reject } from './rules.js';
+import { ensure, reject, type Handler } from './rules.js';
 
 export type FlTaskState = {
   task: string;
@@ -40,10 +40,8 @@ function taskOf(state: GameState, id: string): FlTaskState {
   return task;
 }
 
-type Task = { task: string; architecture: string; initialModel: string; parameters: number; rounds: number; budget: string; secureAggregation?: object };
-
-registerHandler('fl.task', (state, ev) => {
-  const p = ev.payload as Task;
+export const flTaskHandler: Handler<'fl.task'> = (state, ev) => {
+  const p = ev.payload;
   ensure(!flState(state).has(p.task), 'fl.task.exists', 'task', 'a new task id', p.task);
   const budget = BigInt(p.budget);
   ensureFunds(state.ledger, ev.event.author, budget, 'budget');
@@ -60,22 +58,20 @@ registerHandler('fl.task', (state, ev) => {
     controllers: new Map(),
     stages: new Map(),
   });
-});
+};
 
-registerHandler('fl.join', (state, ev) => {
-  const p = ev.payload as { task: string; examples: number };
+export const flJoinHandler: Handler<'fl.join'> = (state, ev) => {
+  const p = ev.payload;
   const task = taskOf(state, p.task);
   const who = canonicalDid(ev.event.author);
   ensure(who !== task.operator, 'fl.join.operator', 'author', 'a controller other than the task operator', who);
   ensure(!task.controllers.has(who), 'fl.join.duplicate', 'author', 'a controller that has not joined yet', who);
   ensure(task.completed < task.rounds, 'fl.task.finished', 'task', 'a task with rounds left', `${task.completed}/${task.rounds} rounds done`);
   task.controllers.set(who, { examples: p.examples, earned: 0n });
-});
+};
 
-type UpdateBody = { stage: string; update?: string; ref?: string };
-
-registerHandler('fl.update', (state, ev) => {
-  const p = ev.payload as { task: string; round: number; body: UpdateBody };
+export const flUpdateHandler: Handler<'fl.update'> = (state, ev) => {
+  const p = ev.payload;
   const task = taskOf(state, p.task);
   const who = canonicalDid(ev.event.author);
   ensure(task.controllers.has(who), 'fl.update.notParticipant', 'author', `a controller that joined task ${task.task}`, who);
@@ -100,10 +96,10 @@ registerHandler('fl.update', (state, ev) => {
   }
   seen.add(stage);
   task.stages.set(who, seen);
-});
+};
 
-registerHandler('fl.aggregate', (state, ev) => {
-  const p = ev.payload as { task: string; round: number; modelHash: string; included: string[]; dropped: string[] };
+export const flAggregateHandler: Handler<'fl.aggregate'> = (state, ev) => {
+  const p = ev.payload;
   const task = taskOf(state, p.task);
   ensure(canonicalDid(ev.event.author) === task.operator, 'fl.aggregate.notOperator', 'author', `the task operator ${task.operator}`, ev.event.author);
   const current = task.completed + 1;
@@ -116,10 +112,10 @@ registerHandler('fl.aggregate', (state, ev) => {
   task.models.push(p.modelHash);
   task.completed = current;
   task.stages = new Map();
-});
+};
 
-registerHandler('fl.pay', (state, ev: GameEvent) => {
-  const p = ev.payload as { task: string; payments: { to: string; amount: string }[] };
+export const flPayHandler: Handler<'fl.pay'> = (state, ev) => {
+  const p = ev.payload;
   const task = taskOf(state, p.task);
   ensure(canonicalDid(ev.event.author) === task.operator, 'fl.pay.notOperator', 'author', `the task operator ${task.operator}`, ev.event.author);
   let total = 0n;
@@ -135,4 +131,4 @@ registerHandler('fl.pay', (state, ev: GameEvent) => {
     task.controllers.get(canonicalDid(pay.to))!.earned += BigInt(pay.amount);
   }
   task.paid += total;
-});
+};

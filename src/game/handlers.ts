@@ -1,13 +1,55 @@
-/** Importing a module registers its handlers; apply.ts imports this once. */
-import './community.js';
-import './ledger.js';
-import './models.js';
-import './rounds.js';
-import './trades.js';
-import './settle.js';
-import './membership.js';
-import './committee.js';
-import './items.js';
-import './labels.js';
-import './proofs.js';
-import './fl.js';
+import type { EventType } from '../events/registry.js';
+import { committeeOpening } from './committee.js';
+import { communityCreateHandler } from './community.js';
+import { flAggregateHandler, flJoinHandler, flPayHandler, flTaskHandler, flUpdateHandler } from './fl.js';
+import { itemExpireHandler, itemKeyHandler, itemSubmitHandler, submissionOpening } from './items.js';
+import { labelCommitHandler, labelExposeHandler, labelResolveHandler, labelRevealHandler } from './labels.js';
+import { ledgerMintHandler, ledgerTransferHandler, treasuryFundHandler } from './ledger.js';
+import { memberBondHandler, memberJoinHandler, memberLeaveHandler, memberUnbondHandler, memberWithdrawHandler } from './membership.js';
+import { modelCommitHandler } from './models.js';
+import { zkVkeyHandler } from './proofs.js';
+import { roundCloseHandler, roundItemsHandler, roundOpenHandler, roundScheduleHandler, roundVoidHandler } from './rounds.js';
+import type { Handler } from './rules.js';
+import { roundResolveHandler, roundSettleHandler } from './settle.js';
+import { tradeCommitHandler, tradeExecuteHandler, tradeRevealHandler } from './trades.js';
+
+/** One handler per event type of the event table; a missing, extra or mistyped entry fails to compile. */
+export type HandlerTable = { readonly [T in EventType]: Handler<T> };
+
+/** The game's rules: event type → the handler apply runs for it. */
+export const HANDLERS = {
+  'community.create': communityCreateHandler,
+  'ledger.mint': ledgerMintHandler,
+  'ledger.transfer': ledgerTransferHandler,
+  'treasury.fund': treasuryFundHandler,
+  'model.commit': modelCommitHandler,
+  'round.schedule': roundScheduleHandler,
+  'round.items': roundItemsHandler,
+  // Committee draw, then member-submitted items: their plans run in this order, then their commits.
+  'round.open': roundOpenHandler([committeeOpening, submissionOpening]),
+  'round.close': roundCloseHandler,
+  'round.resolve': roundResolveHandler,
+  'round.settle': roundSettleHandler,
+  'round.void': roundVoidHandler,
+  'trade.commit': tradeCommitHandler,
+  'trade.reveal': tradeRevealHandler,
+  'trade.execute': tradeExecuteHandler,
+  'member.join': memberJoinHandler,
+  'member.bond': memberBondHandler,
+  'member.unbond': memberUnbondHandler,
+  'member.withdraw': memberWithdrawHandler,
+  'member.leave': memberLeaveHandler,
+  'item.submit': itemSubmitHandler,
+  'item.key': itemKeyHandler,
+  'item.expire': itemExpireHandler,
+  'label.commit': labelCommitHandler,
+  'label.reveal': labelRevealHandler,
+  'label.expose': labelExposeHandler,
+  'label.resolve': labelResolveHandler,
+  'zk.vkey': zkVkeyHandler,
+  'fl.task': flTaskHandler,
+  'fl.join': flJoinHandler,
+  'fl.update': flUpdateHandler,
+  'fl.aggregate': flAggregateHandler,
+  'fl.pay': flPayHandler,
+} as const satisfies HandlerTable;

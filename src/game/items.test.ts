@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { units } from '../testing/harness.js';
+import { units } from '../../test/support/harness.js';
 import { stateHash } from './canonical.js';
-import { committeeGame, labelRound, newKey, scheduleRound, submitItem } from './committee-fixture.js';
+import { committeeGame, labelRound, newKey, scheduleRound, submitItem } from '../../test/support/committee-fixture.js';
 import { sealItem } from './items.js';
 import { balanceOf, conservation } from './ledger.js';
 

@@ -6,17 +6,17 @@ import { canonicalDid } from '../events/did.js';
 import type { Submission } from './committee-state.js';
 import { credit, debit, ensureFunds } from './ledger.js';
 import { requireMember } from './membership.js';
-import { getRound, onRoundOpen } from './rounds.js';
+import { getRound, type OpenParticipant } from './rounds.js';
 import type { GameState, ItemState, RoundState } from './state.js';
-import { ensure, registerHandler } from './rules.js';
+import { ensure, type Handler } from './rules.js';
 
 /**
- * Member-submitted items (issue 4, DESIGN §2 steps 1 and 3): during round n−1 a member submits an
- * item for round n as XChaCha20-Poly1305 ciphertext of DAG-CBOR {input, salt} plus sha256 of that
- * plaintext; at round.open the item gets a market; the submitter then publishes the key. A key that
- * fails to decrypt, or decrypts to anything but the committed plaintext (Poly1305 does not commit
- * to its key, so the hash is what binds the content), voids the item and forfeits its bond.
- * Decryption here is deterministic pure computation.
+ * Member-submitted items: during round n−1 a member submits an item for round n as
+ * XChaCha20-Poly1305 ciphertext of DAG-CBOR {input, salt} plus sha256 of that plaintext; at
+ * round.open the item gets a market; the submitter then publishes the key. A key that fails to
+ * decrypt, or decrypts to anything but the committed plaintext (Poly1305 does not commit to its
+ * key, so the hash is what binds the content), voids the item and forfeits its bond. Decryption
+ * here is deterministic pure computation.
  */
 
 export const TAG_BYTES = 16;
@@ -65,10 +65,8 @@ export function openSubmission(s: Pick<Submission, 'ciphertext' | 'nonce' | 'com
   return { ok: true, input: parsed.input };
 }
 
-type Submit = { round: number; outcomes: number; buckets?: number[]; ciphertext: string; nonce: string; commitment: string };
-
-registerHandler('item.submit', (state, ev) => {
-  const p = ev.payload as Submit;
+export const itemSubmitHandler: Handler<'item.submit'> = (state, ev) => {
+  const p = ev.payload;
   const config = state.community?.config.items;
   ensure(config !== undefined, 'items.disabled', 'type', 'a community whose config accepts member items (config.items)', 'none');
   const m = requireMember(state, ev.event.author);
@@ -105,7 +103,7 @@ registerHandler('item.submit', (state, ev) => {
     voidReason: null,
     key: null,
   });
-});
+};
 
 function getSubmission(r: RoundState, item: string): Submission {
   const s = r.submissions.get(item);
@@ -124,8 +122,8 @@ export function forfeitSubmission(state: GameState, r: RoundState, s: Submission
   if (market) market.voided = true;
 }
 
-registerHandler('item.key', (state, ev) => {
-  const p = ev.payload as { round: number; item: string; key: string };
+export const itemKeyHandler: Handler<'item.key'> = (state, ev) => {
+  const p = ev.payload;
   const r = getRound(state, p.round);
   const s = getSubmission(r, p.item);
   ensure(s.submitter === canonicalDid(ev.event.author), 'item.notSubmitter', 'author', `the submitter ${s.submitter}`, ev.event.author);
@@ -144,11 +142,11 @@ registerHandler('item.key', (state, ev) => {
   r.items.set(s.id, { id: s.id, outcomes: s.outcomes, input: opened.input });
   state.ledger.bonded -= s.bond;
   credit(state.ledger, s.submitter, s.bond);
-});
+};
 
 /** Settles a submission whose key never came: after the trading deadline it is voided and its bond forfeited; in a voided round it is refunded. */
-registerHandler('item.expire', (state, ev) => {
-  const p = ev.payload as { round: number; item: string };
+export const itemExpireHandler: Handler<'item.expire'> = (state, ev) => {
+  const p = ev.payload;
   const r = getRound(state, p.round);
   const s = getSubmission(r, p.item);
   ensure(s.status === 'pending', 'item.notPending', 'item', 'an item whose key was never published', s.status);
@@ -162,7 +160,7 @@ registerHandler('item.expire', (state, ev) => {
   }
   ensure(r.phase !== 'scheduled' && ev.event.time >= r.tradingDeadline, 'item.keyWindowOpen', 'time', `at or after the trading deadline ${r.tradingDeadline} of an opened round`, `${r.phase} at ${ev.event.time}`);
   forfeitSubmission(state, r, s, 'noKey');
-});
+};
 
 /** Whether committee members can label an item: an admin item, or a submitted one whose key opened it. */
 export function isLabelable(r: RoundState, item: string): boolean {
@@ -179,11 +177,12 @@ export function expirePending(state: GameState, r: RoundState): void {
   for (const s of r.submissions.values()) if (s.status === 'pending') forfeitSubmission(state, r, s, 'noKey');
 }
 
-onRoundOpen({
+/** Submitted items' part in round.open: every submission still waiting for its key gets a market. */
+export const submissionOpening: OpenParticipant = {
   plan(_state, r) {
     const pending = [...r.submissions.values()].filter((s) => s.status === 'pending');
     for (const s of pending) ensure(!r.items.has(s.id), 'item.duplicate', 'items.id', 'item ids unique within the round', s.id);
     return pending.map((s) => ({ id: s.id, outcomes: s.outcomes }));
   },
   commit() {},
-});
+};

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hex32, units } from '../testing/harness.js';
+import { hex32, units } from '../../test/support/harness.js';
 import { stateHash } from './canonical.js';
-import { committeeGame, labelRound, nameOf, saltFor, seated, type Vote } from './committee-fixture.js';
+import { committeeGame, labelRound, nameOf, saltFor, seated, type Vote } from '../../test/support/committee-fixture.js';
 import { committeeOrderSeed, contributes, labelCommitment } from './labels.js';
 import { balanceOf, conservation } from './ledger.js';
 import { getMember } from './membership.js';

@@ -11,14 +11,14 @@ import { outcomeOf, resolverFor } from './resolvers.js';
 import { getRound } from './rounds.js';
 import { resolveRound } from './settle.js';
 import type { GameState, RoundState } from './state.js';
-import { ensure, registerHandler, type GameEvent } from './rules.js';
+import { ensure, type Handler } from './rules.js';
 
 /**
- * Committee labels (issue 4, DESIGN §2 steps 5–6). Seat holders commit
- * H(round ‖ item ‖ member ‖ label ‖ salt) after the trading deadline, reveal after the operators'
- * trade reveals end; `label.resolve` applies the resolver per item, orders the sealed trades by the
- * revealed salts (resolveRound, the same path as round.resolve), pays matching reveals and slashes
- * missing and wrong ones, and feeds the salts into the sortition beacon.
+ * Committee labels. Seat holders commit H(round ‖ item ‖ member ‖ label ‖ salt) after the trading
+ * deadline, reveal after the operators' trade reveals end; `label.resolve` applies the resolver
+ * per item, orders the sealed trades by the revealed salts (resolveRound, the same path as
+ * round.resolve), pays matching reveals and slashes missing and wrong ones, and feeds the salts
+ * into the sortition beacon.
  */
 
 /** sha256 over DAG-CBOR {round, item, member, label, salt}. The member is bound in so nobody can copy a seat-mate's commitment. */
@@ -41,8 +41,8 @@ function requireLabelPhase(r: RoundState): void {
   ensure(r.phase === 'trading' || r.phase === 'revealing', 'round.wrongPhase', 'round', 'a round past its trading deadline and not yet resolved', r.phase);
 }
 
-registerHandler('label.commit', (state, ev) => {
-  const p = ev.payload as { round: number; commits: { item: string; commitment: string }[] };
+export const labelCommitHandler: Handler<'label.commit'> = (state, ev) => {
+  const p = ev.payload;
   const r = getRound(state, p.round);
   const { committee } = committeeOf(state, r);
   const did = canonicalDid(ev.event.author);
@@ -62,10 +62,10 @@ registerHandler('label.commit', (state, ev) => {
   const commits = mine ?? new Map();
   for (const c of p.commits) commits.set(c.item, { commitment: c.commitment, exposed: false });
   committee.commits.set(did, commits);
-});
+};
 
-registerHandler('label.reveal', (state, ev) => {
-  const p = ev.payload as { round: number; reveals: { item: string; label: number; salt: string }[] };
+export const labelRevealHandler: Handler<'label.reveal'> = (state, ev) => {
+  const p = ev.payload;
   const r = getRound(state, p.round);
   const { committee } = committeeOf(state, r);
   const did = canonicalDid(ev.event.author);
@@ -91,11 +91,11 @@ registerHandler('label.reveal', (state, ev) => {
     reveals.set(x.item, matches ? { label: x.label, salt: x.salt } : null);
   }
   committee.reveals.set(did, reveals);
-});
+};
 
 /** Anyone who learns a seat holder's label before the reveal window proves it here: the holder loses bond, the exposer gets half. */
-registerHandler('label.expose', (state, ev) => {
-  const p = ev.payload as { round: number; member: string; item: string; label: number; salt: string };
+export const labelExposeHandler: Handler<'label.expose'> = (state, ev) => {
+  const p = ev.payload;
   const r = getRound(state, p.round);
   const { committee, config } = committeeOf(state, r);
   const member = canonicalDid(p.member);
@@ -115,7 +115,7 @@ registerHandler('label.expose', (state, ev) => {
     credit(state.ledger, exposer, bounty);
   }
   committee.penalties.set(member, (committee.penalties.get(member) ?? 0n) + taken);
-});
+};
 
 /** Per seat: valid revealed values per item. */
 function validReveals(committee: CommitteeRound): Map<string, Map<string, number>> {
@@ -163,8 +163,8 @@ export function committeeOrderSeed(round: number, committee: CommitteeRound): st
   return createHash('sha256').update(encode({ round, drawSeed: committee.seed, salts })).digest('hex');
 }
 
-registerHandler('label.resolve', (state, ev: GameEvent) => {
-  const p = ev.payload as { round: number };
+export const labelResolveHandler: Handler<'label.resolve'> = (state, ev) => {
+  const p = ev.payload;
   const r = getRound(state, p.round);
   const { committee, config } = committeeOf(state, r);
   requireLabelPhase(r);
@@ -251,4 +251,4 @@ registerHandler('label.resolve', (state, ev: GameEvent) => {
   committee.resolved = true;
   const beacon = currentBeacon(state);
   state.beacon = { seed: nextBeacon(beacon.seed, r.round, orderSeed), seq: ev.seq, round: r.round };
-});
+};

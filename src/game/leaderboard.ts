@@ -1,5 +1,5 @@
-import { ONE as FIXED_ONE } from './market/fixed.js';
-import { PROB_SCALE, lnProbability } from './market/lmsr.js';
+import { ONE as FIXED_ONE } from '../market/fixed.js';
+import { PROB_SCALE, lnProbability } from '../market/lmsr.js';
 import { emptyStats } from './models.js';
 import type { GameState, MarketState, ModelStats, Position } from './state.js';
 

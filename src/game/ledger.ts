@@ -1,7 +1,7 @@
 import { canonicalDid } from '../events/did.js';
 import { formatUnits } from '../core/money.js';
-import type { GameState, LedgerState } from './state.js';
-import { ensure, registerHandler, type GameEvent } from './rules.js';
+import type { LedgerState } from './state.js';
+import { ensure, type Handler } from './rules.js';
 
 export function balanceOf(ledger: LedgerState, did: string): bigint {
   return ledger.balances.get(canonicalDid(did)) ?? 0n;
@@ -40,27 +40,27 @@ export function conservation(ledger: LedgerState): ConservationReport {
   return { minted: ledger.minted.toString(), held: held.toString(), ok: held === ledger.minted };
 }
 
-registerHandler('ledger.mint', (state: GameState, ev: GameEvent) => {
-  const p = ev.payload as { to: string; amount: string };
+export const ledgerMintHandler: Handler<'ledger.mint'> = (state, ev) => {
+  const p = ev.payload;
   ensure(state.community?.config.admins.includes(ev.event.author) ?? false, 'auth.notAdmin', 'author', 'a community admin (only admins mint)', ev.event.author);
   const amount = BigInt(p.amount);
   credit(state.ledger, p.to, amount);
   state.ledger.minted += amount;
-});
+};
 
-registerHandler('ledger.transfer', (state, ev) => {
-  const p = ev.payload as { to: string; amount: string };
+export const ledgerTransferHandler: Handler<'ledger.transfer'> = (state, ev) => {
+  const p = ev.payload;
   const amount = BigInt(p.amount);
   ensure(amount > 0n, 'ledger.invalidAmount', 'amount', 'a positive amount', p.amount);
   ensureFunds(state.ledger, ev.event.author, amount, 'amount');
   debit(state.ledger, ev.event.author, amount);
   credit(state.ledger, p.to, amount);
-});
+};
 
-registerHandler('treasury.fund', (state, ev) => {
-  const amount = BigInt((ev.payload as { amount: string }).amount);
+export const treasuryFundHandler: Handler<'treasury.fund'> = (state, ev) => {
+  const amount = BigInt(ev.payload.amount);
   ensure(amount > 0n, 'ledger.invalidAmount', 'amount', 'a positive amount', amount);
   ensureFunds(state.ledger, ev.event.author, amount, 'amount');
   debit(state.ledger, ev.event.author, amount);
   state.ledger.treasury += amount;
-});
+};

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { GameHarness, units } from '../testing/harness.js';
+import { GameHarness, units } from '../../test/support/harness.js';
 import { stateHash } from './canonical.js';
-import { committeeGame } from './committee-fixture.js';
+import { committeeGame } from '../../test/support/committee-fixture.js';
 import { balanceOf, conservation } from './ledger.js';
 import { attestationBytes, getMember, membershipConfig } from './membership.js';
 

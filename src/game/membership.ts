@@ -7,10 +7,10 @@ import type { MembershipConfig } from '../events/types/committee-config.js';
 import type { Member } from './committee-state.js';
 import { credit, debit, ensureFunds } from './ledger.js';
 import type { GameState } from './state.js';
-import { ensure, registerHandler, type GameEvent } from './rules.js';
+import { ensure, type Handler } from './rules.js';
 
 /**
- * Membership (issue 4): who may join (open / allow-list / token-gated), bonds that make a member
+ * Membership: who may join (open / allow-list / token-gated), bonds that make a member
  * drawable for committees, unbonding after a delay in event time, leaving.
  */
 
@@ -18,25 +18,20 @@ export type GateInput = { state: GameState; member: string; attestation: Attesta
 /** A membership check: throws GameRejection to refuse a join. Must be pure (it runs inside apply). */
 export type MembershipGate = (input: GateInput) => void;
 
-const gates = new Map<MembershipConfig['mode'], MembershipGate>();
-
-/** Replaces the check for a mode; the chain work registers its ERC-20/NFT check for 'token' here. */
-export function registerMembershipGate(mode: MembershipConfig['mode'], gate: MembershipGate): void {
-  gates.set(mode, gate);
-}
-
 /** The bytes a token-gate attestor signs for a member. */
 export function attestationBytes(community: string, member: string, balance: string, expires: number, config: MembershipConfig): Uint8Array {
   const token = config.token;
   return encode({ community, member: canonicalDid(member), balance, expires, token: token ? { standard: token.standard, chainId: token.chainId, address: token.address.toLowerCase() } : null });
 }
 
-registerMembershipGate('open', () => {});
-registerMembershipGate('allowList', ({ member, config }) => {
+const openGate: MembershipGate = () => {};
+
+const allowListGate: MembershipGate = ({ member, config }) => {
   const allowed = config.allowList.some((d) => canonicalDid(d) === member);
   ensure(allowed, 'member.notAllowed', 'author', 'a DID on the community allow-list', member);
-});
-registerMembershipGate('token', ({ state, member, attestation, time, config }) => {
+};
+
+const tokenGate: MembershipGate = ({ state, member, attestation, time, config }) => {
   const token = config.token;
   ensure(token !== undefined, 'member.gateMisconfigured', 'config.membership.token', 'a token gate config', 'none');
   ensure(attestation !== undefined, 'member.attestationMissing', 'attestation', `an attestation by ${token.attestor} of a ${token.standard} balance`, 'none');
@@ -50,7 +45,10 @@ registerMembershipGate('token', ({ state, member, attestation, time, config }) =
     ok = false;
   }
   ensure(ok, 'member.badAttestation', 'attestation.sig', `a signature by the attestor ${token.attestor}`, 'one that does not verify');
-});
+};
+
+/** The check of each membership mode; a mode without one fails to compile. */
+const GATES: { readonly [M in MembershipConfig['mode']]: MembershipGate } = { open: openGate, allowList: allowListGate, token: tokenGate };
 
 export function membershipConfig(state: GameState): MembershipConfig {
   return state.community?.config.membership ?? { mode: 'open', allowList: [], unbondDelay: 7 * 24 * 3600 * 1000 };
@@ -99,14 +97,14 @@ export function hasOpenSeat(state: GameState, did: string): boolean {
   return false;
 }
 
-registerHandler('member.join', (state, ev: GameEvent) => {
-  const p = ev.payload as { attestation?: Attestation };
+export const memberJoinHandler: Handler<'member.join'> = (state, ev) => {
+  const p = ev.payload;
   const did = canonicalDid(ev.event.author);
   const existing = state.members.get(did);
   ensure(existing === undefined || existing.left, 'member.exists', 'author', 'a DID that is not already a member', did);
   const config = membershipConfig(state);
-  const gate = gates.get(config.mode);
-  ensure(gate !== undefined, 'member.gateMisconfigured', 'config.membership.mode', 'a mode with a registered check', config.mode);
+  const gate = Object.hasOwn(GATES, config.mode) ? GATES[config.mode] : undefined;
+  ensure(gate !== undefined, 'member.gateMisconfigured', 'config.membership.mode', 'a mode with a check', config.mode);
   gate({ state, member: did, attestation: p.attestation, time: ev.event.time, config });
   if (existing) {
     existing.left = false;
@@ -114,10 +112,10 @@ registerHandler('member.join', (state, ev: GameEvent) => {
     return;
   }
   state.members.set(did, { did, joinedAt: ev.seq, left: false, bond: 0n, bondChangedAt: ev.seq, unbonding: null, slashed: 0n, rewarded: 0n });
-});
+};
 
-registerHandler('member.bond', (state, ev) => {
-  const amount = BigInt((ev.payload as { amount: string }).amount);
+export const memberBondHandler: Handler<'member.bond'> = (state, ev) => {
+  const amount = BigInt(ev.payload.amount);
   const m = requireMember(state, ev.event.author);
   ensure(amount > 0n, 'member.badAmount', 'amount', 'a positive amount', amount);
   ensureFunds(state.ledger, ev.event.author, amount, 'amount');
@@ -125,10 +123,10 @@ registerHandler('member.bond', (state, ev) => {
   state.ledger.bonded += amount;
   m.bond += amount;
   m.bondChangedAt = ev.seq;
-});
+};
 
-registerHandler('member.unbond', (state, ev) => {
-  const amount = BigInt((ev.payload as { amount: string }).amount);
+export const memberUnbondHandler: Handler<'member.unbond'> = (state, ev) => {
+  const amount = BigInt(ev.payload.amount);
   const m = getMember(state, ev.event.author);
   ensure(m !== undefined, 'member.notMember', 'author', 'a member of the community', ev.event.author);
   ensure(amount > 0n, 'member.badAmount', 'amount', 'a positive amount', amount);
@@ -137,9 +135,9 @@ registerHandler('member.unbond', (state, ev) => {
   m.bond -= amount;
   m.bondChangedAt = ev.seq;
   m.unbonding = { amount: (m.unbonding?.amount ?? 0n) + amount, availableAt };
-});
+};
 
-registerHandler('member.withdraw', (state, ev) => {
+export const memberWithdrawHandler: Handler<'member.withdraw'> = (state, ev) => {
   const m = getMember(state, ev.event.author);
   ensure(m !== undefined, 'member.notMember', 'author', 'a member of the community', ev.event.author);
   ensure(m.unbonding !== null && m.unbonding.amount > 0n, 'member.nothingUnbonding', 'author', 'a member with bond unbonding (member.unbond first)', 'none');
@@ -149,9 +147,9 @@ registerHandler('member.withdraw', (state, ev) => {
   state.ledger.bonded -= amount;
   credit(state.ledger, m.did, amount);
   m.unbonding = null;
-});
+};
 
-registerHandler('member.leave', (state, ev) => {
+export const memberLeaveHandler: Handler<'member.leave'> = (state, ev) => {
   const m = requireMember(state, ev.event.author);
   ensure(!hasOpenSeat(state, m.did), 'member.seatOpen', 'author', 'a member with no seat on an unresolved committee', 'an open seat');
   const availableAt = ev.event.time + membershipConfig(state).unbondDelay;
@@ -159,4 +157,4 @@ registerHandler('member.leave', (state, ev) => {
   m.bond = 0n;
   m.bondChangedAt = ev.seq;
   m.left = true;
-});
+};

@@ -1,7 +1,5 @@
 import type { ModelStats } from './state.js';
-import { ensure, registerHandler } from './rules.js';
-
-type ModelCommit = { modelHash: string; architecture: string; name: string; owner?: string; vkey?: string };
+import { ensure, type Handler } from './rules.js';
 
 export function emptyStats(hash: string): ModelStats {
   return {
@@ -18,12 +16,12 @@ export function emptyStats(hash: string): ModelStats {
   };
 }
 
-registerHandler('model.commit', (state, ev) => {
-  const p = ev.payload as ModelCommit;
+export const modelCommitHandler: Handler<'model.commit'> = (state, ev) => {
+  const p = ev.payload;
   const owner = p.owner ?? ev.event.author;
   ensure(owner === ev.event.author, 'model.ownerMismatch', 'owner', `the author ${ev.event.author} (models are committed by their owner)`, owner);
   ensure(!state.models.has(p.modelHash), 'model.exists', 'modelHash', 'a hash not registered before', p.modelHash);
   ensure(p.vkey === undefined || state.vkeys.has(p.vkey), 'zk.noVkey', 'vkey', 'the id of a published zk.vkey', p.vkey);
   state.models.set(p.modelHash, { hash: p.modelHash, owner, name: p.name, architecture: p.architecture, committedAt: ev.seq, vkey: p.vkey ?? null });
   state.leaderboard.set(p.modelHash, emptyStats(p.modelHash));
-});
+};

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { GameHarness, belief, units, hex32 } from '../testing/harness.js';
+import { GameHarness, belief, units, hex32 } from '../../test/support/harness.js';
 import { conservation } from './ledger.js';
 import { stateHash } from './canonical.js';
 import { tradeCommitment } from './trades.js';
 import type { TradeBody } from '../events/types/core.js';
+import { pseudoModelHash } from '../statement/pseudo-model-hash.js';
 
 const PEOPLE = ['alice', 'bob', 'carol'] as const;
 const ITEMS = ['i1', 'i2', 'i3'];
@@ -49,7 +50,7 @@ async function play(random: Action[], trading: 'sealed' | 'continuous', finalLab
   const actions: Action[] = [...random, { kind: 'close' }, ...reveals, { kind: 'resolve', labels: finalLabels }, { kind: 'settle' }];
   const h = new GameHarness();
   await h.create({ trading, members: [...PEOPLE], each: 1000 });
-  for (const [i, name] of PEOPLE.entries()) await h.run(name, 'model.commit', { modelHash: `model-${name}-${i}`, architecture: 'lr', name });
+  for (const [i, name] of PEOPLE.entries()) await h.run(name, 'model.commit', { modelHash: pseudoModelHash(`model-${name}-${i}`), architecture: 'lr', name });
   const start = h.time;
   const seed = await h.openRound(1, ITEMS);
   const pending = new Map<number, { commit: string; trade: TradeBody; salt: string }[]>();
@@ -65,7 +66,7 @@ async function play(random: Action[], trading: 'sealed' | 'continuous', finalLab
       case 'trade': {
         const name = PEOPLE[a.who]!;
         const item = ITEMS[a.item]!;
-        const model = `model-${name}-${a.who}`;
+        const model = pseudoModelHash(`model-${name}-${a.who}`);
         const trade: TradeBody = a.shares
           ? { kind: 'shares', delta: [units(a.p), units(100 - a.p)], maxCost: units(a.maxCost) }
           : { kind: 'belief', belief: belief(a.p / 100, 1 - a.p / 100), maxCost: units(a.maxCost) };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { committeeGame } from './committee-fixture.js';
+import { committeeGame } from '../../test/support/committee-fixture.js';
 import { stateHash } from './canonical.js';
 
 describe('round.resolve on a committee community', () => {

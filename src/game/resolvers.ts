@@ -1,19 +1,14 @@
 /**
- * Label resolvers (issue 4): turn a committee's valid revealed labels for one item into the
+ * Label resolvers: turn a committee's valid revealed labels for one item into the
  * final outcome, or null (item voided: tie, no quorum, nothing valid). Pure and integer-only.
  */
 
 export type ResolverItem = { outcomes: number; buckets: number[] | null };
 export type Resolver = (values: readonly number[], item: ResolverItem) => number | null;
 
-const resolvers = new Map<string, Resolver>();
-
-export function registerResolver(name: string, resolver: Resolver): void {
-  resolvers.set(name, resolver);
-}
-
+/** Categorical items resolve by majority, scalar (bucketed) items by median. */
 export function resolverFor(item: ResolverItem): Resolver {
-  return resolvers.get(item.buckets ? 'median' : 'majority')!;
+  return item.buckets ? median : majority;
 }
 
 /** The bucket of a scalar value: the number of boundaries ≤ value. */
@@ -57,6 +52,3 @@ export function median(values: readonly number[], item: ResolverItem): number | 
   const hi = bucketOf(sorted[Math.floor(sorted.length / 2)]!, item.buckets);
   return lo === hi ? lo : null;
 }
-
-registerResolver('majority', majority);
-registerResolver('median', median);

@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { GameHarness, belief, units } from '../testing/harness.js';
+import { GameHarness, belief, units } from '../../test/support/harness.js';
 import { conservation, balanceOf } from './ledger.js';
 import { stateHash } from './canonical.js';
 import { leaderboard } from './leaderboard.js';
 import { GameRejection } from '../core/errors.js';
+import { pseudoModelHash } from '../statement/pseudo-model-hash.js';
 
 async function playSealedRound(h: GameHarness) {
   await h.create({ members: ['alice', 'bob'] });
-  await h.run('alice', 'model.commit', { modelHash: 'model-alice-1', architecture: 'logreg', name: 'alice-lr' });
-  await h.run('bob', 'model.commit', { modelHash: 'model-bob-1', architecture: 'nb', name: 'bob-nb' });
+  await h.run('alice', 'model.commit', { modelHash: pseudoModelHash('model-alice-1'), architecture: 'logreg', name: 'alice-lr' });
+  await h.run('bob', 'model.commit', { modelHash: pseudoModelHash('model-bob-1'), architecture: 'nb', name: 'bob-nb' });
   const seed = await h.openRound(1, ['a', 'b']);
-  const t1 = await h.commitTrade('alice', 1, 'a', 'model-alice-1', { kind: 'belief', belief: belief(0.9, 0.1), maxCost: units(20) });
-  const t2 = await h.commitTrade('bob', 1, 'a', 'model-bob-1', { kind: 'belief', belief: belief(0.3, 0.7), maxCost: units(20) });
-  const t3 = await h.commitTrade('alice', 1, 'b', 'model-alice-1', { kind: 'belief', belief: belief(0.2, 0.8), maxCost: units(20) });
+  const t1 = await h.commitTrade('alice', 1, 'a', pseudoModelHash('model-alice-1'), { kind: 'belief', belief: belief(0.9, 0.1), maxCost: units(20) });
+  const t2 = await h.commitTrade('bob', 1, 'a', pseudoModelHash('model-bob-1'), { kind: 'belief', belief: belief(0.3, 0.7), maxCost: units(20) });
+  const t3 = await h.commitTrade('alice', 1, 'b', pseudoModelHash('model-alice-1'), { kind: 'belief', belief: belief(0.2, 0.8), maxCost: units(20) });
   h.time += 1000;
   await h.run('bob', 'round.close', { round: 1 });
   for (const [name, t] of [['alice', t1], ['bob', t2], ['alice', t3]] as const) {
@@ -61,9 +62,9 @@ describe('sealed trade rules', () => {
   it('rejects a reveal with a different belief than committed', async () => {
     const h = new GameHarness();
     await h.create({ members: ['alice'] });
-    await h.run('alice', 'model.commit', { modelHash: 'model-alice-1', architecture: 'lr', name: 'a' });
+    await h.run('alice', 'model.commit', { modelHash: pseudoModelHash('model-alice-1'), architecture: 'lr', name: 'a' });
     await h.openRound(1, ['a']);
-    const t = await h.commitTrade('alice', 1, 'a', 'model-alice-1', { kind: 'belief', belief: belief(0.9, 0.1), maxCost: units(5) });
+    const t = await h.commitTrade('alice', 1, 'a', pseudoModelHash('model-alice-1'), { kind: 'belief', belief: belief(0.9, 0.1), maxCost: units(5) });
     h.time += 1000;
     await h.run('alice', 'round.close', { round: 1 });
     const before = stateHash(h.state);
@@ -76,9 +77,9 @@ describe('sealed trade rules', () => {
   it('forfeits an unrevealed commit to the treasury', async () => {
     const h = new GameHarness();
     await h.create({ members: ['alice'] });
-    await h.run('alice', 'model.commit', { modelHash: 'model-alice-1', architecture: 'lr', name: 'a' });
+    await h.run('alice', 'model.commit', { modelHash: pseudoModelHash('model-alice-1'), architecture: 'lr', name: 'a' });
     const seed = await h.openRound(1, ['a']);
-    await h.commitTrade('alice', 1, 'a', 'model-alice-1', { kind: 'belief', belief: belief(0.9, 0.1), maxCost: units(5) });
+    await h.commitTrade('alice', 1, 'a', pseudoModelHash('model-alice-1'), { kind: 'belief', belief: belief(0.9, 0.1), maxCost: units(5) });
     h.time += 2000;
     await h.run('alice', 'round.close', { round: 1 });
     const treasuryBefore = h.state.ledger.treasury;
@@ -91,14 +92,14 @@ describe('sealed trade rules', () => {
   it('rejects trading on another owner’s model, unknown items and overdrafts with precise codes', async () => {
     const h = new GameHarness();
     await h.create({ members: ['alice', 'bob'], each: 10 });
-    await h.run('alice', 'model.commit', { modelHash: 'model-alice-1', architecture: 'lr', name: 'a' });
+    await h.run('alice', 'model.commit', { modelHash: pseudoModelHash('model-alice-1'), architecture: 'lr', name: 'a' });
     await h.openRound(1, ['a']);
     const trade = { kind: 'belief' as const, belief: belief(0.5, 0.5), maxCost: units(5) };
-    await expect(h.commitTrade('bob', 1, 'a', 'model-alice-1', trade)).rejects.toMatchObject({ code: 'model.notOwner' });
-    await expect(h.commitTrade('alice', 1, 'zzz', 'model-alice-1', trade)).rejects.toMatchObject({ code: 'item.unknown' });
-    await expect(h.commitTrade('alice', 1, 'a', 'model-nope-1', trade)).rejects.toMatchObject({ code: 'model.unknown' });
-    await expect(h.commitTrade('alice', 2, 'a', 'model-alice-1', trade)).rejects.toMatchObject({ code: 'round.unknown' });
-    const err = await h.commitTrade('alice', 1, 'a', 'model-alice-1', { ...trade, maxCost: units(11) }).catch((e: unknown) => e);
+    await expect(h.commitTrade('bob', 1, 'a', pseudoModelHash('model-alice-1'), trade)).rejects.toMatchObject({ code: 'model.notOwner' });
+    await expect(h.commitTrade('alice', 1, 'zzz', pseudoModelHash('model-alice-1'), trade)).rejects.toMatchObject({ code: 'item.unknown' });
+    await expect(h.commitTrade('alice', 1, 'a', pseudoModelHash('model-nope-1'), trade)).rejects.toMatchObject({ code: 'model.unknown' });
+    await expect(h.commitTrade('alice', 2, 'a', pseudoModelHash('model-alice-1'), trade)).rejects.toMatchObject({ code: 'round.unknown' });
+    const err = await h.commitTrade('alice', 1, 'a', pseudoModelHash('model-alice-1'), { ...trade, maxCost: units(11) }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GameRejection);
     expect((err as GameRejection).code).toBe('ledger.insufficientFunds');
     expect((err as GameRejection).message).toMatch(/expected at least 11 units available, got "10 units"/);
@@ -108,25 +109,25 @@ describe('sealed trade rules', () => {
     const h = new GameHarness();
     await h.create({ members: ['alice'] });
     await h.openRound(1, ['a']);
-    await h.run('alice', 'model.commit', { modelHash: 'model-late-1', architecture: 'lr', name: 'late' });
-    await expect(h.commitTrade('alice', 1, 'a', 'model-late-1', { kind: 'belief', belief: belief(0.5, 0.5), maxCost: units(1) })).rejects.toMatchObject({ code: 'model.committedLate' });
+    await h.run('alice', 'model.commit', { modelHash: pseudoModelHash('model-late-1'), architecture: 'lr', name: 'late' });
+    await expect(h.commitTrade('alice', 1, 'a', pseudoModelHash('model-late-1'), { kind: 'belief', belief: belief(0.5, 0.5), maxCost: units(1) })).rejects.toMatchObject({ code: 'model.committedLate' });
   });
 
   it('rejects a trade commit after the trading deadline', async () => {
     const h = new GameHarness();
     await h.create({ members: ['alice'] });
-    await h.run('alice', 'model.commit', { modelHash: 'model-alice-1', architecture: 'lr', name: 'a' });
+    await h.run('alice', 'model.commit', { modelHash: pseudoModelHash('model-alice-1'), architecture: 'lr', name: 'a' });
     await h.openRound(1, ['a']);
     h.time += 1000;
-    await expect(h.commitTrade('alice', 1, 'a', 'model-alice-1', { kind: 'belief', belief: belief(0.5, 0.5), maxCost: units(1) })).rejects.toMatchObject({ code: 'market.closed' });
+    await expect(h.commitTrade('alice', 1, 'a', pseudoModelHash('model-alice-1'), { kind: 'belief', belief: belief(0.5, 0.5), maxCost: units(1) })).rejects.toMatchObject({ code: 'market.closed' });
   });
 
   it('voids a round and refunds every lock and subsidy', async () => {
     const h = new GameHarness();
     await h.create({ members: ['alice'] });
-    await h.run('alice', 'model.commit', { modelHash: 'model-alice-1', architecture: 'lr', name: 'a' });
+    await h.run('alice', 'model.commit', { modelHash: pseudoModelHash('model-alice-1'), architecture: 'lr', name: 'a' });
     await h.openRound(1, ['a', 'b']);
-    await h.commitTrade('alice', 1, 'a', 'model-alice-1', { kind: 'belief', belief: belief(0.7, 0.3), maxCost: units(3) });
+    await h.commitTrade('alice', 1, 'a', pseudoModelHash('model-alice-1'), { kind: 'belief', belief: belief(0.7, 0.3), maxCost: units(3) });
     await h.run('admin', 'round.void', { round: 1, reason: 'test' });
     expect(balanceOf(h.state.ledger, h.key('alice').did)).toBe(BigInt(units(1000)));
     expect(h.state.ledger.treasury).toBe(BigInt(units(10_000)));
@@ -138,13 +139,13 @@ describe('continuous trading', () => {
   it('executes immediately and settles share trades', async () => {
     const h = new GameHarness();
     await h.create({ trading: 'continuous', members: ['alice'] });
-    await h.run('alice', 'model.commit', { modelHash: 'model-alice-1', architecture: 'lr', name: 'a' });
+    await h.run('alice', 'model.commit', { modelHash: pseudoModelHash('model-alice-1'), architecture: 'lr', name: 'a' });
     const seed = await h.openRound(1, ['a']);
-    await h.run('alice', 'trade.execute', { round: 1, item: 'a', model: 'model-alice-1', trade: { kind: 'shares', delta: [units(5), '0'], maxCost: units(5) } });
+    await h.run('alice', 'trade.execute', { round: 1, item: 'a', model: pseudoModelHash('model-alice-1'), trade: { kind: 'shares', delta: [units(5), '0'], maxCost: units(5) } });
     const m = h.state.rounds.get(1)!.markets.get('a')!;
     expect(m.q[0]).toBe(BigInt(units(5)));
     await expect(
-      h.run('alice', 'trade.execute', { round: 1, item: 'a', model: 'model-alice-1', trade: { kind: 'shares', delta: ['0', `-${units(1)}`], maxCost: units(5) } }),
+      h.run('alice', 'trade.execute', { round: 1, item: 'a', model: pseudoModelHash('model-alice-1'), trade: { kind: 'shares', delta: ['0', `-${units(1)}`], maxCost: units(5) } }),
     ).rejects.toMatchObject({ code: 'trade.oversell' });
     h.time += 1000;
     await h.run('admin', 'round.close', { round: 1 });

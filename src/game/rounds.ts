@@ -1,23 +1,17 @@
 import { formatUnits } from '../core/money.js';
-import type { ItemInput } from '../events/types/core.js';
 import { openMarket } from './exchange.js';
 import type { GameState, RoundState } from './state.js';
-import { ensure, registerHandler, requireAdmin } from './rules.js';
+import { ensure, requireAdmin, type GameEvent, type Handler } from './rules.js';
 import { refundRound } from './settle.js';
-import type { GameEvent } from './rules.js';
 
 /**
- * Modules that take part in round.open (member-submitted items, the committee draw). `plan` only
+ * A module that takes part in round.open (member-submitted items, the committee draw). `plan` only
  * checks and returns the extra items needing a market; `commit` mutates, after every check passed.
  */
 export type OpenParticipant = {
   plan(state: GameState, r: RoundState, ev: GameEvent): { id: string; outcomes: number }[];
   commit(state: GameState, r: RoundState, ev: GameEvent): void;
 };
-const openParticipants: OpenParticipant[] = [];
-export function onRoundOpen(participant: OpenParticipant): void {
-  openParticipants.push(participant);
-}
 
 export function getRound(state: GameState, round: number): RoundState {
   const r = state.rounds.get(round);
@@ -25,10 +19,8 @@ export function getRound(state: GameState, round: number): RoundState {
   return r;
 }
 
-type Schedule = { round: number; subsidyPerItem: string; tradingDeadline: number; revealDeadline: number; seedCommitment: string; labelCommitDeadline?: number; labelRevealDeadline?: number };
-
-registerHandler('round.schedule', (state, ev) => {
-  const p = ev.payload as Schedule;
+export const roundScheduleHandler: Handler<'round.schedule'> = (state, ev) => {
+  const p = ev.payload;
   requireAdmin(state, ev);
   ensure(!state.rounds.has(p.round), 'round.exists', 'round', 'a round number not scheduled before', p.round);
   ensure(p.tradingDeadline > ev.event.time, 'round.badDeadline', 'tradingDeadline', `a time after this event (${ev.event.time})`, p.tradingDeadline);
@@ -56,10 +48,10 @@ registerHandler('round.schedule', (state, ev) => {
     submissions: new Map(),
     committee: null,
   });
-});
+};
 
-registerHandler('round.items', (state, ev) => {
-  const p = ev.payload as { round: number; items: ItemInput[] };
+export const roundItemsHandler: Handler<'round.items'> = (state, ev) => {
+  const p = ev.payload;
   requireAdmin(state, ev);
   const r = getRound(state, p.round);
   ensure(r.phase === 'scheduled', 'round.wrongPhase', 'round', 'a round still being scheduled (items are added before it opens)', r.phase);
@@ -69,40 +61,43 @@ registerHandler('round.items', (state, ev) => {
     seen.add(item.id);
   }
   for (const item of p.items) r.items.set(item.id, { id: item.id, outcomes: item.outcomes, input: item.input });
-});
+};
 
-registerHandler('round.open', (state, ev) => {
-  const p = ev.payload as { round: number };
-  requireAdmin(state, ev);
-  const r = getRound(state, p.round);
-  ensure(r.phase === 'scheduled', 'round.wrongPhase', 'round', 'a scheduled round', r.phase);
-  const extra = openParticipants.flatMap((participant) => participant.plan(state, r, ev));
-  const count = r.items.size + extra.length;
-  ensure(count > 0, 'round.noItems', 'round', 'at least one item', 0);
-  ensure(ev.event.time < r.tradingDeadline, 'round.late', 'time', `before the trading deadline ${r.tradingDeadline}`, ev.event.time);
-  const total = r.subsidyPerItem * BigInt(count);
-  ensure(state.ledger.treasury >= total, 'treasury.insufficient', 'treasury', `at least ${formatUnits(total)} units for ${count} item subsidies`, `${formatUnits(state.ledger.treasury)} units`);
-  state.ledger.treasury -= total;
-  state.ledger.escrow += total;
-  for (const item of r.items.values()) r.markets.set(item.id, openMarket(item.id, item.outcomes, r.subsidyPerItem));
-  for (const item of extra) r.markets.set(item.id, openMarket(item.id, item.outcomes, r.subsidyPerItem));
-  for (const participant of openParticipants) participant.commit(state, r, ev);
-  r.phase = 'trading';
-  r.openedAt = ev.seq;
-});
+/** The round.open handler; `participants` plan, then commit, in the order given (handlers.ts lists them). */
+export function roundOpenHandler(participants: readonly OpenParticipant[]): Handler<'round.open'> {
+  return (state, ev) => {
+    const p = ev.payload;
+    requireAdmin(state, ev);
+    const r = getRound(state, p.round);
+    ensure(r.phase === 'scheduled', 'round.wrongPhase', 'round', 'a scheduled round', r.phase);
+    const extra = participants.flatMap((participant) => participant.plan(state, r, ev));
+    const count = r.items.size + extra.length;
+    ensure(count > 0, 'round.noItems', 'round', 'at least one item', 0);
+    ensure(ev.event.time < r.tradingDeadline, 'round.late', 'time', `before the trading deadline ${r.tradingDeadline}`, ev.event.time);
+    const total = r.subsidyPerItem * BigInt(count);
+    ensure(state.ledger.treasury >= total, 'treasury.insufficient', 'treasury', `at least ${formatUnits(total)} units for ${count} item subsidies`, `${formatUnits(state.ledger.treasury)} units`);
+    state.ledger.treasury -= total;
+    state.ledger.escrow += total;
+    for (const item of r.items.values()) r.markets.set(item.id, openMarket(item.id, item.outcomes, r.subsidyPerItem));
+    for (const item of extra) r.markets.set(item.id, openMarket(item.id, item.outcomes, r.subsidyPerItem));
+    for (const participant of participants) participant.commit(state, r, ev);
+    r.phase = 'trading';
+    r.openedAt = ev.seq;
+  };
+}
 
-registerHandler('round.close', (state, ev) => {
-  const r = getRound(state, (ev.payload as { round: number }).round);
+export const roundCloseHandler: Handler<'round.close'> = (state, ev) => {
+  const r = getRound(state, ev.payload.round);
   ensure(r.phase === 'trading', 'round.wrongPhase', 'round', 'a round in its trading phase', r.phase);
   ensure(ev.event.time >= r.tradingDeadline, 'round.early', 'time', `at or after the trading deadline ${r.tradingDeadline}`, ev.event.time);
   r.phase = 'revealing';
-});
+};
 
-registerHandler('round.void', (state, ev) => {
-  const p = ev.payload as { round: number; reason: string };
+export const roundVoidHandler: Handler<'round.void'> = (state, ev) => {
+  const p = ev.payload;
   requireAdmin(state, ev);
   const r = getRound(state, p.round);
   ensure(r.phase !== 'settled' && r.phase !== 'void', 'round.wrongPhase', 'round', 'a round not yet settled or voided', r.phase);
   refundRound(state, r);
   r.phase = 'void';
-});
+};

@@ -1,23 +1,16 @@
 import { GameRejection, describe } from '../core/errors.js';
 import type { SignedEvent } from '../events/envelope.js';
+import type { EventType, PayloadOf } from '../events/registry.js';
 import type { GameState } from './state.js';
 
 /** What a handler sees: the verified event, its parsed payload, its id and log position. */
-export type GameEvent<P = Record<string, unknown>> = { event: SignedEvent; payload: P; cid: string; seq: number };
+export type GameEvent<P = unknown> = { event: SignedEvent; payload: P; cid: string; seq: number };
 
-/** A handler checks everything first and throws GameRejection, and only then mutates state. */
-export type Handler = (state: GameState, ev: GameEvent) => void;
-
-const handlers = new Map<string, Handler>();
-
-export function registerHandler(type: string, handler: Handler): void {
-  if (handlers.has(type)) throw new Error(`handler for ${type} registered twice`);
-  handlers.set(type, handler);
-}
-
-export function handlerFor(type: string): Handler | undefined {
-  return handlers.get(type);
-}
+/**
+ * The rules of one event type; handlers.ts holds one per type. A handler checks everything first
+ * and throws GameRejection, and only then mutates state.
+ */
+export type Handler<T extends EventType> = (state: GameState, ev: GameEvent<PayloadOf<T>>) => void;
 
 export function reject(code: string, message: string, details: Record<string, unknown> = {}): never {
   throw new GameRejection(code, message, details);

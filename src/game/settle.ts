@@ -5,7 +5,7 @@ import { credit } from './ledger.js';
 import { scorePosition } from './leaderboard.js';
 import { getRound } from './rounds.js';
 import type { GameState, MarketState, RoundState, SealedTrade } from './state.js';
-import { ensure, registerHandler } from './rules.js';
+import { ensure, type Handler } from './rules.js';
 
 /** Execution order of sealed trades: sha256(seed ‖ commit CID), unknown to anyone until the seed is revealed. */
 export function orderKey(seed: string, commitCid: string): string {
@@ -50,10 +50,8 @@ export function executeSealed(state: GameState, r: RoundState, seed: string): vo
   }
 }
 
-type Resolve = { round: number; seed: string; labels: { item: string; outcome: number | null }[] };
-
-registerHandler('round.resolve', (state, ev) => {
-  const p = ev.payload as Resolve;
+export const roundResolveHandler: Handler<'round.resolve'> = (state, ev) => {
+  const p = ev.payload;
   const r = getRound(state, p.round);
   ensure(state.community!.config.committee === undefined, 'resolve.committeeCommunity', 'type', 'label.resolve (labels in this community come from its committee)', 'round.resolve');
   ensure(ev.event.author === state.community!.config.resolver, 'auth.notResolver', 'author', `the community resolver ${state.community!.config.resolver}`, ev.event.author);
@@ -70,7 +68,7 @@ registerHandler('round.resolve', (state, ev) => {
     labels.set(l.item, l.outcome);
   }
   resolveRound(state, r, p.seed, labels);
-});
+};
 
 /** Shared by the resolver path and the committee path: execute, then record outcomes. Unlabelled items are voided. */
 export function resolveRound(state: GameState, r: RoundState, seed: string, labels: Map<string, number | null>): void {
@@ -84,12 +82,12 @@ export function resolveRound(state: GameState, r: RoundState, seed: string, labe
   r.phase = 'resolved';
 }
 
-registerHandler('round.settle', (state, ev) => {
-  const r = getRound(state, (ev.payload as { round: number }).round);
+export const roundSettleHandler: Handler<'round.settle'> = (state, ev) => {
+  const r = getRound(state, ev.payload.round);
   ensure(r.phase === 'resolved', 'round.wrongPhase', 'round', 'a resolved round not yet settled', r.phase);
   for (const market of r.markets.values()) settleMarket(state, r.round, market);
   r.phase = 'settled';
-});
+};
 
 /** Pays winning shares 1 unit each (or refunds a voided item), returns the rest to the treasury, scores models. */
 export function settleMarket(state: GameState, round: number, market: MarketState): void {

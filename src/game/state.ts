@@ -1,5 +1,5 @@
 import type { CommunityConfig } from '../events/types/core.js';
-import type { ProofLayout } from './proofs.js';
+import type { ProofKey } from '../statement/index.js';
 import type { FlTaskState } from './fl.js';
 import type { CommitteeRound, Member, Submission } from './committee-state.js';
 
@@ -94,7 +94,7 @@ export type RoundState = {
   sealedByModelItem: Map<string, string>;
   /** Models that traded this round (for per-round leaderboard history). */
   openedAt: number | null;
-  /** Committee path (issue 4): label commits end / label reveals end, in event time. */
+  /** Committee path: label commits end / label reveals end, in event time. */
   labelCommitDeadline: number;
   labelRevealDeadline: number;
   /** Encrypted candidate items members submitted for this round, by item id. */
@@ -119,10 +119,10 @@ export type GameState = {
   rounds: Map<number, RoundState>;
   leaderboard: Map<string, ModelStats>;
   /** Verification keys published with zk.vkey, by id (sha256 hex of their payload). */
-  vkeys: Map<string, { vkey: Record<string, unknown>; layout: ProofLayout }>;
+  vkeys: Map<string, ProofKey>;
   /** Federated-learning tasks by id (src/game/fl.ts). */
   fl: Map<string, FlTaskState>;
-  /** Community members by canonical DID (issue 4). */
+  /** Community members by canonical DID. */
   members: Map<string, Member>;
   /** Randomness beacon for sortition: genesis-derived, then updated by each committee's revealed salts. */
   beacon: { seed: string; seq: number; round: number } | null;

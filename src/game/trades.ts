@@ -2,13 +2,12 @@ import { createHash } from 'node:crypto';
 import { encode } from '../core/encoding.js';
 import type { TradeBody } from '../events/types/core.js';
 import { fill, quote } from './exchange.js';
-import { validateBelief } from './market/index.js';
+import { validateBelief } from '../market/index.js';
 import { checkTradeProof } from './proofs.js';
-import type { ProofAttachment } from '../events/types/zk.js';
 import { credit, debit, ensureFunds } from './ledger.js';
 import { getRound } from './rounds.js';
 import type { GameState, MarketState, RevealedTrade, RoundState } from './state.js';
-import { ensure, registerHandler, type GameEvent } from './rules.js';
+import { ensure, type GameEvent, type Handler } from './rules.js';
 
 /** sha256 over the DAG-CBOR of everything a sealed trade fixes; what `trade.commit` publishes. */
 export function tradeCommitment(args: { round: number; item: string; model: string; trade: TradeBody; salt: string }): string {
@@ -34,8 +33,8 @@ function tradingMarket(state: GameState, ev: GameEvent, round: number, item: str
   return { r, market };
 }
 
-registerHandler('trade.commit', (state, ev) => {
-  const p = ev.payload as { round: number; item: string; model: string; commitment: string; maxCost: string };
+export const tradeCommitHandler: Handler<'trade.commit'> = (state, ev) => {
+  const p = ev.payload;
   ensure(state.community?.config.trading !== 'continuous', 'trade.sealedDisabled', 'type', 'trade.execute (this community trades continuously)', 'trade.commit');
   const { r, market } = tradingMarket(state, ev, p.round, p.item, p.model);
   const maxCost = BigInt(p.maxCost);
@@ -47,10 +46,10 @@ registerHandler('trade.commit', (state, ev) => {
   state.ledger.locked += maxCost;
   r.sealedByModelItem.set(key, ev.cid);
   r.sealed.set(ev.cid, { cid: ev.cid, trader: ev.event.author, round: p.round, item: p.item, model: p.model, commitment: p.commitment, maxCost, revealed: null });
-});
+};
 
-registerHandler('trade.reveal', (state, ev) => {
-  const p = ev.payload as { round: number; commit: string; trade: TradeBody; salt: string; proof?: ProofAttachment };
+export const tradeRevealHandler: Handler<'trade.reveal'> = (state, ev) => {
+  const p = ev.payload;
   const r = getRound(state, p.round);
   ensure(r.phase === 'revealing', 'reveal.wrongPhase', 'round', 'a closed round whose trades are being revealed', r.phase);
   ensure(ev.event.time < r.revealDeadline, 'reveal.late', 'time', `before the reveal deadline ${r.revealDeadline}`, ev.event.time);
@@ -67,7 +66,7 @@ registerHandler('trade.reveal', (state, ev) => {
   checkShape(market, trade);
   checkTradeProof(state, state.models.get(sealed.model)!, r.items.get(sealed.item), trade, p.proof);
   sealed.revealed = { trade, orderKey: '' };
-});
+};
 
 function checkShape(market: MarketState, trade: RevealedTrade): void {
   const n = trade.kind === 'belief' ? trade.belief.length : trade.delta.length;
@@ -75,8 +74,8 @@ function checkShape(market: MarketState, trade: RevealedTrade): void {
   if (trade.kind === 'belief') validateBelief(trade.belief, market.outcomes);
 }
 
-registerHandler('trade.execute', (state, ev) => {
-  const p = ev.payload as { round: number; item: string; model: string; trade: TradeBody; proof?: ProofAttachment };
+export const tradeExecuteHandler: Handler<'trade.execute'> = (state, ev) => {
+  const p = ev.payload;
   ensure(state.community?.config.trading === 'continuous', 'trade.continuousDisabled', 'type', 'trade.commit then trade.reveal (this community trades sealed)', 'trade.execute');
   const { r, market } = tradingMarket(state, ev, p.round, p.item, p.model);
   const trade = toRevealed(p.trade);
@@ -87,4 +86,4 @@ registerHandler('trade.execute', (state, ev) => {
   else credit(state.ledger, ev.event.author, -f.cost);
   state.ledger.escrow += f.cost;
   fill(market, ev.event.author, p.model, trade, f);
-});
+};

@@ -13,6 +13,8 @@ import { trainLogReg } from './models/logreg.js';
 import { trainMlp } from './models/mlp.js';
 import { trainNaiveBayes } from './models/naive-bayes.js';
 import { makeRng } from './rng.js';
+import { poseidonModelHash } from './commitment/model-hash.js';
+import { fieldHex } from '../statement/model-hash-text.js';
 
 /** Straight-from-the-contract reference: dense bigint loops, explicit floor division. */
 function referenceScores(a: ModelArtifact, x: bigint[]): bigint[] {
@@ -139,22 +141,30 @@ describe('artifact files and hash', () => {
     arch: { kind: 'logreg', inputs: 2, classes: 2, binary: true }, weights: { W: [[100, -3]], b: [7] },
   };
 
-  it('saves canonical JSON (sorted keys) and loads it back with the same hash', () => {
+  it('saves canonical JSON (sorted keys) and loads it back with the same hash', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hs-art-'));
     const path = join(dir, 'm.json');
-    const hash = saveArtifact(path, a);
-    expect(hash).toBe(modelHashOf(a));
-    expect(hash).toMatch(/^bafyrei/);
+    const hash = await saveArtifact(path, a);
+    expect(hash).toBe(await modelHashOf(a));
     const text = readFileSync(path, 'utf8');
     expect(text).toBe(canonicalArtifactJson(a));
     expect(text.indexOf('"arch"')).toBeLessThan(text.indexOf('"featurizer"'));
-    expect(modelHashOf(loadArtifact(path))).toBe(hash);
-    // Key order in memory does not change the hash (DAG-CBOR sorts keys).
+    expect(await modelHashOf(loadArtifact(path))).toBe(hash);
+  });
+
+  it('hashes to the Poseidon weight commitment: a fixed test vector, blind to names, labels and key order', async () => {
+    const hash = await modelHashOf(a);
+    expect(hash).toBe('0x1efdcf2a8e38f50e68eb974cad260afb0a29ecdc7796927b2c46693ec1af977b');
+    expect(hash).toBe(fieldHex(await poseidonModelHash(a)));
     const { weights, name, ...rest } = a;
-    const reordered = { weights, name, ...rest };
-    expect(Object.keys(reordered)[0]).toBe('weights');
-    expect(modelHashOf(reordered)).toBe(hash);
-    expect(modelHashOf({ ...a, weights: { W: [[100, -2]], b: [7] } })).not.toBe(hash);
+    expect(await modelHashOf({ weights, name: 'renamed', ...rest, labels: ['no', 'yes'] })).toBe(hash);
+    expect(await modelHashOf({ ...a, weights: { W: [[100, -2]], b: [7] } })).not.toBe(hash);
+    expect(await modelHashOf({ ...a, scaleBits: 7 })).not.toBe(hash);
+    const mlp: ModelArtifact = {
+      format: 'hindsight-model/1', name: 'm', featurizer: spec(2), labels: ['a', 'b', 'c'], scaleBits: 4, weightBits: 8,
+      arch: { kind: 'mlp', inputs: 2, hidden: 2, classes: 3 }, weights: { W1: [[1, -2], [3, 4]], b1: [0, -1], W2: [[5, 6], [-7, 8], [9, -10]], b2: [1, 2, 3] },
+    };
+    expect(await modelHashOf(mlp)).toBe('0x23da040d4fcd012fde665eaada17e8ed28c6488acb64b99b2b2f31fb57cc225b');
   });
 
   it('rejects malformed artifacts with the field that is wrong', () => {

@@ -1,6 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ValidationError, describe } from '../core/errors.js';
-import { cidString } from '../core/encoding.js';
 import type { FeaturizerSpec, LogRegWeights, MlpWeights, ModelArtifact } from './artifact-types.js';
 import type { CsrMatrix, SparseVector } from './features/sparse.js';
 import { csrRow } from './features/sparse.js';
@@ -8,6 +7,7 @@ import { LinearModel } from './models/linear.js';
 import { MlpModel } from './models/mlp.js';
 import { argmax, sigmoid, softmax, type Classifier } from './models/model.js';
 import { validateArtifact } from './artifact-schema.js';
+import { modelHashHex } from './commitment/model-hash.js';
 
 /**
  * Trained float models → canonical fixed-point artifacts (artifact-types.ts), and the exact integer
@@ -231,9 +231,13 @@ export function checkAgreement(model: Classifier, artifact: ModelArtifact, X: Cs
   return { n, agree, rate: n ? agree / n : 1, disagreements, ...(y ? { floatAccuracy: floatOk / n, fixedAccuracy: fixedOk / n } : {}) };
 }
 
-/** The hash operators commit and trade under. Until the ZK Poseidon commitment lands: the artifact's CID. */
-export function modelHashOf(artifact: ModelArtifact): string {
-  return cidString(artifact);
+/**
+ * The model hash operators commit and trade under, and that proofs of the model's inference carry:
+ * the Poseidon commitment of the artifact's architecture, scale and weights (commitment/model-hash.ts),
+ * as 0x + 64 lowercase hex. Names, labels and the featurizer are not part of it.
+ */
+export function modelHashOf(artifact: ModelArtifact): Promise<string> {
+  return modelHashHex(artifact);
 }
 
 function canonicalize(value: unknown): unknown {
@@ -251,7 +255,8 @@ export function canonicalArtifactJson(artifact: ModelArtifact): string {
   return `${JSON.stringify(canonicalize(artifact))}\n`;
 }
 
-export function saveArtifact(path: string, artifact: ModelArtifact): string {
+/** Writes the artifact as canonical JSON; returns its model hash. */
+export async function saveArtifact(path: string, artifact: ModelArtifact): Promise<string> {
   validateArtifact(artifact);
   writeFileSync(path, canonicalArtifactJson(artifact));
   return modelHashOf(artifact);

@@ -1,5 +1,5 @@
 import type { FeaturizerSpec, ModelArtifact } from './artifact-types.js';
-import { fixedClassifier, modelHashOf, toArtifact, type ExportableModel } from './artifact.js';
+import { fixedClassifier, toArtifact, type ExportableModel } from './artifact.js';
 import type { Dataset, DatasetItem } from './data/dataset.js';
 import { labelsOf } from './data/dataset.js';
 import { featurizerSpecFor, makeFeaturizer, type Featurizer, type FeaturizerInput } from './features/featurizer.js';
@@ -14,8 +14,8 @@ import { deriveSeed } from './rng.js';
  * A recipe is everything needed to train one model from a list of labeled items: family,
  * featurizer overrides, and the "handicaps" (fewer buckets, fewer rows, label noise) that make
  * models of clearly different quality for the demo. trainRecipe returns the float model, its
- * fixed-point artifact, the model hash, and a predictor that answers with the *fixed-point* model —
- * the one the hash commits to and a proof would attest.
+ * fixed-point artifact, and a predictor that answers with the *fixed-point* model — the one the
+ * model hash (`modelHashOf(artifact)`, async: a Poseidon commitment) names and a proof would attest.
  */
 export type Recipe = {
   name: string;
@@ -39,7 +39,6 @@ export type TrainedModel = {
   featurizer: Featurizer;
   model: ExportableModel;
   artifact: ModelArtifact;
-  hash: string;
   /** Beliefs of the committed fixed-point model for one item (text or features). */
   predictProba(item: FeaturizerInput): Float64Array;
   /** The fixed-point model as a Classifier over featurized inputs. */
@@ -71,7 +70,6 @@ export function trainRecipe(recipe: Recipe, dataset: Pick<Dataset, 'kind' | 'fea
     featurizer,
     model,
     artifact,
-    hash: modelHashOf(artifact),
     predictProba: (item) => fixed.predictProba(featurizer.transform(item)),
     fixed,
     trainRows: rows.length,

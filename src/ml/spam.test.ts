@@ -9,7 +9,7 @@ import { trainLogReg } from './models/logreg.js';
 import { predictProbaAll } from './models/model.js';
 
 // End to end on the real corpus: the quality bar for logistic regression, and the
-// fixed-point export keeping the same predictions. (Timing is measured by train.bench.ts, not here.)
+// fixed-point export keeping the same predictions. (Timing is measured by bench/ml.bench.ts, not here.)
 describe('SpamAssassin logistic regression', () => {
   it('reaches ≥ 0.985 held-out accuracy and its 16-bit artifact agrees with it', () => {
     const ds = loadSpamAssassin();

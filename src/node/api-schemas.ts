@@ -3,8 +3,10 @@ import { EnvelopeSchema } from '../events/envelope.js';
 import { DidText, ItemId, ModelHash } from '../events/types/common.js';
 
 /**
- * The zod schemas of the HTTP API: the route handlers validate requests with them and
- * openapi.ts turns the same objects into /openapi.json, so the document cannot drift from the code.
+ * The HTTP-only zod schemas of the API (parameters, errors, health): the route handlers validate
+ * requests with them and openapi.ts turns the same objects into /openapi.json, so the document
+ * cannot drift from the code. Response bodies of the read routes are the engine's views
+ * (src/engine/view-schemas.ts), shared with EmbeddedClient and HttpClient.
  */
 
 /** Query numbers arrive as text; coerce, then insist on a non-negative integer. */
@@ -20,12 +22,6 @@ export const ErrorBody = z
   })
   .describe('every 4xx/5xx answer');
 
-export const AcceptedBody = z.strictObject({
-  cid: z.string().describe('the event id (CIDv1, dag-cbor, sha2-256)'),
-  seq: z.number().int().min(1).describe('its position in the log'),
-  duplicate: z.boolean().describe('true when the same event was already stored (idempotent resubmission)'),
-});
-
 export const EventsQuery = z.strictObject({
   after: QueryInt(0, Number.MAX_SAFE_INTEGER).default(0).describe('return events with seq > after'),
   limit: QueryInt(1, 1000).default(100),
@@ -40,16 +36,6 @@ export const MarketParams = z.strictObject({ round: QueryInt(1, 1_000_000_000), 
 export const ModelParams = z.strictObject({ hash: ModelHash });
 export const AuthorParams = z.strictObject({ did: DidText });
 
-export const LoggedEventBody = z.strictObject({
-  seq: z.number().int().min(1),
-  cid: z.string(),
-  type: z.string(),
-  author: z.string(),
-  round: z.number().int().nullable(),
-  event: EnvelopeSchema,
-});
-export const EventsPage = z.strictObject({ events: z.array(LoggedEventBody), head: z.number().int().min(0) });
-
 export const HealthBody = z.strictObject({
   ok: z.boolean(),
   role: z.enum(['leader', 'follower']),
@@ -62,7 +48,25 @@ export const HealthBody = z.strictObject({
   error: z.string().optional(),
 });
 
-/** Read models come from src/game/views.ts; described loosely (money is decimal strings of micro-units). */
-export const ViewBody = (what: string) => z.looseObject({}).describe(what);
+const Groth16ProofBody = z.looseObject({ pi_a: z.array(z.string()), pi_b: z.array(z.array(z.string())), pi_c: z.array(z.string()), protocol: z.string(), curve: z.string() });
+
+/** POST /v1/predict: the answer, which model gave it and why that one, and on request its proof. */
+export const PredictReply = z
+  .strictObject({
+    prediction: z.string().describe('the predicted class label'),
+    predictedClass: z.number().int(),
+    probabilities: z.array(z.number()).describe('softmax of the fixed-point scores (display only)'),
+    modelHash: z.string().describe('the Poseidon commitment of the weights that answered'),
+    scores: z.array(z.string()),
+    x: z.array(z.string()).describe('the quantized integer input the prediction (and proof) is about'),
+    proof: Groth16ProofBody.optional(),
+    publicSignals: z.array(z.string()).optional(),
+    layout: z.looseObject({}).optional().describe('the public-signal layout of the proof'),
+    vkey: z.looseObject({}).optional().describe('self-asserted verification key; check it against the zk.vkey event the model was committed with'),
+    insecureSetup: z.boolean().optional(),
+    model: z.string().describe('the model name'),
+    route: z.enum(['requested', 'leaderboard', 'held']).describe('why this model answered'),
+  })
+  .describe('a served prediction');
 
 export { EnvelopeSchema };

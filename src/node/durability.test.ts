@@ -11,11 +11,11 @@ import { describe, expect, it } from 'vitest';
 import { stateHash } from '../game/canonical.js';
 import { HttpClient } from '../sdk/http-client.js';
 import { openStore } from '../store/index.js';
-import { freshPostgresSchema, requirePostgresForTests } from '../store/postgres-test-url.js';
-import { spawnNode } from './child-node.js';
-import { replayLog } from './engine.js';
-import { driveLoad, postEvent } from './load-driver.js';
-import { makeTestCommunity, transfer } from './test-community.js';
+import { freshPostgresSchema, requirePostgresForTests } from '../../test/support/postgres-test-url.js';
+import { spawnNode } from '../../test/support/child-node.js';
+import { replayLog } from '../engine/replay.js';
+import { driveLoad, postEvent } from '../../test/support/load-driver.js';
+import { makeTestCommunity, transfer } from '../../test/support/test-community.js';
 
 const CLIENTS = 12;
 

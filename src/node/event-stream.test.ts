@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoggedEvent } from '../sdk/client.js';
 import { readSse } from './sse-reader.js';
-import { makeTestCommunity, transfer, type TestCommunity } from './test-community.js';
-import { postJson, startTestNode, testBackends, type TestNode } from './test-node.js';
+import { makeTestCommunity, transfer, type TestCommunity } from '../../test/support/test-community.js';
+import { postJson, startTestNode, testBackends, type TestNode } from '../../test/support/test-node.js';
 
 /** Reads the stream until `count` events arrived, then disconnects; returns them with their SSE ids. */
 async function readEvents(url: string, count: number, headers: Record<string, string> = {}): Promise<{ id: string; entry: LoggedEvent }[]> {

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { expectedGot } from '../core/errors.js';
 import type { EventStore } from '../store/index.js';
-import { readLogPage } from './log-entries.js';
+import { readLog } from '../engine/views.js';
 
 const PAGE = 500;
 const HEARTBEAT_MS = 15_000;
@@ -53,7 +53,7 @@ export class EventStream {
       do {
         this.#again = false;
         for (;;) {
-          const page = await readLogPage(this.store, this.#cursor, PAGE);
+          const page = await readLog(this.store, this.#cursor, PAGE);
           if (page.length === 0 || this.#closed) break;
           const text = page.map((e) => `id: ${e.seq}\nevent: event\ndata: ${JSON.stringify(e)}\n\n`).join('');
           this.#cursor = page[page.length - 1]!.seq;

@@ -2,11 +2,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoggedEvent } from '../sdk/client.js';
 import { HttpClient } from '../sdk/http-client.js';
-import { replayLog } from './engine.js';
+import { replayLog } from '../engine/replay.js';
 import { stateHash } from '../game/canonical.js';
 import type { LogSource } from './log-source.js';
-import { makeTestCommunity, transfer, type TestCommunity } from './test-community.js';
-import { getJson, postJson, startTestNode, type TestNode } from './test-node.js';
+import { makeTestCommunity, transfer, type TestCommunity } from '../../test/support/test-community.js';
+import { getJson, postJson, startTestNode, type TestNode } from '../../test/support/test-node.js';
 
 async function logCids(node: TestNode): Promise<string[]> {
   return (await node.engine.store.readAfter(0, 10_000)).map((e) => e.cid);

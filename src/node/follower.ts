@@ -1,7 +1,7 @@
 import { HindsightError } from '../core/errors.js';
 import type { VerifiedEvent } from '../events/verify.js';
 import type { LoggedEvent } from '../sdk/client.js';
-import type { Engine } from './engine.js';
+import type { Engine } from '../engine/engine.js';
 import type { LogSource } from './log-source.js';
 
 const PAGE = 1000;

@@ -16,10 +16,10 @@ export const PredictBody = z.strictObject({
 });
 export type PredictRequest = z.infer<typeof PredictBody>;
 
-type Held = { artifact: ModelArtifact; hashes: string[] };
+type Held = { artifact: ModelArtifact; hash: string };
 
 /**
- * Inference as a service (DESIGN §4): a node serves the models whose artifacts its operator gave it
+ * Inference as a service: a node serves the models whose artifacts its operator gave it
  * (`node start --models DIR`), routes a request to the leaderboard's best-ranked one among them
  * (P&L as of the last settled round), and answers with the prediction, the model hash and, on
  * request, a Groth16 proof that the answer came from that committed model.
@@ -28,13 +28,12 @@ export class InferenceService {
   readonly #byHash = new Map<string, Held>();
 
   private constructor(models: Held[]) {
-    for (const held of models) for (const h of held.hashes) this.#byHash.set(h, held);
+    for (const held of models) this.#byHash.set(held.hash, held);
   }
 
-  /** Each model is known by both names it may be committed under: the Poseidon hash and the artifact CID. */
+  /** Each model is known by its model hash (the Poseidon weight commitment it is committed and proven under). */
   static async create(artifacts: ModelArtifact[]): Promise<InferenceService> {
-    const { modelHashHex } = await import('../zk/model-hash.js');
-    return new InferenceService(await Promise.all(artifacts.map(async (artifact) => ({ artifact, hashes: [await modelHashHex(artifact), modelHashOf(artifact)] }))));
+    return new InferenceService(await Promise.all(artifacts.map(async (artifact) => ({ artifact, hash: await modelHashOf(artifact) }))));
   }
 
   static async fromDir(dir: string): Promise<InferenceService> {

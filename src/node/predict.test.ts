@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InferenceService } from './inference-service.js';
-import { startTestNode, type TestNode } from './test-node.js';
-import { randomLogReg } from '../zk/test-models.js';
-import { modelHashHex } from '../zk/model-hash.js';
+import { startTestNode, type TestNode } from '../../test/support/test-node.js';
+import { randomLogReg } from '../../test/support/test-models.js';
+import { modelHashOf } from '../ml/artifact.js';
 import { verifyPrediction } from '../zk/predict.js';
 import { terminateCurve } from '../zk/curve.js';
-import { GameHarness } from '../testing/harness.js';
+import { GameHarness } from '../../test/support/harness.js';
 import type { ModelArtifact } from '../ml/artifact-types.js';
 
 const N = 8;
@@ -31,7 +31,7 @@ async function post(body: unknown): Promise<{ status: number; json: Record<strin
 
 describe('POST /v1/predict', () => {
   it('answers with the requested model, and with a proof that verifies offline when asked', async () => {
-    const hash = await modelHashHex(weak);
+    const hash = await modelHashOf(weak);
     const plain = await post({ input: { features }, model: hash });
     expect(plain.status).toBe(200);
     expect(plain.json).toMatchObject({ modelHash: hash, model: 'weak', route: 'requested' });
@@ -45,8 +45,8 @@ describe('POST /v1/predict', () => {
   it('routes to the best-ranked model it serves on the leaderboard', async () => {
     const h = new GameHarness();
     await h.create({ members: ['alice', 'bob'] });
-    const strongHash = await modelHashHex(strong);
-    const weakHash = await modelHashHex(weak);
+    const strongHash = await modelHashOf(strong);
+    const weakHash = await modelHashOf(weak);
     await h.run('alice', 'model.commit', { modelHash: weakHash, architecture: 'lr', name: 'weak' });
     await h.run('bob', 'model.commit', { modelHash: strongHash, architecture: 'lr', name: 'strong' });
     h.state.leaderboard.get(strongHash)!.pnl = 50n;

@@ -3,15 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { Engine } from './engine.js';
+import { Engine } from '../engine/engine.js';
 import { signEvent } from '../events/sign.js';
 import { canonicalDid } from '../events/did.js';
 import { eventCid, type SignedEvent } from '../events/envelope.js';
-import { testKey, units } from '../testing/harness.js';
-import { beliefFromScores, zkKeyId } from '../game/proofs.js';
+import { testKey, units } from '../../test/support/harness.js';
+import { beliefFromScores, decodePublicSignals, zkKeyId } from '../statement/index.js';
 import { buildModelCircuit, proveInference, type ModelCircuit } from '../zk/inference.js';
-import { modelHashHex } from '../zk/model-hash.js';
-import { randomInputs, randomLogReg, seededRandom } from '../zk/test-models.js';
+import { modelHashOf } from '../ml/artifact.js';
+import { randomInputs, randomLogReg, seededRandom } from '../../test/support/test-models.js';
 import { terminateCurve } from '../zk/curve.js';
 import type { ModelArtifact } from '../ml/artifact-types.js';
 
@@ -39,8 +39,8 @@ async function submit(signer: typeof alice, type: string, payload: Record<string
 
 beforeAll(async () => {
   circuit = await buildModelCircuit(modelA, { binding: 'public', items: 1 });
-  hashA = await modelHashHex(modelA);
-  hashB = await modelHashHex(modelB);
+  hashA = await modelHashOf(modelA);
+  hashB = await modelHashOf(modelB);
   for (let i = 0; i < 3; i++) features.push(randomInputs(rand, N, circuit.layout.input.bits, circuit.layout.input.signed));
   engine = await Engine.open({ dir });
   await engine.submit(
@@ -53,7 +53,7 @@ beforeAll(async () => {
       payload: { name: 'zk', config: { trading: 'continuous', admins: [admin.did], resolver: admin.did, requireProofs: true }, treasury: units(1000), mint: [{ to: alice.did, amount: units(100) }, { to: bob.did, amount: units(100) }] },
     }),
   );
-  const key = { vkey: circuit.setup.vkey as unknown as Record<string, unknown>, layout: circuit.layout as unknown as Record<string, unknown> };
+  const key = { vkey: circuit.setup.vkey, layout: circuit.layout };
   await submit(admin, 'zk.vkey', key);
   await submit(alice, 'model.commit', { modelHash: hashA, architecture: 'logreg-8', name: 'A', vkey: zkKeyId(key) });
   await submit(bob, 'model.commit', { modelHash: hashB, architecture: 'logreg-8', name: 'B', vkey: zkKeyId(key) });
@@ -70,9 +70,8 @@ afterAll(async () => {
 
 async function provenTrade(model: ModelArtifact, item: number) {
   const proof = await proveInference(circuit, model, [features[item]!]);
-  const K = circuit.layout.scores;
-  const scores = proof.publicSignals.slice(2, 2 + K).map(BigInt);
-  return { proof: { proof: proof.proof as unknown as Record<string, unknown>, publicSignals: proof.publicSignals }, belief: beliefFromScores(scores, circuit.layout.scaleBits).map(Number) };
+  const { scores } = decodePublicSignals(circuit.layout, proof.publicSignals).items[0]!;
+  return { proof: { proof: proof.proof, publicSignals: proof.publicSignals }, belief: beliefFromScores(scores, circuit.layout.scaleBits).map(Number) };
 }
 
 describe('proof-carrying trades (requireProofs)', () => {
@@ -87,12 +86,14 @@ describe('proof-carrying trades (requireProofs)', () => {
     const trade = (belief: number[]) => ({ kind: 'belief', belief, maxCost: units(5) });
     const { proof, belief } = await provenTrade(modelA, 1);
     await expect(submit(alice, 'trade.execute', { round: 1, item: 'x1', model: hashA, trade: trade(belief) })).rejects.toMatchObject({ code: 'zk.proofRequired' });
-    const shifted = [belief[0]! + 1_000_000, belief[1]! - 1_000_000];
+    const shift = belief[0]! >= belief[1]! ? -1_000_000 : 1_000_000; // toward the smaller entry: still a valid belief
+    const shifted = [belief[0]! + shift, belief[1]! - shift];
     await expect(submit(alice, 'trade.execute', { round: 1, item: 'x1', model: hashA, trade: trade(shifted), proof })).rejects.toMatchObject({ code: 'zk.belief_mismatch' });
     await expect(submit(alice, 'trade.execute', { round: 1, item: 'x2', model: hashA, trade: trade(belief), proof })).rejects.toMatchObject({ code: 'zk.input_mismatch' });
     const asB = await provenTrade(modelA, 2);
     await expect(submit(bob, 'trade.execute', { round: 1, item: 'x2', model: hashB, trade: trade(asB.belief), proof: asB.proof })).rejects.toMatchObject({ code: 'zk.model_mismatch' });
-    const tampered = { ...proof, proof: { ...proof.proof, pi_a: [(proof.proof.pi_a as string[])[1], (proof.proof.pi_a as string[])[0], '1'] } };
+    const [x, y] = proof.proof.pi_a;
+    const tampered = { ...proof, proof: { ...proof.proof, pi_a: [y, x, '1'] } };
     await expect(submit(alice, 'trade.execute', { round: 1, item: 'x1', model: hashA, trade: trade(belief), proof: tampered })).rejects.toMatchObject({ code: 'zk.proof_invalid' });
     const signals = [...proof.publicSignals];
     signals[2] = String(BigInt(signals[2]!) + 1n);

@@ -3,18 +3,14 @@ import type { z } from 'zod';
 import { GameRejection, ValidationError } from '../core/errors.js';
 import { canonicalDid } from '../events/did.js';
 import { stateHash } from '../game/canonical.js';
-import { balanceOf } from '../game/ledger.js';
-import { findMarket, leaderboard, roundView, stateView } from '../game/views.js';
-import type { AuthorView, CommunityView, ModelView } from '../sdk/client.js';
-import {
-  AcceptedBody, AuthorParams, EnvelopeSchema, ErrorBody, EventsPage, EventsQuery, HealthBody, MarketParams, ModelParams, RoundParams, StreamQuery, ViewBody,
-} from './api-schemas.js';
-import type { Engine } from './engine.js';
+import type { Engine } from '../engine/engine.js';
+import type { SubmitBatcher } from '../engine/submit-batcher.js';
+import { AuthorView, CommunityView, EventsPage, LeaderboardView, MarketView, ModelView, RoundView, StateView, SubmitReply } from '../engine/view-schemas.js';
+import { authorView, communityView, findMarket, findRound, leaderboardView, modelView, readLogPage, stateView } from '../engine/views.js';
+import { AuthorParams, EnvelopeSchema, ErrorBody, EventsQuery, HealthBody, MarketParams, ModelParams, PredictReply, RoundParams, StreamQuery } from './api-schemas.js';
 import { EventStream, streamStart } from './event-stream.js';
 import { HttpError } from './http-errors.js';
-import { readLogPage } from './log-entries.js';
 import type { NodeMetrics } from './metrics.js';
-import type { SubmitBatcher } from './submit-batcher.js';
 import { PredictBody, type InferenceService } from './inference-service.js';
 
 /** What the handlers share: one node's engine and its HTTP-side helpers. */
@@ -66,8 +62,8 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'params' |
   throw new ValidationError(where === 'params' ? 'http.invalidParams' : 'http.invalidQuery', `${field}: ${issue.message}`, { field, expected: issue.message });
 }
 
-function notFound(code: string, what: string): HttpError {
-  return new HttpError(404, code, `${what}: expected an existing one, got none`);
+function notFound(code: string, what: string): never {
+  throw new HttpError(404, code, `${what}: expected an existing one, got none`);
 }
 
 /** Reads the claimed author without verifying anything: enough to key a rate limit. */
@@ -79,7 +75,7 @@ export function claimedAuthor(body: unknown): string | undefined {
 export const routes: RouteSpec[] = [
   {
     method: 'POST', url: '/v1/events', summary: 'submit one signed event', body: EnvelopeSchema,
-    responses: { 202: { description: 'stored in the log', schema: AcceptedBody }, ...errors(307, 400, 401, 413, 415, 422, 429) },
+    responses: { 202: { description: 'stored in the log', schema: SubmitReply }, ...errors(307, 400, 401, 413, 415, 422, 429) },
     handler: async (ctx, req, reply) => {
       if (ctx.leader) {
         const location = new URL('/v1/events', ctx.leader).toString();
@@ -104,7 +100,7 @@ export const routes: RouteSpec[] = [
     responses: { 200: { description: 'events with seq > after', schema: EventsPage }, ...errors(400) },
     handler: async (ctx, req) => {
       const q = parse(EventsQuery, req.query, 'query');
-      return { events: await readLogPage(ctx.engine.store, q.after, q.limit), head: await ctx.engine.store.head() };
+      return readLogPage(ctx.engine.store, q.after, q.limit);
     },
   },
   {
@@ -125,65 +121,51 @@ export const routes: RouteSpec[] = [
   },
   {
     method: 'GET', url: '/v1/state', summary: 'state summary and stateHash',
-    responses: { 200: { description: 'StateView & {stateHash}', schema: ViewBody('StateView (src/game/views.ts) plus stateHash') } },
-    handler: async (ctx) => ({ ...stateView(ctx.engine.state), stateHash: stateHash(ctx.engine.state) }),
+    responses: { 200: { description: 'StateView', schema: StateView } },
+    handler: async (ctx) => stateView(ctx.engine.state),
   },
   {
     method: 'GET', url: '/v1/community', summary: 'the community this node serves',
-    responses: { 200: { description: 'CommunityView', schema: ViewBody('{id, name, genesis, config}') }, ...errors(404) },
-    handler: async (ctx): Promise<CommunityView> => {
-      const c = ctx.engine.state.community;
-      if (!c) throw notFound('community.notFound', 'community');
-      return { id: c.id, name: c.name, genesis: c.genesis, config: c.config };
-    },
+    responses: { 200: { description: 'CommunityView', schema: CommunityView }, ...errors(404) },
+    handler: async (ctx) => communityView(ctx.engine.state) ?? notFound('community.notFound', 'community'),
   },
   {
     method: 'GET', url: '/v1/authors/:did', summary: "an author's chain head, nonce and balance", params: AuthorParams,
-    responses: { 200: { description: 'AuthorView', schema: ViewBody('{did, head, nonce, balance}') }, ...errors(400) },
-    handler: async (ctx, req): Promise<AuthorView> => {
-      const { did } = parse(AuthorParams, req.params, 'params');
-      const a = ctx.engine.state.authors.get(canonicalDid(did));
-      return { did, head: a?.head ?? null, nonce: a?.nonce ?? 0, balance: balanceOf(ctx.engine.state.ledger, did).toString() };
-    },
+    responses: { 200: { description: 'AuthorView', schema: AuthorView }, ...errors(400) },
+    handler: async (ctx, req) => authorView(ctx.engine.state, parse(AuthorParams, req.params, 'params').did),
   },
   {
     method: 'GET', url: '/v1/rounds/:round', summary: 'one round', params: RoundParams,
-    responses: { 200: { description: 'RoundView', schema: ViewBody('RoundView (src/game/views.ts)') }, ...errors(400, 404) },
+    responses: { 200: { description: 'RoundView', schema: RoundView }, ...errors(400, 404) },
     handler: async (ctx, req) => {
       const { round } = parse(RoundParams, req.params, 'params');
-      const r = ctx.engine.state.rounds.get(round);
-      if (!r) throw notFound('round.notFound', `round ${round}`);
-      return roundView(r);
+      return findRound(ctx.engine.state, round) ?? notFound('round.notFound', `round ${round}`);
     },
   },
   {
     method: 'GET', url: '/v1/markets/:round/:item', summary: 'one market: prices, volume, positions', params: MarketParams,
-    responses: { 200: { description: 'MarketView', schema: ViewBody('MarketView (src/game/views.ts)') }, ...errors(400, 404) },
+    responses: { 200: { description: 'MarketView', schema: MarketView }, ...errors(400, 404) },
     handler: async (ctx, req) => {
       const { round, item } = parse(MarketParams, req.params, 'params');
-      const m = findMarket(ctx.engine.state, round, item);
-      if (!m) throw notFound('market.notFound', `market ${round}/${item}`);
-      return m;
+      return findMarket(ctx.engine.state, round, item) ?? notFound('market.notFound', `market ${round}/${item}`);
     },
   },
   {
     method: 'GET', url: '/v1/leaderboard', summary: 'models ranked by profit',
-    responses: { 200: { description: 'LeaderboardRow[]', schema: ViewBody('{rows: LeaderboardRow[]}') } },
-    handler: async (ctx) => ({ rows: leaderboard(ctx.engine.state) }),
+    responses: { 200: { description: 'LeaderboardView', schema: LeaderboardView } },
+    handler: async (ctx) => ({ rows: leaderboardView(ctx.engine.state) }),
   },
   {
     method: 'GET', url: '/v1/models/:hash', summary: 'a committed model', params: ModelParams,
-    responses: { 200: { description: 'ModelView', schema: ViewBody('{hash, owner, name, architecture, vkey}') }, ...errors(400, 404) },
-    handler: async (ctx, req): Promise<ModelView> => {
+    responses: { 200: { description: 'ModelView', schema: ModelView }, ...errors(400, 404) },
+    handler: async (ctx, req) => {
       const { hash } = parse(ModelParams, req.params, 'params');
-      const m = ctx.engine.state.models.get(hash);
-      if (!m) throw notFound('model.notFound', `model ${hash}`);
-      return { hash: m.hash, owner: m.owner, name: m.name, architecture: m.architecture, vkey: m.vkey };
+      return modelView(ctx.engine.state, hash) ?? notFound('model.notFound', `model ${hash}`);
     },
   },
   {
     method: 'POST', url: '/v1/predict', summary: 'inference: the best-ranked model this node serves (or the one named), optionally with a ZK proof', body: PredictBody,
-    responses: { 200: { description: 'PredictResponse {prediction, probabilities, modelHash, proof?, publicSignals?, route}', schema: ViewBody('PredictResponse') }, ...errors(400, 404, 413, 415) },
+    responses: { 200: { description: 'PredictReply', schema: PredictReply }, ...errors(400, 404, 413, 415) },
     handler: async (ctx, req) => {
       if (!ctx.inference) throw new HttpError(404, 'predict.disabled', 'inference: expected a node started with --models DIR, got one serving no models');
       const body = PredictBody.safeParse(req.body);

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { FastifyServerOptions } from 'fastify';
 import { ValidationError } from '../core/errors.js';
-import { Engine } from './engine.js';
+import { Engine } from '../engine/engine.js';
 import { Follower } from './follower.js';
 import { InferenceService } from './inference-service.js';
 import { HttpLogSource } from './http-log-source.js';

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stateHash } from '../game/canonical.js';
-import { makeTestCommunity, transfer, type TestCommunity } from './test-community.js';
-import { getJson, postJson, startTestNode, testBackends, type TestNode } from './test-node.js';
+import { makeTestCommunity, transfer, type TestCommunity } from '../../test/support/test-community.js';
+import { getJson, postJson, startTestNode, testBackends, type TestNode } from '../../test/support/test-node.js';
+import { pseudoModelHash } from '../statement/pseudo-model-hash.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -37,7 +38,7 @@ describe(`HTTP node: every endpoint (${backend.name})`, () => {
   it('serves state, community, authors, models, rounds, markets, leaderboard', async () => {
     const admin = c.admin;
     for (const event of [
-      c.members[0]!.next('model.commit', { modelHash: 'model-abc-123', architecture: 'logreg', name: 'first' }),
+      c.members[0]!.next('model.commit', { modelHash: pseudoModelHash('model-abc-123'), architecture: 'logreg', name: 'first' }),
       admin.next('treasury.fund', { amount: '0' }),
     ]) await postJson(`${node.url}/v1/events`, event);
     const state = await getJson(`${node.url}/v1/state`);
@@ -46,8 +47,8 @@ describe(`HTTP node: every endpoint (${backend.name})`, () => {
     expect((await getJson(`${node.url}/v1/community`)).body).toMatchObject({ id: 'node-test', genesis: expect.any(String) });
     const author = await getJson(`${node.url}/v1/authors/${encodeURIComponent(c.members[1]!.did)}`);
     expect(author).toMatchObject({ status: 200, body: { nonce: 0, head: null, balance: '1000000005' } });
-    expect((await getJson(`${node.url}/v1/models/model-abc-123`)).body).toMatchObject({ hash: 'model-abc-123', name: 'first', architecture: 'logreg' });
-    expect(await getJson(`${node.url}/v1/models/model-missing-1`)).toMatchObject({ status: 404, body: { code: 'model.notFound' } });
+    expect((await getJson(`${node.url}/v1/models/${pseudoModelHash('model-abc-123')}`)).body).toMatchObject({ hash: pseudoModelHash('model-abc-123'), name: 'first', architecture: 'logreg' });
+    expect(await getJson(`${node.url}/v1/models/${pseudoModelHash('model-missing-1')}`)).toMatchObject({ status: 404, body: { code: 'model.notFound' } });
     expect(await getJson(`${node.url}/v1/rounds/1`)).toMatchObject({ status: 404, body: { code: 'round.notFound' } });
     expect(await getJson(`${node.url}/v1/markets/1/i1`)).toMatchObject({ status: 404, body: { code: 'market.notFound' } });
     expect((await getJson(`${node.url}/v1/leaderboard`)).body).toEqual({ rows: expect.any(Array) });

@@ -1,16 +1,15 @@
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { HindsightError } from '../core/errors.js';
-import type { Engine } from './engine.js';
+import type { Engine } from '../engine/engine.js';
 import type { EventStream } from './event-stream.js';
 import { HttpError, toErrorReply } from './http-errors.js';
 import { NodeMetrics } from './metrics.js';
-import { checkProofAtIntake } from './proof-check.js';
 import { buildOpenApi } from './openapi.js';
 import { claimedAuthor, routes, type RouteContext } from './routes.js';
 import type { InferenceService } from './inference-service.js';
-import { SubmitBatcher } from './submit-batcher.js';
-import { VerifyPool } from './verify-pool.js';
+import { verifyHere } from '../engine/intake.js';
+import { SubmitBatcher } from '../engine/submit-batcher.js';
+import { VerifyPool } from '../engine/verify-pool.js';
 
 export type RateLimits = {
   /** Requests per minute from one IP, every route (default 60,000). */
@@ -58,21 +57,8 @@ export async function buildNodeServer(options: NodeServerOptions): Promise<NodeS
   const batcher = new SubmitBatcher(engine, {
     maxBatch: options.maxBatch,
     onBatch: (n) => metrics.batchSize.observe(n),
-    verify: pool
-      ? async (raw) => {
-          if (!pool.healthy) return (await engine.verifyMany([raw]))[0]!;
-          const verified = await pool.verify(raw, { community: engine.community, maxPayloadBytes: engine.state.community?.config.maxPayloadBytes });
-          if (verified instanceof HindsightError) return verified;
-          // The rest of Engine.verifyMany's intake: proofs are checked against the current state.
-          try {
-            await checkProofAtIntake(engine.state, verified);
-            return verified;
-          } catch (error) {
-            if (error instanceof HindsightError) return error;
-            throw error;
-          }
-        }
-      : undefined,
+    // A pool whose worker died is skipped: its events are then checked on this thread.
+    check: pool ? () => (pool.healthy ? (raw, o) => pool.verify(raw, o) : verifyHere) : undefined,
   });
   const app = Fastify({
     logger: options.logger ?? false,

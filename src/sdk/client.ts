@@ -1,12 +1,9 @@
 import type { SignedEvent } from '../events/envelope.js';
-import type { CommunityConfig } from '../events/types/core.js';
-import type { LeaderboardRow, MarketView, RoundView, StateView } from '../game/views.js';
+import type {
+  AuthorView, CommunityView, LeaderboardRow, LoggedEvent, MarketView, ModelView, RoundView, StateView, SubmitReply,
+} from '../engine/view-schemas.js';
 
-export type SubmitReply = { cid: string; seq: number; duplicate: boolean };
-export type AuthorView = { did: string; head: string | null; nonce: number; balance: string };
-export type ModelView = { hash: string; owner: string; name: string; architecture: string; vkey: string | null };
-export type CommunityView = { id: string; name: string; genesis: string; config: CommunityConfig };
-export type LoggedEvent = { seq: number; cid: string; type: string; author: string; round: number | null; event: SignedEvent };
+export type { AuthorView, CommunityView, LeaderboardRow, LoggedEvent, MarketView, ModelView, RoundView, StateView, SubmitReply };
 
 /**
  * What members, operators and dashboards need from a node. The embedded client (same process) and
@@ -15,7 +12,7 @@ export type LoggedEvent = { seq: number; cid: string; type: string; author: stri
  */
 export interface HindsightClient {
   community(): Promise<CommunityView | null>;
-  state(): Promise<StateView & { stateHash: string }>;
+  state(): Promise<StateView>;
   author(did: string): Promise<AuthorView>;
   submit(event: SignedEvent): Promise<SubmitReply>;
   round(round: number): Promise<RoundView | null>;

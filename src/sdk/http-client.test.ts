@@ -8,12 +8,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError, GameRejection, HindsightError, ValidationError } from '../core/errors.js';
 import type { SignedEvent } from '../events/envelope.js';
-import { Engine } from '../node/engine.js';
-import { makeTestCommunity, transfer, type TestCommunity } from '../node/test-community.js';
-import { startTestNode, type TestNode } from '../node/test-node.js';
+import { Engine } from '../engine/engine.js';
+import { makeTestCommunity, transfer, type TestCommunity } from '../../test/support/test-community.js';
+import { startTestNode, type TestNode } from '../../test/support/test-node.js';
 import type { HindsightClient } from './client.js';
 import { EmbeddedClient } from './embedded-client.js';
 import { HttpClient, NodeHttpError } from './http-client.js';
+import { pseudoModelHash } from '../statement/pseudo-model-hash.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -65,7 +66,7 @@ describe('HindsightClient contract: EmbeddedClient and HttpClient answer the sam
       c.genesis,
       transfer(alice, bob, 7n),
       alice.next('treasury.fund', { amount: '50000000' }),
-      bob.next('model.commit', { modelHash: 'model-contract-1', architecture: 'logreg', name: 'bob-1' }),
+      bob.next('model.commit', { modelHash: pseudoModelHash('model-contract-1'), architecture: 'logreg', name: 'bob-1' }),
       admin.next('round.schedule', { round: 1, subsidyPerItem: '1000000', tradingDeadline: T0 + 1000, revealDeadline: T0 + 2000, seedCommitment: 'ab'.repeat(32) }),
       admin.next('round.items', { round: 1, items: [{ id: 'i1', outcomes: 2, input: { text: 'is this spam?' } }] }),
       admin.next('round.open', { round: 1 }),
@@ -77,8 +78,8 @@ describe('HindsightClient contract: EmbeddedClient and HttpClient answer the sam
     const state = await both((cl) => cl.state());
     expect(state).toMatchObject({ community: 'contract-test', seq: 7, accepted: 7, rejected: 0, stateHash: expect.stringMatching(/^b[a-z2-7]{20,}$/) });
     expect(await both((cl) => cl.author(alice.did))).toMatchObject({ nonce: 2, head: alice.head, balance: (1_000_000_000n - 7n - 50_000_000n).toString() });
-    expect(await both((cl) => cl.model('model-contract-1'))).toMatchObject({ owner: bob.did, name: 'bob-1' });
-    expect(await both((cl) => cl.model('model-unknown-1'))).toBeNull();
+    expect(await both((cl) => cl.model(pseudoModelHash('model-contract-1')))).toMatchObject({ owner: bob.did, name: 'bob-1' });
+    expect(await both((cl) => cl.model(pseudoModelHash('model-unknown-1')))).toBeNull();
     expect(await both((cl) => cl.round(1))).toMatchObject({ round: 1, phase: 'trading', items: [{ id: 'i1', outcomes: 2 }] });
     expect(await both((cl) => cl.round(2))).toBeNull();
     expect(await both((cl) => cl.market(1, 'i1'))).toMatchObject({ round: 1, item: 'i1', outcomes: 2, trades: 0 });

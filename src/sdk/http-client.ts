@@ -1,7 +1,11 @@
+import type { z } from 'zod';
 import { AuthError, GameRejection, HindsightError, StoreError, ValidationError } from '../core/errors.js';
 import type { SignedEvent } from '../events/envelope.js';
-import type { LeaderboardRow, MarketView, RoundView, StateView } from '../game/views.js';
-import type { AuthorView, CommunityView, HindsightClient, LoggedEvent, ModelView, SubmitReply } from './client.js';
+import {
+  AuthorView, CommunityView, EventsPage, LeaderboardView, MarketView, ModelView, RoundView, StateView, SubmitReply,
+  type LeaderboardRow, type LoggedEvent,
+} from '../engine/view-schemas.js';
+import type { HindsightClient } from './client.js';
 
 /** A failure the node reported at the HTTP level (rate limit, body size, unknown route, ...). */
 export class NodeHttpError extends HindsightError {}
@@ -10,6 +14,7 @@ export class NodeHttpError extends HindsightError {}
 export class NodeUnavailableError extends HindsightError {}
 
 type ErrorBody = { code: string; kind?: string; message: string; field?: string; seq?: number };
+export type { LeaderboardRow, LoggedEvent };
 
 export type HttpClientOptions = { timeoutMs?: number };
 
@@ -25,35 +30,35 @@ export class HttpClient implements HindsightClient {
   }
 
   async community(): Promise<CommunityView | null> {
-    return this.#getOrNull<CommunityView>('/v1/community');
+    return this.#getOrNull(CommunityView, '/v1/community');
   }
 
-  async state(): Promise<StateView & { stateHash: string }> {
-    return this.#request('GET', '/v1/state');
+  async state(): Promise<StateView> {
+    return this.#request(StateView, 'GET', '/v1/state');
   }
 
   async author(did: string): Promise<AuthorView> {
-    return this.#request('GET', `/v1/authors/${encodeURIComponent(did)}`);
+    return this.#request(AuthorView, 'GET', `/v1/authors/${encodeURIComponent(did)}`);
   }
 
   async submit(event: SignedEvent): Promise<SubmitReply> {
-    return this.#request('POST', '/v1/events', event);
+    return this.#request(SubmitReply, 'POST', '/v1/events', event);
   }
 
   async round(round: number): Promise<RoundView | null> {
-    return this.#getOrNull(`/v1/rounds/${round}`);
+    return this.#getOrNull(RoundView, `/v1/rounds/${round}`);
   }
 
   async market(round: number, item: string): Promise<MarketView | null> {
-    return this.#getOrNull(`/v1/markets/${round}/${encodeURIComponent(item)}`);
+    return this.#getOrNull(MarketView, `/v1/markets/${round}/${encodeURIComponent(item)}`);
   }
 
   async leaderboard(): Promise<LeaderboardRow[]> {
-    return (await this.#request<{ rows: LeaderboardRow[] }>('GET', '/v1/leaderboard')).rows;
+    return (await this.#request(LeaderboardView, 'GET', '/v1/leaderboard')).rows;
   }
 
   async model(hash: string): Promise<ModelView | null> {
-    return this.#getOrNull(`/v1/models/${encodeURIComponent(hash)}`);
+    return this.#getOrNull(ModelView, `/v1/models/${encodeURIComponent(hash)}`);
   }
 
   async events(after: number, limit = 1000): Promise<LoggedEvent[]> {
@@ -61,22 +66,23 @@ export class HttpClient implements HindsightClient {
   }
 
   /** One page of the log plus the node's head (followers use the head to report their lag). */
-  async eventsPage(after: number, limit = 1000): Promise<{ events: LoggedEvent[]; head: number }> {
-    return this.#request('GET', `/v1/events?after=${after}&limit=${Math.min(limit, 1000)}`);
+  async eventsPage(after: number, limit = 1000): Promise<EventsPage> {
+    return this.#request(EventsPage, 'GET', `/v1/events?after=${after}&limit=${Math.min(limit, 1000)}`);
   }
 
   async close(): Promise<void> {}
 
-  async #getOrNull<T>(path: string): Promise<T | null> {
+  async #getOrNull<S extends z.ZodType>(schema: S, path: string): Promise<z.output<S> | null> {
     try {
-      return await this.#request<T>('GET', path);
+      return await this.#request(schema, 'GET', path);
     } catch (error) {
       if (error instanceof HindsightError && error.details.status === 404 && error.code !== 'http.notFound') return null;
       throw error;
     }
   }
 
-  async #request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  /** One call; the answer is checked against the view's schema, so a node that is not this API fails loudly. */
+  async #request<S extends z.ZodType>(schema: S, method: 'GET' | 'POST', path: string, body?: unknown): Promise<z.output<S>> {
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl}${path}`, {
@@ -95,8 +101,11 @@ export class HttpClient implements HindsightClient {
     } catch {
       throw new NodeUnavailableError('node.badResponse', `${method} ${path}: expected JSON, got ${response.status} ${text.slice(0, 80)}`, { status: response.status });
     }
-    if (response.ok) return parsed as T;
-    throw errorFromBody(response.status, parsed);
+    if (!response.ok) throw errorFromBody(response.status, parsed);
+    const checked = schema.safeParse(parsed);
+    if (checked.success) return checked.data;
+    const issue = checked.error.issues[0]!;
+    throw new NodeUnavailableError('node.badResponse', `${method} ${path}: expected ${schema.description ?? 'the API view'}, got a body whose ${issue.path.join('.') || 'root'} fails: ${issue.message}`, { status: response.status, field: issue.path.join('.') });
   }
 }
 

@@ -6,8 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { signEvent } from '../events/sign.js';
 import { conservation } from '../game/ledger.js';
 import { stateHash } from '../game/canonical.js';
-import { Engine } from '../node/engine.js';
-import { hex32, testKey, units } from '../testing/harness.js';
+import { Engine } from '../engine/engine.js';
+import { hex32, testKey, units } from '../../test/support/harness.js';
 import { EmbeddedClient } from './embedded-client.js';
 import { colludeOnWrongLabels, CommitteeMember, committeeSummary, LogFollower, resolveDueRounds, type LabelInput } from './member.js';
 

@@ -3,7 +3,6 @@ import { HindsightError } from '../core/errors.js';
 import { canonicalDid } from '../events/did.js';
 import type { Signer } from '../events/keys.js';
 import { signEvent } from '../events/sign.js';
-import '../events/types/index.js';
 import type { Attestation } from '../events/types/committee.js';
 import { verifyEvent } from '../events/verify.js';
 import { apply } from '../game/apply.js';

@@ -1,4 +1,4 @@
-import type { RoundView } from '../game/views.js';
+import type { RoundView } from '../engine/view-schemas.js';
 import type { HindsightClient } from './client.js';
 
 /** An item's public input as published in `round.items`. */

@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UNIT } from '../core/money.js';
-import { Engine } from '../node/engine.js';
+import { Engine } from '../engine/engine.js';
 import { DemoWorld, units } from '../sim/demo-world.js';
 import type { DemoRoundSet } from '../sim/demo-data.js';
 import { DEFAULT_BANKROLL, maxCostPerItem, toBelief, trackRecordMultiplier } from './operator-bankroll.js';
 import type { LabeledExample } from './operator-history.js';
 import type { ModelStrategy, PreparedModel } from './operator-strategy.js';
 import { CopycatStrategy } from './operators/copycat.js';
+import { pseudoModelHash } from '../statement/pseudo-model-hash.js';
 
 const root = mkdtempSync(join(tmpdir(), 'hindsight-operator-test-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -23,7 +24,7 @@ class SpyStrategy implements ModelStrategy {
     this.seen.push({ round: context.round, examples: [...history] });
     const ones = history.filter((e) => e.label === 1).length;
     const p1 = (ones + 1) / (history.length + 2);
-    return { modelHash: `spy-model-round-${context.round}`, architecture: 'majority', beliefs: async (_r, items) => items.map(() => [1 - p1, p1]) };
+    return { modelHash: pseudoModelHash(`spy-model-round-${context.round}`), architecture: 'majority', beliefs: async (_r, items) => items.map(() => [1 - p1, p1]) };
   }
 }
 
@@ -60,7 +61,7 @@ describe('Operator', () => {
       const after = spy.seen[2]!.examples;
       expect(after.filter((e) => e.round === 1).map((e) => [e.item, e.label])).toEqual([...r1.labels.entries()]);
       // It traded every item of round 1 under its committed hash, and reveals matched its commits.
-      const board = engine.state.leaderboard.get('spy-model-round-1')!;
+      const board = engine.state.leaderboard.get(pseudoModelHash('spy-model-round-1'))!;
       expect(board.itemsTraded).toBe(4);
       expect(board.scoredItems).toBe(4);
     } finally {
@@ -70,7 +71,7 @@ describe('Operator', () => {
 
   it('copycat: under sealed trading nothing is revealed while the market is open, so it trades nothing', async () => {
     const spy = new SpyStrategy();
-    const copy = new CopycatStrategy('spy', (round) => `spy-model-round-${round}`);
+    const copy = new CopycatStrategy('spy', (round) => pseudoModelHash(`spy-model-round-${round}`));
     const { engine, w } = await world('copycat', [spy, copy]);
     try {
       const r1 = roundSet(1, [1, 0, 1]);
@@ -86,7 +87,7 @@ describe('Operator', () => {
       expect(engine.state.leaderboard.get(hash)!.pnl).toBe(0n);
       // …whereas the copied beliefs are public now, after the fact.
       const market = await w.client.market(1, 'r1-0');
-      expect(market!.positions.some((p) => p.model === 'spy-model-round-1' && p.belief !== null)).toBe(true);
+      expect(market!.positions.some((p) => p.model === pseudoModelHash('spy-model-round-1') && p.belief !== null)).toBe(true);
     } finally {
       await engine.close();
     }

@@ -3,13 +3,14 @@ import { ValidationError } from '../core/errors.js';
 import type { SignedEvent } from '../events/envelope.js';
 import type { Signer } from '../events/keys.js';
 import type { TradeBody } from '../events/types/core.js';
+import type { ProofAttachment } from '../events/types/zk.js';
 import { eventCid } from '../events/envelope.js';
 import { tradeCommitment } from '../game/trades.js';
 import type { HindsightClient } from './client.js';
 import { DEFAULT_BANKROLL, maxCostPerItem, toBelief, trackRecordMultiplier, type BankrollRule } from './operator-bankroll.js';
 import { EventChain } from './operator-chain.js';
 import type { PublicHistory } from './operator-history.js';
-import type { ModelStrategy, OpenItem, PreparedModel } from './operator-strategy.js';
+import { isProvenBelief, type ModelStrategy, type OpenItem, type PreparedModel } from './operator-strategy.js';
 
 export type OperatorOptions = {
   client: HindsightClient;
@@ -24,7 +25,7 @@ export type OperatorOptions = {
   beliefFloor?: number;
 };
 
-type SealedTrade = { item: string; commit: string; trade: TradeBody; salt: string };
+type SealedTrade = { item: string; commit: string; trade: TradeBody; salt: string; proof?: ProofAttachment };
 
 /** What an operator did in one round. */
 export type OperatorRound = {
@@ -41,9 +42,10 @@ export type OperatorRound = {
 /**
  * A model operator: for each round it trains its strategy on public history, commits the model's
  * hash before the round opens, trades every item to the model's belief (sealed commit, max cost from
- * the bankroll rule), and reveals after trading closes. Payouts arrive by settlement. Each phase
- * method returns signed events rather than sending them, so a simulation can batch many operators'
- * events into one append; `step` + `submit` is the self-driving loop for a live node.
+ * the bankroll rule), and reveals after trading closes, with the belief's proof when the strategy
+ * proves its inference. Payouts arrive by settlement. Each phase method returns signed events
+ * rather than sending them, so a simulation can batch many operators' events into one append;
+ * `step` + `submit` is the self-driving loop for a live node.
  */
 export class Operator {
   readonly strategy: ModelStrategy;
@@ -98,7 +100,8 @@ export class Operator {
     const model = await this.strategy.train(examples, { round, classes });
     this.rounds.set(round, { round, model, trainedOn: { examples: examples.length, rounds }, trades: new Map(), beliefs: new Map(), revealed: false });
     if (await this.#client.model(model.modelHash)) return [];
-    return [chain.next('model.commit', { modelHash: model.modelHash, architecture: model.architecture, name: this.strategy.name }, time)];
+    const commit = { modelHash: model.modelHash, architecture: model.architecture, name: this.strategy.name, ...(model.vkey ? { vkey: model.vkey } : {}) };
+    return [chain.next('model.commit', commit, time)];
   }
 
   /** While round `round` trades: one sealed `trade.commit` per item the model has a belief on. */
@@ -124,18 +127,21 @@ export class Operator {
     if (maxCost <= 0n) return [];
     const events: SignedEvent[] = [];
     items.forEach((item, i) => {
-      const probs = beliefs[i];
-      if (!probs) return;
-      if (probs.length !== item.outcomes) {
-        throw new ValidationError('operator.badBelief', `${this.name} on ${item.id}: expected ${item.outcomes} probabilities, got ${probs.length}`, { field: 'belief' });
+      const b = beliefs[i];
+      if (!b) return;
+      const proof = isProvenBelief(b) ? b.proof : undefined;
+      const n = isProvenBelief(b) ? b.belief.length : b.length;
+      if (n !== item.outcomes) {
+        throw new ValidationError('operator.badBelief', `${this.name} on ${item.id}: expected ${item.outcomes} probabilities, got ${n}`, { field: 'belief' });
       }
-      const belief = toBelief(probs, this.#floor);
+      // A proven belief is traded exactly: the node checks it against the proof's scores.
+      const belief = isProvenBelief(b) ? b.belief.map(Number) : toBelief(b, this.#floor);
       const trade: TradeBody = { kind: 'belief', belief, maxCost: maxCost.toString() };
       const salt = this.#salt(round, item.id);
       const commitment = tradeCommitment({ round, item: item.id, model: record.model.modelHash, trade, salt });
       const event = chain.next('trade.commit', { round, item: item.id, model: record.model.modelHash, commitment, maxCost: trade.maxCost }, time);
       events.push(event);
-      record.trades.set(item.id, { item: item.id, commit: eventCid(event), trade, salt });
+      record.trades.set(item.id, { item: item.id, commit: eventCid(event), trade, salt, ...(proof ? { proof } : {}) });
       record.beliefs.set(item.id, belief);
     });
     return events;
@@ -147,7 +153,7 @@ export class Operator {
     if (!record || record.revealed) return [];
     const chain = await this.#chainReady();
     record.revealed = true;
-    return [...record.trades.values()].map((t) => chain.next('trade.reveal', { round, commit: t.commit, trade: t.trade, salt: t.salt }, time));
+    return [...record.trades.values()].map((t) => chain.next('trade.reveal', { round, commit: t.commit, trade: t.trade, salt: t.salt, ...(t.proof ? { proof: t.proof } : {}) }, time));
   }
 
   /**

@@ -1,4 +1,4 @@
-import { prices } from '../game/market/lmsr.js';
+import { prices } from '../market/lmsr.js';
 import type { GameState } from '../game/state.js';
 import { beliefToProbs } from '../sdk/operator-bankroll.js';
 import type { Operator } from '../sdk/operator.js';

@@ -3,7 +3,7 @@ import { HindsightError } from '../core/errors.js';
 import { UNIT } from '../core/money.js';
 import type { SignedEvent } from '../events/envelope.js';
 import { Ed25519Signer } from '../events/keys.js';
-import type { Engine } from '../node/engine.js';
+import type { Engine } from '../engine/engine.js';
 import { EmbeddedClient } from '../sdk/embedded-client.js';
 import { Operator } from '../sdk/operator.js';
 import type { BankrollRule } from '../sdk/operator-bankroll.js';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HindsightError } from '../core/errors.js';
 import { stateHash } from '../game/canonical.js';
 import { conservation } from '../game/ledger.js';
-import { replayLog } from '../node/engine.js';
+import { replayLog } from '../engine/replay.js';
 import { openStore } from '../store/index.js';
 import { runDemo, type DemoResult } from './demo.js';
 

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toJson } from '../cli/output.js';
+import { toJson } from '../core/json.js';
 import { calibrationChart, lossChart, pnlChart, renderPng } from './charts.js';
 import { SERVED_TEMPER, type Calibration } from './demo-metrics.js';
 import type { DemoResult } from './demo.js';

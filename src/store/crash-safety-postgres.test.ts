@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest';
-import { crashLoop } from './crash-harness.js';
-import { freshPostgresSchema, requirePostgresForTests } from './postgres-test-url.js';
+import { crashLoop } from '../../test/support/crash-harness.js';
+import { freshPostgresSchema, requirePostgresForTests } from '../../test/support/postgres-test-url.js';
 
 describe('crash safety (SIGKILL during appends)', () => {
   if (requirePostgresForTests('crash safety')) {

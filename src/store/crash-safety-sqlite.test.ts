@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'vitest';
-import { crashLoop } from './crash-harness.js';
+import { crashLoop } from '../../test/support/crash-harness.js';
 
 describe('crash safety (SIGKILL during appends)', () => {
   it('sqlite keeps every acknowledged event and no partial batch', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GroupCommitAppender } from './group-commit.js';
 import { openStore } from './open-store.js';
-import { makeTestEvent } from './test-events.js';
+import { makeTestEvent } from '../../test/support/test-events.js';
 import type { EventStore } from './types.js';
 
 describe('GroupCommitAppender', () => {

@@ -2,10 +2,10 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { openStore } from './open-store.js';
 import type { PostgresEventStore } from './postgres-store.js';
-import { freshPostgresSchema, requirePostgresForTests } from './postgres-test-url.js';
+import { freshPostgresSchema, requirePostgresForTests } from '../../test/support/postgres-test-url.js';
 import { parsePostgresUrl, redactUrl } from './postgres-url.js';
-import { describeStoreContract } from './store-contract.js';
-import { makeTestEvent } from './test-events.js';
+import { describeStoreContract } from '../../test/support/store-contract.js';
+import { makeTestEvent } from '../../test/support/test-events.js';
 
 describe('postgres URL parsing', () => {
   it('takes the schema parameter and keeps the rest for pg', () => {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from './open-store.js';
-import { describeStoreContract } from './store-contract.js';
-import { makeTestEvent } from './test-events.js';
+import { describeStoreContract } from '../../test/support/store-contract.js';
+import { makeTestEvent } from '../../test/support/test-events.js';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'hindsight-store-'));

@@ -2,7 +2,7 @@
  * The event store contract. The store is deliberately generic: it never parses events. Callers hand
  * it events that already passed the stateless checks (schema, signature), encoded as DAG-CBOR, plus
  * the few index columns the game and the node query by. Both backends (SQLite, PostgreSQL) pass the
- * same contract suite (store-contract.ts).
+ * same contract suite (test/support/store-contract.ts).
  */
 
 /** One already-verified, encoded event and the columns it is indexed by. */

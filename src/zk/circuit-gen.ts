@@ -8,41 +8,21 @@
  *   class   argmax(score), lowest index wins ties
  * Rescale = hinted bit decomposition of a + 2^A (A bounds |a|): its low F bits are the remainder,
  * the rest the quotient, the top bit the sign, so floor + ReLU cost A+2 constraints per unit.
- * Weights arrive packed (packing.ts) and are unpacked bit by bit, which range-checks them and feeds
- * the Poseidon commitment (model-hash.ts) without hashing every weight separately.
+ * Weights arrive packed (src/statement/packing.ts) and are unpacked bit by bit, which range-checks them and feeds
+ * the Poseidon commitment (src/ml/commitment/model-hash.ts) without hashing every weight separately.
  *
- * Public signals, in order: modelHash, predicted[M], scores[M][K], (hash binding) inputHash[M],
- * then public inputs: (public) x[M][N] or (packed) xWords[M][XW]. M = items per proof.
+ * Public signals: in the order and PublicLayout of src/statement/layout.ts.
  */
 import { expectedGot } from '../core/errors.js';
 import type { ModelArtifact } from '../ml/artifact-types.js';
-import { inputHeader, inputLayout, modelHeader, weightLayout, type InputSpec } from './model-hash.js';
+import { modelHeader, weightLayout } from '../ml/commitment/model-hash.js';
+import { chainChunks } from '../ml/commitment/poseidon.js';
+import type { InputBinding, InputSpec, PublicLayout } from '../statement/layout.js';
+import type { SegmentLayout } from '../statement/packing.js';
+import { inputHeader, inputLayout } from './input-hash.js';
 import { inputSpecOf, type InputRange } from './input-spec.js';
-import { chainChunks } from './poseidon.js';
-import type { SegmentLayout } from './packing.js';
-
-export type InputBinding = 'public' | 'hash' | 'packed';
 
 export type CircuitOptions = { items?: number; binding?: InputBinding; input?: InputRange };
-
-/** Everything needed to read a proof's public signals; stored with the verification key. */
-export type PublicLayout = {
-  version: 1;
-  kind: 'logreg' | 'mlp';
-  items: number;
-  /** Scores per item: 1 for binary logistic regression (logit of class 1), else `classes`. */
-  scores: number;
-  classes: number;
-  binding: InputBinding;
-  input: InputSpec;
-  inputWords: number;
-  scaleBits: number;
-  weightBits: number;
-  /** Bound B with |score| < 2^B/2, used by the in-circuit comparisons. */
-  scoreBits: number;
-  /** Header constant of the model hash (encodes architecture, scale and weight width). */
-  modelHeader: string;
-};
 
 const bitLength = (v: bigint): number => v.toString(2).length;
 

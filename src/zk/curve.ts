@@ -21,17 +21,3 @@ export async function terminateCurve(): Promise<void> {
   global.curve_bn128 = null;
   for (const curve of curves) await curve.terminate();
 }
-
-/** The BN254 scalar field order: public signals and circuit values live modulo this prime. */
-export const FIELD_R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
-
-/** Encodes a signed integer as a field element (negative → r − |v|). */
-export function toField(v: bigint): bigint {
-  const m = v % FIELD_R;
-  return m < 0n ? m + FIELD_R : m;
-}
-
-/** Decodes a field element back to a signed integer (values above r/2 are negative). */
-export function fromField(v: bigint): bigint {
-  return v > FIELD_R / 2n ? v - FIELD_R : v;
-}

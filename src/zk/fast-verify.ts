@@ -6,7 +6,8 @@
  * public signals of a hash-bound proof. Many public signals fall back to the threaded multi-exp.
  */
 import type { Curve } from 'ffjavascript';
-import { getCurve, FIELD_R } from './curve.js';
+import { FIELD_R } from '../statement/field.js';
+import { getCurve } from './curve.js';
 import type { Groth16Proof, VerificationKey } from './snarkjs.js';
 
 type Ext = Curve & {
@@ -23,11 +24,11 @@ type Prepared = { IC: Uint8Array[]; gamma: Uint8Array; delta: Uint8Array; alphaB
 
 const cache = new WeakMap<VerificationKey, Prepared>();
 
-const big1 = (v: unknown): bigint[] => (v as string[]).map((s) => BigInt(s));
-const big2 = (v: unknown): bigint[][] => (v as string[][]).map((r) => r.map((s) => BigInt(s)));
+const big1 = (v: readonly string[]): bigint[] => v.map((s) => BigInt(s));
+const big2 = (v: readonly (readonly string[])[]): bigint[][] => v.map((r) => r.map((s) => BigInt(s)));
 
 function prepare(curve: Ext, vk: VerificationKey): Prepared {
-  const IC = (vk.IC as string[][]).map((p) => curve.G1.toAffine(curve.G1.fromObject(big1(p))));
+  const IC = vk.IC.map((p) => curve.G1.toAffine(curve.G1.fromObject(big1(p))));
   // the wasm prepare functions take jacobian points (as snarkjs's pairingEq passes them)
   const alpha = curve.G1.toJacobian(curve.G1.fromObject(big1(vk.vk_alpha_1)));
   const beta = curve.G2.toJacobian(curve.G2.fromObject(big2(vk.vk_beta_2)));

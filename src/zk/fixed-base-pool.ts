@@ -5,7 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { moduleProcess } from '../core/spawn-worker.js';
-import { FIELD_R } from './curve.js';
+import { FIELD_R } from '../statement/field.js';
 import { scalarBytes, type GroupName } from './fixed-base.js';
 
 type Reply = { id: number; points: Uint8Array };

@@ -1,15 +1,16 @@
-/** Public surface of src/zk (see docs/zk.md). */
-export { poseidonModelHash, modelHashHex, fieldHex, inputHash, weightWords, type InputSpec } from './model-hash.js';
-export { generateModelCircuit, type CircuitOptions, type InputBinding, type PublicLayout } from './circuit-gen.js';
+/**
+ * Public surface of src/zk (see docs/zk.md): circuits, setup, proving and verifying. What a proof
+ * states (field, layout, signal decoding, beliefs, key ids) is src/statement; the model hash is
+ * src/ml/commitment.
+ */
+export { inputHash } from './input-hash.js';
+export { generateModelCircuit, type CircuitOptions } from './circuit-gen.js';
 export {
   buildModelCircuit,
   compileModelCircuit,
   evaluateCircuit,
   proveInference,
   verifyInference,
-  decodePublicSignals,
-  provenProbabilities,
-  vkeyId,
   type ModelCircuit,
   type InferenceProof,
   type VerifyResult,
@@ -21,5 +22,4 @@ export { devPtau, buildDevPtau, ptauPower } from './ptau.js';
 export { compileCircom, type CompiledCircuit } from './circom.js';
 export { solidityVerifierSource, solidityProofArgs, VERIFIER_CONTRACT } from './solidity.js';
 export { importOnnx, parseOnnx, type ImportReport } from './onnx-import.js';
-export { getCurve, terminateCurve, toField, fromField, FIELD_R } from './curve.js';
-export type { Groth16Proof, VerificationKey } from './snarkjs.js';
+export { getCurve, terminateCurve } from './curve.js';

@@ -3,17 +3,21 @@
  * inputs, decode and verify the public signals. `verifyInference` is what the node calls on a
  * proof-carrying trade or a served prediction.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ValidationError, expectedGot } from '../core/errors.js';
 import type { ModelArtifact } from '../ml/artifact-types.js';
+import { modelHeader, weightWords } from '../ml/commitment/model-hash.js';
+import { toField } from '../statement/field.js';
+import type { Groth16Proof, VerificationKey } from '../statement/groth16.js';
+import { expectedSignalCount, type PublicLayout } from '../statement/layout.js';
+import { fieldHex } from '../statement/model-hash-text.js';
+import { packSegment } from '../statement/packing.js';
+import { decodePublicSignals, publicInputSignals, type DecodedSignals } from '../statement/signals.js';
 import { compileCircom, type CompiledCircuit } from './circom.js';
-import { generateModelCircuit, type CircuitOptions, type PublicLayout } from './circuit-gen.js';
-import { FIELD_R, fromField, toField } from './curve.js';
-import { fieldHex, inputHash, inputLayout, modelHeader, weightWords } from './model-hash.js';
-import { packSegment } from './packing.js';
+import { generateModelCircuit, type CircuitOptions } from './circuit-gen.js';
+import { inputHash, inputLayout } from './input-hash.js';
 import { setupCircuit, type CircuitSetup, type SetupOptions } from './setup.js';
-import { computeWitness, fullProve, type Groth16Proof, type VerificationKey } from './snarkjs.js';
+import { computeWitness, fullProve } from './snarkjs.js';
 import { fastGroth16Verify } from './fast-verify.js';
 
 export type ModelCircuit = { circuit: CompiledCircuit; setup: CircuitSetup; layout: PublicLayout };
@@ -24,9 +28,6 @@ export type InferenceProof = {
   proof: Groth16Proof;
   publicSignals: string[];
 };
-
-export type DecodedItem = { predicted: number; scores: bigint[]; inputHash?: bigint; inputs?: bigint[] };
-export type DecodedSignals = { modelHash: bigint; items: DecodedItem[] };
 
 export type VerifyExpectation = {
   /** Model hash the proof must carry (field element, decimal or 0x hex). */
@@ -99,36 +100,6 @@ export async function evaluateCircuit(
   return decodePublicSignals(c.layout, w.slice(1, 1 + n).map(String));
 }
 
-export function expectedSignalCount(layout: PublicLayout): number {
-  const M = layout.items;
-  const inputs = layout.binding === 'public' ? M * layout.input.count : layout.binding === 'packed' ? M * layout.inputWords : 0;
-  return 1 + M + M * layout.scores + (layout.binding === 'hash' ? M : 0) + inputs;
-}
-
-export function decodePublicSignals(layout: PublicLayout, signals: readonly string[]): DecodedSignals {
-  if (signals.length !== expectedSignalCount(layout)) throw expectedGot('zk.signals_malformed', 'publicSignals.length', String(expectedSignalCount(layout)), signals.length);
-  const v = signals.map((s) => {
-    if (!/^\d+$/.test(s) || BigInt(s) >= FIELD_R) throw expectedGot('zk.signals_malformed', 'publicSignals[i]', 'a decimal field element', s);
-    return BigInt(s);
-  });
-  const M = layout.items;
-  const K = layout.scores;
-  let at = 1;
-  const predicted = v.slice(at, (at += M));
-  const scores = v.slice(at, (at += M * K));
-  const hashes = layout.binding === 'hash' ? v.slice(at, (at += M)) : [];
-  const per = layout.binding === 'public' ? layout.input.count : layout.inputWords;
-  const inputs = layout.binding === 'hash' ? [] : v.slice(at, at + M * per);
-  return {
-    modelHash: v[0],
-    items: Array.from({ length: M }, (_, m) => ({
-      predicted: Number(predicted[m]),
-      scores: scores.slice(m * K, (m + 1) * K).map(fromField),
-      ...(layout.binding === 'hash' ? { inputHash: hashes[m] } : { inputs: inputs.slice(m * per, (m + 1) * per) }),
-    })),
-  };
-}
-
 function asField(v: bigint | string): bigint {
   return typeof v === 'bigint' ? v : BigInt(v);
 }
@@ -174,54 +145,27 @@ export async function verifyInference(
     items: decoded.items.map((it) => ({
       predicted: it.predicted,
       scores: it.scores.map(String),
-      inputBinding: it.inputHash !== undefined ? fieldHex(it.inputHash) : `inputs:${it.inputs?.length ?? 0}`,
+      inputBinding: 'inputHash' in it ? fieldHex(it.inputHash) : `inputs:${it.inputs.length}`,
     })),
   };
 }
 
 async function inputMismatch(layout: PublicLayout, decoded: DecodedSignals, xs: readonly (readonly (number | bigint)[])[]): Promise<string | undefined> {
   if (xs.length !== layout.items) return `inputs: expected ${layout.items} items, got ${xs.length}`;
-  const xl = inputLayout(layout.input);
   for (let m = 0; m < xs.length; m++) {
-    let words: bigint[];
+    let want: bigint[] | null;
     try {
-      words = packSegment(xl, xs[m]);
+      want = publicInputSignals(layout, xs[m]);
     } catch (e) {
       return (e as Error).message;
     }
     const item = decoded.items[m];
-    if (layout.binding === 'hash') {
+    if ('inputHash' in item) {
       const h = await inputHash(layout.input, xs[m]);
-      if (h !== item.inputHash) return `inputs[${m}]: expected input hash ${fieldHex(h)}, got ${fieldHex(item.inputHash ?? 0n)}`;
-    } else {
-      const want = layout.binding === 'public' ? xs[m].map((v) => toField(BigInt(v))) : words;
-      const got = item.inputs ?? [];
-      if (want.length !== got.length || want.some((w, i) => w !== got[i])) return `inputs[${m}]: expected the proof's public inputs to equal the given features, got different values`;
+      if (h !== item.inputHash) return `inputs[${m}]: expected input hash ${fieldHex(h)}, got ${fieldHex(item.inputHash)}`;
+    } else if (!want || want.length !== item.inputs.length || want.some((w, i) => w !== item.inputs[i])) {
+      return `inputs[${m}]: expected the proof's public inputs to equal the given features, got different values`;
     }
   }
   return undefined;
-}
-
-/**
- * Class probabilities implied by proven scores: softmax(score / 2^(2F)), or [1−σ, σ] for a binary
- * logistic regression (one score). What a proof-carrying trade's belief should be checked against.
- */
-export function provenProbabilities(layout: PublicLayout, scores: readonly bigint[]): number[] {
-  const denom = 2 ** (2 * layout.scaleBits);
-  const z = scores.map((s) => Number(s) / denom);
-  if (layout.scores === 1) {
-    const p = 1 / (1 + Math.exp(-z[0]));
-    return [1 - p, p];
-  }
-  const m = Math.max(...z);
-  const e = z.map((v) => Math.exp(v - m));
-  const sum = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / sum);
-}
-
-/** Stable id of a verification key (sha256 of its JSON with sorted keys), to record at model.commit. */
-export function vkeyId(vkey: VerificationKey): string {
-  const sort = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(sort) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])])) : v;
-  return createHash('sha256').update(JSON.stringify(sort(vkey))).digest('hex');
 }

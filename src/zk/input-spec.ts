@@ -7,7 +7,7 @@
  */
 import { expectedGot } from '../core/errors.js';
 import type { ModelArtifact } from '../ml/artifact-types.js';
-import type { InputSpec } from './model-hash.js';
+import type { InputSpec } from '../statement/layout.js';
 
 export type InputRange = { bits?: number; signed?: boolean };
 

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { fixedPredict, quantizeFeatures } from '../ml/artifact.js';
 import { denseToSparse } from '../ml/features/sparse.js';
 import { floatProba, importOnnx, parseOnnx } from './onnx-import.js';
-import { seededRandom } from './test-models.js';
-import { gauss, matmulLogReg, torchMlp } from './fixtures/onnx-models.js';
+import { seededRandom } from '../../test/support/test-models.js';
+import { gauss, matmulLogReg, torchMlp } from '../../test/support/onnx-models.js';
 
 const samples = (n: number, D: number, seed: number) => {
   const rand = seededRandom(seed);

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { fixedPredict, fixedProba } from '../ml/artifact.js';
+import { fixedPredict, fixedProba, modelHashOf } from '../ml/artifact.js';
 import { terminateCurve } from './curve.js';
 import { integerInput, predict, verifyPrediction } from './predict.js';
-import { randomLogReg } from './test-models.js';
+import { randomLogReg } from '../../test/support/test-models.js';
 
 afterAll(terminateCurve);
 
@@ -10,12 +10,13 @@ describe('predict service', () => {
   const model = randomLogReg(8, 2, true, { seed: 11 });
   const item = { features: [0.5, -1, 0.25, 2, 0, 0, 1.5, -0.75] };
 
-  it('answers with the fixed-point model, its probabilities and the model hash', async () => {
+  it('answers with the fixed-point model, its probabilities (the exact tradeable belief) and the model hash', async () => {
     const r = await predict(model, item);
     const x = integerInput(model, item);
     expect(r.predictedClass).toBe(fixedPredict(model, x));
     expect(r.prediction).toBe(model.labels[r.predictedClass]);
-    Array.from(fixedProba(model, x)).forEach((p, k) => expect(r.probabilities[k]).toBeCloseTo(p, 12));
+    Array.from(fixedProba(model, x)).forEach((p, k) => expect(r.probabilities[k]).toBeCloseTo(p, 10));
+    expect(r.modelHash).toBe(await modelHashOf(model));
     expect(r.modelHash).toMatch(/^0x[0-9a-f]{64}$/);
     expect(r.proof).toBeUndefined();
   });

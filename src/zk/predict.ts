@@ -4,14 +4,14 @@
  * `verifyPrediction` checks such a response offline.
  */
 import type { ModelArtifact } from '../ml/artifact-types.js';
-import { fixedScores, quantizedDense, quantizeFeatures } from '../ml/artifact.js';
+import { fixedScores, modelHashOf, quantizedDense, quantizeFeatures } from '../ml/artifact.js';
 import { makeFeaturizer, type FeaturizerInput } from '../ml/features/featurizer.js';
 import { expectedGot } from '../core/errors.js';
-import type { InputBinding, PublicLayout } from './circuit-gen.js';
-import { buildModelCircuit, verifyInference, type VerifyResult } from './inference.js';
-import { proveInference } from './inference.js';
-import { fieldHex, poseidonModelHash } from './model-hash.js';
-import type { Groth16Proof, VerificationKey } from './snarkjs.js';
+import { PROB_SCALE } from '../market/index.js';
+import { beliefFromScores } from '../statement/belief.js';
+import type { Groth16Proof, VerificationKey } from '../statement/groth16.js';
+import type { InputBinding, PublicLayout } from '../statement/layout.js';
+import { buildModelCircuit, proveInference, verifyInference, type VerifyResult } from './inference.js';
 
 /** An item to predict: text or dense float features (featurized per the artifact), or integers. */
 export type PredictInput = FeaturizerInput | { x: (number | string)[] };
@@ -43,17 +43,12 @@ export function integerInput(a: ModelArtifact, input: PredictInput): bigint[] {
   return quantizedDense(a, quantizeFeatures(a, makeFeaturizer(a.featurizer).transform(input)));
 }
 
+/**
+ * Class probabilities of integer scores: the belief a trade backed by this prediction's proof must
+ * carry (beliefFromScores, exact at PROB_SCALE), as fractions.
+ */
 export function probabilities(a: ModelArtifact, scores: readonly bigint[]): number[] {
-  const denom = 2 ** (2 * a.scaleBits);
-  const z = scores.map((s) => Number(s) / denom);
-  if (a.arch.kind === 'logreg' && a.arch.binary) {
-    const p = 1 / (1 + Math.exp(-z[0]));
-    return [1 - p, p];
-  }
-  const m = Math.max(...z);
-  const e = z.map((v) => Math.exp(v - m));
-  const s = e.reduce((x, y) => x + y, 0);
-  return e.map((v) => v / s);
+  return beliefFromScores(scores, a.scaleBits).map((p) => Number(p) / Number(PROB_SCALE));
 }
 
 function argmaxOf(a: ModelArtifact, scores: readonly bigint[]): number {
@@ -67,7 +62,7 @@ export type PredictOptions = { prove?: boolean; binding?: InputBinding; ptau?: s
 
 export async function predict(a: ModelArtifact, input: PredictInput, options: PredictOptions = {}): Promise<PredictResponse> {
   const x = integerInput(a, input);
-  const modelHash = fieldHex(await poseidonModelHash(a));
+  const modelHash = await modelHashOf(a);
   if (!options.prove) {
     const scores = fixedScores(a, x);
     const k = argmaxOf(a, scores);

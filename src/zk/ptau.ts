@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { buildBn128, type Curve } from 'ffjavascript';
 import { ValidationError } from '../core/errors.js';
 import { cacheDir } from './cache.js';
-import { FIELD_R } from './curve.js';
+import { FIELD_R } from '../statement/field.js';
 import { FixedBasePool } from './fixed-base-pool.js';
 
 const BN254_Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;

@@ -3,7 +3,7 @@
  * through here so the untyped boundary stays in one file.
  */
 import * as snarkjs from 'snarkjs';
-import type { Groth16Proof, VerificationKey } from 'snarkjs';
+import type { Groth16Proof, VerificationKey } from '../statement/groth16.js';
 
 export type { Groth16Proof, VerificationKey };
 

@@ -4,14 +4,9 @@
  */
 declare module 'snarkjs' {
   export type FileLike = string | { type: 'mem'; data?: Uint8Array };
-  export type Groth16Proof = {
-    pi_a: string[];
-    pi_b: string[][];
-    pi_c: string[];
-    protocol: string;
-    curve: string;
-  };
-  export type VerificationKey = Record<string, unknown> & { protocol: string; curve: string; nPublic: number };
+  /** The JSON shapes snarkjs reads and writes, as src/statement/groth16.ts defines them. */
+  export type Groth16Proof = import('../statement/groth16.js').Groth16Proof;
+  export type VerificationKey = import('../statement/groth16.js').VerificationKey;
   type Logger = { debug(m: string): void; info(m: string): void; warn(m: string): void; error(m: string): void; log?(m: string): void };
   export const groth16: {
     fullProve(

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { saveKey } from '../../events/keys.js';
-import { testKey } from '../../testing/harness.js';
+import { testKey } from '../../../test/support/harness.js';
 import { main } from '../main.js';
 
 const work = mkdtempSync(join(tmpdir(), 'hindsight-committee-cli-'));

@@ -13,7 +13,7 @@ import { isLabelable, sealItem, submittedItemId } from '../../game/items.js';
 import { labelCommitment } from '../../game/labels.js';
 import { attestationBytes, membershipConfig } from '../../game/membership.js';
 import type { ItemState } from '../../game/state.js';
-import type { Engine } from '../../node/engine.js';
+import type { Engine } from '../../engine/engine.js';
 import { printResult, toJson } from '../output.js';
 import { eventTime, nextEvent, secretsDir, signerFrom, withEngine, withSignerFlags, withStoreFlags, type StoreFlags } from '../context.js';
 

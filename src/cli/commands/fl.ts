@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { printResult } from '../output.js';
 import { expectedGot } from '../../core/errors.js';
-import { gaussianEpsilon } from '../../fl/gaussian-dp.js';
-import { epsilonFor } from '../../fl/rdp.js';
+import { gaussianEpsilon } from '../../fl/privacy/gaussian-dp.js';
+import { epsilonFor } from '../../fl/privacy/rdp.js';
 
 function num(field: string, text: string): number {
   const value = Number(text);

@@ -6,7 +6,7 @@ import { Ed25519Signer, saveKey } from '../../events/keys.js';
 import { signEvent } from '../../events/sign.js';
 import { registeredTypes } from '../../events/registry.js';
 import { decode } from '../../core/encoding.js';
-import { replayLog } from '../../node/engine.js';
+import { replayLog } from '../../engine/replay.js';
 import { conservation } from '../../game/ledger.js';
 import { stateHash } from '../../game/canonical.js';
 import { printResult } from '../output.js';

@@ -6,8 +6,8 @@ import { ValidationError } from '../../core/errors.js';
 import { parseUnits } from '../../core/money.js';
 import type { TradeBody } from '../../events/types/core.js';
 import { tradeCommitment } from '../../game/trades.js';
-import { validateBelief } from '../../game/market/index.js';
-import { findMarket, leaderboard } from '../../game/views.js';
+import { validateBelief } from '../../market/index.js';
+import { findMarket, leaderboardView as leaderboard } from '../../engine/views.js';
 import { parseBelief } from '../belief.js';
 import { eventTime, secretsDir, signerFrom, submitAs, withEngine, withSignerFlags, withStoreFlags, type StoreFlags } from '../context.js';
 import { printResult } from '../output.js';
@@ -43,7 +43,7 @@ function readItems(file: string, outcomes: number): { id: string; outcomes: numb
 export function register(program: Command): void {
   const model = program.command('model').description('model registry');
   withSignerFlags(model.command('commit').description('register a model hash you will trade under'))
-    .requiredOption('--hash <hash>', 'model hash (artifact CID or Poseidon commitment)')
+    .requiredOption('--hash <hash>', 'model hash: 0x + 64 hex (`ml train` / `zk hash` print it)')
     .requiredOption('--name <name>', 'display name')
     .option('--arch <architecture>', 'architecture description', 'unspecified')
     .action(async (opts: SignerFlags & { hash: string; name: string; arch: string }) => {

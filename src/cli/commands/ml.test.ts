@@ -25,7 +25,9 @@ describe('hindsight ml', { timeout: 120_000 }, () => {
   it('trains a K = 3 model into an artifact and predicts with its fixed-point model', async () => {
     const train = await hs('ml', 'train', '--dataset', IRIS, '--family', 'logreg', '--epochs', '40', '--out', 'iris.json', '--json');
     expect(train.code).toBe(0);
-    expect(train.json.hash).toMatch(/^bafyrei/);
+    expect(train.json.hash).toMatch(/^0x[0-9a-f]{64}$/);
+    // the hash `ml train` prints is the one `zk hash` (and every proof of the model) carries
+    expect((await hs('zk', 'hash', '--model', 'iris.json', '--json')).json.modelHash).toBe(train.json.hash);
     expect((train.json.fixed as { accuracy: number }).accuracy).toBeGreaterThan(0.8);
     expect(train.json.agreement).toBeGreaterThan(0.95);
     const pred = await hs('ml', 'predict', '--model', 'iris.json', '--features', '6.7,3.0,5.2,2.3', '--json');

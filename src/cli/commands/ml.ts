@@ -54,7 +54,7 @@ export function register(program: Command): void {
     .option('--name <name>', 'artifact name')
     .option('--out <file>', 'write the artifact (canonical JSON) here')
     .option('--json', 'print one JSON object as the last line')
-    .action((opts: TrainOpts) => {
+    .action(async (opts: TrainOpts) => {
       const dataset = loadDataset(opts.dataset);
       const seed = intOption(opts.seed, 'seed');
       const family = opts.family;
@@ -84,7 +84,7 @@ export function register(program: Command): void {
       const floatEval = metrics.evaluate(predictProbaAll(model, Xte), yte);
       const fixedEval = metrics.evaluate(predictProbaAll(fixedClassifier(artifact), Xte), yte);
       const agreement = checkAgreement(model, artifact, Xte);
-      const hash = opts.out ? saveArtifact(opts.out, artifact) : modelHashOf(artifact);
+      const hash = opts.out ? await saveArtifact(opts.out, artifact) : await modelHashOf(artifact);
       const round = (e: typeof floatEval) => Object.fromEntries(Object.entries(e).map(([k, v]) => [k, r4(v as number)]));
       printResult(
         {
@@ -106,7 +106,7 @@ export function register(program: Command): void {
     .option('--text <text>', 'text input')
     .option('--features <list>', 'comma-separated numbers')
     .option('--json', 'print one JSON object as the last line')
-    .action((opts: { model: string; text?: string; features?: string; json?: boolean }) => {
+    .action(async (opts: { model: string; text?: string; features?: string; json?: boolean }) => {
       const artifact = loadArtifact(opts.model);
       if ((opts.text === undefined) === (opts.features === undefined)) {
         throw new ValidationError('cli.invalid', 'input: expected exactly one of --text or --features, got ' + (opts.text === undefined ? 'neither' : 'both'), { field: 'input' });
@@ -117,7 +117,7 @@ export function register(program: Command): void {
       const probs = fixedProba(artifact, xInt);
       printResult(
         {
-          hash: modelHashOf(artifact), label: artifact.labels[cls], classIndex: cls,
+          hash: await modelHashOf(artifact), label: artifact.labels[cls], classIndex: cls,
           probabilities: Object.fromEntries(artifact.labels.map((l, k) => [l, r4(probs[k])])),
           scores: fixedScores(artifact, xInt).map(String),
         },

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { register } from './zk.js';
-import { torchMlp } from '../../zk/fixtures/onnx-models.js';
+import { torchMlp } from '../../../test/support/onnx-models.js';
 
 async function run(args: string[]): Promise<Record<string, unknown>> {
   const out: string[] = [];

@@ -3,18 +3,16 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.js';
 import { printResult, toJson } from '../output.js';
-import { canonicalArtifactJson, loadArtifact } from '../../ml/artifact.js';
+import { canonicalArtifactJson, loadArtifact, modelHashOf } from '../../ml/artifact.js';
 import type { ModelArtifact } from '../../ml/artifact-types.js';
-import type { InputBinding } from '../../zk/circuit-gen.js';
 import { terminateCurve } from '../../zk/curve.js';
 import { buildModelCircuit } from '../../zk/inference.js';
-import { fieldHex, poseidonModelHash } from '../../zk/model-hash.js';
 import { importOnnx } from '../../zk/onnx-import.js';
 import { integerInput, predict, verifyPrediction, type PredictInput, type PredictResponse } from '../../zk/predict.js';
 import { devPtau } from '../../zk/ptau.js';
 import { contributePhase2 } from '../../zk/setup.js';
 import { solidityVerifierSource } from '../../zk/solidity.js';
-import type { VerificationKey } from '../../zk/snarkjs.js';
+import { InputBinding, VerificationKey, zkKeyId } from '../../statement/index.js';
 
 /**
  * `hindsight predict / verify / model import / zk …`: proven inference from the command line.
@@ -41,9 +39,15 @@ function asInput(v: unknown): PredictInput {
 }
 
 function binding(v: string | undefined): InputBinding {
-  const b = v ?? 'hash';
-  if (b !== 'hash' && b !== 'packed' && b !== 'public') throw new ValidationError('cli.invalid', `--binding: expected hash, packed or public, got ${JSON.stringify(b)}`, { field: 'binding' });
-  return b;
+  const b = InputBinding.safeParse(v ?? 'hash');
+  if (!b.success) throw new ValidationError('cli.invalid', `--binding: expected hash, packed or public, got ${JSON.stringify(v)}`, { field: 'binding' });
+  return b.data;
+}
+
+function verificationKey(v: unknown, file: string): VerificationKey {
+  const k = VerificationKey.safeParse(v);
+  if (!k.success) throw new ValidationError('cli.invalid', `--vkey ${file}: expected a Groth16 BN254 verification key (snarkjs JSON), got ${k.error.issues[0]?.path.join('.') ?? ''}: ${k.error.issues[0]?.message ?? 'invalid'}`, { field: 'vkey' });
+  return k.data;
 }
 
 async function withCurve<T>(f: () => Promise<T>): Promise<T> {
@@ -89,8 +93,8 @@ export function register(program: Command): void {
       const response = readJson(opts.proof, 'proof') as PredictResponse;
       let artifact: ModelArtifact | undefined;
       if (opts.model) artifact = loadArtifact(modelPath(opts.model));
-      const modelHash = opts.modelHash ?? (artifact ? fieldHex(await poseidonModelHash(artifact)) : undefined);
-      const vkey = opts.vkey ? (readJson(opts.vkey, 'vkey') as VerificationKey) : undefined;
+      const modelHash = opts.modelHash ?? (artifact ? await modelHashOf(artifact) : undefined);
+      const vkey = opts.vkey ? verificationKey(readJson(opts.vkey, 'vkey'), opts.vkey) : undefined;
       let x: bigint[] | undefined;
       if (opts.input) {
         if (!artifact) throw new ValidationError('cli.invalid', '--input: expected --model too (to featurize the item), got none', { field: 'model' });
@@ -125,17 +129,17 @@ export function register(program: Command): void {
       mkdirSync(opts.out, { recursive: true });
       writeFileSync(join(opts.out, 'model.json'), canonicalArtifactJson(artifact));
       writeFileSync(join(opts.out, 'import-report.json'), `${toJson(report)}\n`);
-      const modelHash = fieldHex(await poseidonModelHash(artifact));
+      const modelHash = await modelHashOf(artifact);
       printResult({ out: opts.out, modelHash, arch: artifact.arch, ...report }, opts);
     });
 
   const zk = program.command('zk').description('zero-knowledge toolchain: ptau, circuit setup, verifier export, phase-2 contributions');
   zk.command('hash')
-    .description('Poseidon model hash of an artifact')
+    .description('the model hash of an artifact (its Poseidon weight commitment)')
     .requiredOption('--model <dir>', 'model directory or artifact file')
     .option('--json', 'print one JSON object as the last line')
     .action(async (opts: { model: string; json?: boolean }) => {
-      printResult({ modelHash: fieldHex(await poseidonModelHash(loadArtifact(modelPath(opts.model)))) }, opts);
+      printResult({ modelHash: await modelHashOf(loadArtifact(modelPath(opts.model))) }, opts);
     });
   zk.command('ptau')
     .description('build (or reuse) an INSECURE development powers-of-tau of 2^power')
@@ -168,6 +172,7 @@ export function register(program: Command): void {
         vkey: join(dir, 'vkey.json'),
         verifier: join(dir, 'Verifier.sol'),
         layout: mc.layout,
+        keyId: zkKeyId({ vkey: mc.setup.vkey, layout: mc.layout }),
       }, opts);
     });
   zk.command('contribute')

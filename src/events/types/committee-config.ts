@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DidText, Micro, Time } from './common.js';
 
 /**
- * Optional community config for the community-made validation set (issue 4). Kept apart from
+ * Optional community config for the community-made validation set. Kept apart from
  * core.ts so the core config only gains three optional fields. Fractions are parts per million
  * (integers: no floats in payloads).
  */

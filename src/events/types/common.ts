@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MODEL_HASH_PATTERN, isModelHashText } from '../../statement/model-hash-text.js';
 
 /** Shared payload pieces. Payloads carry integers and strings only: no floats, so replay is exact. */
 export const Micro = z.string().regex(/^\d{1,24}$/, 'an integer number of micro-units as a decimal string');
@@ -6,7 +7,12 @@ export const SignedMicro = z.string().regex(/^-?\d{1,24}$/, 'an integer number o
 export const DidText = z.string().regex(/^did:(key:z[1-9A-HJ-NP-Za-km-z]{40,60}|pkh:eip155:\d+:0x[0-9a-fA-F]{40})$/, 'a did:key or did:pkh');
 export const RoundNumber = z.number().int().min(1).max(1_000_000_000);
 export const ItemId = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'an item id of letters, digits and ._:-');
-export const ModelHash = z.string().regex(/^[A-Za-z0-9:_-]{8,128}$/, 'a model hash (CID or 0x-hex Poseidon commitment)');
+/**
+ * A model hash: the Poseidon commitment of a model artifact's weights (src/ml/commitment), or the
+ * pseudoModelHash of a model that is not a provable artifact. Either way a BN254 field element,
+ * written 0x + 64 lowercase hex digits (src/statement/model-hash-text.ts).
+ */
+export const ModelHash = z.string().regex(MODEL_HASH_PATTERN, 'a model hash: 0x and 64 lowercase hex digits').refine(isModelHashText, 'a BN254 field element');
 export const Hash32 = z.string().regex(/^[0-9a-f]{64}$/, 'a 32-byte lowercase hex hash');
 export const Salt = z.string().regex(/^[0-9a-f]{32,128}$/, 'a lowercase hex salt of 16–64 bytes');
 export const Time = z.number().int().min(0).max(8_640_000_000_000_000);

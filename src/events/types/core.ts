@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { registerEventType, roundField } from '../registry.js';
 import { Belief, DidText, Hash32, ItemId, Micro, ModelHash, RoundNumber, Salt, SignedMicro, Time } from './common.js';
 import { CommitteeConfig, ItemsConfig, MembershipConfig } from './committee-config.js';
 import { ProofAttachment } from './zk.js';
@@ -13,11 +12,11 @@ export const CommunityConfig = z.strictObject({
   maxPayloadBytes: z.number().int().min(1024).max(1 << 20).default(64 * 1024),
   snapshotEvery: z.number().int().min(100).max(10_000_000).default(10_000),
   requireProofs: z.boolean().default(false),
-  /** Who may join (issue 4); absent = open. */
+  /** Who may join; absent = open. */
   membership: MembershipConfig.optional(),
-  /** Labels come from a sortition committee instead of `resolver` (issue 4). */
+  /** Labels come from a sortition committee instead of `resolver`. */
   committee: CommitteeConfig.optional(),
-  /** Members submit encrypted candidate items (issue 4). */
+  /** Members submit encrypted candidate items. */
   items: ItemsConfig.optional(),
 });
 export type CommunityConfig = z.infer<typeof CommunityConfig>;
@@ -46,43 +45,36 @@ export const TradeBody = z.union([
 ]);
 export type TradeBody = z.infer<typeof TradeBody>;
 
-const types: [string, z.ZodType][] = [
-  ['community.create', CommunityCreate],
-  ['ledger.mint', z.strictObject({ to: DidText, amount: Micro })],
-  ['ledger.transfer', z.strictObject({ to: DidText, amount: Micro })],
-  ['treasury.fund', z.strictObject({ amount: Micro })],
-  ['model.commit', z.strictObject({ modelHash: ModelHash, architecture: z.string().min(1).max(200), name: z.string().min(1).max(100), owner: DidText.optional(), vkey: Hash32.optional() })],
-  [
-    'round.schedule',
-    z.strictObject({
-      round: RoundNumber,
-      subsidyPerItem: Micro,
-      tradingDeadline: Time,
-      revealDeadline: Time,
-      /** sha256 of the resolver's ordering seed; revealed in round.resolve. */
-      seedCommitment: Hash32,
-      /** Committee path: label commits end here (default revealDeadline); label reveals end at labelRevealDeadline. */
-      labelCommitDeadline: Time.optional(),
-      labelRevealDeadline: Time.optional(),
-    }),
-  ],
-  ['round.items', z.strictObject({ round: RoundNumber, items: z.array(Item).min(1).max(500) })],
-  ['round.open', z.strictObject({ round: RoundNumber })],
-  ['round.close', z.strictObject({ round: RoundNumber })],
-  [
-    'round.resolve',
-    z.strictObject({
-      round: RoundNumber,
-      seed: Hash32,
-      /** outcome index per item id; null voids the item. */
-      labels: z.array(z.strictObject({ item: ItemId, outcome: z.number().int().min(0).max(63).nullable() })).max(10_000),
-    }),
-  ],
-  ['round.settle', z.strictObject({ round: RoundNumber })],
-  ['round.void', z.strictObject({ round: RoundNumber, reason: z.string().max(500) })],
-  ['trade.commit', z.strictObject({ round: RoundNumber, item: ItemId, model: ModelHash, commitment: Hash32, maxCost: Micro })],
-  ['trade.reveal', z.strictObject({ round: RoundNumber, commit: z.string().min(20).max(120), trade: TradeBody, salt: Salt, proof: ProofAttachment.optional() })],
-  ['trade.execute', z.strictObject({ round: RoundNumber, item: ItemId, model: ModelHash, trade: TradeBody, proof: ProofAttachment.optional() })],
-];
-
-for (const [type, payload] of types) registerEventType({ type, payload, roundOf: roundField });
+/** The core game's events (community, ledger, models, rounds, trades): type → payload schema. */
+export const CORE_EVENTS = {
+  'community.create': CommunityCreate,
+  'ledger.mint': z.strictObject({ to: DidText, amount: Micro }),
+  'ledger.transfer': z.strictObject({ to: DidText, amount: Micro }),
+  'treasury.fund': z.strictObject({ amount: Micro }),
+  'model.commit': z.strictObject({ modelHash: ModelHash, architecture: z.string().min(1).max(200), name: z.string().min(1).max(100), owner: DidText.optional(), vkey: Hash32.optional() }),
+  'round.schedule': z.strictObject({
+    round: RoundNumber,
+    subsidyPerItem: Micro,
+    tradingDeadline: Time,
+    revealDeadline: Time,
+    /** sha256 of the resolver's ordering seed; revealed in round.resolve. */
+    seedCommitment: Hash32,
+    /** Committee path: label commits end here (default revealDeadline); label reveals end at labelRevealDeadline. */
+    labelCommitDeadline: Time.optional(),
+    labelRevealDeadline: Time.optional(),
+  }),
+  'round.items': z.strictObject({ round: RoundNumber, items: z.array(Item).min(1).max(500) }),
+  'round.open': z.strictObject({ round: RoundNumber }),
+  'round.close': z.strictObject({ round: RoundNumber }),
+  'round.resolve': z.strictObject({
+    round: RoundNumber,
+    seed: Hash32,
+    /** outcome index per item id; null voids the item. */
+    labels: z.array(z.strictObject({ item: ItemId, outcome: z.number().int().min(0).max(63).nullable() })).max(10_000),
+  }),
+  'round.settle': z.strictObject({ round: RoundNumber }),
+  'round.void': z.strictObject({ round: RoundNumber, reason: z.string().max(500) }),
+  'trade.commit': z.strictObject({ round: RoundNumber, item: ItemId, model: ModelHash, commitment: Hash32, maxCost: Micro }),
+  'trade.reveal': z.strictObject({ round: RoundNumber, commit: z.string().min(20).max(120), trade: TradeBody, salt: Salt, proof: ProofAttachment.optional() }),
+  'trade.execute': z.strictObject({ round: RoundNumber, item: ItemId, model: ModelHash, trade: TradeBody, proof: ProofAttachment.optional() }),
+} as const satisfies Record<string, z.ZodType>;

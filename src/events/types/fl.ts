@@ -1,19 +1,18 @@
 /**
- * Federated-learning event payloads (issue 8, docs/fl.md). Payloads carry integers and strings only:
+ * Federated-learning event payloads (docs/fl.md). Payloads carry integers and strings only:
  * real-valued task parameters are integers in millionths, binary data is base64 (model updates in
- * the HFU1 binary encoding of src/fl/update-codec.ts, never JSON arrays of numbers).
+ * the HFU1 binary encoding of src/events/update-codec.ts, never JSON arrays of numbers).
  *
  *   fl.task       operator posts a task: architecture, initial model, rounds, clients per round,
  *                 clipping norm, noise multiplier, δ, payment budget, secure-aggregation settings
  *   fl.join       a data controller joins (public example count = its FedAvg weight)
  *   fl.update     one controller message of a round: a plain update, or one SecAgg stage
- *                 (keys → shares → masked input → unmask; the messages of src/fl/secagg-client.ts,
+ *                 (keys → shares → masked input → unmask; the messages of src/fl/secagg/client.ts,
  *                 byte strings as hex when fixed-size, base64 when they grow with the neighbourhood)
  *   fl.aggregate  operator: the round's new global model hash and who was included / dropped
  *   fl.pay        operator pays controllers from the task budget
  */
 import { z } from 'zod';
-import { registerEventType } from '../registry.js';
 import { DidText, Hash32, Micro, ModelHash, RoundNumber } from './common.js';
 
 export const TaskId = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'a task id of letters, digits and ._:-');
@@ -24,10 +23,11 @@ const Hex32 = z.string().regex(/^[0-9a-f]{64}$/, '32 bytes as lowercase hex');
 const Slot = z.number().int().min(1).max(2 ** 31);
 
 /*
- * SecAgg sizes (src/fl/shamir.ts, src/fl/secagg-common.ts; a test in src/game/fl.test.ts runs a real
- * session through this schema so the two cannot drift apart). A client deals its self-mask seed and
- * at most neighbours/2 + 1 pair seeds (k/2 on the SecAgg+ ring, ⌈(n−1)/2⌉ in the full graph), so
- * what it sends each holder is 1 + (pair seeds dealt) shares and as many share commitments.
+ * SecAgg sizes (src/crypto/shamir.ts, src/fl/secagg/common.ts; a test in src/game/fl.test.ts runs
+ * a real session through this schema so the two cannot drift apart). A client deals its self-mask
+ * seed and at most neighbours/2 + 1 pair seeds (k/2 on the SecAgg+ ring, ⌈(n−1)/2⌉ in the full
+ * graph), so what it sends each holder is 1 + (pair seeds dealt) shares and as many share
+ * commitments.
  */
 /** Shamir prime p = 2^26 + 15. */
 const FIELD_P = 67_108_879;
@@ -149,13 +149,11 @@ export const FlPay = z.strictObject({
   payments: z.array(z.strictObject({ to: DidText, amount: Micro })).min(1).max(1_000_000),
 });
 
-for (const [type, payload] of [
-  ['fl.task', FlTask],
-  ['fl.join', FlJoin],
-  ['fl.update', FlUpdate],
-  ['fl.aggregate', FlAggregate],
-  ['fl.pay', FlPay],
-] as const) {
-  // FL rounds are per task, not the game's market rounds: keep them out of the store's round index.
-  registerEventType({ type, payload, roundOf: () => null });
-}
+/** Federated-learning events: type → payload schema. Their `round` is a task's round, not a market round. */
+export const FL_EVENTS = {
+  'fl.task': FlTask,
+  'fl.join': FlJoin,
+  'fl.update': FlUpdate,
+  'fl.aggregate': FlAggregate,
+  'fl.pay': FlPay,
+} as const satisfies Record<string, z.ZodType>;

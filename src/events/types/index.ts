@@ -1,5 +1,2 @@
-/** Importing this registers every event type the game knows. */
-import './core.js';
-import './committee.js';
-import './zk.js';
-import './fl.js';
+/** The event table (type → payload schema), re-exported for imports that name the types folder. */
+export { EVENT_SCHEMAS, eventTypeSpec, registeredTypes, type EventType, type PayloadOf } from '../registry.js';

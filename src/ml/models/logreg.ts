@@ -7,7 +7,7 @@ import { resolveClasses, sigmoid, type TrainOptions } from './model.js';
  * Multinomial logistic regression on sparse inputs (binary K = 2 is the one-row sigmoid form).
  * Training: shuffled per-example SGD with AdaGrad step sizes and L2 applied to the touched weights —
  * the classic recipe for hashed text features. The hot loop is hand-written over typed arrays
- * (≈ 0.1 s for the whole SpamAssassin train split; see train.bench.ts).
+ * (≈ 0.1 s for the whole SpamAssassin train split; see bench/ml.bench.ts).
  */
 export type LogRegOptions = TrainOptions & {
   epochs?: number;

@@ -1,11 +1,12 @@
-import { createHash } from 'node:crypto';
+import { pseudoModelHash } from '../../statement/pseudo-model-hash.js';
 import type { LabeledExample } from '../operator-history.js';
 import { beliefToProbs } from '../operator-bankroll.js';
 import type { MarketReader, ModelStrategy, OpenItem, PreparedModel } from '../operator-strategy.js';
 
 /**
  * Trades, under its own hash, the beliefs another model has revealed — on whatever items are still
- * open to it. It trains nothing; each round it commits a fresh hash naming what it copies.
+ * open to it. It trains nothing; each round it commits a fresh pseudo model hash (no artifact, so
+ * nothing it could prove) naming what it copies.
  *
  * Why it earns about nothing: with sealed trading (the default) beliefs become visible only when
  * trades execute, after the trading deadline, so during the window there is nothing to copy and the
@@ -26,7 +27,7 @@ export class CopycatStrategy implements ModelStrategy {
   }
 
   async train(_history: readonly LabeledExample[], context: { round: number }): Promise<PreparedModel> {
-    const modelHash = `copy-${createHash('sha256').update(`${this.name}:${context.round}`).digest('hex').slice(0, 40)}`;
+    const modelHash = pseudoModelHash(`copycat:${this.name}:${context.round}`);
     return {
       modelHash,
       architecture: `copycat of ${this.targetName}`,

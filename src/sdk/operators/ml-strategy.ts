@@ -7,8 +7,8 @@ import { inputForFeaturizer, type ModelStrategy, type OpenItem, type PreparedMod
 
 /**
  * A model line trained with the ML toolkit: featurize public history, train one family, export the
- * fixed-point artifact, commit its hash, and trade the artifact's own (fixed-point) probabilities —
- * exactly what a ZK proof of this model would attest to.
+ * fixed-point artifact, commit its model hash (the Poseidon weight commitment, `modelHashOf`), and
+ * trade the artifact's own (fixed-point) probabilities — what a ZK proof of this model attests to.
  */
 export type MlRecipe = {
   name: string;
@@ -89,7 +89,8 @@ export class MlStrategy implements ModelStrategy {
     const classifier = fixedClassifier(artifact);
     const architecture = spec.kind === 'dense' ? `${recipe.family} dense(${spec.size})` : `${recipe.family} hashed-ngrams 2^${Math.log2(spec.buckets)} n=${spec.ngrams.join(',')}`;
     return {
-      modelHash: modelHashOf(artifact),
+      modelHash: await modelHashOf(artifact),
+      artifact,
       architecture,
       beliefs: async (_round: number, items: readonly OpenItem[]) => items.map((item) => classifier.predictProba(featurizer.transform(inputForFeaturizer(item.input)))),
     };

@@ -1,0 +1,219 @@
+import { GameRejection, HindsightError } from '../core/errors.js';
+import type { VerifiedEvent } from '../events/verify.js';
+import { apply, execute, type Receipt } from '../game/apply.js';
+import { decodeState, encodeState, stateHash } from '../game/canonical.js';
+import { emptyState, type GameState } from '../game/state.js';
+import { openStore, type EventStore, type OpenStoreOptions } from '../store/index.js';
+import { admit, verifyHere, type StatelessCheck } from './intake.js';
+import { parseStored } from './parse.js';
+import { releaseProofVerifier } from './proof-check.js';
+import type { SubmitReply } from './view-schemas.js';
+
+export type SubmitOutcome = { ok: true; result: SubmitReply } | { ok: false; error: HindsightError };
+
+export type EngineOptions = OpenStoreOptions & {
+  /**
+   * exclusive: this process is the only writer (SQLite default): an event is applied before it is
+   * stored, so a rejected event is stored nowhere. shared: several nodes append to one PostgreSQL log;
+   * events are ordered by the store and applied from it, with rejection receipts.
+   */
+  mode?: 'exclusive' | 'shared';
+  /** Load the latest snapshot instead of replaying from the first event (default true). */
+  useSnapshot?: boolean;
+};
+
+/**
+ * A community's game state bound to its event log: the embedded node that the CLI, the SDK, the
+ * demo and the HTTP server all drive.
+ */
+export class Engine {
+  readonly store: EventStore;
+  readonly mode: 'exclusive' | 'shared';
+  state: GameState;
+  /** Rejection receipts of events that are in the log but changed nothing (shared mode). */
+  readonly rejections = new Map<number, Receipt>();
+  #queue: Promise<unknown> = Promise.resolve();
+  #lastSnapshotSeq = 0;
+  #stopWatching: (() => void) | undefined;
+  #catchUpPending = false;
+
+  private constructor(store: EventStore, state: GameState, mode: 'exclusive' | 'shared') {
+    this.store = store;
+    this.state = state;
+    this.mode = mode;
+  }
+
+  static async open(options: EngineOptions): Promise<Engine> {
+    const store = await openStore(options);
+    const mode = options.mode ?? (store.kind === 'postgres' ? 'shared' : 'exclusive');
+    let state = emptyState();
+    if (options.useSnapshot !== false) {
+      const snapshot = await store.latestSnapshot();
+      if (snapshot) state = decodeState<GameState>(snapshot.bytes);
+    }
+    const engine = new Engine(store, state, mode);
+    engine.#lastSnapshotSeq = state.seq;
+    await engine.catchUp();
+    if (mode === 'shared') engine.#watchOtherWriters();
+    return engine;
+  }
+
+  /**
+   * Shared mode: other nodes append to the same log; apply their events as soon as the store says
+   * the head moved (LISTEN/NOTIFY on PostgreSQL), inside the write lock so it never races a commit.
+   */
+  #watchOtherWriters(): void {
+    this.#stopWatching = this.store.onAppend((head) => {
+      if (head <= this.state.seq || this.#catchUpPending) return;
+      this.#catchUpPending = true;
+      this.#serialize(async () => {
+        this.#catchUpPending = false;
+        await this.catchUp();
+      }).catch((error: unknown) => process.emitWarning(`shared-mode catch-up failed: ${(error as Error)?.message ?? String(error)}`, 'HindsightEngineWarning'));
+    });
+  }
+
+  get community(): string | undefined {
+    return this.state.community?.id;
+  }
+
+  stateHash(): string {
+    return stateHash(this.state);
+  }
+
+  /** Applies every stored event after the state's position (other writers, or a restart). */
+  async catchUp(): Promise<number> {
+    let applied = 0;
+    for (;;) {
+      const batch = await this.store.readAfter(this.state.seq, 5000);
+      if (batch.length === 0) return applied;
+      for (const stored of batch) {
+        const receipt = apply(this.state, parseStored(stored));
+        if (receipt.status === 'rejected') this.rejections.set(receipt.seq, receipt);
+        applied += 1;
+      }
+    }
+  }
+
+  /** Verifies, applies and stores one event; throws the precise error if any check fails. */
+  async submit(raw: unknown): Promise<SubmitReply> {
+    const [outcome] = await this.submitMany([raw]);
+    if (!outcome!.ok) throw outcome!.error;
+    return outcome!.result;
+  }
+
+  /**
+   * Verifies each event (signatures are the costly part, done outside the write lock), then under
+   * the lock applies them in order and appends the accepted ones as one atomic batch.
+   */
+  async submitMany(raws: unknown[]): Promise<SubmitOutcome[]> {
+    return this.commitVerified(await this.verifyMany(raws));
+  }
+
+  /**
+   * The stateless half of submitMany (intake.ts `admit`), with no lock: a caller that groups
+   * concurrent submissions (the HTTP node) admits each one as it arrives, then commits them together.
+   */
+  async verifyMany(raws: unknown[], check: StatelessCheck = verifyHere): Promise<(VerifiedEvent | HindsightError)[]> {
+    return Promise.all(raws.map((raw) => this.admit(raw, check)));
+  }
+
+  /** One event through the stateless checks and the proof check, against the current state. */
+  admit(raw: unknown, check: StatelessCheck = verifyHere): Promise<VerifiedEvent | HindsightError> {
+    return admit(raw, this.state, check);
+  }
+
+  /** The stateful half: under the write lock, applies and appends verified events as one batch. */
+  async commitVerified(verified: (VerifiedEvent | HindsightError)[]): Promise<SubmitOutcome[]> {
+    return this.#serialize(() => (this.mode === 'exclusive' ? this.#commitExclusive(verified) : this.#commitShared(verified)));
+  }
+
+  async #commitExclusive(verified: (VerifiedEvent | HindsightError)[]): Promise<SubmitOutcome[]> {
+    const outcomes: (SubmitOutcome | null)[] = [];
+    const accepted: { index: number; v: VerifiedEvent }[] = [];
+    /** cid → its index in `accepted`, for copies of an event sent twice in one batch. */
+    const acceptedByCid = new Map<string, number>();
+    const copies: { index: number; of: number }[] = [];
+    for (const [index, v] of verified.entries()) {
+      if (v instanceof HindsightError) {
+        outcomes.push({ ok: false, error: v });
+        continue;
+      }
+      try {
+        execute(this.state, v);
+      } catch (error) {
+        if (!(error instanceof GameRejection)) throw error;
+        // A resubmitted event always fails its author-chain check (its prev is no longer the head),
+        // so the log is asked whether it is a duplicate only then, not on every event.
+        const of = acceptedByCid.get(v.cid);
+        const existing = of === undefined ? await this.store.get(v.cid) : undefined;
+        if (of !== undefined) copies.push({ index, of });
+        outcomes.push(existing ? { ok: true, result: { cid: v.cid, seq: existing.seq, duplicate: true } } : of !== undefined ? null : { ok: false, error });
+        continue;
+      }
+      acceptedByCid.set(v.cid, accepted.length);
+      accepted.push({ index, v });
+      outcomes.push(null);
+    }
+    if (accepted.length > 0) {
+      try {
+        const results = await this.store.append(accepted.map(({ v }) => ({ cid: v.cid, type: v.event.type, author: v.event.author, round: v.round, bytes: v.bytes })));
+        results.forEach((r, i) => {
+          outcomes[accepted[i]!.index] = { ok: true, result: { cid: r.cid, seq: r.seq, duplicate: r.duplicate } };
+        });
+        for (const { index, of } of copies) outcomes[index] = { ok: true, result: { cid: results[of]!.cid, seq: results[of]!.seq, duplicate: true } };
+      } catch (error) {
+        // The state already holds events the log does not: rebuild it from the log before going on.
+        await this.#reload();
+        throw error;
+      }
+      await this.#maybeSnapshot();
+    }
+    return outcomes.map((o) => o!);
+  }
+
+  async #commitShared(verified: (VerifiedEvent | HindsightError)[]): Promise<SubmitOutcome[]> {
+    const good = verified.filter((v): v is VerifiedEvent => !(v instanceof HindsightError));
+    const results = good.length
+      ? await this.store.append(good.map((v) => ({ cid: v.cid, type: v.event.type, author: v.event.author, round: v.round, bytes: v.bytes })))
+      : [];
+    await this.catchUp();
+    let next = 0;
+    return verified.map((v): SubmitOutcome => {
+      if (v instanceof HindsightError) return { ok: false, error: v };
+      const r = results[next++]!;
+      const receipt = this.rejections.get(r.seq);
+      if (receipt && receipt.status === 'rejected' && !r.duplicate) {
+        return { ok: false, error: new GameRejection(receipt.code, receipt.message, { field: receipt.field, seq: r.seq }) };
+      }
+      return { ok: true, result: { cid: r.cid, seq: r.seq, duplicate: r.duplicate } };
+    });
+  }
+
+  async #reload(): Promise<void> {
+    this.state = emptyState();
+    const snapshot = await this.store.latestSnapshot();
+    if (snapshot) this.state = decodeState<GameState>(snapshot.bytes);
+    await this.catchUp();
+  }
+
+  async #maybeSnapshot(): Promise<void> {
+    const every = this.state.community?.config.snapshotEvery ?? 10_000;
+    if (this.state.seq - this.#lastSnapshotSeq < every) return;
+    await this.store.saveSnapshot(this.state.seq, encodeState(this.state));
+    this.#lastSnapshotSeq = this.state.seq;
+  }
+
+  #serialize<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(task, task);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async close(): Promise<void> {
+    this.#stopWatching?.();
+    await this.#queue;
+    await this.store.close();
+    await releaseProofVerifier();
+  }
+}

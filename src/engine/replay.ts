@@ -1,0 +1,27 @@
+import { HindsightError } from '../core/errors.js';
+import { apply } from '../game/apply.js';
+import { emptyState, type GameState } from '../game/state.js';
+import type { EventStore } from '../store/index.js';
+import { admit, verifyHere } from './intake.js';
+import { parseStored } from './parse.js';
+
+/** Replays a whole log from the first event, optionally re-verifying every signature. */
+export async function replayLog(store: EventStore, options: { verifySignatures?: boolean } = {}): Promise<{ state: GameState; events: number; rejected: number }> {
+  const state = emptyState();
+  let after = 0;
+  for (;;) {
+    const batch = await store.readAfter(after, 5000);
+    if (batch.length === 0) break;
+    for (const stored of batch) {
+      const parsed = parseStored(stored);
+      if (options.verifySignatures) {
+        // Judged as at intake, except that the payload limit is the default one.
+        const admitted = await admit(parsed.event, state, (raw) => verifyHere(raw, { community: state.community?.id }));
+        if (admitted instanceof HindsightError) throw admitted;
+      }
+      apply(state, parsed);
+      after = stored.seq;
+    }
+  }
+  return { state, events: after, rejected: state.rejected };
+}

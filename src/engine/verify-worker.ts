@@ -1,0 +1,41 @@
+/**
+ * Worker thread of VerifyPool: runs verifyEvent (schema, encoding, CID, signature) off the main
+ * thread, so the node's second core checks signatures while the first serves HTTP and commits.
+ */
+import { parentPort } from 'node:worker_threads';
+import { HindsightError } from '../core/errors.js';
+import { verifyEvent, type VerifyOptions } from '../events/verify.js';
+
+export type VerifyRequest = { id: number; raw: unknown; options: VerifyOptions };
+export type VerifyReply =
+  | { id: number; ok: true; cid: string; bytes: Uint8Array; payload: Record<string, unknown>; round: number | null }
+  | { id: number; ok: false; error: { kind: string; code: string; message: string; details: Record<string, unknown> } };
+
+async function verifyOne(request: VerifyRequest): Promise<VerifyReply> {
+  try {
+    const v = await verifyEvent(request.raw, request.options);
+    return { id: request.id, ok: true, cid: v.cid, bytes: v.bytes, payload: v.payload, round: v.round };
+  } catch (error) {
+    const e = error instanceof HindsightError ? error : new HindsightError('internal', String((error as Error)?.message ?? error));
+    return { id: request.id, ok: false, error: { kind: e.name, code: e.code, message: e.message, details: e.details } };
+  }
+}
+
+/** Replies go back in chunks: one message per batch would hold the first answers until the last is checked. */
+const REPLY_CHUNK = 8;
+
+// A batch in, chunks of replies out (see VerifyPool); messages are handled one after the other.
+let queue = Promise.resolve();
+parentPort!.on('message', (requests: VerifyRequest[]) => {
+  queue = queue.then(async () => {
+    let replies: VerifyReply[] = [];
+    for (const request of requests) {
+      replies.push(await verifyOne(request));
+      if (replies.length === REPLY_CHUNK) {
+        parentPort!.postMessage(replies);
+        replies = [];
+      }
+    }
+    if (replies.length > 0) parentPort!.postMessage(replies);
+  });
+});

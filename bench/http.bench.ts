@@ -74,7 +74,7 @@ async function inProcess(w: Workload, dir: string): Promise<number> {
   }
 }
 
-/** The latency target of issue 7: the sweep reports the most trades/s reached within it. */
+/** The latency target (docs/api.md, "Write path"): the sweep reports the most trades/s reached within it. */
 const P99_TARGET_MS = 50;
 
 export async function run(options: BenchOptions): Promise<object> {

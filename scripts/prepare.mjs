@@ -1,17 +1,29 @@
-// The `prepare` script (npm ci, npm install): compiles src/ to dist/ with tsc when TypeScript is
-// installed. After `npm ci --omit=dev` it is not (it is a devDependency), so the build is skipped and
-// bin/hindsight runs the source through tsx, a runtime dependency (docs/architecture.md, "Running
-// the CLI"). Any other build failure still fails the install.
+// The `prepare` script (npm ci, npm install): compiles src/ to dist/ with tsc when the build's
+// devDependencies (typescript and the @types/* packages) are installed. A production install
+// (`npm ci --omit=dev`) lacks the @types/* packages, and usually typescript too (though viem's
+// optional peer dependency on typescript can bring it in), so the build is skipped and bin/hindsight
+// runs the source through tsx, a runtime dependency (docs/architecture.md, "Running the CLI").
+// With everything installed, a build error still fails the install.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
+const root = new URL('..', import.meta.url);
 const require = createRequire(import.meta.url);
-let tsc;
-try {
-  tsc = require.resolve('typescript/bin/tsc');
-} catch {
-  process.stderr.write('prepare: typescript is not installed (npm ci --omit=dev?), so dist/ is not built; bin/hindsight runs the source through tsx\n');
+const { devDependencies = {} } = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
+
+const installed = (name) => {
+  try {
+    require.resolve(`${name}/package.json`);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const missing = Object.keys(devDependencies).filter((name) => (name === 'typescript' || name.startsWith('@types/')) && !installed(name));
+if (missing.length > 0) {
+  process.stderr.write(`prepare: dist/ not built (no ${missing.join(', ')}: a production install?); bin/hindsight runs the source through tsx\n`);
   process.exit(0);
 }
-const { status, signal } = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit', cwd: new URL('..', import.meta.url) });
+const { status, signal } = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit', cwd: root });
 process.exit(status ?? (signal ? 1 : 0));

@@ -30,11 +30,11 @@ export function anvilBinary(): string {
   let dir: string;
   try {
     dir = dirname(require.resolve(`${platformPkg}/package.json`));
-  } catch {
-    throw new HindsightError('chain.anvil_missing', `anvil binary: expected npm package ${platformPkg}, got none installed`);
+  } catch (cause) {
+    throw new HindsightError('chain.anvilMissing', `anvil binary: expected npm package ${platformPkg}, got none installed`, { package: platformPkg }, { cause });
   }
   const bin = join(dir, 'bin', process.platform === 'win32' ? 'anvil.exe' : 'anvil');
-  if (!existsSync(bin)) throw new HindsightError('chain.anvil_missing', `anvil binary: expected ${bin}, got no file`);
+  if (!existsSync(bin)) throw new HindsightError('chain.anvilMissing', `anvil binary: expected ${bin}, got no file`);
   return bin;
 }
 
@@ -98,8 +98,8 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<AnvilNode>
     }
     await stop();
     if (!/address already in use/i.test(stderr) || attempt === 2) {
-      throw new HindsightError('chain.anvil_start', `anvil on port ${port}: expected JSON-RPC within ${timeoutMs} ms, got ${stderr.trim().slice(-300) || 'no answer'}`);
+      throw new HindsightError('chain.anvilStart', `anvil on port ${port}: expected JSON-RPC within ${timeoutMs} ms, got ${stderr.trim().slice(-300) || 'no answer'}`);
     }
   }
-  throw new HindsightError('chain.anvil_start', 'anvil: expected to start, got repeated port conflicts');
+  throw new HindsightError('chain.anvilStart', 'anvil: expected to start, got repeated port conflicts');
 }

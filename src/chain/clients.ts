@@ -57,7 +57,7 @@ export async function deployContract(c: ChainClients, contract: { abi: Abi; byte
   const hash = await c.walletClient.deployContract({ abi: contract.abi, bytecode: contract.bytecode, args, account: c.account, chain: c.chain });
   const receipt = await c.publicClient.waitForTransactionReceipt({ hash });
   if (!receipt.contractAddress || receipt.status !== 'success') {
-    throw new HindsightError('chain.deploy_failed', `deploy: expected a contract address, got status ${receipt.status}`);
+    throw new HindsightError('chain.deployFailed', `deploy: expected a contract address, got status ${receipt.status}`);
   }
   return { address: receipt.contractAddress, gasUsed: receipt.gasUsed };
 }

@@ -35,7 +35,7 @@ export function compileSolidity(sources: Record<string, string>, options: { opti
   const output = JSON.parse(solc.compile(JSON.stringify(input))) as SolcOutput;
   const errors = (output.errors ?? []).filter((e) => e.severity === 'error');
   if (errors.length) {
-    throw new HindsightError('chain.solc_failed', `solidity compile: expected no errors, got ${errors.length}: ${errors.map((e) => e.formattedMessage).join('\n').slice(0, 1500)}`);
+    throw new HindsightError('chain.solcFailed', `solidity compile: expected no errors, got ${errors.length}: ${errors.map((e) => e.formattedMessage).join('\n').slice(0, 1500)}`);
   }
   const out: Record<string, CompiledContract> = {};
   for (const file of Object.values(output.contracts ?? {})) {

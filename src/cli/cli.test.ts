@@ -32,7 +32,7 @@ function lastJson(stdout: string): Record<string, unknown> {
   }
 }
 
-describe('hindsight CLI (issue 2 and 3 flows)', { timeout: 300_000 }, () => {
+describe('hindsight CLI: a community, rounds and trades end to end', { timeout: 300_000 }, () => {
   const dir = join(work, 'community');
   const t0 = Date.UTC(2026, 10, 25, 12);
 

@@ -1,4 +1,4 @@
-import { HindsightError } from '../core/errors.js';
+import { HindsightError, InternalError } from '../core/errors.js';
 import { toJson } from '../core/json.js';
 
 /** Global flags every command understands. */
@@ -21,13 +21,17 @@ export function printResult(result: object, opts: OutputOptions, human?: (r: typ
   }
 }
 
-/** Turns any thrown error into a clear message (and a JSON object with --json) and exit code 1. */
+/**
+ * Turns any thrown error into a clear message (and a JSON object with --json) and exit code 1. An
+ * InternalError is a bug rather than bad input, and the message says so.
+ */
 export function reportError(error: unknown, json: boolean): number {
   const payload =
     error instanceof HindsightError
       ? { error: error.code, message: error.message, field: error.details.field, details: error.details }
       : { error: 'internal', message: error instanceof Error ? error.message : String(error) };
-  process.stderr.write(`error: ${payload.message}${payload.error !== 'internal' ? ` [${payload.error}]` : ''}\n`);
+  const bug = error instanceof InternalError ? 'internal error (a bug in hindsight): ' : '';
+  process.stderr.write(`error: ${bug}${payload.message}${payload.error !== 'internal' ? ` [${payload.error}]` : ''}\n`);
   if (json) process.stdout.write(`${toJson(payload)}\n`);
   return 1;
 }

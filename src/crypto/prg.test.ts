@@ -2,6 +2,7 @@ import { createCipheriv, createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { toHex } from '../core/encoding.js';
+import { ValidationError } from '../core/errors.js';
 import { SessionHash, addExpandedMasks, addVectors, expandMask } from './prg.js';
 import { PublicPermutation } from './public-permutation.js';
 
@@ -19,7 +20,7 @@ describe('mask PRG and session hashing', () => {
     expect(toHex(h.digest(msg.subarray(0, 20)))).toBe(toHex(new Uint8Array(createHash('sha256').update(block).update(msg.subarray(0, 20)).digest())));
     expect(toHex(new SessionHash(session, 'share-enc').digest(msg))).not.toBe(expected);
     expect(toHex(new SessionHash(new Uint8Array(32).fill(8), 'pair-seed').digest(msg))).not.toBe(expected);
-    expect(() => new SessionHash(session.subarray(1), 'x')).toThrow(RangeError);
+    expect(() => new SessionHash(session.subarray(1), 'x')).toThrow(ValidationError);
   });
 
   it('expandMask is H(seed ⊕ ⟨c⟩) block after block, H(x) = AES_K(x) ⊕ x, as little-endian uint32 (independent check)', () => {

@@ -15,6 +15,7 @@
 import type { PublicPermutation } from './public-permutation.js';
 import { accumulate, accumulateMmoStreams } from './ring-add.js';
 import { Sha256 } from './sha256.js';
+import { ValidationError, expectedGot } from '../core/errors.js';
 
 const labels = new Map<string, Uint8Array>();
 
@@ -25,7 +26,9 @@ export class SessionHash {
     const block = new Uint8Array(64);
     let name = labels.get(label);
     if (!name) labels.set(label, (name = new TextEncoder().encode(`hindsight/secagg/${label}`)));
-    if (name.length > 32 || session.length !== 32) throw new RangeError(`SessionHash: expected a label of ≤ 15 bytes and a 32-byte session, got ${label} and ${session.length} bytes`);
+    if (name.length > 32 || session.length !== 32) {
+      throw new ValidationError('crypto.badLength', `SessionHash: expected a label of ≤ 15 bytes and a 32-byte session, got ${label} and ${session.length} bytes`, { label, sessionBytes: session.length });
+    }
     block.set(name);
     block.set(session, 32);
     this.prefix.update(block);
@@ -52,7 +55,7 @@ const bytesOf = (v: Uint32Array) => new Uint8Array(v.buffer, v.byteOffset, v.byt
 
 /** target += Σ_j signs[j] · vectors[j] (mod 2^32), in place: one pass per vector, SIMD (ring-add.ts). */
 export function addVectors(target: Uint32Array, vectors: readonly Uint32Array[], signs: readonly (1 | -1)[]): void {
-  if (signs.length !== vectors.length) throw new RangeError(`addVectors: expected one sign per vector (${vectors.length}), got ${signs.length}`);
+  if (signs.length !== vectors.length) throw expectedGot('crypto.lengthMismatch', 'addVectors', `one sign per vector (${vectors.length})`, signs.length);
   accumulate(target, vectors.length, (j) => ({ bytes: bytesOf(vectors[j]!), sign: signs[j]! }));
 }
 
@@ -61,7 +64,7 @@ export function addVectors(target: Uint32Array, vectors: readonly Uint32Array[],
  * SecAgg's size per call of π, and the feed-forward and sums in SIMD (ring-add.ts).
  */
 export function addExpandedMasks(target: Uint32Array, permutation: PublicPermutation, seeds: readonly Uint8Array[], signs: readonly (1 | -1)[]): void {
-  if (signs.length !== seeds.length) throw new RangeError(`addExpandedMasks: expected one sign per seed (${seeds.length}), got ${signs.length}`);
-  for (const seed of seeds) if (seed.length !== 16) throw new RangeError(`mask seed: expected 16 bytes, got ${seed.length}`);
+  if (signs.length !== seeds.length) throw expectedGot('crypto.lengthMismatch', 'addExpandedMasks', `one sign per seed (${seeds.length})`, signs.length);
+  for (const seed of seeds) if (seed.length !== 16) throw expectedGot('crypto.badLength', 'mask seed', '16 bytes', seed.length);
   accumulateMmoStreams(target, seeds, signs, (blocks) => permutation.permute(blocks));
 }

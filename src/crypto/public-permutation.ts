@@ -16,6 +16,7 @@
  * calls).
  */
 import { createCipheriv, type Cipher } from 'node:crypto';
+import { ValidationError } from '../core/errors.js';
 
 export const BLOCK_BYTES = 16;
 
@@ -23,13 +24,13 @@ export class PublicPermutation {
   private readonly cipher: Cipher;
 
   constructor(key: Uint8Array) {
-    if (key.length !== 16) throw new RangeError(`public permutation: expected a 16-byte AES-128 key, got ${key.length} bytes`);
+    if (key.length !== 16) throw new ValidationError('crypto.badLength', `public permutation: expected a 16-byte AES-128 key, got ${key.length} bytes`, { field: 'key' });
     this.cipher = createCipheriv('aes-128-ecb', key, null).setAutoPadding(false);
   }
 
   /** π(x) for each block of x (a whole number of blocks), 4-byte aligned. */
   permute(x: Uint8Array): Uint8Array {
-    if (x.length % BLOCK_BYTES !== 0) throw new RangeError(`public permutation: expected whole ${BLOCK_BYTES}-byte blocks, got ${x.length} bytes`);
+    if (x.length % BLOCK_BYTES !== 0) throw new ValidationError('crypto.badLength', `public permutation: expected whole ${BLOCK_BYTES}-byte blocks, got ${x.length} bytes`);
     if (x.length === 0) return new Uint8Array(0);
     const out = this.cipher.update(x);
     // Node gives the output a backing store of its own (offset 0); copy should that ever change.

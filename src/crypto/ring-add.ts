@@ -9,6 +9,7 @@
  * key, bytes)`, the inputs of that stream — over 16-byte lanes of one imported memory.
  * ring-add.test.ts checks them against plain JS.
  */
+import { InternalError, ValidationError, expectedGot } from '../core/errors.js';
 
 /** Unsigned LEB128, as the binary format encodes sizes and SIMD opcodes. */
 const leb = (n: number): number[] => {
@@ -133,7 +134,7 @@ export function accumulate(target: Uint32Array, terms: number, term: (j: number)
   heap.set(new Uint8Array(target.buffer, target.byteOffset, bytes), 0);
   for (let j = 0; j < terms; j++) {
     const t = term(j);
-    if (t.bytes.length !== bytes) throw new RangeError(`accumulate: expected a term of ${bytes} bytes, got ${t.bytes.length}`);
+    if (t.bytes.length !== bytes) throw new ValidationError('crypto.lengthMismatch', `accumulate: expected a term of ${bytes} bytes, got ${t.bytes.length}`, { term: j });
     heap.set(t.bytes, padded);
     (t.sign === 1 ? add : sub)(0, padded, padded);
   }
@@ -155,8 +156,10 @@ const CALL_BYTES = 120 * 1024;
  * memory, so must not be kept) and returns a new array; it is called once per CALL_BYTES of blocks.
  */
 export function accumulateMmoStreams(target: Uint32Array, keys: readonly Uint8Array[], signs: readonly (1 | -1)[], permute: (blocks: Uint8Array) => Uint8Array): void {
-  if (signs.length !== keys.length) throw new RangeError(`accumulateMmoStreams: expected one sign per key (${keys.length}), got ${signs.length}`);
-  for (const key of keys) if (key.length !== 16) throw new RangeError(`accumulateMmoStreams: expected 16-byte keys, got ${key.length} bytes`);
+  if (signs.length !== keys.length) throw expectedGot('crypto.lengthMismatch', 'accumulateMmoStreams', `one sign per key (${keys.length})`, signs.length);
+  for (const key of keys) {
+    if (key.length !== 16) throw new ValidationError('crypto.badLength', `accumulateMmoStreams: expected 16-byte keys, got ${key.length} bytes`, { field: 'keys' });
+  }
   const bytes = 4 * target.length;
   const padded = (bytes + 15) & ~15;
   const chunk = Math.max(1, Math.min(Math.floor(CALL_BYTES / padded), keys.length));
@@ -174,7 +177,9 @@ export function accumulateMmoStreams(target: Uint32Array, keys: readonly Uint8Ar
       counterBlocks(blocksAt + j * padded, keysAt + 16 * j, padded);
     }
     const images = permute(heap.subarray(blocksAt, blocksAt + count * padded));
-    if (images.length !== count * padded) throw new RangeError(`accumulateMmoStreams: expected ${count * padded} bytes from the permutation, got ${images.length}`);
+    if (images.length !== count * padded) {
+      throw new InternalError('internal.invariant', `accumulateMmoStreams: expected ${count * padded} bytes from the permutation, got ${images.length}`);
+    }
     heap.set(images, imagesAt);
     for (let j = 0; j < count; j++) (signs[first + j] === 1 ? addXor : subXor)(0, imagesAt + j * padded, blocksAt + j * padded, padded);
   }

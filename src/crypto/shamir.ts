@@ -59,7 +59,7 @@ export function fieldMul(a: number, b: number): number {
 
 /** a^-1 mod p by Fermat (a^(p−2)); a must be non-zero mod p. */
 export function fieldInv(a: number): number {
-  if (a % P === 0) throw new RangeError(`inverse in F_p: expected a non-zero element, got ${a}`);
+  if (a % P === 0) throw expectedGot('fl.shamir.invalid', 'inverse in F_p', 'a non-zero element', a);
   let base = ((a % P) + P) % P;
   let result = 1;
   for (let e = P - 2; e > 0; e = Math.floor(e / 2)) {

@@ -9,7 +9,7 @@
  */
 import { type KeyObject, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync } from 'node:crypto';
 import { x25519 } from '@noble/curves/ed25519.js';
-import { ValidationError } from '../core/errors.js';
+import { ValidationError, InternalError } from '../core/errors.js';
 
 export type KeyPair = { readonly publicKey: Uint8Array; readonly privateKey: KeyObject };
 
@@ -29,7 +29,7 @@ export function generateKeyPair(): KeyPair {
   // Node encodes only the part given an encoding (the private key stays a KeyObject); @types/node has no overload for that.
   const { privateKey, publicKey } = generateKeyPairSync('x25519', { publicKeyEncoding: { type: 'spki', format: 'der' } }) as unknown as { privateKey: KeyObject; publicKey: Buffer };
   if (publicKey.length !== 44 || !publicKey.subarray(0, 12).equals(SPKI_PREFIX)) {
-    throw new Error(`X25519 key generation: expected a 44-byte SPKI with the X25519 prefix, got ${publicKey.length} bytes`);
+    throw new InternalError('internal.invariant', `X25519 key generation: expected a 44-byte SPKI with the X25519 prefix, got ${publicKey.length} bytes`);
   }
   return { privateKey, publicKey: new Uint8Array(publicKey.subarray(12)) };
 }
@@ -42,12 +42,12 @@ export function keyPairFromSecret(secretKey: Uint8Array): KeyPair {
 
 /** X25519(own secret, peer public key). Rejects peer keys of small order (all-zero output). */
 export function sharedSecret(own: KeyPair, peerPublicKey: Uint8Array): Uint8Array {
-  if (peerPublicKey.length !== 32) throw new ValidationError('fl.x25519.invalid-key', `X25519 public key: expected 32 bytes, got ${peerPublicKey.length}`);
+  if (peerPublicKey.length !== 32) throw new ValidationError('fl.x25519.invalidKey', `X25519 public key: expected 32 bytes, got ${peerPublicKey.length}`);
   try {
     const peer = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: b64u(peerPublicKey) }, format: 'jwk' });
     return new Uint8Array(diffieHellman({ privateKey: own.privateKey, publicKey: peer }));
   } catch (cause) {
-    throw new ValidationError('fl.x25519.invalid-key', 'X25519 public key: expected a point of large order, got one the agreement rejects', {}, { cause });
+    throw new ValidationError('fl.x25519.invalidKey', 'X25519 public key: expected a point of large order, got one the agreement rejects', {}, { cause });
   }
 }
 

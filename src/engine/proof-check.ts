@@ -31,7 +31,7 @@ export async function checkProofAtIntake(state: GameState, v: Pick<VerifiedEvent
     inputs: item && 'features' in item.input ? [item.input.features] : undefined,
   });
   if (!result.valid) {
-    throw new ValidationError(result.reason ?? 'zk.proof_invalid', result.message ?? 'proof: expected a valid proof, got one that fails', { field: 'proof' });
+    throw new ValidationError(result.reason ?? 'zk.proofInvalid', result.message ?? 'proof: expected a valid proof, got one that fails', { field: 'proof' });
   }
 }
 

@@ -1,12 +1,13 @@
 import type { Worker } from 'node:worker_threads';
 import { spawnModuleWorker } from '../core/spawn-worker.js';
-import { AuthError, GameRejection, HindsightError, StoreError, ValidationError } from '../core/errors.js';
+import { isErrorCode, type ErrorCode } from '../core/error-codes.js';
+import { AuthError, GameRejection, HindsightError, InternalError, StoreError, ValidationError } from '../core/errors.js';
 import type { SignedEvent } from '../events/envelope.js';
 import type { VerifiedEvent, VerifyOptions } from '../events/verify.js';
 import type { VerifyReply, VerifyRequest } from './verify-worker.js';
 
-const ERROR_CLASSES: Record<string, new (code: string, message: string, details: Record<string, unknown>) => HindsightError> = {
-  ValidationError, AuthError, GameRejection, StoreError,
+const ERROR_CLASSES: Record<string, new (code: ErrorCode, message: string, details: Record<string, unknown>) => HindsightError> = {
+  ValidationError, AuthError, GameRejection, StoreError, InternalError,
 };
 
 type Pending = { raw: unknown; resolve: (v: VerifiedEvent | HindsightError) => void; reject: (e: unknown) => void };
@@ -35,8 +36,8 @@ export class VerifyPool {
       worker.on('message', (replies: VerifyReply[]) => {
         for (const reply of replies) this.#settle(reply);
       });
-      worker.on('error', (error) => this.#failAll(error));
-      worker.on('exit', () => this.#failAll(new Error('verify worker exited')));
+      worker.on('error', (error) => this.#failAll(new InternalError('internal.workerExited', `verify worker: expected it to keep running, got ${error.message}`, {}, { cause: error })));
+      worker.on('exit', (code) => this.#failAll(new InternalError('internal.workerExited', `verify worker: expected it to keep running, got exit code ${code}`, { exitCode: code })));
       worker.unref();
       this.#workers.push(worker);
       this.#outboxes.push({ worker, requests: [] });
@@ -71,8 +72,10 @@ export class VerifyPool {
     if (reply.ok) {
       pending.resolve({ event: pending.raw as SignedEvent, payload: reply.payload, cid: reply.cid, bytes: reply.bytes, round: reply.round });
     } else {
-      const Class = ERROR_CLASSES[reply.error.kind] ?? HindsightError;
-      pending.resolve(new Class(reply.error.code, reply.error.message, reply.error.details));
+      const { kind, code, message, details } = reply.error;
+      // The worker sends a listed code; anything else would be a bug, kept visible in the details.
+      if (isErrorCode(code)) pending.resolve(new (ERROR_CLASSES[kind] ?? HindsightError)(code, message, details));
+      else pending.resolve(new InternalError('internal.unexpected', `verify worker: expected a listed error code, got ${code}: ${message}`, { ...details, workerCode: code, kind }));
     }
   }
 

@@ -3,7 +3,7 @@
  * thread, so the node's second core checks signatures while the first serves HTTP and commits.
  */
 import { parentPort } from 'node:worker_threads';
-import { HindsightError } from '../core/errors.js';
+import { HindsightError, InternalError } from '../core/errors.js';
 import { verifyEvent, type VerifyOptions } from '../events/verify.js';
 
 export type VerifyRequest = { id: number; raw: unknown; options: VerifyOptions };
@@ -16,7 +16,9 @@ async function verifyOne(request: VerifyRequest): Promise<VerifyReply> {
     const v = await verifyEvent(request.raw, request.options);
     return { id: request.id, ok: true, cid: v.cid, bytes: v.bytes, payload: v.payload, round: v.round };
   } catch (error) {
-    const e = error instanceof HindsightError ? error : new HindsightError('internal', String((error as Error)?.message ?? error));
+    const e = error instanceof HindsightError
+      ? error
+      : new InternalError('internal.unexpected', `verify: expected a verdict, got an exception: ${String((error as Error)?.message ?? error)}`, {}, { cause: error });
     return { id: request.id, ok: false, error: { kind: e.name, code: e.code, message: e.message, details: e.details } };
   }
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { InternalError } from '../core/errors.js';
 import { COMMITTEE_EVENTS } from './types/committee.js';
 import { CORE_EVENTS } from './types/core.js';
 import { FL_EVENTS } from './types/fl.js';
@@ -28,7 +29,9 @@ const noGameRound = (): null => null;
 
 /** Joins two tables; a type present in both is a compile error (its schema is typed never) and throws at load. */
 function join<A extends SchemaTable, B extends SchemaTable>(a: A, b: B & { [K in keyof B]: K extends keyof A ? never : B[K] }): A & B {
-  for (const type of Object.keys(b)) if (Object.hasOwn(a, type)) throw new Error(`event type ${type} defined twice`);
+  for (const type of Object.keys(b)) {
+    if (Object.hasOwn(a, type)) throw new InternalError('internal.invariant', `event table: expected each type once, got ${type} twice`, { type });
+  }
   return { ...a, ...b };
 }
 

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../core/error-codes.js';
 import { GameRejection } from '../core/errors.js';
 import type { VerifiedEvent } from '../events/verify.js';
 import { canonicalDid } from '../events/did.js';
@@ -8,7 +9,7 @@ import type { GameEvent } from './rules.js';
 
 export type Receipt =
   | { seq: number; cid: string; status: 'accepted' }
-  | { seq: number; cid: string; status: 'rejected'; code: string; message: string; field?: string };
+  | { seq: number; cid: string; status: 'rejected'; code: ErrorCode; message: string; field?: string };
 
 /**
  * Applies one event or throws GameRejection leaving `state` untouched: stateful checks common to

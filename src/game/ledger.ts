@@ -1,4 +1,5 @@
 import { canonicalDid } from '../events/did.js';
+import { InternalError } from '../core/errors.js';
 import { formatUnits } from '../core/money.js';
 import type { LedgerState } from './state.js';
 import { ensure, type Handler } from './rules.js';
@@ -22,7 +23,7 @@ export function credit(ledger: LedgerState, did: string, amount: bigint): void {
 export function debit(ledger: LedgerState, did: string, amount: bigint): void {
   const key = canonicalDid(did);
   const next = (ledger.balances.get(key) ?? 0n) - amount;
-  if (next < 0n) throw new Error(`internal: debit of ${amount} from ${did} without ensureFunds`);
+  if (next < 0n) throw new InternalError('internal.invariant', `debit: expected a balance of at least ${amount} (callers run ensureFunds), got ${next + amount} for ${did}`, { did });
   ledger.balances.set(key, next);
 }
 

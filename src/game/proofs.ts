@@ -16,7 +16,7 @@ function readSignals(layout: PublicLayout, signals: readonly string[]): DecodedS
   try {
     return decodePublicSignals(layout, signals);
   } catch (e) {
-    if (e instanceof HindsightError) reject(e.code, e.message, e.details);
+    if (e instanceof HindsightError) reject(e.code, e.message, e.details, { cause: e });
     throw e;
   }
 }
@@ -43,14 +43,14 @@ export function checkTradeProof(state: GameState, model: ModelInfo, item: ItemSt
   ensure(trade.kind === 'belief', 'zk.beliefRequired', 'trade.kind', 'a belief trade (a proof proves a belief)', trade.kind);
   const { modelHash, items } = readSignals(key.layout, attachment.publicSignals);
   const proven = items[0]!;
-  ensure(isModelHashText(model.hash) && BigInt(model.hash) === modelHash, 'zk.model_mismatch', 'proof.publicSignals[0]', `the model hash ${model.hash}`, fieldHex(modelHash));
+  ensure(isModelHashText(model.hash) && BigInt(model.hash) === modelHash, 'zk.modelMismatch', 'proof.publicSignals[0]', `the model hash ${model.hash}`, fieldHex(modelHash));
   ensure(item !== undefined, 'item.notPublished', 'item', 'an item whose input is public', 'an item still sealed');
   if ('inputs' in proven) {
-    ensure(inputMatches(key.layout, item, proven.inputs), 'zk.input_mismatch', 'proof.publicSignals', `the features of item ${item.id}`, 'a proof about another input');
+    ensure(inputMatches(key.layout, item, proven.inputs), 'zk.inputMismatch', 'proof.publicSignals', `the features of item ${item.id}`, 'a proof about another input');
   }
   const expected = beliefFromScores(proven.scores, key.layout.scaleBits);
   const same = expected.length === trade.belief.length && expected.every((p, i) => p === trade.belief[i]);
-  ensure(same, 'zk.belief_mismatch', 'trade.belief', `the belief the proven scores give (${expected.join(',')})`, trade.belief.join(','));
+  ensure(same, 'zk.beliefMismatch', 'trade.belief', `the belief the proven scores give (${expected.join(',')})`, trade.belief.join(','));
 }
 
 export const zkVkeyHandler: Handler<'zk.vkey'> = (state, ev) => {

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../core/error-codes.js';
 import { GameRejection, describe } from '../core/errors.js';
 import type { SignedEvent } from '../events/envelope.js';
 import type { EventType, PayloadOf } from '../events/registry.js';
@@ -12,12 +13,12 @@ export type GameEvent<P = unknown> = { event: SignedEvent; payload: P; cid: stri
  */
 export type Handler<T extends EventType> = (state: GameState, ev: GameEvent<PayloadOf<T>>) => void;
 
-export function reject(code: string, message: string, details: Record<string, unknown> = {}): never {
-  throw new GameRejection(code, message, details);
+export function reject(code: ErrorCode, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }): never {
+  throw new GameRejection(code, message, details, options);
 }
 
 /** Rejects unless `ok`, with an "expected …, got …" message. */
-export function ensure(ok: boolean, code: string, field: string, expected: string, got: unknown): asserts ok {
+export function ensure(ok: boolean, code: ErrorCode, field: string, expected: string, got: unknown): asserts ok {
   if (!ok) reject(code, `${field}: expected ${expected}, got ${describe(got)}`, { field, expected, got: describe(got) });
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { GameRejection } from '../core/errors.js';
+import { GameRejection, InternalError } from '../core/errors.js';
 import { fill, quote } from './exchange.js';
 import { credit } from './ledger.js';
 import { scorePosition } from './leaderboard.js';
@@ -101,7 +101,9 @@ export function settleMarket(state: GameState, round: number, market: MarketStat
     scorePosition(state, round, market, position, amount);
   }
   const leftover = market.escrow - paid;
-  if (leftover < 0n) throw new Error(`internal: market ${market.item} pays ${paid} from escrow ${market.escrow}`);
+  if (leftover < 0n) {
+    throw new InternalError('internal.invariant', `settle: expected payouts within the escrow ${market.escrow}, got ${paid} for market ${market.item}`, { round, item: market.item });
+  }
   state.ledger.escrow -= market.escrow;
   state.ledger.treasury += leftover;
   market.escrow = 0n;

@@ -13,6 +13,7 @@
  *
  * No floats, clock or randomness: same inputs give the same bits on every machine.
  */
+import { expectedGot } from '../core/errors.js';
 import { LN_INV1, LN_INV2, LN_LOG1, LN_LOG2, NEG_EXP_BLOCKS, NEG_EXP_FINE, negExpBlock, NEG_EXP_LIMIT, POS_EXP } from './fixed-tables.js';
 
 export const FRAC_BITS = 64n;
@@ -119,7 +120,7 @@ export function bitLength(x: bigint): number {
 
 /** ln(x) at scale 2^64 for x > 0 given at scale 2^64; |error| ≤ LN_ERR_ULPS. */
 export function lnFixed(x: bigint): bigint {
-  if (x <= 0n) throw new RangeError(`lnFixed: expected x > 0, got ${x}`);
+  if (x <= 0n) throw expectedGot('market.outOfDomain', 'lnFixed x', 'x > 0', x);
   if (x === ONE) return 0n;
   // x = 2^k · m with m in [1, 2) at 2^64.
   const k = bitLength(x) - 65;
@@ -178,7 +179,7 @@ export type LogSumExp = {
  * `inputErrUlps` widens the bounds for inputs that are themselves floors of the true values.
  */
 export function logSumExp(xs: readonly bigint[], inputErrUlps = 0n): LogSumExp {
-  if (xs.length === 0) throw new RangeError('logSumExp: expected at least one term, got 0');
+  if (xs.length === 0) throw expectedGot('market.outOfDomain', 'logSumExp terms', 'at least one', 0);
   let max = xs[0]!;
   for (const x of xs) if (x > max) max = x;
   const weights = new Array<bigint>(xs.length);
@@ -215,7 +216,7 @@ export function softmaxFixed(xs: readonly bigint[]): bigint[] {
 export function apportion(weights: readonly bigint[], scale: bigint): bigint[] {
   let total = 0n;
   for (const w of weights) total += w;
-  if (total <= 0n) throw new RangeError(`apportion: expected a positive total weight, got ${total}`);
+  if (total <= 0n) throw expectedGot('market.outOfDomain', 'apportion weights', 'a positive total', total);
   const parts = weights.map((w) => (w * scale) / total);
   const remainders = weights.map((w, i) => w * scale - parts[i]! * total);
   let left = scale;

@@ -3,11 +3,12 @@
  * fraction bits). Used once at module load to build the lookup tables of `fixed.ts`, and by tests as
  * an independent reference that is far more precise than a float. Never in a hot path.
  */
+import { expectedGot } from '../core/errors.js';
 
 /** exp(x) for |x| ≤ 1, x and result at scale 2^bits (Taylor series until the terms vanish). */
 export function expSeries(x: bigint, bits: bigint): bigint {
   const one = 1n << bits;
-  if (x > one || x < -one) throw new RangeError(`expSeries: expected |x| ≤ 1, got ${x} at 2^${bits}`);
+  if (x > one || x < -one) throw expectedGot('market.outOfDomain', `expSeries x (at 2^${bits})`, '|x| ≤ 1', x);
   let sum = one;
   let term = one;
   for (let n = 1n; ; n++) {
@@ -20,7 +21,7 @@ export function expSeries(x: bigint, bits: bigint): bigint {
 /** ln(y) for y in [1/2, 2], y and result at scale 2^bits: 2·atanh((y−1)/(y+1)). */
 export function lnSeries(y: bigint, bits: bigint): bigint {
   const one = 1n << bits;
-  if (y < one / 2n || y > 2n * one) throw new RangeError(`lnSeries: expected y in [1/2, 2], got ${y} at 2^${bits}`);
+  if (y < one / 2n || y > 2n * one) throw expectedGot('market.outOfDomain', `lnSeries y (at 2^${bits})`, 'y in [1/2, 2]', y);
   const s = ((y - one) << bits) / (y + one);
   const s2 = (s * s) >> bits;
   let sum = s;
@@ -41,7 +42,7 @@ export function ln2Series(bits: bigint): bigint {
 
 /** ln(x) for any x > 0 at scale 2^bits: x = 2^k · m with m in [1, 2). */
 export function lnPrecise(x: bigint, bits: bigint): bigint {
-  if (x <= 0n) throw new RangeError(`lnPrecise: expected x > 0, got ${x}`);
+  if (x <= 0n) throw expectedGot('market.outOfDomain', 'lnPrecise x', 'x > 0', x);
   const one = 1n << bits;
   let k = 0n;
   let m = x;

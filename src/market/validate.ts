@@ -2,13 +2,14 @@
  * Input checks for the market math. Everything a trader can get wrong is a GameRejection with a
  * stable code and an "expected X, got Y" message; a caller bug (bad b, bad K) is a ValidationError.
  */
+import type { ErrorCode } from '../core/error-codes.js';
 import { GameRejection, ValidationError, describe } from '../core/errors.js';
 
 export const MIN_OUTCOMES = 2;
 /** Bucketed scalar markets stay well below this; the rounding margin grows linearly with K. */
 export const MAX_OUTCOMES = 1024;
 
-export function rejection(code: string, field: string, expected: string, got: unknown): GameRejection {
+export function rejection(code: ErrorCode, field: string, expected: string, got: unknown): GameRejection {
   return new GameRejection(code, `${field}: expected ${expected}, got ${describe(got)}`, {
     field,
     expected,
@@ -16,7 +17,7 @@ export function rejection(code: string, field: string, expected: string, got: un
   });
 }
 
-export function invalid(code: string, field: string, expected: string, got: unknown): ValidationError {
+export function invalid(code: ErrorCode, field: string, expected: string, got: unknown): ValidationError {
   return new ValidationError(code, `${field}: expected ${expected}, got ${describe(got)}`, {
     field,
     expected,

@@ -3,14 +3,16 @@
  * classes for item i; `y[i]` its true class index. Log loss is natural-log and clips p at 1e-15
  * (a model that is certain and wrong gets a large but finite penalty).
  */
+import { expectedGot } from '../core/errors.js';
+
 export type Probs = readonly ArrayLike<number>[];
 export type Labels = ArrayLike<number>;
 
 const EPS = 1e-15;
 
 function check(probs: Probs, y: Labels): void {
-  if (probs.length !== y.length) throw new RangeError(`metrics: expected ${y.length} predictions, got ${probs.length}`);
-  if (probs.length === 0) throw new RangeError('metrics: expected at least one prediction, got 0');
+  if (probs.length !== y.length) throw expectedGot('ml.lengthMismatch', 'metrics', `${y.length} predictions`, probs.length);
+  if (probs.length === 0) throw expectedGot('ml.noPredictions', 'metrics', 'at least one prediction', 0);
 }
 
 function argmax(p: ArrayLike<number>): number {

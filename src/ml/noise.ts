@@ -1,3 +1,4 @@
+import { expectedGot } from '../core/errors.js';
 import { deriveSeed, makeRng } from './rng.js';
 
 /**
@@ -7,7 +8,7 @@ import { deriveSeed, makeRng } from './rng.js';
 
 /** Copy of y where each label, with probability `rate`, becomes a uniformly drawn *other* class. */
 export function withLabelNoise(y: ArrayLike<number>, rate: number, classes: number, seed: number): Int32Array {
-  if (!(rate >= 0 && rate <= 1)) throw new RangeError(`rate: expected a number in [0, 1], got ${rate}`);
+  if (!(rate >= 0 && rate <= 1)) throw expectedGot('ml.badRate', 'rate', 'a number in [0, 1]', rate);
   const rng = makeRng(deriveSeed(seed, 'label-noise'));
   const out = Int32Array.from(y);
   for (let i = 0; i < out.length; i++) {

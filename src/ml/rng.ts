@@ -4,6 +4,8 @@
  *
  * Generator: sfc32 seeded through splitmix32 — small, fast, and good enough for shuffling and init.
  */
+import { expectedGot } from '../core/errors.js';
+
 export type Rng = {
   /** Uniform float in [0, 1). */
   next(): number;
@@ -34,7 +36,7 @@ export function deriveSeed(seed: number, tag: string): number {
 }
 
 export function makeRng(seed: number): Rng {
-  if (!Number.isFinite(seed)) throw new TypeError(`seed: expected a finite number, got ${seed}`);
+  if (!Number.isFinite(seed)) throw expectedGot('ml.badSeed', 'seed', 'a finite number', seed);
   const init = splitmix32(Math.floor(seed) >>> 0);
   let a = init(), b = init(), c = init(), d = init();
   const nextU32 = (): number => {

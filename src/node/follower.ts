@@ -1,4 +1,5 @@
-import { HindsightError } from '../core/errors.js';
+import type { ErrorCode } from '../core/error-codes.js';
+import { HindsightError, ValidationError } from '../core/errors.js';
 import type { VerifiedEvent } from '../events/verify.js';
 import type { LoggedEvent } from '../sdk/client.js';
 import type { Engine } from '../engine/engine.js';
@@ -9,7 +10,9 @@ const POLL_MS = 5_000;
 const RETRY_MIN_MS = 200;
 const RETRY_MAX_MS = 5_000;
 
-type Logger = { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
+/** Log lines that report a failure carry a listed code. */
+type LogFields = { code?: ErrorCode; [key: string]: unknown };
+type Logger = { info(obj: LogFields, msg?: string): void; warn(obj: LogFields, msg?: string): void; error(obj: LogFields, msg?: string): void };
 const silent: Logger = { info() {}, warn() {}, error() {} };
 
 /**
@@ -35,7 +38,9 @@ export class Follower {
     public log: Logger = silent,
     private readonly onProgress?: (lag: number) => void,
   ) {
-    if (engine.mode !== 'shared') throw new Error('a follower engine must be opened in shared mode (the leader log may hold rejected entries)');
+    if (engine.mode !== 'shared') {
+      throw new ValidationError('follower.notShared', `engine: expected one opened in shared mode (the leader log may hold rejected entries), got ${engine.mode} mode`, { field: 'engine' });
+    }
   }
 
   get lag(): number {
@@ -57,8 +62,10 @@ export class Follower {
   async waitFor(seq: number, timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (this.engine.state.seq < seq) {
-      if (this.error) throw new Error(`follower halted: ${this.error}`);
-      if (Date.now() > deadline) throw new Error(`follower: expected seq ${seq} within ${timeoutMs} ms, got ${this.engine.state.seq}`);
+      if (this.error) throw new HindsightError('follower.halted', `follower: expected seq ${seq}, got halted: ${this.error}`, { seq });
+      if (Date.now() > deadline) {
+        throw new HindsightError('follower.timeout', `follower: expected seq ${seq} within ${timeoutMs} ms, got ${this.engine.state.seq}`, { seq, timeoutMs });
+      }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
@@ -180,4 +187,9 @@ export class Follower {
   }
 }
 
-class DivergenceError extends Error {}
+/** The leader's log disagrees with what this follower verified: the follower halts. */
+class DivergenceError extends HindsightError {
+  constructor(message: string) {
+    super('follower.diverged', message);
+  }
+}

@@ -1,14 +1,17 @@
-import { AuthError, GameRejection, HindsightError, StoreError, ValidationError } from '../core/errors.js';
+import type { ErrorCode } from '../core/error-codes.js';
+import { AuthError, GameRejection, HindsightError, InternalError, StoreError, ValidationError } from '../core/errors.js';
 import type { z } from 'zod';
 import type { ErrorBody } from './api-schemas.js';
 
-export type ErrorReply = { status: number; body: z.infer<typeof ErrorBody> };
+/** A listed code, or `internal`: the code of every 500 that is not the store's (its details stay in the log). */
+export type ReplyCode = ErrorCode | 'internal';
+export type ErrorReply = { status: number; body: z.infer<typeof ErrorBody> & { code: ReplyCode } };
 
 /** An HTTP-level refusal (size, media type, rate, route) with a stable code like the game's. */
 export class HttpError extends HindsightError {
   constructor(
     readonly status: number,
-    code: string,
+    code: ErrorCode,
     message: string,
     details: { field?: string; [key: string]: unknown } = {},
   ) {
@@ -17,7 +20,7 @@ export class HttpError extends HindsightError {
 }
 
 /** Fastify's own error codes for body problems, mapped to ours. */
-const FASTIFY_CODES: Record<string, { status: number; code: string; message: (e: Error) => string; field?: string }> = {
+const FASTIFY_CODES: Record<string, { status: number; code: ErrorCode; message: (e: Error) => string; field?: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'http.bodyTooLarge', message: () => 'body: expected at most the node body limit, got more', field: 'body' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'http.unsupportedMediaType', message: () => 'content-type: expected application/json, got something else', field: 'content-type' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'http.emptyBody', message: () => 'body: expected a JSON event, got an empty body', field: 'body' },
@@ -26,9 +29,11 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; message: (e:
 
 /**
  * One place decides the status of every failure: validation 400, signature 401, game rule 422,
- * rate 429, unavailable store 503; anything unexpected is a 500 whose details stay in the log.
+ * rate 429, unavailable store 503; an InternalError or anything unexpected is a 500 whose message
+ * and details stay in the log.
  */
 export function toErrorReply(error: unknown): ErrorReply {
+  if (error instanceof InternalError) return internal();
   if (error instanceof HttpError) return reply(error.status, 'http', error);
   if (error instanceof ValidationError) return reply(400, 'validation', error);
   if (error instanceof AuthError) return reply(401, 'auth', error);
@@ -44,6 +49,10 @@ export function toErrorReply(error: unknown): ErrorReply {
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return { status: e.statusCode, body: { code: 'http.badRequest', kind: 'http', message: String(e.message) } };
   }
+  return internal();
+}
+
+function internal(): ErrorReply {
   return { status: 500, body: { code: 'internal', kind: 'internal', message: 'internal error (see the node log)' } };
 }
 

@@ -1,5 +1,6 @@
 import type { LoggedEvent } from '../sdk/client.js';
-import { HttpClient } from '../sdk/http-client.js';
+import { HindsightError } from '../core/errors.js';
+import { HttpClient, NodeUnavailableError } from '../sdk/http-client.js';
 import type { LogSource } from './log-source.js';
 import { readSse } from './sse-reader.js';
 
@@ -22,13 +23,16 @@ export class HttpLogSource implements LogSource {
         headers: { accept: 'text/event-stream', 'last-event-id': String(after) },
         signal: abort.signal,
       });
-      if (!response.ok || !response.body) throw new Error(`GET /v1/stream: expected 200 text/event-stream, got ${response.status}`);
+      if (!response.ok || !response.body) {
+        throw new NodeUnavailableError('node.badResponse', `GET /v1/stream: expected 200 text/event-stream, got ${response.status}`, { status: response.status });
+      }
       for await (const message of readSse(response.body)) {
         if (message.event === 'event') onEvent(JSON.parse(message.data) as LoggedEvent);
       }
-      throw new Error('GET /v1/stream: the leader ended the stream');
+      throw new NodeUnavailableError('node.streamEnded', 'GET /v1/stream: expected an endless stream, got its end from the leader');
     })().catch((error: unknown) => {
-      if (!abort.signal.aborted) onError(error instanceof Error ? error : new Error(String(error)));
+      if (abort.signal.aborted) return;
+      onError(error instanceof HindsightError ? error : new NodeUnavailableError('node.unreachable', `GET /v1/stream: expected a stream, got ${(error as Error)?.message ?? String(error)}`, {}, { cause: error }));
     });
     return () => abort.abort();
   }

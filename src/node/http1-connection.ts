@@ -8,6 +8,8 @@
  * anything else with a clear error rather than guessing.
  */
 import { connect, type Socket } from 'node:net';
+import { ValidationError } from '../core/errors.js';
+import { NodeUnavailableError } from '../sdk/http-client.js';
 
 export type Http1Reply = { status: number; body: string };
 
@@ -26,14 +28,16 @@ export class Http1Connection {
 
   constructor(baseUrl: string) {
     const url = new URL(baseUrl);
-    if (url.protocol !== 'http:') throw new Error(`Http1Connection: expected an http:// URL, got ${baseUrl}`);
+    if (url.protocol !== 'http:') throw new ValidationError('node.badUrl', `Http1Connection: expected an http:// URL, got ${baseUrl}`, { field: 'url' });
     this.#host = url.hostname.replace(/^\[|\]$/g, '');
     this.#port = Number(url.port || 80);
   }
 
   /** Sends one request and resolves its reply; one request at a time per connection. */
   request(method: 'GET' | 'POST', path: string, body?: string | Buffer, contentType = 'application/json'): Promise<Http1Reply> {
-    if (this.#waiting) return Promise.reject(new Error('Http1Connection: expected one request at a time, got a second while the first is open'));
+    if (this.#waiting) {
+      return Promise.reject(new ValidationError('node.requestInFlight', 'Http1Connection: expected one request at a time, got a second while the first is open'));
+    }
     const payload = body === undefined ? undefined : typeof body === 'string' ? Buffer.from(body) : body;
     const head = `${method} ${path} HTTP/1.1\r\nHost: ${this.#host}:${this.#port}\r\n${payload ? `Content-Type: ${contentType}\r\nContent-Length: ${payload.length}\r\n` : ''}\r\n`;
     return new Promise<Http1Reply>((resolve, reject) => {
@@ -56,12 +60,12 @@ export class Http1Connection {
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     // Events of a socket this connection already replaced concern no request of ours.
     socket.on('error', (error) => {
-      if (this.#socket === socket) this.#fail(error);
+      if (this.#socket === socket) this.#fail(new NodeUnavailableError('node.unreachable', `Http1Connection ${this.#host}:${this.#port}: expected a connection, got ${error.message}`, {}, { cause: error }));
     });
     socket.on('close', () => {
       if (this.#socket !== socket) return;
       this.#socket = undefined;
-      this.#fail(new Error('Http1Connection: the server closed the connection before answering'));
+      this.#fail(new NodeUnavailableError('node.unreachable', 'Http1Connection: expected an answer, got the connection closed by the server'));
     });
     this.#socket = socket;
     return socket;
@@ -74,7 +78,7 @@ export class Http1Connection {
     const head = this.#buffer.toString('latin1', 0, headerEnd);
     const length = CONTENT_LENGTH.exec(head);
     if (!length) {
-      this.#fail(new Error(`Http1Connection: expected a Content-Length reply, got headers ${JSON.stringify(head.slice(0, 200))}`));
+      this.#fail(new NodeUnavailableError('node.badResponse', `Http1Connection: expected a Content-Length reply, got headers ${JSON.stringify(head.slice(0, 200))}`));
       this.close();
       return;
     }

@@ -88,16 +88,16 @@ describe('proof-carrying trades (requireProofs)', () => {
     await expect(submit(alice, 'trade.execute', { round: 1, item: 'x1', model: hashA, trade: trade(belief) })).rejects.toMatchObject({ code: 'zk.proofRequired' });
     const shift = belief[0]! >= belief[1]! ? -1_000_000 : 1_000_000; // toward the smaller entry: still a valid belief
     const shifted = [belief[0]! + shift, belief[1]! - shift];
-    await expect(submit(alice, 'trade.execute', { round: 1, item: 'x1', model: hashA, trade: trade(shifted), proof })).rejects.toMatchObject({ code: 'zk.belief_mismatch' });
-    await expect(submit(alice, 'trade.execute', { round: 1, item: 'x2', model: hashA, trade: trade(belief), proof })).rejects.toMatchObject({ code: 'zk.input_mismatch' });
+    await expect(submit(alice, 'trade.execute', { round: 1, item: 'x1', model: hashA, trade: trade(shifted), proof })).rejects.toMatchObject({ code: 'zk.beliefMismatch' });
+    await expect(submit(alice, 'trade.execute', { round: 1, item: 'x2', model: hashA, trade: trade(belief), proof })).rejects.toMatchObject({ code: 'zk.inputMismatch' });
     const asB = await provenTrade(modelA, 2);
-    await expect(submit(bob, 'trade.execute', { round: 1, item: 'x2', model: hashB, trade: trade(asB.belief), proof: asB.proof })).rejects.toMatchObject({ code: 'zk.model_mismatch' });
+    await expect(submit(bob, 'trade.execute', { round: 1, item: 'x2', model: hashB, trade: trade(asB.belief), proof: asB.proof })).rejects.toMatchObject({ code: 'zk.modelMismatch' });
     const [x, y] = proof.proof.pi_a;
     const tampered = { ...proof, proof: { ...proof.proof, pi_a: [y, x, '1'] } };
-    await expect(submit(alice, 'trade.execute', { round: 1, item: 'x1', model: hashA, trade: trade(belief), proof: tampered })).rejects.toMatchObject({ code: 'zk.proof_invalid' });
+    await expect(submit(alice, 'trade.execute', { round: 1, item: 'x1', model: hashA, trade: trade(belief), proof: tampered })).rejects.toMatchObject({ code: 'zk.proofInvalid' });
     const signals = [...proof.publicSignals];
     signals[2] = String(BigInt(signals[2]!) + 1n);
-    await expect(submit(alice, 'trade.execute', { round: 1, item: 'x1', model: hashA, trade: trade(belief), proof: { ...proof, publicSignals: signals } })).rejects.toMatchObject({ code: 'zk.proof_invalid' });
+    await expect(submit(alice, 'trade.execute', { round: 1, item: 'x1', model: hashA, trade: trade(belief), proof: { ...proof, publicSignals: signals } })).rejects.toMatchObject({ code: 'zk.proofInvalid' });
     expect(await engine.store.head()).toBe(head);
   });
 });

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import type { ErrorCode } from '../core/error-codes.js';
 import { GameRejection, ValidationError } from '../core/errors.js';
 import { canonicalDid } from '../events/did.js';
 import { stateHash } from '../game/canonical.js';
@@ -9,7 +10,7 @@ import { AuthorView, CommunityView, EventsPage, LeaderboardView, MarketView, Mod
 import { authorView, communityView, findMarket, findRound, leaderboardView, modelView, readLogPage, stateView } from '../engine/views.js';
 import { AuthorParams, EnvelopeSchema, ErrorBody, EventsQuery, HealthBody, MarketParams, ModelParams, PredictReply, RoundParams, StreamQuery } from './api-schemas.js';
 import { EventStream, streamStart } from './event-stream.js';
-import { HttpError } from './http-errors.js';
+import { HttpError, type ErrorReply } from './http-errors.js';
 import type { NodeMetrics } from './metrics.js';
 import { PredictBody, type InferenceService } from './inference-service.js';
 
@@ -62,7 +63,7 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'params' |
   throw new ValidationError(where === 'params' ? 'http.invalidParams' : 'http.invalidQuery', `${field}: ${issue.message}`, { field, expected: issue.message });
 }
 
-function notFound(code: string, what: string): never {
+function notFound(code: ErrorCode, what: string): never {
   throw new HttpError(404, code, `${what}: expected an existing one, got none`);
 }
 
@@ -80,7 +81,7 @@ export const routes: RouteSpec[] = [
       if (ctx.leader) {
         const location = new URL('/v1/events', ctx.leader).toString();
         reply.code(307).header('location', location);
-        return { code: 'node.readOnly', kind: 'http', message: `POST /v1/events: expected a leader node, got a read-only follower; resubmit to ${location}` };
+        return { code: 'node.readOnly', kind: 'http', message: `POST /v1/events: expected a leader node, got a read-only follower; resubmit to ${location}` } satisfies ErrorReply['body'];
       }
       await ctx.limitAuthor?.(req, false);
       const outcome = await ctx.batcher.submit(req.body);

@@ -1,5 +1,5 @@
 /**
- * Scale-out (DESIGN §1): two node processes share one PostgreSQL log; clients write to both,
+ * Scale-out: two node processes share one PostgreSQL log; clients write to both,
  * alternating, and some clients fork their own chain by sending two different events with the same
  * prev to the two nodes at once. PostgreSQL orders everything; each node applies the same log, so
  * both reach the stateHash of a fresh, signature-checking replay, rejection receipts included.

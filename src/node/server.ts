@@ -1,8 +1,9 @@
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { HindsightError } from '../core/errors.js';
 import type { Engine } from '../engine/engine.js';
 import type { EventStream } from './event-stream.js';
-import { HttpError, toErrorReply } from './http-errors.js';
+import { HttpError, toErrorReply, type ErrorReply } from './http-errors.js';
 import { NodeMetrics } from './metrics.js';
 import { buildOpenApi } from './openapi.js';
 import { claimedAuthor, routes, type RouteContext } from './routes.js';
@@ -77,12 +78,16 @@ export async function buildNodeServer(options: NodeServerOptions): Promise<NodeS
 
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = toErrorReply(error);
-    if (status >= 500) request.log.error({ code: body.code, err: { message: (error as Error).message, stack: (error as Error).stack } }, 'request failed');
+    if (status >= 500) {
+      // The answer says only "internal"; the log keeps the real code, details and stack.
+      const known = error instanceof HindsightError ? { code: error.code, details: error.details } : { code: body.code };
+      request.log.error({ ...known, err: { message: (error as Error).message, stack: (error as Error).stack } }, 'request failed');
+    }
     else request.log.info({ code: body.code, status }, 'request refused');
     void reply.code(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send({ code: 'http.notFound', kind: 'http', message: `route: expected one of the API's routes (see /openapi.json), got ${request.method} ${request.url.split('?')[0]}` });
+    void reply.code(404).send({ code: 'http.notFound', kind: 'http', message: `route: expected one of the API's routes (see /openapi.json), got ${request.method} ${request.url.split('?')[0]}` } satisfies ErrorReply['body']);
   });
 
   if (options.rateLimit !== false) {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { isErrorCode, type ErrorCode } from '../core/error-codes.js';
 import { AuthError, GameRejection, HindsightError, StoreError, ValidationError } from '../core/errors.js';
 import type { SignedEvent } from '../events/envelope.js';
 import {
@@ -98,8 +99,8 @@ export class HttpClient implements HindsightClient {
     let parsed: unknown;
     try {
       parsed = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      throw new NodeUnavailableError('node.badResponse', `${method} ${path}: expected JSON, got ${response.status} ${text.slice(0, 80)}`, { status: response.status });
+    } catch (cause) {
+      throw new NodeUnavailableError('node.badResponse', `${method} ${path}: expected JSON, got ${response.status} ${text.slice(0, 80)}`, { status: response.status }, { cause });
     }
     if (!response.ok) throw errorFromBody(response.status, parsed);
     const checked = schema.safeParse(parsed);
@@ -109,23 +110,28 @@ export class HttpClient implements HindsightClient {
   }
 }
 
-/** Rebuilds the node's HindsightError subclass from its error body (kind says which class). */
+/**
+ * Rebuilds the node's HindsightError subclass from its error body (kind says which class). A code
+ * this client does not list (a 500's `internal`, or a newer node's code) becomes node.internal or
+ * node.unknownCode, and the node's own code stays in details.nodeCode.
+ */
 export function errorFromBody(status: number, body: unknown): HindsightError {
   const b = body as Partial<ErrorBody> | undefined;
   if (!b || typeof b.code !== 'string' || typeof b.message !== 'string') {
     return new NodeUnavailableError('node.badResponse', `expected an error body {code, message}, got HTTP ${status}`, { status });
   }
-  const details = { field: b.field, status, ...(b.seq !== undefined ? { seq: b.seq } : {}) };
+  const code: ErrorCode = isErrorCode(b.code) ? b.code : b.kind === 'internal' ? 'node.internal' : 'node.unknownCode';
+  const details = { field: b.field, status, ...(b.seq !== undefined ? { seq: b.seq } : {}), ...(code !== b.code ? { nodeCode: b.code } : {}) };
   switch (b.kind) {
     case 'validation':
-      return new ValidationError(b.code, b.message, details);
+      return new ValidationError(code, b.message, details);
     case 'auth':
-      return new AuthError(b.code, b.message, details);
+      return new AuthError(code, b.message, details);
     case 'rejection':
-      return new GameRejection(b.code, b.message, details);
+      return new GameRejection(code, b.message, details);
     case 'store':
-      return new StoreError(b.code, b.message, details);
+      return new StoreError(code, b.message, details);
     default:
-      return new NodeHttpError(b.code, b.message, details);
+      return new NodeHttpError(code, b.message, details);
   }
 }

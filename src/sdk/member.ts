@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { HindsightError } from '../core/errors.js';
+import type { ErrorCode } from '../core/error-codes.js';
+import { HindsightError, ValidationError, expectedGot } from '../core/errors.js';
 import { canonicalDid } from '../events/did.js';
 import type { Signer } from '../events/keys.js';
 import { signEvent } from '../events/sign.js';
@@ -11,9 +12,10 @@ import { isLabelable, itemBuckets, sealItem, submittedItemId } from '../game/ite
 import { allRevealed, labelCommitment } from '../game/labels.js';
 import { emptyState, type GameState, type ItemState, type RoundState } from '../game/state.js';
 import type { HindsightClient } from './client.js';
+import { NodeUnavailableError } from './http-client.js';
 
 /**
- * Committee members as bots (issue 4 simulation hooks): a `CommitteeMember` joins, bonds, submits
+ * Committee members as bots (the simulation's hooks): a `CommitteeMember` joins, bonds, submits
  * encrypted items, publishes their keys at round open, and commits/reveals labels whenever the
  * sortition seats it. It follows the log through any HindsightClient (embedded or HTTP) by
  * replaying it locally (`LogFollower`), so it sees exactly the state every node computes.
@@ -29,7 +31,9 @@ export class LogFollower {
       const batch = await this.client.events(this.state.seq, 1000);
       if (batch.length === 0) return this.state;
       for (const row of batch) {
-        if (row.seq !== this.state.seq + 1) throw new Error(`internal: log gap, expected seq ${this.state.seq + 1}, got ${row.seq}`);
+        if (row.seq !== this.state.seq + 1) {
+          throw new NodeUnavailableError('node.badResponse', `log: expected seq ${this.state.seq + 1} next, got ${row.seq}`, { expected: String(this.state.seq + 1), got: String(row.seq) });
+        }
         apply(this.state, await verifyEvent(row.event, { skipSignature: true, maxPayloadBytes: 1 << 20 }));
       }
     }
@@ -53,7 +57,7 @@ export function wrongLabel(honest: number, item: Pick<LabelInput, 'outcomes' | '
  */
 export class Collusion {
   constructor(readonly fraction: number) {
-    if (!(fraction >= 0 && fraction <= 1)) throw new RangeError(`fraction: expected 0 ≤ F ≤ 1, got ${fraction}`);
+    if (!(fraction >= 0 && fraction <= 1)) throw expectedGot('collusion.badFraction', 'fraction', '0 ≤ F ≤ 1', fraction);
   }
 
   colluders(seats: readonly string[]): Set<string> {
@@ -82,7 +86,7 @@ export type CommitteeMemberOptions = {
   random?: (n: number) => Uint8Array;
 };
 
-export type StepReport = { submitted: string[]; keys: string[]; committed: number[]; revealed: number[]; rejected: { type: string; code: string; message: string }[] };
+export type StepReport = { submitted: string[]; keys: string[]; committed: number[]; revealed: number[]; rejected: { type: string; code: ErrorCode; message: string }[] };
 
 type LabelPlan = { item: string; label: number; salt: string }[];
 /** Items per label.commit / label.reveal event: 250 keeps even 64-character item ids under the 64 KiB payload limit (the schema allows 500). */
@@ -110,7 +114,7 @@ export class CommitteeMember {
 
   async #send(type: string, payload: Record<string, unknown>, time: number): Promise<string> {
     this.#community ??= (await this.options.client.community())?.id;
-    if (!this.#community) throw new Error('community: expected an initialised community on this node, got none');
+    if (!this.#community) throw new ValidationError('community.missing', 'community: expected an initialised community on this node, got none', { field: 'community' });
     const author = await this.options.client.author(this.options.signer.did);
     const event = signEvent(this.options.signer, { type, community: this.#community, payload, prev: author.head, nonce: author.nonce + 1, time });
     return (await this.options.client.submit(event)).cid;

@@ -119,7 +119,7 @@ describe('an SDK operator trading with proofs', () => {
     const proof = (payload as { proof: ProvenBelief['proof'] }).proof;
     const bumped = proof.publicSignals.map((v, i) => (i === 2 ? String(BigInt(v) + 1n) : v));
     const forged = signEvent(alice, { type, community, prev, nonce, time: at, payload: { ...payload, proof: { ...proof, publicSignals: bumped } } });
-    await expect(engine.submit(forged)).rejects.toMatchObject({ code: 'zk.proof_invalid' });
+    await expect(engine.submit(forged)).rejects.toMatchObject({ code: 'zk.proofInvalid' });
     await op.submit(reveals);
 
     const round = engine.state.rounds.get(1)!;

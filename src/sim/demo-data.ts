@@ -20,7 +20,7 @@ export type DemoData = {
 };
 
 export function loadDemoDataset(path: string | undefined): Dataset {
-  // The loader stops at the first bad line with file:line (ValidationError dataset.line_invalid).
+  // The loader stops at the first bad line with file:line (ValidationError dataset.lineInvalid).
   return path ? loadJsonlDataset(path) : loadSpamAssassin({ maxBodyChars: 4000 });
 }
 

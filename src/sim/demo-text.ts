@@ -30,7 +30,7 @@ export function leaderboardTable(result: DemoResult): string {
   return table(['#', 'model', 'P&L (units)', 'log loss', 'accuracy', 'latest hash'], rows, new Set([0, 2, 3, 4]));
 }
 
-/** The measured quality targets of issue 5, each with its verdict. */
+/** The demo's measured quality targets (docs/demo.md), each with its verdict. */
 export function targetLines(result: DemoResult): string[] {
   const s = result.summary;
   const scored = s.models.filter((m) => m.logLoss !== null);

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { HindsightError } from '../core/errors.js';
 import { UNIT } from '../core/money.js';
 import type { SignedEvent } from '../events/envelope.js';
 import { Ed25519Signer } from '../events/keys.js';
@@ -138,10 +137,7 @@ export class DemoWorld {
     if (events.length === 0) return;
     const outcomes = await this.engine.submitMany([...events]);
     const failed = outcomes.find((o) => !o.ok);
-    if (failed && !failed.ok) {
-      const e = failed.error;
-      throw e instanceof HindsightError ? e : new Error(String(e));
-    }
+    if (failed && !failed.ok) throw failed.error;
   }
 
   /** Schedules round n with its items and a committed resolver seed. */

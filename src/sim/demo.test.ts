@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('hindsight demo (small run)', () => {
-  it('returns the summary contract of issue 5 item 7, field for field', () => {
+  it('returns the --json summary contract (docs/demo.md), field for field', () => {
     const s = first.summary;
     expect(Object.keys(s).sort()).toEqual(['committee', 'conservation', 'events', 'items', 'market', 'models', 'rankCorrelation', 'rounds', 'served', 'stateHash', 'subsidy', 'trades'].sort());
     expect(s.committee).toEqual({ size: 5, adversarial: 0, labelAccuracy: 1, penalized: 0 });
@@ -108,7 +108,7 @@ describe('hindsight demo (small run)', () => {
     const out = join(root, 'never');
     const error = await runDemo({ rounds: 1, items: 10, dataset: file, out }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HindsightError);
-    expect((error as HindsightError).code).toBe('dataset.line_invalid');
+    expect((error as HindsightError).code).toBe('dataset.lineInvalid');
     expect((error as HindsightError).message).toContain(`${file}:42`);
     expect((error as HindsightError).message).toMatch(/label: expected/);
     expect(existsSync(out)).toBe(false);

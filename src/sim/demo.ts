@@ -35,7 +35,7 @@ export type DemoOptions = {
   rule?: BankrollRule;
   /** Resolve labels with a sortition committee of member bots (default true) instead of the resolver key. */
   committee?: boolean;
-  /** Fraction of committee seats that collude on a wrong label (issue 4), default 0. */
+  /** Fraction of committee seats that collude on a wrong label , default 0. */
   adversarialCommittee?: number;
   /** Write <out>/report/ (default true). */
   report?: boolean;

@@ -86,7 +86,7 @@ export async function writeReport(result: DemoResult, gameLeaderboard: unknown):
     `| --- | ${[...result.metrics.blendVariants.keys()].map(() => '---').join(' | ')} |`,
     `| log loss | ${[...result.metrics.blendVariants.values()].map((v) => fmt(v.logLoss)).join(' | ')} |`,
     '',
-    '## Quality targets (issue 5)',
+    '## Quality targets',
     '',
     ...targetLines(result).map((l) => `- ${l}`),
     '',

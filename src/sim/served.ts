@@ -1,5 +1,5 @@
 /**
- * The served prediction (DESIGN §3, issue 5 item 6): what inference-as-a-service answers for round
+ * The served prediction: what inference-as-a-service answers for round
  * n's inputs, decided only from the leaderboard as of round n−1 (P&L settled before round n).
  *
  *  - leader: the model line with the highest cumulative P&L so far answers alone.

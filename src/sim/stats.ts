@@ -1,4 +1,5 @@
 /** Small statistics the demo reports. Plain floats: these are read-outs, never game state. */
+import { expectedGot } from '../core/errors.js';
 
 /** Average ranks (ties share the mean rank), 1-based. */
 export function ranks(values: readonly number[]): number[] {
@@ -16,7 +17,7 @@ export function ranks(values: readonly number[]): number[] {
 
 /** Spearman's rank correlation (Pearson on average ranks); NaN-free: 0 when either side is constant. */
 export function spearman(a: readonly number[], b: readonly number[]): number {
-  if (a.length !== b.length) throw new RangeError(`spearman: expected equal lengths, got ${a.length} and ${b.length}`);
+  if (a.length !== b.length) throw expectedGot('sim.lengthMismatch', 'spearman b', `${a.length} values, as many as a`, b.length);
   if (a.length < 2) return 0;
   return pearson(ranks(a), ranks(b));
 }

@@ -4,7 +4,7 @@ import { round6, spearman } from './stats.js';
 import type { CommitteeSummary } from '../sdk/member.js';
 
 /**
- * The `--json` summary contract (issue 5 item 7), the last line of `hindsight demo --json`.
+ * The `--json` summary contract (docs/demo.md), the last line of `hindsight demo --json`.
  * Money is in units (numbers with up to 6 decimals); log losses are natural-log means.
  */
 export type DemoSummary = {
@@ -19,7 +19,7 @@ export type DemoSummary = {
   rankCorrelation: number;
   subsidy: { budget: number; spent: number };
   conservation: boolean;
-  /** Issue 4's block, present when a committee resolved the labels. */
+  /** The committee's block, present when a committee resolved the labels. */
   committee?: CommitteeSummary;
 };
 

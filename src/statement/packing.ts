@@ -22,7 +22,7 @@ export function segmentLayout(s: Segment): SegmentLayout {
 
 /** Packs `values` per the layout, throwing "expected …, got …" for any value out of range. */
 export function packSegment(layout: SegmentLayout, values: readonly (number | bigint)[]): bigint[] {
-  if (values.length !== layout.count) throw expectedGot('zk.pack_length', `${layout.name}.length`, String(layout.count), values.length);
+  if (values.length !== layout.count) throw expectedGot('zk.packLength', `${layout.name}.length`, String(layout.count), values.length);
   const limit = 1n << BigInt(layout.bits);
   const words: bigint[] = [];
   for (let w = 0; w < layout.words; w++) {
@@ -30,11 +30,11 @@ export function packSegment(layout: SegmentLayout, values: readonly (number | bi
     const end = Math.min(layout.count, (w + 1) * layout.perWord);
     for (let i = end - 1; i >= w * layout.perWord; i--) {
       const v = values[i];
-      if (typeof v === 'number' && !Number.isInteger(v)) throw expectedGot('zk.pack_value', `${layout.name}[${i}]`, 'an integer', v);
+      if (typeof v === 'number' && !Number.isInteger(v)) throw expectedGot('zk.packValue', `${layout.name}[${i}]`, 'an integer', v);
       const code = BigInt(v) + layout.offset;
       if (code < 0n || code >= limit) {
         const lo = -layout.offset;
-        throw expectedGot('zk.pack_range', `${layout.name}[${i}]`, `an integer in [${lo}, ${limit - layout.offset - 1n}] (${layout.bits}-bit ${layout.signed ? 'signed' : 'unsigned'})`, v);
+        throw expectedGot('zk.packRange', `${layout.name}[${i}]`, `an integer in [${lo}, ${limit - layout.offset - 1n}] (${layout.bits}-bit ${layout.signed ? 'signed' : 'unsigned'})`, v);
       }
       word = (word << BigInt(layout.bits)) | code;
     }

@@ -67,10 +67,10 @@ describe('public signals', () => {
     expect(() => publicInputSignals(l, [1 << 13, 0])).toThrow(/x\[0\]: expected an integer in \[-8192, 8191\]/);
   });
 
-  it('refuses a wrong count, non-decimal signals and values ≥ r with zk.signals_malformed', () => {
+  it('refuses a wrong count, non-decimal signals and values ≥ r with zk.signalsMalformed', () => {
     const l = { ...exampleLayout, binding: 'hash' as const };
-    expect(() => decodePublicSignals(l, ['1', '0', '0'])).toThrow(expect.objectContaining({ code: 'zk.signals_malformed' }));
+    expect(() => decodePublicSignals(l, ['1', '0', '0'])).toThrow(expect.objectContaining({ code: 'zk.signalsMalformed' }));
     expect(() => decodePublicSignals(l, ['1', '0', '0x1', '0'])).toThrow(/publicSignals\[2\]: expected a decimal field element/);
-    expect(() => decodePublicSignals(l, ['1', '0', String(FIELD_R), '0'])).toThrow(expect.objectContaining({ code: 'zk.signals_malformed' }));
+    expect(() => decodePublicSignals(l, ['1', '0', String(FIELD_R), '0'])).toThrow(expect.objectContaining({ code: 'zk.signalsMalformed' }));
   });
 });

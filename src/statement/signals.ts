@@ -14,14 +14,14 @@ export type DecodedSignals = { modelHash: bigint; items: DecodedItem[] };
 type Layout = Pick<PublicLayout, 'items' | 'scores' | 'binding' | 'input' | 'inputWords'>;
 
 function parseSignal(s: string, i: number): bigint {
-  if (!/^\d{1,80}$/.test(s) || !isFieldElement(BigInt(s))) throw expectedGot('zk.signals_malformed', `publicSignals[${i}]`, 'a decimal field element', s);
+  if (!/^\d{1,80}$/.test(s) || !isFieldElement(BigInt(s))) throw expectedGot('zk.signalsMalformed', `publicSignals[${i}]`, 'a decimal field element', s);
   return BigInt(s);
 }
 
-/** Reads public signals (decimal strings) per `layout`; throws zk.signals_malformed if they do not fit it. */
+/** Reads public signals (decimal strings) per `layout`; throws zk.signalsMalformed if they do not fit it. */
 export function decodePublicSignals(layout: Layout, signals: readonly string[]): DecodedSignals {
   const n = expectedSignalCount(layout);
-  if (signals.length !== n) throw expectedGot('zk.signals_malformed', 'publicSignals.length', `${n} signals for this layout`, signals.length);
+  if (signals.length !== n) throw expectedGot('zk.signalsMalformed', 'publicSignals.length', `${n} signals for this layout`, signals.length);
   const v = signals.map(parseSignal);
   const M = layout.items;
   const K = layout.scores;

@@ -39,7 +39,7 @@ describe('GroupCommitAppender', () => {
     const bad = { ...makeTestEvent('bad'), cid: makeTestEvent('other').cid };
     const outcomes = await Promise.allSettled([appender.append(makeTestEvent(1)), appender.append(bad), appender.append(makeTestEvent(2))]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect(outcomes[1]).toMatchObject({ reason: { code: 'store.cid_mismatch' } });
+    expect(outcomes[1]).toMatchObject({ reason: { code: 'store.cidMismatch' } });
     expect(await store.head()).toBe(2);
   });
 

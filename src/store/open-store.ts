@@ -10,11 +10,11 @@ import type { EventStore, OpenStoreOptions } from './types.js';
 export async function openStore(options: OpenStoreOptions): Promise<EventStore> {
   if (options.db !== undefined) {
     if (!/^postgres(ql)?:\/\//.test(options.db)) {
-      throw expectedGot('store.invalid_url', 'db', 'a postgres:// or postgresql:// URL', options.db.replace(/:[^:@/]*@/, ':***@'));
+      throw expectedGot('store.invalidUrl', 'db', 'a postgres:// or postgresql:// URL', options.db.replace(/:[^:@/]*@/, ':***@'));
     }
     const { PostgresEventStore } = await import('./postgres-store.js');
     return PostgresEventStore.open(options.db, { poolSize: options.poolSize, checkCids: options.checkCids });
   }
   if (options.dir !== undefined && options.dir !== '') return SqliteEventStore.open(options.dir, { checkCids: options.checkCids, writerThread: options.writerThread });
-  throw expectedGot('store.no_location', 'dir', 'a directory (--dir) or a PostgreSQL URL (--db)', options.dir);
+  throw expectedGot('store.noLocation', 'dir', 'a directory (--dir) or a PostgreSQL URL (--db)', options.dir);
 }

@@ -30,9 +30,9 @@ if (requirePostgresForTests('postgres store')) {
   );
 
   describe('postgres specifics', () => {
-    it('reports an unreachable server as store.open_failed without leaking the password', async () => {
+    it('reports an unreachable server as store.openFailed without leaking the password', async () => {
       const error = await openStore({ db: 'postgres://u:hunter2@127.0.0.1:1/none' }).catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: 'store.open_failed' });
+      expect(error).toMatchObject({ code: 'store.openFailed' });
       expect(String((error as Error).message)).not.toContain('hunter2');
     });
 
@@ -74,7 +74,7 @@ if (requirePostgresForTests('postgres store')) {
         const schema = new URL(url).searchParams.get('schema');
         await admin.query(`UPDATE "${schema}".hindsight_log SET schema_version = 99`);
         await admin.query(`DROP FUNCTION "${schema}".hindsight_append`);
-        await expect(openStore({ db: url })).rejects.toMatchObject({ code: 'store.schema_too_new' });
+        await expect(openStore({ db: url })).rejects.toMatchObject({ code: 'store.schemaTooNew' });
         const fn = await admin.query('SELECT to_regproc($1) AS found', [`"${schema}".hindsight_append`]);
         expect(fn.rows[0].found).toBeNull();
       } finally {

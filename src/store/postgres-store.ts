@@ -14,6 +14,7 @@
  * on COMMIT, to every session that LISTENs, in commit order.
  */
 import pg from 'pg';
+import type { ErrorCode } from '../core/error-codes.js';
 import { StoreError, expectedGot } from '../core/errors.js';
 import { AppendListeners } from './append-listeners.js';
 import { PostgresListener } from './postgres-listener.js';
@@ -32,7 +33,7 @@ function toEvent(row: Row): StoredEvent {
   return { seq: Number(row.seq), cid: row.cid, type: row.type, author: row.author, round: row.round, bytes: asPlainBytes(row.bytes) };
 }
 
-function failure(code: string, what: string, location: PostgresLocation, cause: unknown): StoreError {
+function failure(code: ErrorCode, what: string, location: PostgresLocation, cause: unknown): StoreError {
   return new StoreError(code, `postgres: expected ${what}, got ${(cause as Error)?.message ?? String(cause)}`, { db: location.redacted }, { cause });
 }
 
@@ -59,7 +60,7 @@ export class PostgresEventStore implements EventStore {
     } catch (cause) {
       await pool.end().catch(() => {});
       if (cause instanceof StoreError) throw cause;
-      throw failure('store.open_failed', `a reachable PostgreSQL at ${location.redacted}`, location, cause);
+      throw failure('store.openFailed', `a reachable PostgreSQL at ${location.redacted}`, location, cause);
     }
     return store;
   }
@@ -81,7 +82,7 @@ export class PostgresEventStore implements EventStore {
         : { rows: [] };
       const version = rows[0]?.schema_version ?? 0;
       if (version > POSTGRES_SCHEMA_VERSION) {
-        throw new StoreError('store.schema_too_new', `postgres: expected schema version <= ${POSTGRES_SCHEMA_VERSION}, got ${version} (written by a newer hindsight)`, {
+        throw new StoreError('store.schemaTooNew', `postgres: expected schema version <= ${POSTGRES_SCHEMA_VERSION}, got ${version} (written by a newer hindsight)`, {
           expected: `<= ${POSTGRES_SCHEMA_VERSION}`,
           got: String(version),
         });
@@ -122,7 +123,7 @@ export class PostgresEventStore implements EventStore {
       return (await this.track(this.open().query<R>(sql, values))).rows;
     } catch (cause) {
       if (cause instanceof StoreError) throw cause;
-      throw failure('store.query_failed', 'the query to succeed', this.location, cause);
+      throw failure('store.queryFailed', 'the query to succeed', this.location, cause);
     }
   }
 
@@ -143,10 +144,10 @@ export class PostgresEventStore implements EventStore {
       ).rows;
     } catch (cause) {
       if (cause instanceof StoreError) throw cause;
-      throw failure('store.append_failed', 'the batch to commit', this.location, cause);
+      throw failure('store.appendFailed', 'the batch to commit', this.location, cause);
     }
     if (rows.length !== batch.length) {
-      throw new StoreError('store.append_failed', `postgres: expected ${batch.length} append results, got ${rows.length}`, { db: this.location.redacted });
+      throw new StoreError('store.appendFailed', `postgres: expected ${batch.length} append results, got ${rows.length}`, { db: this.location.redacted });
     }
     const results = rows.map((row, i): AppendResult => ({ seq: Number(row.out_seq), cid: batch[i].cid, duplicate: row.out_duplicate }));
     const fresh = results.filter((r) => !r.duplicate);
@@ -192,13 +193,13 @@ export class PostgresEventStore implements EventStore {
     checkBytes(bytes, 'bytes');
     const head = await this.head();
     // The head only grows, so checking it outside the insert transaction is still sound.
-    if (seq > head) throw expectedGot('store.invalid_input', 'seq', `a seq <= head (${head})`, seq);
+    if (seq > head) throw expectedGot('store.invalidInput', 'seq', `a seq <= head (${head})`, seq);
     const save = this.transaction(async (client) => {
       await client.query(`INSERT INTO ${this.t.snapshots} (seq, bytes) VALUES ($1, $2) ON CONFLICT (seq) DO UPDATE SET bytes = excluded.bytes`, [seq, bytes]);
       await client.query(`DELETE FROM ${this.t.snapshots} WHERE seq NOT IN (SELECT seq FROM ${this.t.snapshots} ORDER BY seq DESC LIMIT ${SNAPSHOTS_KEPT})`);
     });
     await this.track(save).catch((cause: unknown) => {
-      throw failure('store.query_failed', 'the snapshot to be saved', this.location, cause);
+      throw failure('store.queryFailed', 'the snapshot to be saved', this.location, cause);
     });
   }
 

@@ -18,11 +18,12 @@ export function parsePostgresUrl(url: string): PostgresLocation {
   try {
     parsed = new URL(url);
   } catch {
-    throw expectedGot('store.invalid_url', 'db', 'a postgres:// URL', redactUrl(url));
+    // No cause: URL's TypeError carries the unredacted input, password included.
+    throw expectedGot('store.invalidUrl', 'db', 'a postgres:// URL', redactUrl(url));
   }
   const schema = parsed.searchParams.get('schema') ?? 'public';
   if (!SCHEMA_NAME.test(schema)) {
-    throw expectedGot('store.invalid_url', 'db.schema', 'a lowercase SQL identifier of at most 41 characters', schema);
+    throw expectedGot('store.invalidUrl', 'db.schema', 'a lowercase SQL identifier of at most 41 characters', schema);
   }
   parsed.searchParams.delete('schema');
   return { connectionString: parsed.toString(), schema, redacted: redactUrl(url) };

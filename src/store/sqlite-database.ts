@@ -37,14 +37,14 @@ export function openDatabase(file: string): Db {
   } catch (cause) {
     db?.close();
     if (cause instanceof StoreError) throw cause;
-    throw new StoreError('store.open_failed', `sqlite: expected a writable hindsight database at ${file}, got ${(cause as Error).message}`, { file }, { cause });
+    throw new StoreError('store.openFailed', `sqlite: expected a writable hindsight database at ${file}, got ${(cause as Error).message}`, { file }, { cause });
   }
 }
 
 function migrate(db: Db): void {
   const version = scalar(db.prepare('PRAGMA user_version')) as number;
   if (version > SQLITE_SCHEMA_VERSION) {
-    throw new StoreError('store.schema_too_new', `sqlite: expected schema version <= ${SQLITE_SCHEMA_VERSION}, got ${version} (written by a newer hindsight)`, {
+    throw new StoreError('store.schemaTooNew', `sqlite: expected schema version <= ${SQLITE_SCHEMA_VERSION}, got ${version} (written by a newer hindsight)`, {
       expected: `<= ${SQLITE_SCHEMA_VERSION}`,
       got: String(version),
     });

@@ -46,21 +46,21 @@ describe('sqlite specifics', () => {
     }
   });
 
-  it('reports an unusable directory as store.open_failed', async () => {
+  it('reports an unusable directory as store.openFailed', async () => {
     const dir = tempDir();
     try {
       writeFileSync(join(dir, 'file'), 'not a directory');
-      await expect(openStore({ dir: join(dir, 'file') })).rejects.toMatchObject({ code: 'store.open_failed' });
+      await expect(openStore({ dir: join(dir, 'file') })).rejects.toMatchObject({ code: 'store.openFailed' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it('reports a file that is not a database as store.open_failed', async () => {
+  it('reports a file that is not a database as store.openFailed', async () => {
     const dir = tempDir();
     try {
       writeFileSync(join(dir, 'hindsight.db'), Buffer.alloc(4096, 7));
-      await expect(openStore({ dir })).rejects.toMatchObject({ code: 'store.open_failed' });
+      await expect(openStore({ dir })).rejects.toMatchObject({ code: 'store.openFailed' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -74,14 +74,14 @@ describe('sqlite specifics', () => {
       const db = new Database(join(dir, 'hindsight.db'));
       db.exec('PRAGMA user_version = 99');
       db.close();
-      await expect(openStore({ dir })).rejects.toMatchObject({ code: 'store.schema_too_new' });
+      await expect(openStore({ dir })).rejects.toMatchObject({ code: 'store.schemaTooNew' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it('refuses to open without a location or with a non-postgres URL', async () => {
-    await expect(openStore({})).rejects.toMatchObject({ code: 'store.no_location' });
-    await expect(openStore({ db: 'mysql://x' })).rejects.toMatchObject({ code: 'store.invalid_url' });
+    await expect(openStore({})).rejects.toMatchObject({ code: 'store.noLocation' });
+    await expect(openStore({ db: 'mysql://x' })).rejects.toMatchObject({ code: 'store.invalidUrl' });
   });
 });

@@ -55,7 +55,7 @@ export class SqliteEventStore implements EventStore {
     try {
       mkdirSync(dir, { recursive: true });
     } catch (cause) {
-      throw new StoreError('store.open_failed', `sqlite: expected a usable directory at ${dir}, got ${(cause as Error).message}`, { dir }, { cause });
+      throw new StoreError('store.openFailed', `sqlite: expected a usable directory at ${dir}, got ${(cause as Error).message}`, { dir }, { cause });
     }
     const store = new SqliteEventStore(resolve(join(dir, 'hindsight.db')), options.checkCids ?? true);
     if (options.writerThread) {
@@ -99,7 +99,7 @@ export class SqliteEventStore implements EventStore {
     try {
       outcome = this.writer ? await this.writer.append(batch) : this.appendTransaction(batch);
     } catch (cause) {
-      throw new StoreError('store.append_failed', `sqlite: expected the batch to commit, got ${(cause as Error).message}`, { file: this.file }, { cause });
+      throw new StoreError('store.appendFailed', `sqlite: expected the batch to commit, got ${(cause as Error).message}`, { file: this.file }, { cause });
     }
     if (outcome.results.some((result) => !result.duplicate)) {
       for (const peer of openStoresByFile.get(this.file) ?? []) peer.listeners.announce(outcome.head);
@@ -144,7 +144,7 @@ export class SqliteEventStore implements EventStore {
     checkBytes(bytes, 'bytes');
     db.transaction(() => {
       const head = this.headNow();
-      if (seq > head) throw expectedGot('store.invalid_input', 'seq', `a seq <= head (${head})`, seq);
+      if (seq > head) throw expectedGot('store.invalidInput', 'seq', `a seq <= head (${head})`, seq);
       this.sql.putSnapshot.run(seq, bytes);
       this.sql.pruneSnapshots.run();
     }).immediate();

@@ -30,7 +30,7 @@ export class SqliteWriterThread {
     const thread = new SqliteWriterThread(worker);
     let ready: { resolve: () => void; reject: (error: Error) => void } | undefined;
     const opened = new Promise<void>((resolve, reject) => (ready = { resolve, reject }));
-    const fail = (message: string) => ready?.reject(new StoreError('store.open_failed', `sqlite writer thread: expected it to open ${file}, got ${message}`, { file }));
+    const fail = (message: string, cause?: unknown) => ready?.reject(new StoreError('store.openFailed', `sqlite writer thread: expected it to open ${file}, got ${message}`, { file }, cause === undefined ? undefined : { cause }));
     // Listeners stay for the thread's life (removing a Worker's listeners can stop its port).
     worker.on('message', (reply: WriterReply) => {
       if (!ready) return thread.#settle(reply);
@@ -38,8 +38,14 @@ export class SqliteWriterThread {
       else fail('message' in reply ? reply.message : 'no ready message');
       ready = undefined;
     });
-    worker.on('error', (error) => (ready ? fail(error.message) : thread.#failAll(error)));
-    worker.on('exit', (code) => (ready ? fail(`exit code ${code}`) : thread.#failAll(new Error(`the writer thread exited (code ${code})`))));
+    worker.on('error', (error) => {
+      if (ready) fail(error.message, error);
+      else thread.#failAll(new StoreError('store.writerFailed', `sqlite writer thread: expected it to keep running, got ${error.message}`, { file }, { cause: error }));
+    });
+    worker.on('exit', (code) => {
+      if (ready) fail(`exit code ${code}`);
+      else thread.#failAll(new StoreError('store.writerFailed', `sqlite writer thread: expected it to keep running, got exit code ${code}`, { file, exitCode: code }));
+    });
     try {
       await opened;
     } catch (error) {
@@ -52,7 +58,7 @@ export class SqliteWriterThread {
 
   append(batch: readonly AppendInput[]): Promise<AppendOutcome> {
     if (this.#failure) return Promise.reject(this.#failure);
-    if (this.#closed) return Promise.reject(new Error('the writer thread is closing'));
+    if (this.#closed) return Promise.reject(new StoreError('store.closed', 'sqlite writer thread: expected an open writer, got one that is closing'));
     const id = ++this.#nextId;
     // Keep the process alive while a batch is in flight; an idle writer must not hold it open.
     if (this.#pending.size === 0) this.#worker.ref();
@@ -83,7 +89,7 @@ export class SqliteWriterThread {
     if (!pending) return;
     this.#pending.delete(reply.id);
     if (reply.ok) pending.resolve(reply.outcome);
-    else pending.reject(new Error(reply.message));
+    else pending.reject(new StoreError('store.appendFailed', `sqlite writer thread: ${reply.message}`));
     if (this.#pending.size === 0) this.#idle();
   }
 

@@ -52,7 +52,7 @@ function stat(text: string, label: string): number {
 
 /** Compiles (or loads from cache) a circuit whose main component is declared in `source`. */
 export async function compileCircom(source: string, name = 'circuit'): Promise<CompiledCircuit> {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new HindsightError('zk.circuit_name', `circuit name: expected an identifier, got ${JSON.stringify(name)}`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new HindsightError('zk.circuitName', `circuit name: expected an identifier, got ${JSON.stringify(name)}`);
   const circuitHash = createHash('sha256').update(`circom2@${circomVersion()} ${FLAGS.join(' ')}\n`).update(source).digest('hex');
   const dir = cacheDir('circuits', circuitHash.slice(0, 24));
   const metaPath = join(dir, 'circuit.json');
@@ -68,7 +68,7 @@ export async function compileCircom(source: string, name = 'circuit'): Promise<C
   const { code, stdout, stderr } = await run([srcPath, ...FLAGS, '-o', build, '-l', nodeModulesDir()], '/');
   const compileSec = (performance.now() - start) / 1000;
   if (code !== 0 || !existsSync(join(build, `${name}.r1cs`))) {
-    throw new HindsightError('zk.compile_failed', `circom compile of ${name}: expected success, got exit ${code}: ${(stderr || stdout).slice(-800)}`);
+    throw new HindsightError('zk.compileFailed', `circom compile of ${name}: expected success, got exit ${code}: ${(stderr || stdout).slice(-800)}`);
   }
   const out = `${stdout}\n${stderr}`;
   for (const f of [`${name}.r1cs`, `${name}.circom`]) renameSync(join(build, f), join(dir, f));

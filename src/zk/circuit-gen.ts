@@ -43,7 +43,7 @@ function bounds(a: ModelArtifact, input: InputSpec): { scoreBits: number; actBit
   }
   const scoreBits = bitLength(2n * scoreBound + 2n);
   if (scoreBits + 1 > 252 || actBits + 1 > 252) {
-    throw expectedGot('zk.circuit_bounds', 'score range', 'under 2^251 (smaller weightBits/scaleBits/inputs)', `2^${Math.max(scoreBits, actBits)}`);
+    throw expectedGot('zk.circuitBounds', 'score range', 'under 2^251 (smaller weightBits/scaleBits/inputs)', `2^${Math.max(scoreBits, actBits)}`);
   }
   return { scoreBits, actBits };
 }

@@ -4,6 +4,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { InternalError } from '../core/errors.js';
 import { moduleProcess } from '../core/spawn-worker.js';
 import { FIELD_R } from '../statement/field.js';
 import { scalarBytes, type GroupName } from './fixed-base.js';
@@ -25,7 +26,9 @@ export class FixedBasePool {
         this.pending.delete(m.id);
       });
       child.on('exit', (code) => {
-        if (code) for (const p of this.pending.values()) p.reject(new Error(`fixed-base worker exited with ${code}`));
+        if (!code) return;
+        const error = new InternalError('internal.workerExited', `fixed-base worker: expected it to answer, got exit code ${code}`, { exitCode: code });
+        for (const p of this.pending.values()) p.reject(error);
       });
       return child;
     });

@@ -57,9 +57,9 @@ describe.each(cases)('$name circuit ($binding inputs) equals the JS fixed-point 
     if (bad.weights && 'W' in bad.weights) bad.weights.W[0][0] = 1 << 7;
     else if ('W1' in bad.weights) bad.weights.W1[0][0] = -(1 << 7) - 1;
     const x = Array.from({ length: N }, () => 0);
-    await expect(evaluateCircuit(compiled, bad, Array.from({ length: ITEMS }, () => x))).rejects.toMatchObject({ code: 'zk.pack_range' });
+    await expect(evaluateCircuit(compiled, bad, Array.from({ length: ITEMS }, () => x))).rejects.toMatchObject({ code: 'zk.packRange' });
     const big = compiled.layout.input.signed ? 2 ** (compiled.layout.input.bits - 1) : 2 ** compiled.layout.input.bits;
-    await expect(evaluateCircuit(compiled, a, Array.from({ length: ITEMS }, () => [big, 0, 0, 0, 0, 0, 0, 0]))).rejects.toMatchObject({ code: 'zk.pack_range' });
+    await expect(evaluateCircuit(compiled, a, Array.from({ length: ITEMS }, () => [big, 0, 0, 0, 0, 0, 0, 0]))).rejects.toMatchObject({ code: 'zk.packRange' });
   });
 });
 
@@ -103,11 +103,11 @@ describe('proofs: valid ones verify, every substitution is rejected', () => {
 
     const signals = [...p.publicSignals];
     signals[2] = (BigInt(signals[2]) + 1n).toString(); // the score
-    expect(await verifyInference(vkey, single.layout, p.proof, signals)).toMatchObject({ valid: false, reason: 'zk.proof_invalid' });
+    expect(await verifyInference(vkey, single.layout, p.proof, signals)).toMatchObject({ valid: false, reason: 'zk.proofInvalid' });
 
     const flipped = [...p.publicSignals];
     flipped[1] = flipped[1] === '1' ? '0' : '1'; // the predicted class
-    expect(await verifyInference(vkey, single.layout, p.proof, flipped)).toMatchObject({ valid: false, reason: 'zk.proof_invalid' });
+    expect(await verifyInference(vkey, single.layout, p.proof, flipped)).toMatchObject({ valid: false, reason: 'zk.proofInvalid' });
 
     const proof = structuredClone(p.proof);
     proof.pi_a[0] = (BigInt(proof.pi_a[0]) + 1n).toString();
@@ -119,19 +119,19 @@ describe('proofs: valid ones verify, every substitution is rejected', () => {
     // model A's proof presented as model B (same architecture, so the same verification key)
     expect(await verifyInference(vkey, single.layout, p.proof, p.publicSignals, { modelHash: await poseidonModelHash(modelB) })).toMatchObject({
       valid: false,
-      reason: 'zk.model_mismatch',
+      reason: 'zk.modelMismatch',
     });
     // B's own proof carries B's hash, not A's
     const pB = await proveInference(single, modelB, [x]);
-    expect(await verifyInference(vkey, single.layout, pB.proof, pB.publicSignals, { modelHash: hashA })).toMatchObject({ reason: 'zk.model_mismatch' });
+    expect(await verifyInference(vkey, single.layout, pB.proof, pB.publicSignals, { modelHash: hashA })).toMatchObject({ reason: 'zk.modelMismatch' });
     // a proof for another input
     expect(await verifyInference(vkey, single.layout, p.proof, p.publicSignals, { modelHash: hashA, inputs: [other] })).toMatchObject({
       valid: false,
-      reason: 'zk.input_mismatch',
+      reason: 'zk.inputMismatch',
     });
     // signals of one proof with the proof of another
     expect((await verifyInference(vkey, single.layout, pB.proof, p.publicSignals)).valid).toBe(false);
-    expect(await verifyInference(vkey, single.layout, p.proof, p.publicSignals.slice(1))).toMatchObject({ reason: 'zk.signals_malformed' });
+    expect(await verifyInference(vkey, single.layout, p.proof, p.publicSignals.slice(1))).toMatchObject({ reason: 'zk.signalsMalformed' });
   });
 
   it('a batch proof covers many items of one model with one commitment', async () => {
@@ -150,6 +150,6 @@ describe('proofs: valid ones verify, every substitution is rejected', () => {
     expect(await fastGroth16Verify(batch.setup.vkey, bumped, p.proof)).toBe(false);
     expect(await groth16Verify(batch.setup.vkey, bumped, p.proof)).toBe(false);
     const swappedInputs = [xs[1], xs[0], ...xs.slice(2)];
-    expect(await verifyInference(batch.setup.vkey, batch.layout, p.proof, p.publicSignals, { inputs: swappedInputs })).toMatchObject({ reason: 'zk.input_mismatch' });
+    expect(await verifyInference(batch.setup.vkey, batch.layout, p.proof, p.publicSignals, { inputs: swappedInputs })).toMatchObject({ reason: 'zk.inputMismatch' });
   });
 });

@@ -4,6 +4,7 @@
  * proof-carrying trade or a served prediction.
  */
 import { readFileSync } from 'node:fs';
+import type { ErrorCode } from '../core/error-codes.js';
 import { ValidationError, expectedGot } from '../core/errors.js';
 import type { ModelArtifact } from '../ml/artifact-types.js';
 import { modelHeader, weightWords } from '../ml/commitment/model-hash.js';
@@ -38,8 +39,8 @@ export type VerifyExpectation = {
 
 export type VerifyResult = {
   valid: boolean;
-  /** Stable reason code when invalid: zk.proof_invalid, zk.model_mismatch, zk.input_mismatch, zk.signals_malformed. */
-  reason?: string;
+  /** Why it is invalid: zk.proofInvalid, zk.modelMismatch, zk.inputMismatch, zk.signalsMalformed. */
+  reason?: ErrorCode;
   message?: string;
   modelHash?: string;
   items?: { predicted: number; scores: string[]; inputBinding: string }[];
@@ -55,7 +56,7 @@ export async function buildModelCircuit(a: ModelArtifact, options: CircuitOption
 export function circuitInput(a: ModelArtifact, layout: PublicLayout, xs: readonly (readonly (number | bigint)[])[]): Record<string, unknown> {
   if (xs.length !== layout.items) throw expectedGot('zk.items', 'inputs.length', `${layout.items} items`, xs.length);
   if (modelHeader(a).toString() !== layout.modelHeader) {
-    throw new ValidationError('zk.arch_mismatch', 'model: expected the architecture/scale/weightBits this circuit was built for, got another', { field: 'model' });
+    throw new ValidationError('zk.archMismatch', 'model: expected the architecture/scale/weightBits this circuit was built for, got another', { field: 'model' });
   }
   const xl = inputLayout(layout.input);
   const packed = xs.map((x) => packSegment(xl, x)); // validates length and range for every binding
@@ -119,25 +120,25 @@ export async function verifyInference(
   try {
     decoded = decodePublicSignals(layout, publicSignals);
   } catch (e) {
-    return { valid: false, reason: 'zk.signals_malformed', message: (e as Error).message };
+    return { valid: false, reason: 'zk.signalsMalformed', message: (e as Error).message };
   }
   if (vkey.nPublic !== publicSignals.length) {
-    return { valid: false, reason: 'zk.signals_malformed', message: `publicSignals.length: expected ${vkey.nPublic} (from the verification key), got ${publicSignals.length}` };
+    return { valid: false, reason: 'zk.signalsMalformed', message: `publicSignals.length: expected ${vkey.nPublic} (from the verification key), got ${publicSignals.length}` };
   }
   let ok = false;
   try {
     ok = await fastGroth16Verify(vkey, publicSignals, proof);
   } catch (e) {
-    return { valid: false, reason: 'zk.proof_invalid', message: `proof: expected a well-formed Groth16 proof, got an error: ${(e as Error).message}` };
+    return { valid: false, reason: 'zk.proofInvalid', message: `proof: expected a well-formed Groth16 proof, got an error: ${(e as Error).message}` };
   }
-  if (!ok) return { valid: false, reason: 'zk.proof_invalid', message: 'proof: expected a valid Groth16 proof for these public signals, got a failing pairing check' };
+  if (!ok) return { valid: false, reason: 'zk.proofInvalid', message: 'proof: expected a valid Groth16 proof for these public signals, got a failing pairing check' };
   const modelHash = fieldHex(decoded.modelHash);
   if (expect.modelHash !== undefined && asField(expect.modelHash) !== decoded.modelHash) {
-    return { valid: false, reason: 'zk.model_mismatch', message: `modelHash: expected ${fieldHex(asField(expect.modelHash))}, got ${modelHash}`, modelHash };
+    return { valid: false, reason: 'zk.modelMismatch', message: `modelHash: expected ${fieldHex(asField(expect.modelHash))}, got ${modelHash}`, modelHash };
   }
   if (expect.inputs) {
     const mismatch = await inputMismatch(layout, decoded, expect.inputs);
-    if (mismatch) return { valid: false, reason: 'zk.input_mismatch', message: mismatch, modelHash };
+    if (mismatch) return { valid: false, reason: 'zk.inputMismatch', message: mismatch, modelHash };
   }
   return {
     valid: true,

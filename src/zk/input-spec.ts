@@ -25,6 +25,6 @@ export function inputSpecOf(a: ModelArtifact, override: InputRange = {}): InputS
   }
   bits = override.bits ?? bits;
   signed = override.signed ?? signed;
-  if (!Number.isInteger(bits) || bits < 1 || bits > 64) throw expectedGot('zk.input_bits', 'inputBits', 'an integer in 1..64', bits);
+  if (!Number.isInteger(bits) || bits < 1 || bits > 64) throw expectedGot('zk.inputBits', 'inputBits', 'an integer in 1..64', bits);
   return { count: a.arch.inputs, bits, signed };
 }

@@ -25,7 +25,7 @@ type Long = { toNumber(): number };
 const num = (v: number | Long | null | undefined): number => (v == null ? 0 : typeof v === 'number' ? v : v.toNumber());
 
 function invalid(field: string, expected: string, got: unknown): ValidationError {
-  return new ValidationError('zk.onnx_unsupported', `${field}: expected ${expected}, got ${show(got)}`, { field, expected, got: show(got) });
+  return new ValidationError('zk.onnxUnsupported', `${field}: expected ${expected}, got ${show(got)}`, { field, expected, got: show(got) });
 }
 
 function tensorValues(t: InstanceType<typeof onnx.TensorProto>): { dims: number[]; values: Float64Array } {
@@ -60,7 +60,7 @@ export function parseOnnx(bytes: Uint8Array): OnnxGraphModel {
   try {
     model = onnx.ModelProto.decode(bytes);
   } catch (e) {
-    throw new ValidationError('zk.onnx_invalid', `model: expected an ONNX ModelProto, got undecodable bytes (${(e as Error).message})`, { field: 'model' });
+    throw new ValidationError('zk.onnxInvalid', `model: expected an ONNX ModelProto, got undecodable bytes (${(e as Error).message})`, { field: 'model' }, { cause: e });
   }
   const graph = model.graph;
   if (!graph) throw invalid('model.graph', 'a graph', null);

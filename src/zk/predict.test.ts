@@ -24,11 +24,11 @@ describe('predict service', () => {
   it('--prove responses verify offline; a doctored claim, model hash or input does not', async () => {
     const r = await predict(model, item, { prove: true });
     expect(await verifyPrediction(r)).toMatchObject({ valid: true, vkeySource: 'embedded' });
-    expect(await verifyPrediction({ ...r, predictedClass: 1 - r.predictedClass })).toMatchObject({ valid: false, reason: 'zk.claim_mismatch' });
+    expect(await verifyPrediction({ ...r, predictedClass: 1 - r.predictedClass })).toMatchObject({ valid: false, reason: 'zk.claimMismatch' });
     const other = await predict(randomLogReg(8, 2, true, { seed: 12 }), item);
-    expect(await verifyPrediction(r, { modelHash: other.modelHash })).toMatchObject({ valid: false, reason: 'zk.model_mismatch' });
-    expect(await verifyPrediction({ ...r, x: r.x.map((v, i) => (i === 0 ? String(BigInt(v) + 1n) : v)) })).toMatchObject({ valid: false, reason: 'zk.input_mismatch' });
+    expect(await verifyPrediction(r, { modelHash: other.modelHash })).toMatchObject({ valid: false, reason: 'zk.modelMismatch' });
+    expect(await verifyPrediction({ ...r, x: r.x.map((v, i) => (i === 0 ? String(BigInt(v) + 1n) : v)) })).toMatchObject({ valid: false, reason: 'zk.inputMismatch' });
     const { proof: _p, ...bare } = r;
-    expect(await verifyPrediction(bare)).toMatchObject({ valid: false, reason: 'zk.no_proof' });
+    expect(await verifyPrediction(bare)).toMatchObject({ valid: false, reason: 'zk.noProof' });
   });
 });

@@ -72,7 +72,7 @@ export async function predict(a: ModelArtifact, input: PredictInput, options: Pr
   const p = await proveInference(mc, a, [x]);
   const checked = await verifyInference(mc.setup.vkey, mc.layout, p.proof, p.publicSignals, { modelHash, inputs: [x] });
   const item = checked.items?.[0];
-  if (!checked.valid || !item) throw expectedGot('zk.self_check', 'fresh proof', 'to verify', checked.reason);
+  if (!checked.valid || !item) throw expectedGot('zk.selfCheck', 'fresh proof', 'to verify', checked.reason);
   const scores = item.scores.map((s) => BigInt(s));
   return {
     prediction: a.labels[item.predicted],
@@ -100,11 +100,11 @@ export async function verifyPrediction(
 ): Promise<VerifyResult & { vkeySource: 'given' | 'embedded' }> {
   const vkeySource = options.vkey ? ('given' as const) : ('embedded' as const);
   const vkey = options.vkey ?? r.vkey;
-  if (!vkey || !r.proof || !r.publicSignals || !r.layout) return { valid: false, reason: 'zk.no_proof', message: 'response: expected proof, publicSignals, layout and a verification key, got a response without them', vkeySource };
+  if (!vkey || !r.proof || !r.publicSignals || !r.layout) return { valid: false, reason: 'zk.noProof', message: 'response: expected proof, publicSignals, layout and a verification key, got a response without them', vkeySource };
   const x = options.x ?? r.x.map((v) => BigInt(v));
   const res = await verifyInference(vkey, r.layout, r.proof, r.publicSignals, { modelHash: options.modelHash ?? r.modelHash, inputs: [x] });
   if (res.valid && res.items?.[0] && (res.items[0].predicted !== r.predictedClass || res.items[0].scores.join() !== r.scores.join())) {
-    return { valid: false, reason: 'zk.claim_mismatch', message: `prediction: expected the proven class ${res.items[0].predicted}, got a response claiming ${r.predictedClass}`, vkeySource };
+    return { valid: false, reason: 'zk.claimMismatch', message: `prediction: expected the proven class ${res.items[0].predicted}, got a response claiming ${r.predictedClass}`, vkeySource };
   }
   return { ...res, vkeySource };
 }

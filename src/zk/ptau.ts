@@ -117,7 +117,7 @@ function writeBinFile(path: string, type: string, sections: Section[]): void {
 /** Builds an insecure development ptau of the given power into `path` (secrets are discarded). */
 export async function buildDevPtau(power: number, path: string): Promise<void> {
   if (!Number.isInteger(power) || power < 1 || power > 22) {
-    throw new ValidationError('zk.ptau_power', `ptau power: expected an integer in 1..22, got ${power}`, { field: 'power' });
+    throw new ValidationError('zk.ptauPower', `ptau power: expected an integer in 1..22, got ${power}`, { field: 'power' });
   }
   const curve: Curve = await buildBn128(true);
   const pool = new FixedBasePool(power >= 15 ? 16 : 8);
@@ -205,7 +205,7 @@ export function ptauPower(path: string): number {
     const buf = Buffer.alloc(64);
     readSync(fd, buf, 0, 64, 0);
     if (buf.toString('ascii', 0, 4) !== 'ptau') {
-      throw new ValidationError('zk.ptau_invalid', `ptau file ${path}: expected magic "ptau", got ${JSON.stringify(buf.toString('ascii', 0, 4))}`, { field: 'ptau' });
+      throw new ValidationError('zk.ptauInvalid', `ptau file ${path}: expected magic "ptau", got ${JSON.stringify(buf.toString('ascii', 0, 4))}`, { field: 'ptau' });
     }
     // header section starts at 12: id(4) size(8) n8(4) q(n8) power(4)
     const n8 = buf.readUInt32LE(24);

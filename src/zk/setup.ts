@@ -47,7 +47,7 @@ export async function setupCircuit(circuit: CompiledCircuit, options: SetupOptio
   if (options.ptau) {
     const have = ptauPower(options.ptau);
     if (have < power) {
-      throw new ValidationError('zk.ptau_too_small', `ptau ${options.ptau}: expected power ≥ ${power} for ${circuit.constraints} constraints, got ${have}`, {
+      throw new ValidationError('zk.ptauTooSmall', `ptau ${options.ptau}: expected power ≥ ${power} for ${circuit.constraints} constraints, got ${have}`, {
         field: 'ptau',
         expected: `power >= ${power}`,
         got: String(have),
@@ -126,7 +126,7 @@ export function verifyZkey(circuit: Pick<CompiledCircuit, 'r1csPath'>, ptauPath:
  */
 export function assertSetupAllowed(setup: Pick<CircuitSetup, 'insecure' | 'ptau'>, policy: { requireProofs: boolean; allowInsecureSetup?: boolean }): void {
   if (policy.requireProofs && setup.insecure && !policy.allowInsecureSetup) {
-    throw new GameRejection('zk.insecure_setup', `setup: expected keys from a public powers-of-tau ceremony (requireProofs), got the development ptau ${setup.ptau}`, {
+    throw new GameRejection('zk.insecureSetup', `setup: expected keys from a public powers-of-tau ceremony (requireProofs), got the development ptau ${setup.ptau}`, {
       field: 'ptau',
       expected: 'ceremony ptau',
       got: setup.ptau,

@@ -3,6 +3,7 @@
  * through here so the untyped boundary stays in one file.
  */
 import * as snarkjs from 'snarkjs';
+import { HindsightError } from '../core/errors.js';
 import type { Groth16Proof, VerificationKey } from '../statement/groth16.js';
 
 export type { Groth16Proof, VerificationKey };
@@ -11,7 +12,7 @@ const quiet = undefined;
 
 export async function newZkey(r1csPath: string, ptauPath: string, zkeyPath: string): Promise<void> {
   const result = await snarkjs.zKey.newZKey(r1csPath, ptauPath, zkeyPath, quiet);
-  if (result === -1) throw new Error(`snarkjs zkey new failed for ${r1csPath} with ${ptauPath}`);
+  if (result === -1) throw new HindsightError('zk.zkeyFailed', `snarkjs zkey new: expected a zkey from ${r1csPath} and ${ptauPath}, got a failure`, { r1csPath, ptauPath });
 }
 
 /** Phase-2 contribution: returns the contribution hash (hex) the contributor should publish. */

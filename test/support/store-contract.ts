@@ -73,8 +73,8 @@ export function describeStoreContract(name: string, newLog: () => Promise<TestLo
       expect((await store.readAfter(10, 5)).map((e) => e.seq)).toEqual([11, 12, 13, 14, 15]);
       expect((await store.readAfter(23, 100)).map((e) => e.seq)).toEqual([24, 25]);
       expect(await store.readAfter(25)).toEqual([]);
-      await expectCode(store.readAfter(0, 0), 'store.invalid_input');
-      await expectCode(store.readAfter(-1, 5), 'store.invalid_input');
+      await expectCode(store.readAfter(0, 0), 'store.invalidInput');
+      await expectCode(store.readAfter(-1, 5), 'store.invalidInput');
     });
 
     it('treats a stored CID as idempotent, within and across batches', async () => {
@@ -97,11 +97,11 @@ export function describeStoreContract(name: string, newLog: () => Promise<TestLo
       await store.append([makeTestEvent(0)]);
       const good = [makeTestEvent(1), makeTestEvent(2)];
       const wrongCid = { ...makeTestEvent(3), cid: makeTestEvent(4).cid };
-      await expectCode(store.append([...good, wrongCid]), 'store.cid_mismatch');
-      await expectCode(store.append([good[0], { ...good[1], round: -1 }]), 'store.invalid_input');
-      await expectCode(store.append([good[0], { ...good[1], author: '' }]), 'store.invalid_input');
-      await expectCode(store.append([good[0], { ...good[1], round: 2 ** 31 }]), 'store.invalid_input');
-      await expectCode(store.append([good[0], { ...good[1], type: 'a\0b' }]), 'store.invalid_input');
+      await expectCode(store.append([...good, wrongCid]), 'store.cidMismatch');
+      await expectCode(store.append([good[0], { ...good[1], round: -1 }]), 'store.invalidInput');
+      await expectCode(store.append([good[0], { ...good[1], author: '' }]), 'store.invalidInput');
+      await expectCode(store.append([good[0], { ...good[1], round: 2 ** 31 }]), 'store.invalidInput');
+      await expectCode(store.append([good[0], { ...good[1], type: 'a\0b' }]), 'store.invalidInput');
       expect(await store.head()).toBe(1);
       expect(await store.get(good[0].cid)).toBeUndefined();
     });
@@ -119,7 +119,7 @@ export function describeStoreContract(name: string, newLog: () => Promise<TestLo
       expect((await store.readByRound(0)).every((e) => e.round === 0)).toBe(true);
       expect(await store.readByAuthor('did:key:nobody')).toEqual([]);
       expect(await store.readByRound(2 ** 31 - 1)).toEqual([]);
-      await expectCode(store.readByRound(2 ** 31), 'store.invalid_input');
+      await expectCode(store.readByRound(2 ** 31), 'store.invalidInput');
     });
 
     it('keeps the latest snapshot and refuses one beyond the head', async () => {
@@ -131,7 +131,7 @@ export function describeStoreContract(name: string, newLog: () => Promise<TestLo
       expect(await store.latestSnapshot()).toEqual({ seq: 8, bytes: new Uint8Array([8, 8]) });
       await store.saveSnapshot(8, new Uint8Array([9]));
       expect(await store.latestSnapshot()).toEqual({ seq: 8, bytes: new Uint8Array([9]) });
-      await expectCode(store.saveSnapshot(11, new Uint8Array([1])), 'store.invalid_input');
+      await expectCode(store.saveSnapshot(11, new Uint8Array([1])), 'store.invalidInput');
     });
 
     it('stores and overwrites meta blobs', async () => {

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
-import { ValidationError } from '../../core/errors.js';
+import { InternalError, ValidationError } from '../../core/errors.js';
 import { printResult } from '../output.js';
 
 /**
@@ -30,7 +30,7 @@ export function packageRoot(from: string = import.meta.url): string {
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'hindsight') return dir;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error(`bench: no hindsight package.json above ${fileURLToPath(from)}`);
+    if (parent === dir) throw new InternalError('internal.invariant', `bench: expected a hindsight package.json above ${fileURLToPath(from)}, got none`);
     dir = parent;
   }
 }
@@ -56,7 +56,7 @@ async function loadBench(dir: string, name: string): Promise<BenchModule> {
   }
   const file = join(dir, `${name}${SUFFIX}`);
   const module = (await import(pathToFileURL(file).href)) as Partial<BenchModule>;
-  if (typeof module.run !== 'function') throw new Error(`bench: ${file} does not export run(options)`);
+  if (typeof module.run !== 'function') throw new ValidationError('bench.unknown', `bench: expected ${file} to export run(options), got ${typeof module.run}`, { field: 'name' });
   return module as BenchModule;
 }
 

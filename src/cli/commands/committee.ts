@@ -18,7 +18,7 @@ import { printResult, toJson } from '../output.js';
 import { eventTime, nextEvent, secretsDir, signerFrom, withEngine, withSignerFlags, withStoreFlags, type StoreFlags } from '../context.js';
 
 /**
- * Commands of the community-made validation set (issue 4): membership, encrypted items, committee
+ * Commands of the community-made validation set: membership, encrypted items, committee
  * labels, and the public history export. Item keys and label salts stay in the secrets dir (0700,
  * files 0600) until they are published.
  */
@@ -264,8 +264,8 @@ function registerLabels(program: Command): void {
       const json = (field: string, text: string): Record<string, unknown> => {
         try {
           return JSON.parse(text) as Record<string, unknown>;
-        } catch {
-          throw expectedGot('cli.badJson', field, 'a JSON object', text);
+        } catch (cause) {
+          throw expectedGot('cli.badJson', field, 'a JSON object', text, { cause });
         }
       };
       const mint = (opts.mint ?? []).map((m) => {

@@ -29,8 +29,8 @@ function readItems(file: string, outcomes: number): { id: string; outcomes: numb
     let row: { id?: string; text?: string; features?: number[]; outcomes?: number };
     try {
       row = JSON.parse(line);
-    } catch {
-      throw new ValidationError('items.invalid', `${file}:${i + 1}: expected a JSON object, got ${line.slice(0, 60)}`, { field: 'items' });
+    } catch (cause) {
+      throw new ValidationError('items.invalid', `${file}:${i + 1}: expected a JSON object, got ${line.slice(0, 60)}`, { field: 'items' }, { cause });
     }
     if (typeof row.text !== 'string' && !Array.isArray(row.features)) {
       throw new ValidationError('items.invalid', `${file}:${i + 1}: expected "text" or "features", got neither`, { field: 'items' });

@@ -43,7 +43,7 @@ describe('hindsight ml', { timeout: 120_000 }, () => {
     writeFileSync(bad, '{"features":[1,2],"label":"a"}\n{"features":[1],"label":"b"}\n');
     const res = await hs('ml', 'train', '--dataset', bad, '--json');
     expect(res.code).not.toBe(0);
-    expect(res.json.error).toBe('dataset.line_invalid');
+    expect(res.json.error).toBe('dataset.lineInvalid');
     expect(res.stderr).toContain(`${bad}:2: features: expected length 2`);
   });
 });

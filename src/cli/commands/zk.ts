@@ -28,7 +28,7 @@ function readJson(path: string, field: string): unknown {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as unknown;
   } catch (e) {
-    throw new ValidationError('cli.invalid', `${field}: expected a readable JSON file, got ${(e as Error).message}`, { field });
+    throw new ValidationError('cli.invalid', `${field}: expected a readable JSON file, got ${(e as Error).message}`, { field }, { cause: e });
   }
 }
 

@@ -12,7 +12,7 @@
  * For federated learning with client-level DP, q = clients sampled per round / population, σ = noise
  * std / clipping norm, steps = rounds.
  */
-import { expectedGot } from '../../core/errors.js';
+import { InternalError, expectedGot } from '../../core/errors.js';
 
 /** Opacus' and TF Privacy's default orders: 1.1, 1.2, …, 10.9, 12, 13, …, 63. */
 export const DEFAULT_ORDERS: readonly number[] = Object.freeze([
@@ -30,7 +30,7 @@ function logAdd(x: number, y: number): number {
 }
 
 function logSub(x: number, y: number): number {
-  if (x < y) throw new RangeError('logSub: the result of subtraction must be non-negative');
+  if (x < y) throw new InternalError('internal.invariant', `logSub: expected x ≥ y (a non-negative difference), got x = ${x} < y = ${y}`);
   if (y === -Infinity) return x;
   if (x === y) return -Infinity;
   const d = x - y;

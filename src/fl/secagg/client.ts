@@ -81,7 +81,7 @@ export class SecAggClient {
     }
     const holders = [...keyOf.keys()].sort((a, b) => a - b);
     if (holders.length < this.config.threshold) {
-      throw expectedGot('fl.secagg.too-few', 'neighbours with keys', `at least threshold = ${this.config.threshold}`, holders.length);
+      throw expectedGot('fl.secagg.tooFew', 'neighbours with keys', `at least threshold = ${this.config.threshold}`, holders.length);
     }
     for (const v of holders) this.channels.set(v, this.crypto.channel(this.keys.agree(keyOf.get(v)!)));
     for (const v of [this.id, ...holders]) this.dealtBy.set(v, this.graph.dealtPairs((w) => advertised.has(w), v));
@@ -137,7 +137,7 @@ export class SecAggClient {
     for (const share of received) {
       const channel = this.channels.get(share.from);
       if (share.to !== this.id || !channel) {
-        throw new ValidationError('fl.secagg.bad-share', `client ${this.id}: expected shares from its neighbours addressed to it, got one from ${share.from} to ${share.to}`);
+        throw new ValidationError('fl.secagg.badShare', `client ${this.id}: expected shares from its neighbours addressed to it, got one from ${share.from} to ${share.to}`);
       }
       if (seen.has(share.from)) throw new ValidationError('fl.secagg.replay', `client ${this.id}: share from ${share.from} received twice`);
       seen.add(share.from);
@@ -160,7 +160,7 @@ export class SecAggClient {
     for (let i = 0; i < actual.length; i++) {
       if (actual[i] !== expected[i]) {
         const dealer = tweaks[3 * Math.floor(i / SHARE_COMMITMENT_BYTES)]!;
-        throw new ValidationError('fl.secagg.bad-ciphertext', `share from ${dealer} to ${this.id}: expected the share its dealer committed to, got one that does not match (altered in transit)`);
+        throw new ValidationError('fl.secagg.badCiphertext', `share from ${dealer} to ${this.id}: expected the share its dealer committed to, got one that does not match (altered in transit)`);
       }
     }
     pads.forEach((p, i) => this.held.set(p.from, bundles[i]!));
@@ -184,8 +184,8 @@ export class SecAggClient {
   unmask(survivors: readonly number[]): UnmaskResponse {
     this.expect('unmask');
     const alive = new Set(survivors);
-    if (!alive.has(this.id)) throw new GameRejection('fl.secagg.not-survivor', `client ${this.id}: expected to be among the survivors, got a list without it`);
-    if (alive.size < this.config.threshold) throw expectedGot('fl.secagg.too-few', 'survivors', `at least threshold = ${this.config.threshold}`, alive.size);
+    if (!alive.has(this.id)) throw new GameRejection('fl.secagg.notSurvivor', `client ${this.id}: expected to be among the survivors, got a list without it`);
+    if (alive.size < this.config.threshold) throw expectedGot('fl.secagg.tooFew', 'survivors', `at least threshold = ${this.config.threshold}`, alive.size);
     const response: UnmaskResponse = { id: this.id, seedShares: [], pairShares: [] };
     for (const [dealer, bundle] of this.held) {
       const dealerAlive = alive.has(dealer);

@@ -135,7 +135,7 @@ export class SessionGraph {
     let list = this.lists.get(id);
     if (!list) {
       if (this.position(id) < 0) {
-        throw new ValidationError('fl.secagg.not-participant', `client ${id}: expected one of the session's participants, got a non-participant`, { field: 'id', got: String(id) });
+        throw new ValidationError('fl.secagg.notParticipant', `client ${id}: expected one of the session's participants, got a non-participant`, { field: 'id', got: String(id) });
       }
       if (this.order) {
         const order = this.order;
@@ -185,7 +185,7 @@ export class SessionGraph {
     const n = order.length;
     this.ringPosition ??= new Map(order.map((w, i) => [w, i]));
     const pos = this.ringPosition.get(u);
-    if (pos === undefined) this.neighbours(u); // throws fl.secagg.not-participant
+    if (pos === undefined) this.neighbours(u); // throws fl.secagg.notParticipant
     const out: number[] = [];
     for (let off = 1; off <= this.k / 2; off++) {
       const v = order[(pos! + off) % n]!;

@@ -25,7 +25,7 @@ describe('PairKeys', () => {
     const keys = new PairKeys();
     keys.claim(session('task/1'));
     keys.claim(session('task/2'));
-    expect(() => keys.claim(session('task/1'))).toThrow(expect.objectContaining({ code: 'fl.secagg.session-reused' }));
+    expect(() => keys.claim(session('task/1'))).toThrow(expect.objectContaining({ code: 'fl.secagg.sessionReused' }));
     expect(() => keys.claim(session('task/1'))).toThrow(/expected a session these keys have not served, got [0-9a-f]{16}… a second time/);
     keys.claim(session('task/3'));
   });

@@ -28,11 +28,11 @@ export class PairKeys {
     this.publicKey = keyPair.publicKey;
   }
 
-  /** Reserves `session` for these keys; throws `fl.secagg.session-reused` for one they already served. */
+  /** Reserves `session` for these keys; throws `fl.secagg.sessionReused` for one they already served. */
   claim(session: Uint8Array): void {
     const id = bytesKey(session);
     if (this.sessions.has(id)) {
-      throw new ValidationError('fl.secagg.session-reused', `pair keys: expected a session these keys have not served, got ${toHex(session).slice(0, 16)}… a second time (its pads and masks would repeat)`);
+      throw new ValidationError('fl.secagg.sessionReused', `pair keys: expected a session these keys have not served, got ${toHex(session).slice(0, 16)}… a second time (its pads and masks would repeat)`);
     }
     this.sessions.add(id);
   }

@@ -111,7 +111,7 @@ describe('secure aggregation', () => {
     const { config, inputs, random } = setup(6, 8, { threshold: 3 }, 40);
     const keys = new Map(config.clientIds.map((id) => [id, new PairKeys()]));
     runSecAggSession(config, inputs, random, { keys });
-    expect(() => runSecAggSession(config, inputs, random, { keys })).toThrow(expect.objectContaining({ code: 'fl.secagg.session-reused' }));
+    expect(() => runSecAggSession(config, inputs, random, { keys })).toThrow(expect.objectContaining({ code: 'fl.secagg.sessionReused' }));
     expect(() => new SecAggClient({ ...config, graphSeed: new Uint8Array(31) }, 1, random)).toThrow(/graphSeed: expected 32 bytes, got 31/);
   });
 

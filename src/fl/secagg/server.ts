@@ -61,7 +61,7 @@ export class SecAggServer {
 
   receiveKeys(msg: AdvertiseKeys): void {
     this.expect('keys', 'advertise keys');
-    this.graph.neighbours(msg.id); // throws fl.secagg.not-participant
+    this.graph.neighbours(msg.id); // throws fl.secagg.notParticipant
     if (this.keys.has(msg.id)) throw new ValidationError('fl.secagg.replay', `advertise keys: client ${msg.id} already advertised keys`);
     if (msg.publicKey.length !== 32) throw expectedGot('fl.secagg.shape', 'public key', '32 bytes', msg.publicKey.length);
     this.keys.set(msg.id, msg);
@@ -70,14 +70,14 @@ export class SecAggServer {
   /** Ends round 0; the roster every client receives. */
   closeKeys(): AdvertiseKeys[] {
     this.expect('keys', 'close keys');
-    if (this.keys.size < this.config.threshold + 1) throw expectedGot('fl.secagg.too-few', 'clients with keys', `at least ${this.config.threshold + 1}`, this.keys.size);
+    if (this.keys.size < this.config.threshold + 1) throw expectedGot('fl.secagg.tooFew', 'clients with keys', `at least ${this.config.threshold + 1}`, this.keys.size);
     this.phase = 'shares';
     return [...this.keys.values()];
   }
 
   receiveShares(msg: ShareKeys): void {
     this.expect('shares', 'share keys');
-    if (!this.keys.has(msg.id)) throw new GameRejection('fl.secagg.not-participant', `share keys: expected a client that advertised keys, got ${msg.id}`);
+    if (!this.keys.has(msg.id)) throw new GameRejection('fl.secagg.notParticipant', `share keys: expected a client that advertised keys, got ${msg.id}`);
     if (this.shareMsgs.has(msg.id)) throw new ValidationError('fl.secagg.replay', `share keys: client ${msg.id} already sent its shares`);
     const expected = this.graph.neighbours(msg.id).filter((v) => this.keys.has(v));
     const dealt = this.graph.dealtPairs((v) => this.keys.has(v), msg.id);
@@ -106,7 +106,7 @@ export class SecAggServer {
 
   receiveMasked(msg: MaskedInput): void {
     this.expect('masked', 'masked input');
-    if (!this.shareMsgs.has(msg.id)) throw new GameRejection('fl.secagg.not-participant', `masked input: expected a client that shared keys, got ${msg.id}`);
+    if (!this.shareMsgs.has(msg.id)) throw new GameRejection('fl.secagg.notParticipant', `masked input: expected a client that shared keys, got ${msg.id}`);
     if (this.masked.has(msg.id)) throw new ValidationError('fl.secagg.replay', `masked input: client ${msg.id} already sent its input`);
     if (msg.masked.length !== this.config.vectorLength) throw expectedGot('fl.secagg.shape', 'masked input length', String(this.config.vectorLength), msg.masked.length);
     this.masked.set(msg.id, msg.masked);
@@ -115,22 +115,22 @@ export class SecAggServer {
   /** Ends round 2; the survivor list sent to every survivor. */
   closeMasked(): number[] {
     this.expect('masked', 'close masked');
-    if (this.masked.size < this.config.threshold) throw expectedGot('fl.secagg.too-few', 'masked inputs', `at least threshold = ${this.config.threshold}`, this.masked.size);
+    if (this.masked.size < this.config.threshold) throw expectedGot('fl.secagg.tooFew', 'masked inputs', `at least threshold = ${this.config.threshold}`, this.masked.size);
     this.phase = 'unmask';
     return [...this.masked.keys()].sort((a, b) => a - b);
   }
 
   receiveUnmask(msg: UnmaskResponse): void {
     this.expect('unmask', 'unmask');
-    if (!this.masked.has(msg.id)) throw new GameRejection('fl.secagg.not-participant', `unmask: expected a survivor, got ${msg.id}`);
+    if (!this.masked.has(msg.id)) throw new GameRejection('fl.secagg.notParticipant', `unmask: expected a survivor, got ${msg.id}`);
     if (this.responders.has(msg.id)) throw new ValidationError('fl.secagg.replay', `unmask: client ${msg.id} already answered`);
     for (const s of msg.seedShares) {
-      if (!this.masked.has(s.of)) throw new GameRejection('fl.secagg.both-shares', `unmask: client ${msg.id} revealed a seed share of ${s.of}, which sent no input`);
+      if (!this.masked.has(s.of)) throw new GameRejection('fl.secagg.bothShares', `unmask: client ${msg.id} revealed a seed share of ${s.of}, which sent no input`);
     }
     for (const s of msg.pairShares) {
       // A pair seed of two survivors, with both b-seeds, would expose their inputs' sum of two.
       if (this.masked.has(s.dealer) === this.masked.has(s.partner)) {
-        throw new GameRejection('fl.secagg.both-shares', `unmask: client ${msg.id} revealed the pair seed of ${s.dealer}–${s.partner}: expected pairs with exactly one survivor`);
+        throw new GameRejection('fl.secagg.bothShares', `unmask: client ${msg.id} revealed the pair seed of ${s.dealer}–${s.partner}: expected pairs with exactly one survivor`);
       }
     }
     this.responders.add(msg.id);
@@ -215,7 +215,7 @@ export class SecAggServer {
       const shares = good[ti]!;
       if (shares.length < this.config.threshold) {
         const what = t.item === 0 ? `seed shares of client ${t.dealer}` : `pair-seed shares of ${t.dealer}–${t.item}`;
-        throw expectedGot('fl.secagg.too-few', `valid ${what}`, `at least threshold = ${this.config.threshold}`, shares.length);
+        throw expectedGot('fl.secagg.tooFew', `valid ${what}`, `at least threshold = ${this.config.threshold}`, shares.length);
       }
       // Every share here matched its dealer's commitment and the result is checked against the
       // dealer's commitment to the seed, so the extra-share consistency check would add nothing.
@@ -226,7 +226,7 @@ export class SecAggServer {
       } catch (err) {
         // Committed shares that are no sharing of a seed (an element ≥ p, a limb out of range): the dealer's fault.
         if (!(err instanceof HindsightError)) throw err;
-        throw new ValidationError('fl.secagg.reconstruction', `${what()}: expected shares of a 16-byte seed, got ${err.message}`, { client: t.dealer });
+        throw new ValidationError('fl.secagg.reconstruction', `${what()}: expected shares of a 16-byte seed, got ${err.message}`, { client: t.dealer }, { cause: err });
       }
       const msg = this.shareMsgs.get(t.dealer)!;
       const ok =

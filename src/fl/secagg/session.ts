@@ -3,6 +3,7 @@
  * messages — with scripted dropouts at each stage. Used by the FL simulator, the demo, tests and the
  * bench; a networked deployment carries the same messages in fl.update events.
  */
+import { expectedGot } from '../../core/errors.js';
 import type { PairKeys } from './pair-keys.js';
 import type { RandomBytes } from '../../crypto/random-bytes.js';
 import { SecAggClient } from './client.js';
@@ -89,7 +90,7 @@ export function runSecAggSession(
   for (const [id, client] of clients) {
     if (gone.has(id)) continue;
     const input = inputs.get(id);
-    if (!input) throw new RangeError(`runSecAggSession: no input for client ${id}`);
+    if (!input) throw expectedGot('fl.secagg.config', 'inputs', `an input for every client, client ${id} included`, 'none');
     const msg = timed(true, () => client.maskedInput(inbox.get(id) ?? [], input));
     bytes += 4 + msg.masked.byteLength;
     timed(false, () => server.receiveMasked(msg));

@@ -181,7 +181,7 @@ export function runFederated(options: FederatedOptions): FederatedResult {
           // SecAgg+ fails when some survivor lost more than degree − threshold of its neighbours
           // (probability ≈ 6·10⁻⁵ per client at k = 16 with 10 % dropouts): the session aborts,
           // as a deployed server would, and the group's sum is simply not released this round.
-          if (!(error instanceof HindsightError && error.code === 'fl.secagg.too-few')) throw error;
+          if (!(error instanceof HindsightError && error.code === 'fl.secagg.tooFew')) throw error;
           aborted++;
           return;
         }

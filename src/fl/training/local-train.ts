@@ -4,6 +4,7 @@
  * small routine lives here). Features come from src/ml's featurizer (CSR rows). The flat parameter
  * vector is [W_0 … W_{D−1}, b], the layout of a binary LinearModel, so `toLinearModel` is free.
  */
+import { expectedGot } from '../../core/errors.js';
 import type { CsrMatrix } from '../../ml/features/sparse.js';
 import { LinearModel } from '../../ml/models/linear.js';
 import { predictProbaAll } from '../../ml/models/model.js';
@@ -22,7 +23,7 @@ const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / 
 /** Trains from `start` on (X, y) and returns the update Δ = w_local − start. */
 export function localUpdate(start: Float64Array, X: CsrMatrix, y: ArrayLike<number>, options: LocalTrainOptions, rng: Rng): Float64Array {
   const d = X.cols;
-  if (start.length !== d + 1) throw new RangeError(`localUpdate: expected ${d + 1} parameters, got ${start.length}`);
+  if (start.length !== d + 1) throw expectedGot('fl.train.badShape', 'localUpdate start', `${d + 1} parameters`, start.length);
   const w = Float64Array.from(start);
   const grad = new Float64Array(d + 1);
   const touched: number[] = [];

@@ -58,7 +58,7 @@ export function modelHeader(a: ModelArtifact): bigint {
 
 function flat(rows: number[][], count: number, field: string): number[] {
   const out = rows.flat();
-  if (out.length !== count) throw expectedGot('zk.weights_shape', field, `${count} values`, out.length);
+  if (out.length !== count) throw expectedGot('zk.weightsShape', field, `${count} values`, out.length);
   return out;
 }
 

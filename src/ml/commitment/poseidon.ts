@@ -9,8 +9,22 @@ import type { Poseidon } from 'circomlibjs';
 let instance: Promise<Poseidon> | undefined;
 
 export function poseidon(): Promise<Poseidon> {
-  instance ??= import('circomlibjs').then((m) => m.buildPoseidon());
+  instance ??= loadPoseidon();
   return instance;
+}
+
+/**
+ * Loading circomlibjs runs its own copy of ffjavascript, which sets `globalThis.curve_bn128 = null`.
+ * If snarkjs built its BN254 engine before that, the engine would be orphaned: terminateCurve could
+ * no longer find it and its worker threads would keep the process alive. So a curve already there
+ * is put back.
+ */
+async function loadPoseidon(): Promise<Poseidon> {
+  const global = globalThis as { curve_bn128?: unknown };
+  const before = global.curve_bn128;
+  const circomlib = await import('circomlibjs');
+  if (before && !global.curve_bn128) global.curve_bn128 = before;
+  return circomlib.buildPoseidon();
 }
 
 export const CHAIN_CHUNK = 15;

@@ -20,10 +20,10 @@ export type JsonlOptions = {
   name?: string;
 };
 
-export const DATASET_LINE_INVALID = 'dataset.line_invalid';
+export const DATASET_LINE_INVALID = 'dataset.lineInvalid';
 export const DATASET_INVALID = 'dataset.invalid';
 
-function lineError(source: string, line: number, field: string, expected: string, got: unknown): ValidationError {
+function lineError(source: string, line: number, field: string, expected: string, got: unknown, cause?: unknown): ValidationError {
   const gotText = describe(got);
   return new ValidationError(DATASET_LINE_INVALID, `${source}:${line}: ${field}: expected ${expected}, got ${gotText}`, {
     field,
@@ -31,7 +31,7 @@ function lineError(source: string, line: number, field: string, expected: string
     got: gotText,
     file: source,
     line,
-  });
+  }, cause === undefined ? undefined : { cause });
 }
 
 export function loadJsonlDataset(path: string, options: JsonlOptions = {}): Dataset {
@@ -69,7 +69,7 @@ export function parseJsonlDataset(text: string, options: JsonlOptions & { source
     try {
       obj = JSON.parse(lineText);
     } catch (cause) {
-      throw lineError(source, lineNo, 'line', 'a JSON object', `invalid JSON (${(cause as Error).message})`);
+      throw lineError(source, lineNo, 'line', 'a JSON object', `invalid JSON (${(cause as Error).message})`, cause);
     }
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw lineError(source, lineNo, 'line', 'a JSON object', obj);
     const rec = obj as Record<string, unknown>;

@@ -73,7 +73,7 @@ export function planRounds(dataset: Dataset, options: RoundPlanOptions): RoundPl
   }
   const need = warmup + rounds * itemsPerRound;
   if (need > dataset.items.length) {
-    throw new ValidationError('split.too_small', `${dataset.name}: expected at least ${need} items for ${rounds} rounds × ${itemsPerRound} + ${warmup} warm-up, got ${dataset.items.length}`, {
+    throw new ValidationError('split.tooSmall', `${dataset.name}: expected at least ${need} items for ${rounds} rounds × ${itemsPerRound} + ${warmup} warm-up, got ${dataset.items.length}`, {
       field: 'items',
       expected: String(need),
       got: String(dataset.items.length),

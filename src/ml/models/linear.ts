@@ -1,3 +1,4 @@
+import { ValidationError, expectedGot } from '../../core/errors.js';
 import type { SparseVector } from '../features/sparse.js';
 import { sigmoid, softmax, type Classifier, type ModelFamily } from './model.js';
 
@@ -20,8 +21,10 @@ export class LinearModel implements Classifier {
     readonly b: Float64Array,
   ) {
     this.rows = binary ? 1 : classes;
-    if (binary && classes !== 2) throw new RangeError(`binary: expected 2 classes, got ${classes}`);
-    if (W.length !== inputs * this.rows || b.length !== this.rows) throw new RangeError('LinearModel: weight shapes do not match inputs/classes');
+    if (binary && classes !== 2) throw expectedGot('ml.badClasses', 'classes', '2 for a binary model', classes);
+    if (W.length !== inputs * this.rows || b.length !== this.rows) {
+      throw new ValidationError('ml.badShape', `LinearModel: expected W of ${inputs * this.rows} and b of ${this.rows} weights (${inputs} inputs, ${this.rows} rows), got ${W.length} and ${b.length}`, { field: 'weights' });
+    }
   }
 
   /** Raw scores (logits), one per row. */

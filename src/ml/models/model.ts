@@ -1,3 +1,4 @@
+import { expectedGot } from '../../core/errors.js';
 import type { CsrMatrix, SparseVector } from '../features/sparse.js';
 import { csrRow } from '../features/sparse.js';
 
@@ -61,6 +62,6 @@ export function resolveClasses(y: ArrayLike<number>, classes?: number): number {
   let max = 1;
   for (let i = 0; i < y.length; i++) if (y[i] > max) max = y[i];
   const k = classes ?? max + 1;
-  if (!Number.isInteger(k) || k < 2 || k <= max) throw new RangeError(`classes: expected an integer ≥ 2 and > max label ${max}, got ${k}`);
+  if (!Number.isInteger(k) || k < 2 || k <= max) throw expectedGot('ml.badClasses', 'classes', `an integer ≥ 2 and > max label ${max}`, k);
   return k;
 }

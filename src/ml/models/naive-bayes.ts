@@ -1,3 +1,4 @@
+import { expectedGot } from '../../core/errors.js';
 import type { CsrMatrix } from '../features/sparse.js';
 import { LinearModel } from './linear.js';
 import { resolveClasses, type TrainOptions } from './model.js';
@@ -74,7 +75,7 @@ export function trainNaiveBayes(X: CsrMatrix, y: ArrayLike<number>, options: Nai
     docs[k]++;
     for (let t = X.indptr[i]; t < X.indptr[i + 1]; t++) {
       const v = X.values[t];
-      if (v < 0) throw new RangeError(`naive Bayes: expected non-negative features, got ${v} at row ${i}`);
+      if (v < 0) throw expectedGot('ml.negativeFeature', `naive Bayes features, row ${i}`, 'non-negative values', v);
       N[X.indices[t] * K + k] += v;
       total[k] += v;
     }

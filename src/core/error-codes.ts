@@ -1,0 +1,162 @@
+/**
+ * Every error code, in one casing: dotted lowerCamel segments, `area.whatWentWrong`
+ * (`zk.proofInvalid`, `fl.secagg.sessionReused`). HindsightError and every helper that builds one
+ * take an ErrorCode, so a code that is not listed here does not compile. Codes are part of the API:
+ * HTTP clients and rejection receipts carry them, so renaming one is a breaking change (docs/api.md,
+ * "Error codes", lists past renames). error-codes.test.ts checks the casing, that codes are unique and
+ * that each one is used somewhere in src/.
+ */
+export const ERROR_CODES = {
+  /** ML model artifacts (files) */
+  artifact: ['artifact.invalid'],
+  /** game: admin / resolver rights */
+  auth: ['auth.notAdmin', 'auth.notResolver'],
+  /** sdk: operator bankroll */
+  bankroll: ['bankroll.invalid'],
+  /** beliefs (probability vectors) */
+  belief: ['belief.invalid', 'belief.notDistribution', 'belief.wrongLength'],
+  /** the bench command */
+  bench: ['bench.unknown'],
+  /** CACAO delegations */
+  cacao: ['cacao.badSignature', 'cacao.capMismatch', 'cacao.expired', 'cacao.invalid', 'cacao.noExpiry',
+    'cacao.notYetValid', 'cacao.wrongAudience', 'cacao.wrongIssuer', 'cacao.wrongResource'],
+  /** local EVM chain (anvil, solc, deploys) */
+  chain: ['chain.anvilMissing', 'chain.anvilStart', 'chain.deployFailed', 'chain.solcFailed'],
+  /** content ids */
+  cid: ['cid.invalid'],
+  /** command-line arguments */
+  cli: ['cli.badAttestation', 'cli.badFormat', 'cli.badInteger', 'cli.badItem', 'cli.badJson',
+    'cli.badLabel', 'cli.badMint', 'cli.badModel', 'cli.badNumber', 'cli.badRound', 'cli.badServe',
+    'cli.badTime', 'cli.invalid', 'cli.noLabels', 'cli.noSalts', 'cli.noStore'],
+  /** sdk: demo collusion */
+  collusion: ['collusion.badFraction'],
+  /** game: resolver committee */
+  committee: ['committee.disabled', 'committee.none', 'committee.notSeated'],
+  /** game: the community */
+  community: ['community.creatorNotAdmin', 'community.exists', 'community.missing', 'community.notFound'],
+  /** cryptographic primitives (src/crypto) */
+  crypto: ['crypto.badLength', 'crypto.lengthMismatch'],
+  /** ML datasets */
+  dataset: ['dataset.invalid', 'dataset.lineInvalid'],
+  /** the demo command */
+  demo: ['demo.badOption', 'demo.datasetTooSmall', 'demo.outForeign', 'demo.outNotEmpty'],
+  /** DIDs */
+  did: ['did.invalid', 'did.notKey', 'did.unsupportedKey'],
+  /** canonical encoding */
+  encoding: ['encoding.invalid'],
+  /** signed events: envelope, schema, author chain */
+  event: ['event.forkedPrev', 'event.noHandler', 'event.nonceReplayed', 'event.schema', 'event.tooLarge',
+    'event.unknownField', 'event.unknownType', 'event.unreadable', 'event.wrongCommunity'],
+  /** ML featurizers */
+  featurizer: ['featurizer.input', 'featurizer.invalid'],
+  /** federated learning: tasks, updates, SecAgg, DP, payments */
+  fl: ['fl.aggregate.dropped', 'fl.aggregate.included', 'fl.aggregate.notOperator', 'fl.aggregate.round',
+    'fl.dp.invalid', 'fl.join.duplicate', 'fl.join.operator', 'fl.oversize.invalid', 'fl.partition.invalid',
+    'fl.pay.notOperator', 'fl.pay.notParticipant', 'fl.pay.overBudget', 'fl.payments.invalid',
+    'fl.quantize.invalid', 'fl.robust.invalid', 'fl.secagg.badCiphertext', 'fl.secagg.badShare',
+    'fl.secagg.bothShares', 'fl.secagg.config', 'fl.secagg.notParticipant', 'fl.secagg.notSurvivor',
+    'fl.secagg.phase', 'fl.secagg.reconstruction', 'fl.secagg.replay', 'fl.secagg.sessionReused',
+    'fl.secagg.shape', 'fl.secagg.tooFew', 'fl.shamir.invalid', 'fl.shamir.mismatch', 'fl.strategy.invalid',
+    'fl.task.exists', 'fl.task.finished', 'fl.task.unknown', 'fl.train.badShape', 'fl.update.format',
+    'fl.update.missing', 'fl.update.notParticipant', 'fl.update.order', 'fl.update.replay',
+    'fl.update.shape', 'fl.update.stage', 'fl.update.stale', 'fl.x25519.invalidKey'],
+  /** read replicas following a leader */
+  follower: ['follower.diverged', 'follower.halted', 'follower.notShared', 'follower.retry',
+    'follower.streamDropped', 'follower.timeout'],
+  /** hex strings */
+  hex: ['hex.invalid'],
+  /** HTTP requests to a node */
+  http: ['http.badLastEventId', 'http.badRequest', 'http.bodyTooLarge', 'http.emptyBody',
+    'http.invalidParams', 'http.invalidQuery', 'http.malformedJson', 'http.notFound', 'http.rateLimited',
+    'http.unsupportedMediaType'],
+  /** bugs and broken invariants, never the caller's fault (HTTP 500) */
+  internal: ['internal.invariant', 'internal.unexpected', 'internal.workerExited'],
+  /** game: items */
+  item: ['item.badBuckets', 'item.duplicate', 'item.keyDuplicate', 'item.keyEarly', 'item.keyLate',
+    'item.keyWindowOpen', 'item.malformedCiphertext', 'item.notLabelable', 'item.notPending',
+    'item.notPublished', 'item.notSubmitter', 'item.quota', 'item.roundFull', 'item.tooLarge',
+    'item.unknown'],
+  /** item files and item features */
+  items: ['items.disabled', 'items.invalid'],
+  /** game: key publication; signing keys on disk */
+  key: ['key.exists', 'key.invalid', 'key.mismatch', 'key.unreadable'],
+  /** game: labels */
+  label: ['label.alreadyExposed', 'label.commitEarly', 'label.commitLate', 'label.duplicate',
+    'label.duplicateItem', 'label.exposeLate', 'label.exposeMismatch', 'label.noCommit',
+    'label.notCommitted', 'label.nothingToReveal', 'label.resolveEarly', 'label.resolved',
+    'label.revealEarly', 'label.revealLate'],
+  /** game: balances */
+  ledger: ['ledger.insufficientFunds', 'ledger.invalidAmount'],
+  /** LMSR markets and fixed-point maths */
+  market: ['market.closed', 'market.liquidity', 'market.notFound', 'market.outOfDomain', 'market.outcome',
+    'market.outcomes', 'market.quantities', 'market.shares', 'market.subsidy', 'market.unknown'],
+  /** game: membership, bonds, attestations */
+  member: ['member.attestationExpired', 'member.attestationMissing', 'member.badAmount',
+    'member.badAttestation', 'member.balanceTooLow', 'member.bondTooSmall', 'member.exists',
+    'member.gateMisconfigured', 'member.notAllowed', 'member.notAttestor', 'member.notBonded',
+    'member.notMember', 'member.nothingUnbonding', 'member.seatOpen', 'member.unbondPending'],
+  /** ML training and metrics */
+  ml: ['ml.badClasses', 'ml.badRate', 'ml.badSeed', 'ml.badShape', 'ml.lengthMismatch', 'ml.negativeFeature',
+    'ml.noPredictions'],
+  /** game: committed models */
+  model: ['model.committedLate', 'model.exists', 'model.notFound', 'model.notOwner', 'model.ownerMismatch',
+    'model.unknown'],
+  /** money strings */
+  money: ['money.invalid'],
+  /** talking to a node (client side) and node set-up */
+  node: ['node.badResponse', 'node.badUrl', 'node.internal', 'node.noStore', 'node.readOnly',
+    'node.requestInFlight', 'node.streamEnded', 'node.unknownCode', 'node.unreachable'],
+  /** sdk: market operator */
+  operator: ['operator.badBelief'],
+  /** POST /v1/predict */
+  predict: ['predict.disabled', 'predict.invalidBody', 'predict.noModels', 'predict.unknownModel'],
+  /** game: resolution */
+  resolve: ['resolve.badOutcome', 'resolve.badSeed', 'resolve.committeeCommunity', 'resolve.duplicateLabel'],
+  /** game: trade reveals */
+  reveal: ['reveal.duplicate', 'reveal.late', 'reveal.mismatch', 'reveal.notOwner', 'reveal.unknownCommit',
+    'reveal.wrongPhase'],
+  /** game: rounds */
+  round: ['round.badDeadline', 'round.badSubsidy', 'round.early', 'round.exists', 'round.late',
+    'round.noItems', 'round.noSeed', 'round.notFound', 'round.seedExists', 'round.unknown',
+    'round.wrongPhase'],
+  /** signatures */
+  sig: ['sig.incompleteDelegation', 'sig.invalid', 'sig.malformed', 'sig.signerNotKey',
+    'sig.unexpectedDelegation'],
+  /** simulation statistics */
+  sim: ['sim.lengthMismatch'],
+  /** ML dataset splits */
+  split: ['split.invalid', 'split.tooSmall'],
+  /** proof statements (field elements, model hashes) */
+  statement: ['statement.badModelHash', 'statement.notFieldElement'],
+  /** event stores */
+  store: ['store.appendFailed', 'store.cidMismatch', 'store.closed', 'store.invalidInput',
+    'store.invalidUrl', 'store.noLocation', 'store.openFailed', 'store.queryFailed', 'store.schemaTooNew',
+    'store.writerFailed'],
+  /** game: trades */
+  trade: ['trade.badMaxCost', 'trade.continuousDisabled', 'trade.delta', 'trade.duplicate', 'trade.maxCost',
+    'trade.maxCostExceeded', 'trade.oversell', 'trade.sealedDisabled', 'trade.sharesNegative',
+    'trade.wrongLength'],
+  /** game: treasury */
+  treasury: ['treasury.insufficient'],
+  /** zero-knowledge proofs, circuits and trusted set-up */
+  zk: ['zk.archMismatch', 'zk.beliefMismatch', 'zk.beliefRequired', 'zk.bits', 'zk.circuitBounds',
+    'zk.circuitName', 'zk.claimMismatch', 'zk.classes', 'zk.compileFailed', 'zk.input', 'zk.inputBits',
+    'zk.inputMismatch', 'zk.insecureSetup', 'zk.items', 'zk.layoutUnsupported', 'zk.modelMismatch',
+    'zk.noProof', 'zk.noVkey', 'zk.onnxInvalid', 'zk.onnxUnsupported', 'zk.packLength', 'zk.packRange',
+    'zk.packValue', 'zk.proofInvalid', 'zk.proofRequired', 'zk.ptauInvalid', 'zk.ptauPower',
+    'zk.ptauTooSmall', 'zk.selfCheck', 'zk.signalsMalformed', 'zk.vkeyExists', 'zk.weightsShape',
+    'zk.zkeyFailed'],
+} as const;
+
+export type ErrorArea = keyof typeof ERROR_CODES;
+export type ErrorCode = (typeof ERROR_CODES)[ErrorArea][number];
+
+const CODES: ReadonlySet<string> = new Set(Object.values(ERROR_CODES).flat());
+
+/** Every code, flattened (tests, docs). */
+export const ALL_ERROR_CODES: readonly ErrorCode[] = Object.values(ERROR_CODES).flat();
+
+/** For codes that arrive at run time (a worker's reply, an HTTP error body): check, never cast. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && CODES.has(value);
+}

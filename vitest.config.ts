@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
  * `npm test` leaves them out and says so; under CI=true they always run, and a missing server
  * fails them (test/support/postgres-test-url.ts).
  */
-const POSTGRES_ONLY = ['src/node/scale-out.test.ts', 'src/store/postgres-store.test.ts', 'src/store/crash-safety-postgres.test.ts'];
+const POSTGRES_ONLY = ['src/node/scale-out.test.ts', 'src/store/postgres-store.test.ts', 'src/store/crash-safety-postgres.test.ts', 'test/faults/crash-under-load-postgres.test.ts'];
 const withoutPostgres = !process.env.HINDSIGHT_TEST_PG && process.env.CI !== 'true';
 if (withoutPostgres) {
   console.warn(`PostgreSQL tests left out (${POSTGRES_ONLY.length} files): start one with scripts/pg-test-server.sh start and set HINDSIGHT_TEST_PG`);

@@ -86,9 +86,10 @@ export async function run(options: BenchOptions): Promise<object> {
   const nodes: ChildNode[] = [];
   let salt = 10;
   const onFreshNode = async (verifyThreads: number, clients: number) => {
-    const node = await spawnNode({ dir: join(scratch, `node-${salt}`), verifyThreads });
+    const workload = tradeWorkload(clients, perClient, salt);
+    const node = await spawnNode({ dir: join(scratch, `node-${salt++}`), verifyThreads, admin: workload.community.admin.did });
     nodes.push(node);
-    const result = await measure([node], prepare(tradeWorkload(clients, perClient, salt++)));
+    const result = await measure([node], prepare(workload));
     await node.kill('SIGTERM');
     return { clients, ...result };
   };
@@ -108,13 +109,16 @@ export async function run(options: BenchOptions): Promise<object> {
       const one = scratchSchema(pgBase, 'bench');
       const two = scratchSchema(pgBase, 'bench');
       try {
-        const single = await spawnNode({ db: one.url, verifyThreads: 1 });
+        const oneWorkload = tradeWorkload(best.clients, perClient, 3);
+        const single = await spawnNode({ db: one.url, verifyThreads: 1, admin: oneWorkload.community.admin.did });
         nodes.push(single);
-        const oneNode = await measure([single], prepare(tradeWorkload(best.clients, perClient, 3)));
+        const oneNode = await measure([single], prepare(oneWorkload));
         await single.kill('SIGTERM');
-        const pair = await Promise.all([spawnNode({ db: two.url, verifyThreads: 1 }), spawnNode({ db: two.url, verifyThreads: 1 })]);
+        const twoWorkload = tradeWorkload(best.clients, perClient, 4);
+        const admin = twoWorkload.community.admin.did;
+        const pair = await Promise.all([spawnNode({ db: two.url, verifyThreads: 1, admin }), spawnNode({ db: two.url, verifyThreads: 1, admin })]);
         nodes.push(...pair);
-        const twoNodes = await measure(pair, prepare(tradeWorkload(best.clients, perClient, 4)));
+        const twoNodes = await measure(pair, prepare(twoWorkload));
         await Promise.all(pair.map((n) => n.kill('SIGTERM')));
         postgres = { oneNode, twoNodes, twoVsOne: Number((twoNodes.tradesPerSec / Math.max(1, oneNode.tradesPerSec)).toFixed(2)) };
       } finally {

@@ -48,8 +48,15 @@ function setup(trading: 'sealed' | 'continuous', traders: number, items: number,
   return { state, admin, actors, direct, seed, setTime: (t: number) => (time = t) };
 }
 
-/** A belief per (trader, item) that differs across traders so markets move both ways. */
-const beliefFor = (t: number, i: number) => belief(0.05 + (((t * 7919 + i * 104729) % 90) / 100), 0);
+/**
+ * A belief per (trader, item) that differs across traders so markets move both ways: consecutive
+ * traders on an item differ by 0.01, and none asks for 0.5, the opening price (a trade that buys
+ * nothing is refused as trade.noOp).
+ */
+const beliefFor = (t: number, i: number) => {
+  const p = 0.055 + ((t * 7919 + i * 104729) % 90) / 100;
+  return belief(p, 1 - p);
+};
 
 async function verifyRate(n: number): Promise<number> {
   const signer = testKey('bench-verify');

@@ -7,6 +7,8 @@
 #   scripts/pg-test-server.sh url      # prints the URL of the running server
 #   scripts/pg-test-server.sh stop     # stops it and deletes its data
 #   scripts/pg-test-server.sh install  # (root) apt-get install Debian's postgresql
+#   scripts/pg-test-server.sh down [fast|immediate]  # stops the server, keeping its data (fault tests)
+#   scripts/pg-test-server.sh up       # starts it again on the same port and data
 #
 # State lives in $HINDSIGHT_PG_DIR (default /tmp/hindsight-pg-$(id -u)). As root (CI), the server
 # runs as an unprivileged OS user ($HINDSIGHT_PG_USER, default hindsight-pg, created if missing),
@@ -83,19 +85,39 @@ start() {
   local port attempt
   for attempt in 1 2 3; do
     port="$(free_port)"
-    if as_pg_user "$BIN/pg_ctl" -D "$STATE_DIR/data" -l "$STATE_DIR/server.log" -w -t 30 \
-        -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$STATE_DIR -c max_connections=200" start >&2; then
+    if pg_start "$port"; then
       break
     fi
     log "start on port $port failed (attempt $attempt)"; tail -n 5 "$STATE_DIR/server.log" >&2 || true
     [[ "$attempt" == 3 ]] && exit 1
   done
+  echo "$port" > "$STATE_DIR/port"
   as_pg_user "$BIN/createdb" -h 127.0.0.1 -p "$port" -U postgres "$DB_NAME"
   local url="postgres://postgres@127.0.0.1:$port/$DB_NAME"
   echo "$url" > "$STATE_DIR/url"
   chmod 644 "$STATE_DIR/url"
   log "ready: $url"
   echo "$url"
+}
+
+pg_start() {
+  as_pg_user "$BIN/pg_ctl" -D "$STATE_DIR/data" -l "$STATE_DIR/server.log" -w -t 30 \
+    -o "-c listen_addresses=127.0.0.1 -p $1 -c unix_socket_directories=$STATE_DIR -c max_connections=200" start >&2
+}
+
+# Stop without deleting anything: fast = roll back open transactions and disconnect (a clean
+# restart); immediate = quit at once, crash recovery on the next start (like a crashed server).
+down() {
+  BIN="$(pg_bindir)" || { log "postgresql not installed"; exit 1; }
+  local mode="${1:-fast}"
+  [[ "$mode" == fast || "$mode" == immediate ]] || { log "down: expected fast or immediate, got $mode"; exit 2; }
+  as_pg_user "$BIN/pg_ctl" -D "$STATE_DIR/data" -m "$mode" -w stop >&2
+}
+
+up() {
+  BIN="$(pg_bindir)" || { log "postgresql not installed"; exit 1; }
+  [[ -f "$STATE_DIR/port" ]] || { log "up: no server was started in $STATE_DIR"; exit 1; }
+  pg_start "$(cat "$STATE_DIR/port")"
 }
 
 stop() {
@@ -112,5 +134,7 @@ case "${1:-}" in
   stop) stop ;;
   url) BIN="$(pg_bindir)"; is_running && cat "$STATE_DIR/url" || { log "not running"; exit 1; } ;;
   install) install_postgres ;;
-  *) echo "usage: $0 start|stop|url|install" >&2; exit 2 ;;
+  down) down "${2:-fast}" ;;
+  up) up ;;
+  *) echo "usage: $0 start|stop|url|install|down [fast|immediate]|up" >&2; exit 2 ;;
 esac

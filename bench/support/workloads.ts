@@ -22,7 +22,9 @@ export function transferWorkload(clients: number, perClient: number, salt: numbe
 
 /**
  * Continuous-mode LMSR trades: every client commits its own model, then trades `trade.execute`
- * beliefs on one of 8 items of an open round, alternating between two beliefs so prices move.
+ * beliefs on one of 8 items of an open round, alternating between beliefs near 0.6 and 0.4 so
+ * prices move. Each event's belief is also shifted by its own multiple of 10^-6, so no trade asks
+ * for the price an earlier one already set (a trade that buys nothing is refused as trade.noOp).
  */
 export function tradeWorkload(clients: number, perClient: number, salt: number): Workload {
   // Enough money for thousands of trades per client: a refused trade would end that client's run early.
@@ -40,7 +42,7 @@ export function tradeWorkload(clients: number, perClient: number, salt: number):
   );
   const chains = traders.map((m, i) =>
     Array.from({ length: perClient }, (_, k) => {
-      const p = k % 2 === 0 ? 0.6 : 0.4;
+      const p = (k % 2 === 0 ? 0.6 : 0.4) + ((i * perClient + k) % 50_000) * 1e-6;
       const belief = [Math.round(p * PROB_SCALE), PROB_SCALE - Math.round(p * PROB_SCALE)];
       return m.next('trade.execute', { round: 1, item: `item-${(i + k) % ITEMS}`, model: pseudoModelHash(`bench-model-${salt}-${i}`), trade: { kind: 'belief', belief, maxCost: '5000000' } });
     }),

@@ -59,8 +59,9 @@ export function toHex(bytes: Uint8Array): string {
 
 export function fromHex(hex: string): Uint8Array {
   const clean = hex.startsWith('0x') ? hex.slice(2) : hex;
-  if (clean.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(clean)) {
-    throw new ValidationError('hex.invalid', `expected an even-length hex string, got ${JSON.stringify(hex).slice(0, 80)}`);
+  // Lowercase only: the one spelling of the bytes, as toHex writes them.
+  if (clean.length % 2 !== 0 || !/^[0-9a-f]*$/.test(clean)) {
+    throw new ValidationError('hex.invalid', `expected an even-length lowercase hex string, got ${JSON.stringify(hex).slice(0, 80)}`);
   }
   return new Uint8Array(Buffer.from(clean, 'hex'));
 }

@@ -23,7 +23,7 @@ export const ERROR_CODES = {
   /** local EVM chain (anvil, solc, deploys) */
   chain: ['chain.anvilMissing', 'chain.anvilStart', 'chain.deployFailed', 'chain.solcFailed'],
   /** content ids */
-  cid: ['cid.invalid'],
+  cid: ['cid.invalid', 'cid.nonCanonical'],
   /** command-line arguments */
   cli: ['cli.badAttestation', 'cli.badFormat', 'cli.badInteger', 'cli.badItem', 'cli.badJson',
     'cli.badLabel', 'cli.badMint', 'cli.badModel', 'cli.badNumber', 'cli.badRound', 'cli.badServe',
@@ -33,7 +33,8 @@ export const ERROR_CODES = {
   /** game: resolver committee */
   committee: ['committee.disabled', 'committee.none', 'committee.notSeated'],
   /** game: the community */
-  community: ['community.creatorNotAdmin', 'community.exists', 'community.missing', 'community.notFound'],
+  community: ['community.creatorNotAdmin', 'community.exists', 'community.missing', 'community.notFound',
+    'community.notGenesisAdmin'],
   /** cryptographic primitives (src/crypto) */
   crypto: ['crypto.badLength', 'crypto.lengthMismatch'],
   /** ML datasets */
@@ -41,12 +42,12 @@ export const ERROR_CODES = {
   /** the demo command */
   demo: ['demo.badOption', 'demo.datasetTooSmall', 'demo.outForeign', 'demo.outNotEmpty'],
   /** DIDs */
-  did: ['did.invalid', 'did.notKey', 'did.unsupportedKey'],
+  did: ['did.invalid', 'did.nonCanonical', 'did.notKey', 'did.unsupportedKey'],
   /** canonical encoding */
-  encoding: ['encoding.invalid'],
+  encoding: ['encoding.invalid', 'encoding.nonCanonical'],
   /** signed events: envelope, schema, author chain */
-  event: ['event.forkedPrev', 'event.noHandler', 'event.nonceReplayed', 'event.schema', 'event.tooLarge',
-    'event.unknownField', 'event.unknownType', 'event.unreadable', 'event.wrongCommunity'],
+  event: ['event.forkedPrev', 'event.noHandler', 'event.nonceReplayed', 'event.schema', 'event.timeSkew',
+    'event.tooLarge', 'event.unknownField', 'event.unknownType', 'event.unreadable', 'event.wrongCommunity'],
   /** ML featurizers */
   featurizer: ['featurizer.input', 'featurizer.invalid'],
   /** federated learning: tasks, updates, SecAgg, DP, payments */
@@ -68,7 +69,7 @@ export const ERROR_CODES = {
   /** HTTP requests to a node */
   http: ['http.badLastEventId', 'http.badRequest', 'http.bodyTooLarge', 'http.emptyBody',
     'http.invalidParams', 'http.invalidQuery', 'http.malformedJson', 'http.notFound', 'http.rateLimited',
-    'http.unsupportedMediaType'],
+    'http.tooDeep', 'http.unsupportedMediaType'],
   /** bugs and broken invariants, never the caller's fault (HTTP 500) */
   internal: ['internal.invariant', 'internal.unexpected', 'internal.workerExited'],
   /** game: items */
@@ -79,7 +80,7 @@ export const ERROR_CODES = {
   /** item files and item features */
   items: ['items.disabled', 'items.invalid'],
   /** game: key publication; signing keys on disk */
-  key: ['key.exists', 'key.invalid', 'key.mismatch', 'key.unreadable'],
+  key: ['key.exists', 'key.invalid', 'key.mismatch', 'key.nonCanonical', 'key.unreadable'],
   /** game: labels */
   label: ['label.alreadyExposed', 'label.commitEarly', 'label.commitLate', 'label.duplicate',
     'label.duplicateItem', 'label.exposeLate', 'label.exposeMismatch', 'label.noCommit',
@@ -104,8 +105,8 @@ export const ERROR_CODES = {
   /** money strings */
   money: ['money.invalid'],
   /** talking to a node (client side) and node set-up */
-  node: ['node.badResponse', 'node.badUrl', 'node.internal', 'node.noStore', 'node.readOnly',
-    'node.requestInFlight', 'node.streamEnded', 'node.unknownCode', 'node.unreachable'],
+  node: ['node.adminMismatch', 'node.badResponse', 'node.badUrl', 'node.internal', 'node.noAdmin',
+    'node.noStore', 'node.readOnly', 'node.requestInFlight', 'node.streamEnded', 'node.unknownCode', 'node.unreachable'],
   /** sdk: market operator */
   operator: ['operator.badBelief'],
   /** POST /v1/predict */
@@ -120,7 +121,7 @@ export const ERROR_CODES = {
     'round.noItems', 'round.noSeed', 'round.notFound', 'round.seedExists', 'round.unknown',
     'round.wrongPhase'],
   /** signatures */
-  sig: ['sig.incompleteDelegation', 'sig.invalid', 'sig.malformed', 'sig.signerNotKey',
+  sig: ['sig.incompleteDelegation', 'sig.invalid', 'sig.malformed', 'sig.nonCanonical', 'sig.signerNotKey',
     'sig.unexpectedDelegation'],
   /** simulation statistics */
   sim: ['sim.lengthMismatch'],
@@ -129,12 +130,12 @@ export const ERROR_CODES = {
   /** proof statements (field elements, model hashes) */
   statement: ['statement.badModelHash', 'statement.notFieldElement'],
   /** event stores */
-  store: ['store.appendFailed', 'store.cidMismatch', 'store.closed', 'store.invalidInput',
+  store: ['store.appendFailed', 'store.cidMismatch', 'store.closed', 'store.diskFull', 'store.invalidInput',
     'store.invalidUrl', 'store.noLocation', 'store.openFailed', 'store.queryFailed', 'store.schemaTooNew',
-    'store.writerFailed'],
+    'store.unavailable', 'store.writerFailed'],
   /** game: trades */
   trade: ['trade.badMaxCost', 'trade.continuousDisabled', 'trade.delta', 'trade.duplicate', 'trade.maxCost',
-    'trade.maxCostExceeded', 'trade.oversell', 'trade.sealedDisabled', 'trade.sharesNegative',
+    'trade.maxCostExceeded', 'trade.noOp', 'trade.oversell', 'trade.sealedDisabled', 'trade.sharesNegative',
     'trade.wrongLength'],
   /** game: treasury */
   treasury: ['treasury.insufficient'],

@@ -4,21 +4,25 @@ import { ValidationError } from './errors.js';
 export type Micro = bigint;
 export const UNIT: Micro = 1_000_000n;
 
-const DECIMAL = /^(-?)(\d+)(?:\.(\d{1,6}))?$/;
+/**
+ * Money as people type it: units with at most 6 decimals. The whole part is canonical (no leading
+ * zeros, so "05" is refused but "0.5" is not); trailing zeros after the point are allowed ("1.50");
+ * no "+", no spaces, and no minus on a zero amount ("-0", "-0.000").
+ */
+const DECIMAL = /^(-?)(0|[1-9]\d*)(?:\.(\d{1,6}))?$/;
 
 /** Parses "5", "5.25" or "-0.000001" units into micro-units exactly; more than 6 decimals is an error. */
 export function parseUnits(text: string, field = 'amount'): Micro {
-  const m = DECIMAL.exec(text.trim());
-  if (!m) {
-    throw new ValidationError('money.invalid', `${field}: expected a decimal amount with at most 6 decimals, got ${JSON.stringify(text)}`, {
-      field,
-      expected: 'decimal with ≤ 6 decimals',
-      got: text,
-    });
+  const m = DECIMAL.exec(text);
+  const micro = m ? BigInt(m[2]!) * UNIT + BigInt((m[3] ?? '').padEnd(6, '0')) : 0n;
+  if (!m || (m[1] === '-' && micro === 0n)) {
+    throw new ValidationError(
+      'money.invalid',
+      `${field}: expected a decimal amount of units with at most 6 decimals (no leading zeros, no spaces, no sign other than a leading minus on a nonzero amount), got ${JSON.stringify(text)}`,
+      { field, expected: 'decimal with ≤ 6 decimals', got: text },
+    );
   }
-  const [, sign, whole, frac = ''] = m;
-  const micro = BigInt(whole!) * UNIT + BigInt(frac.padEnd(6, '0'));
-  return sign === '-' ? -micro : micro;
+  return m[1] === '-' ? -micro : micro;
 }
 
 /** Formats micro-units as a decimal string of units ("5.25"). */
@@ -35,11 +39,23 @@ export function microToString(micro: Micro): string {
   return micro.toString();
 }
 
+/**
+ * The one spelling of an integer as money travels in events and JSON: "0", or digits without a
+ * leading zero, with a leading minus only on a nonzero value. So each amount has exactly one text
+ * form, and an event cannot be re-spelled into another CID with the same meaning.
+ */
+export const CANONICAL_INTEGER = /^(0|-?[1-9]\d*)$/;
+export const CANONICAL_INTEGER_RULE = 'a canonical decimal integer: no leading zeros, no sign other than a leading minus on a nonzero value';
+
+export function isCanonicalInteger(text: string): boolean {
+  return CANONICAL_INTEGER.test(text);
+}
+
 export function microFromString(text: string, field = 'amount'): Micro {
-  if (!/^-?\d{1,30}$/.test(text)) {
-    throw new ValidationError('money.invalid', `${field}: expected an integer number of micro-units as a string, got ${JSON.stringify(text)}`, {
+  if (text.length > 31 || !isCanonicalInteger(text)) {
+    throw new ValidationError('money.invalid', `${field}: expected an integer number of micro-units as ${CANONICAL_INTEGER_RULE}, got ${JSON.stringify(text)}`, {
       field,
-      expected: 'integer string',
+      expected: 'canonical integer string',
       got: text,
     });
   }

@@ -1,10 +1,11 @@
-import { GameRejection, HindsightError } from '../core/errors.js';
+import { GameRejection, HindsightError, ValidationError } from '../core/errors.js';
+import { parseDid, sameDid } from '../events/did.js';
 import type { VerifiedEvent } from '../events/verify.js';
 import { apply, execute, type Receipt } from '../game/apply.js';
 import { decodeState, encodeState, stateHash } from '../game/canonical.js';
 import { emptyState, type GameState } from '../game/state.js';
 import { openStore, type EventStore, type OpenStoreOptions } from '../store/index.js';
-import { admit, verifyHere, type StatelessCheck } from './intake.js';
+import { admit, verifyHere, type IntakeClock, type StatelessCheck } from './intake.js';
 import { parseStored } from './parse.js';
 import { releaseProofVerifier } from './proof-check.js';
 import type { SubmitReply } from './view-schemas.js';
@@ -20,6 +21,20 @@ export type EngineOptions = OpenStoreOptions & {
   mode?: 'exclusive' | 'shared';
   /** Load the latest snapshot instead of replaying from the first event (default true). */
   useSnapshot?: boolean;
+  /**
+   * The community's admin as its operator names it. `community.create` is then accepted only from
+   * this DID (`community.notGenesisAdmin` otherwise), so whoever reaches a fresh node first cannot
+   * make itself admin; on a store that already holds a community it must be one of that
+   * community's admins (`node.adminMismatch`). Without it, whoever signs genesis creates the
+   * community: right for an embedded engine whose owner signs genesis itself (init, the demo).
+   */
+  genesis?: { admin: string };
+  /**
+   * Judge fresh events by this clock (intake.ts IntakeClock): their time within maxSkewMs of it,
+   * delegations unexpired by it. `node start` sets the system clock; without one, events are judged
+   * by their own time (simulations, tests, the demo).
+   */
+  intakeClock?: IntakeClock;
 };
 
 /**
@@ -36,6 +51,10 @@ export class Engine {
   #lastSnapshotSeq = 0;
   #stopWatching: (() => void) | undefined;
   #catchUpPending = false;
+  /** Set while the in-memory state may hold events the log does not (a failed batch, not yet rebuilt). */
+  #stale = false;
+  #genesisAdmin: string | undefined;
+  #clock: IntakeClock | undefined;
 
   private constructor(store: EventStore, state: GameState, mode: 'exclusive' | 'shared') {
     this.store = store;
@@ -52,8 +71,17 @@ export class Engine {
       if (snapshot) state = decodeState<GameState>(snapshot.bytes);
     }
     const engine = new Engine(store, state, mode);
+    engine.#clock = options.intakeClock;
     engine.#lastSnapshotSeq = state.seq;
     await engine.catchUp();
+    if (options.genesis) {
+      try {
+        engine.#genesisAdmin = checkGenesisAdmin(engine.state, options.genesis.admin);
+      } catch (error) {
+        await store.close();
+        throw error;
+      }
+    }
     if (mode === 'shared') engine.#watchOtherWriters();
     return engine;
   }
@@ -120,15 +148,30 @@ export class Engine {
 
   /** One event through the stateless checks and the proof check, against the current state. */
   admit(raw: unknown, check: StatelessCheck = verifyHere): Promise<VerifiedEvent | HindsightError> {
-    return admit(raw, this.state, check);
+    return admit(raw, this.state, check, this.#clock);
   }
 
   /** The stateful half: under the write lock, applies and appends verified events as one batch. */
   async commitVerified(verified: (VerifiedEvent | HindsightError)[]): Promise<SubmitOutcome[]> {
+    const admin = this.#genesisAdmin;
+    if (admin !== undefined) verified = verified.map((v) => refuseForeignGenesis(v, admin));
     return this.#serialize(() => (this.mode === 'exclusive' ? this.#commitExclusive(verified) : this.#commitShared(verified)));
   }
 
   async #commitExclusive(verified: (VerifiedEvent | HindsightError)[]): Promise<SubmitOutcome[]> {
+    // A failed batch whose state could not be rebuilt then (the store failed again): rebuild first.
+    if (this.#stale) await this.#reload();
+    try {
+      return await this.#applyAndAppend(verified);
+    } catch (error) {
+      // The state may hold events the log does not (applied, then the append or a read failed):
+      // rebuild it from the log before going on. If that fails too, the next batch tries again.
+      await this.#reload().catch(() => {});
+      throw error;
+    }
+  }
+
+  async #applyAndAppend(verified: (VerifiedEvent | HindsightError)[]): Promise<SubmitOutcome[]> {
     const outcomes: (SubmitOutcome | null)[] = [];
     const accepted: { index: number; v: VerifiedEvent }[] = [];
     /** cid → its index in `accepted`, for copies of an event sent twice in one batch. */
@@ -156,17 +199,11 @@ export class Engine {
       outcomes.push(null);
     }
     if (accepted.length > 0) {
-      try {
-        const results = await this.store.append(accepted.map(({ v }) => ({ cid: v.cid, type: v.event.type, author: v.event.author, round: v.round, bytes: v.bytes })));
-        results.forEach((r, i) => {
-          outcomes[accepted[i]!.index] = { ok: true, result: { cid: r.cid, seq: r.seq, duplicate: r.duplicate } };
-        });
-        for (const { index, of } of copies) outcomes[index] = { ok: true, result: { cid: results[of]!.cid, seq: results[of]!.seq, duplicate: true } };
-      } catch (error) {
-        // The state already holds events the log does not: rebuild it from the log before going on.
-        await this.#reload();
-        throw error;
-      }
+      const results = await this.store.append(accepted.map(({ v }) => ({ cid: v.cid, type: v.event.type, author: v.event.author, round: v.round, bytes: v.bytes })));
+      results.forEach((r, i) => {
+        outcomes[accepted[i]!.index] = { ok: true, result: { cid: r.cid, seq: r.seq, duplicate: r.duplicate } };
+      });
+      for (const { index, of } of copies) outcomes[index] = { ok: true, result: { cid: results[of]!.cid, seq: results[of]!.seq, duplicate: true } };
       await this.#maybeSnapshot();
     }
     return outcomes.map((o) => o!);
@@ -190,18 +227,37 @@ export class Engine {
     });
   }
 
+  /** Rebuilds the state from the latest snapshot and the log; the state is replaced only once that succeeded. */
   async #reload(): Promise<void> {
-    this.state = emptyState();
+    this.#stale = true;
     const snapshot = await this.store.latestSnapshot();
-    if (snapshot) this.state = decodeState<GameState>(snapshot.bytes);
-    await this.catchUp();
+    const state = snapshot ? decodeState<GameState>(snapshot.bytes) : emptyState();
+    for (;;) {
+      const batch = await this.store.readAfter(state.seq, 5000);
+      if (batch.length === 0) break;
+      for (const stored of batch) {
+        const receipt = apply(state, parseStored(stored));
+        if (receipt.status === 'rejected') this.rejections.set(receipt.seq, receipt);
+      }
+    }
+    this.state = state;
+    this.#stale = false;
   }
 
+  /**
+   * Saves a snapshot when one is due. The batch is already durable: a failed save (disk full, the
+   * database away) must not turn its events' 202s into errors, so it is only reported; the next
+   * batch tries again.
+   */
   async #maybeSnapshot(): Promise<void> {
     const every = this.state.community?.config.snapshotEvery ?? 10_000;
     if (this.state.seq - this.#lastSnapshotSeq < every) return;
-    await this.store.saveSnapshot(this.state.seq, encodeState(this.state));
-    this.#lastSnapshotSeq = this.state.seq;
+    try {
+      await this.store.saveSnapshot(this.state.seq, encodeState(this.state));
+      this.#lastSnapshotSeq = this.state.seq;
+    } catch (error) {
+      process.emitWarning(`snapshot at seq ${this.state.seq} not saved: ${(error as Error)?.message ?? String(error)}`, 'HindsightEngineWarning');
+    }
   }
 
   #serialize<T>(task: () => Promise<T>): Promise<T> {
@@ -216,4 +272,24 @@ export class Engine {
     await this.store.close();
     await releaseProofVerifier();
   }
+}
+
+/** Validates the operator-named admin against what the store holds; returns it. */
+function checkGenesisAdmin(state: GameState, admin: string): string {
+  parseDid(admin, 'admin');
+  const community = state.community;
+  if (community && !community.config.admins.some((a) => sameDid(a, admin))) {
+    throw new ValidationError('node.adminMismatch', `admin: expected one of the admins of community ${community.id} (${community.config.admins.join(', ')}), got ${admin}`, {
+      field: 'admin',
+    });
+  }
+  return admin;
+}
+
+/** A community.create signed by anyone but the operator-named admin becomes its refusal. */
+function refuseForeignGenesis(v: VerifiedEvent | HindsightError, admin: string): VerifiedEvent | HindsightError {
+  if (v instanceof HindsightError || v.event.type !== 'community.create' || sameDid(v.event.author, admin)) return v;
+  return new GameRejection('community.notGenesisAdmin', `author: expected the admin this node's operator named for the community, ${admin}, got ${v.event.author}`, {
+    field: 'author',
+  });
 }

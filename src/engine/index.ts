@@ -3,7 +3,7 @@
  * and append under one lock), the submit batcher, replay, and the read views every surface shares.
  */
 export { Engine, type EngineOptions, type SubmitOutcome } from './engine.js';
-export { admit, verifyHere, type StatelessCheck } from './intake.js';
+export { admit, DEFAULT_MAX_SKEW_MS, systemClock, verifyHere, type IntakeClock, type StatelessCheck } from './intake.js';
 export { SubmitBatcher } from './submit-batcher.js';
 export { VerifyPool } from './verify-pool.js';
 export { replayLog } from './replay.js';

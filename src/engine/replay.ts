@@ -1,3 +1,4 @@
+import { decode } from '../core/encoding.js';
 import { HindsightError } from '../core/errors.js';
 import { apply } from '../game/apply.js';
 import { emptyState, type GameState } from '../game/state.js';
@@ -15,8 +16,10 @@ export async function replayLog(store: EventStore, options: { verifySignatures?:
     for (const stored of batch) {
       const parsed = parseStored(stored);
       if (options.verifySignatures) {
-        // Judged as at intake, except that the payload limit is the default one.
-        const admitted = await admit(parsed.event, state, (raw) => verifyHere(raw, { community: state.community?.id }));
+        // Judged as at intake, except that the payload limit is the default one and there is no
+        // clock: a past event is judged by its own time, which intake bounded by its clock
+        // (docs/security.md, "Time"). The stored form is what was signed (a DAG-JWS event too).
+        const admitted = await admit(decode(stored.bytes), state, (raw) => verifyHere(raw, { community: state.community?.id }));
         if (admitted instanceof HindsightError) throw admitted;
       }
       apply(state, parsed);

@@ -69,21 +69,25 @@ export class SubmitBatcher {
     });
   }
 
+  /** Never rejects: a failed batch rejects its own submissions, and the next batch goes on. */
   async #flush(): Promise<void> {
     const max = this.options.maxBatch ?? 1000;
-    while (this.#pending.length > 0 || this.#verifying > 0) {
-      await this.#gather();
-      if (this.#pending.length === 0) continue;
-      const batch = this.#pending.splice(0, max);
-      this.options.onBatch?.(batch.length);
-      try {
-        const outcomes = await this.engine.commitVerified(batch.map((p) => p.verified));
-        batch.forEach((p, i) => p.resolve(outcomes[i]!));
-      } catch (error) {
-        for (const p of batch) p.reject(error);
+    try {
+      while (this.#pending.length > 0 || this.#verifying > 0) {
+        await this.#gather();
+        if (this.#pending.length === 0) continue;
+        const batch = this.#pending.splice(0, max);
+        try {
+          this.options.onBatch?.(batch.length);
+          const outcomes = await this.engine.commitVerified(batch.map((p) => p.verified));
+          batch.forEach((p, i) => p.resolve(outcomes[i]!));
+        } catch (error) {
+          for (const p of batch) p.reject(error);
+        }
       }
+    } finally {
+      this.#flushing = null;
     }
-    this.#flushing = null;
   }
 }
 

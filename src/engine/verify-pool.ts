@@ -4,6 +4,7 @@ import { isErrorCode, type ErrorCode } from '../core/error-codes.js';
 import { AuthError, GameRejection, HindsightError, InternalError, StoreError, ValidationError } from '../core/errors.js';
 import type { SignedEvent } from '../events/envelope.js';
 import type { VerifiedEvent, VerifyOptions } from '../events/verify.js';
+import { verifyHere } from './intake.js';
 import type { VerifyReply, VerifyRequest } from './verify-worker.js';
 
 const ERROR_CLASSES: Record<string, new (code: ErrorCode, message: string, details: Record<string, unknown>) => HindsightError> = {
@@ -60,9 +61,33 @@ export class VerifyPool {
     this.#flushScheduled = false;
     for (const outbox of this.#outboxes) {
       if (outbox.requests.length === 0) continue;
-      outbox.worker.postMessage(outbox.requests);
+      const requests = outbox.requests;
       outbox.requests = [];
+      this.#post(outbox.worker, requests);
     }
+  }
+
+  /**
+   * Sends a batch to a worker. postMessage throws when structured clone refuses a value (a stack
+   * overflow on deeply nested input, for one); nothing is sent then, so the batch is split and sent
+   * one request at a time, and a request that still cannot travel is checked on this thread, which
+   * gives the verdict a node without worker threads gives. Never throws.
+   */
+  #post(worker: Worker, requests: VerifyRequest[]): void {
+    try {
+      worker.postMessage(requests);
+      return;
+    } catch {
+      if (requests.length > 1) {
+        for (const request of requests) this.#post(worker, [request]);
+        return;
+      }
+    }
+    const request = requests[0]!;
+    const pending = this.#pending.get(request.id);
+    if (!pending) return;
+    this.#pending.delete(request.id);
+    verifyHere(pending.raw, request.options).then(pending.resolve, pending.reject);
   }
 
   #settle(reply: VerifyReply): void {
@@ -70,7 +95,7 @@ export class VerifyPool {
     if (!pending) return;
     this.#pending.delete(reply.id);
     if (reply.ok) {
-      pending.resolve({ event: pending.raw as SignedEvent, payload: reply.payload, cid: reply.cid, bytes: reply.bytes, round: reply.round });
+      pending.resolve({ event: reply.event ?? (pending.raw as SignedEvent), payload: reply.payload, cid: reply.cid, bytes: reply.bytes, round: reply.round });
     } else {
       const { kind, code, message, details } = reply.error;
       // The worker sends a listed code; anything else would be a bug, kept visible in the details.

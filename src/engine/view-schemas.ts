@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EnvelopeSchema } from '../events/envelope.js';
+import { SignedEventSchema } from '../events/dag-jws.js';
 import { CommunityConfig } from '../events/types/core.js';
 
 /**
@@ -110,7 +110,7 @@ export const LoggedEvent = z.strictObject({
   type: z.string(),
   author: z.string(),
   round: z.number().int().nullable(),
-  event: EnvelopeSchema,
+  event: SignedEventSchema,
 });
 export type LoggedEvent = z.infer<typeof LoggedEvent>;
 export const EventsPage = z.strictObject({ events: z.array(LoggedEvent), head: z.number().int().min(0) }).describe('events with seq > after, in order');

@@ -61,11 +61,25 @@ export function delegationMessage(req: CacaoRequest): string {
   });
 }
 
-/** Builds the CACAO from a signed SIWE message (as Ceramic's Cacao.fromSiweMessage does). */
+/**
+ * Builds the CACAO from a signed SIWE message as Ceramic's `Cacao.fromSiweMessage` does: every
+ * field is the message's text verbatim (timestamps too: `2026-11-24T00:00:00Z` stays without
+ * milliseconds), so the SIWE text rebuilt from the CACAO is the one the wallet signed and the CACAO
+ * has the CID Ceramic's tools give it.
+ */
 export function cacaoFromSiwe(message: string, signature: Hex): Cacao {
   const siwe = parseSiweMessage(message);
   if (!siwe.address || !siwe.chainId || !siwe.domain || !siwe.uri || !siwe.nonce || !siwe.issuedAt) {
     throw new ValidationError('cacao.invalid', 'SIWE message: expected address, chainId, domain, uri, nonce and issuedAt');
+  }
+  const iat = siweField(message, 'Issued At')!;
+  const nbf = siweField(message, 'Not Before');
+  const exp = siweField(message, 'Expiration Time');
+  for (const [name, text, parsed] of [['Issued At', iat, siwe.issuedAt], ['Not Before', nbf, siwe.notBefore], ['Expiration Time', exp, siwe.expirationTime]] as const) {
+    // The line must be the one viem's parser read (a statement cannot fake a field this way).
+    if (text !== undefined && !(parsed instanceof Date && Number.isFinite(parsed.getTime()) && Date.parse(text) === parsed.getTime())) {
+      throw new ValidationError('cacao.invalid', `SIWE message: expected ${name} as an RFC 3339 date-time, got ${JSON.stringify(text).slice(0, 60)}`, { field: name });
+    }
   }
   const p: Cacao['p'] = {
     domain: siwe.domain,
@@ -73,14 +87,19 @@ export function cacaoFromSiwe(message: string, signature: Hex): Cacao {
     aud: siwe.uri,
     version: siwe.version ?? '1',
     nonce: siwe.nonce,
-    iat: siwe.issuedAt.toISOString(),
+    iat,
   };
-  if (siwe.notBefore) p.nbf = siwe.notBefore.toISOString();
-  if (siwe.expirationTime) p.exp = siwe.expirationTime.toISOString();
+  if (nbf !== undefined) p.nbf = nbf;
+  if (exp !== undefined) p.exp = exp;
   if (siwe.statement) p.statement = siwe.statement;
   if (siwe.requestId) p.requestId = siwe.requestId;
   if (siwe.resources) p.resources = siwe.resources;
   return { h: { t: 'eip4361' }, p, s: { t: 'eip191', s: signature } };
+}
+
+/** The text of a `Name: value` line of a SIWE message: the last such line, since the fields follow the statement. */
+function siweField(message: string, name: 'Issued At' | 'Not Before' | 'Expiration Time'): string | undefined {
+  return [...message.matchAll(new RegExp(`\\n${name}: ([^\\n]+)`, 'g'))].at(-1)?.[1];
 }
 
 /** Re-creates the signed SIWE text from the CACAO's fields verbatim (so foreign timestamp formats survive). */
@@ -97,12 +116,23 @@ function siweText(p: Cacao['p'], address: string, statementStyle: 'viem' | 'spru
   return `${prefix}\n${suffix}`;
 }
 
-export type DelegationCheck = { cacao: unknown; cap: string; author: Did; signer: Did; community: string; time: number };
+export type DelegationCheck = {
+  cacao: unknown;
+  cap: string;
+  author: Did;
+  signer: Did;
+  community: string;
+  time: number;
+  /** The node's clock (ms) at intake; the delegation must not have expired by then. Absent on replay. */
+  now?: number;
+};
 
 /**
  * Checks a delegation for one event: the CACAO is the one named by `cap`, was signed by the
  * author's Ethereum account, names the event's signer as audience and the community as resource,
- * and is valid at the event's time. Returns nothing; throws AuthError with the reason.
+ * and is valid at the event's time and, at intake on a node with a clock, has not expired by the
+ * node's clock (the event's time is the author's to write; docs/security.md, "Time"). Returns
+ * nothing; throws AuthError with the reason.
  */
 export async function verifyDelegation(check: DelegationCheck): Promise<void> {
   const parsed = CacaoSchema.safeParse(check.cacao);
@@ -122,6 +152,9 @@ export async function verifyDelegation(check: DelegationCheck): Promise<void> {
   }
   const exp = cacao.p.exp ? Date.parse(cacao.p.exp) : Number.NaN;
   if (!Number.isFinite(exp)) throw new AuthError('cacao.noExpiry', 'cacao: expected an expiration time (exp), got none', { field: 'cacao.p.exp' });
+  if (check.now !== undefined && check.now >= exp) {
+    throw new AuthError('cacao.expired', `cacao: expected a delegation valid now, got one that expired at ${cacao.p.exp}, before this node's clock ${new Date(check.now).toISOString()}`, { field: 'cacao.p.exp' });
+  }
   if (check.time >= exp) throw new AuthError('cacao.expired', `cacao: expired at ${cacao.p.exp}, event time ${new Date(check.time).toISOString()}`, { field: 'cacao.p.exp' });
   const nbf = Date.parse(cacao.p.nbf ?? cacao.p.iat);
   if (Number.isFinite(nbf) && check.time < nbf) throw new AuthError('cacao.notYetValid', `cacao: valid from ${cacao.p.nbf ?? cacao.p.iat}, event time ${new Date(check.time).toISOString()}`, { field: 'cacao.p.nbf' });

@@ -43,6 +43,9 @@ function parseDidUncached(did: string, field: string): ParsedDid {
     } catch (cause) {
       throw new ValidationError('did.invalid', `${field}: expected a did:key with base58btc multibase, got ${JSON.stringify(did).slice(0, 80)}`, { field }, { cause });
     }
+    if (base58btc.encode(bytes) !== did.slice('did:key:'.length)) {
+      throw new ValidationError('did.nonCanonical', `${field}: expected a did:key in the one base58btc spelling of its key, got ${did.slice(0, 80)}`, { field });
+    }
     if (bytes.length !== 34 || bytes[0] !== 0xed || bytes[1] !== 0x01) {
       throw new ValidationError('did.unsupportedKey', `${field}: expected an Ed25519 did:key (multicodec 0xed01, 32 bytes), got ${bytes.length} bytes with prefix 0x${bytes[0]?.toString(16)}`, { field });
     }

@@ -10,3 +10,4 @@ export { signEvent, signDelegatedEvent, signEthereumEvent, type EventDraft } fro
 export { canonicalDid, didKeyFromPublicKey, didPkh, parseDid, sameDid, type Did, type ParsedDid } from './did.js';
 export { cacaoFromSiwe, delegationMessage, verifyDelegation, type Cacao, type CacaoRequest } from './cacao.js';
 export { verifyEvent, type VerifiedEvent, type VerifyOptions } from './verify.js';
+export { DagJwsEventSchema, SignedEventSchema, dagJwsEventCid, isDagJwsShape, type DagJwsEvent } from './dag-jws.js';

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ValidationError } from '../core/errors.js';
 import { didKeyFromPublicKey, publicKeyObject, type Did } from './did.js';
+import { decodeBase64UrlCanonical } from './canonical-text.js';
 
 /** An Ed25519 signing key and its did:key. The private part never leaves this object except to a 0600 file. */
 export type Signer = { did: Did; sign(bytes: Uint8Array): Uint8Array };
@@ -54,7 +55,9 @@ export class Ed25519Signer implements Signer {
   }
 
   static fromKeyFile(file: KeyFile): Ed25519Signer {
-    const signer = Ed25519Signer.fromSeed(new Uint8Array(Buffer.from(file.privateKey, 'base64url')));
+    const seed = decodeBase64UrlCanonical(file.privateKey);
+    if (!seed) throw new ValidationError('key.nonCanonical', 'key file: expected privateKey as canonical base64url (no padding, unused bits zero), got another spelling', { field: 'privateKey' });
+    const signer = Ed25519Signer.fromSeed(seed);
     if (signer.did !== file.did) {
       throw new ValidationError('key.mismatch', `key file: expected did ${file.did} to match its private key, got ${signer.did}`);
     }

@@ -10,6 +10,8 @@ import { testKey } from '../../test/support/harness.js';
 import { Ed25519Signer } from './keys.js';
 import { parseDid } from './did.js';
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { respellings } from '../../test/support/respell.js';
+import { eip191Message } from './sign.js';
 
 const alice = testKey('alice');
 const draft = (payload: Record<string, unknown> = { amount: '5' }, type = 'treasury.fund'): EventDraft => ({
@@ -160,5 +162,71 @@ describe('encodeSigned', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('one spelling per signature, key and CID', () => {
+  it('refuses every non-canonical spelling of a valid Ed25519 signature (each would be another event id)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.bigInt({ min: 1n, max: 10n ** 20n }), fc.integer({ min: 1, max: 2 ** 40 }), async (amount, nonce) => {
+        const event = signEvent(alice, { ...draft({ amount: amount.toString() }), nonce });
+        await expect(verifyEvent(event)).resolves.toBeDefined();
+        const spellings = respellings(event.sig);
+        expect(spellings).toHaveLength(15);
+        for (const sig of spellings) {
+          expect(Buffer.from(sig, 'base64url').equals(Buffer.from(event.sig, 'base64url'))).toBe(true);
+          expect(eventCid({ ...event, sig })).not.toBe(eventCid(event));
+          await expect(verifyEvent({ ...event, sig })).rejects.toMatchObject({ code: 'sig.nonCanonical', details: { field: 'sig' } });
+        }
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it('refuses the twin S + L of an Ed25519 signature', async () => {
+    const event = signEvent(alice, draft());
+    const bytes = Buffer.from(event.sig, 'base64url');
+    const L = (1n << 252n) + 27742317777372353535851937790883648493n;
+    let s = 0n;
+    for (let i = 31; i >= 0; i--) s = (s << 8n) | BigInt(bytes[32 + i]!);
+    let twin = s + L;
+    for (let i = 0; i < 32; i++, twin >>= 8n) bytes[32 + i] = Number(twin & 0xffn);
+    await expect(verifyEvent({ ...event, sig: bytes.toString('base64url') })).rejects.toMatchObject({ code: 'sig.invalid' });
+  });
+
+  it('refuses other spellings of an EIP-191 signature: upper case, high s, v as 0/1', async () => {
+    const account = privateKeyToAccount('0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d');
+    const event = await signEthereumEvent(account, 1, draft());
+    await expect(verifyEvent(event)).resolves.toBeDefined();
+    const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+    const r = event.sig.slice(2, 66);
+    const s = BigInt(`0x${event.sig.slice(66, 130)}`);
+    const v = parseInt(event.sig.slice(130), 16);
+    const highS = `0x${r}${(n - s).toString(16).padStart(64, '0')}${(v === 27 ? 28 : 27).toString(16)}`;
+    const zeroOne = `0x${r}${event.sig.slice(66, 130)}0${v - 27}`;
+    const upper = `0x${event.sig.slice(2).toUpperCase()}`;
+    for (const sig of [highS, zeroOne, upper]) {
+      // viem recovers the same account from each...
+      const { recoverMessageAddress } = await import('viem');
+      expect(await recoverMessageAddress({ message: eip191Message(signingBytes(event)), signature: sig as `0x${string}` })).toBe(account.address);
+      // ...but only the one spelling enters a log.
+      await expect(verifyEvent({ ...event, sig })).rejects.toMatchObject({ code: 'sig.nonCanonical' });
+    }
+  });
+
+  it('refuses a prev or cap CID text with unused bits set, and a key file whose seed is re-spelled', async () => {
+    const first = eventCid(signEvent(alice, draft()));
+    const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+    const last = alphabet.indexOf(first.at(-1)!);
+    const respelledCid = first.slice(0, -1) + alphabet[last ^ 1];
+    const next = signEvent(alice, { ...draft(), prev: respelledCid, nonce: 2 });
+    await expect(verifyEvent(next)).rejects.toMatchObject({ code: 'cid.nonCanonical', details: { field: 'prev' } });
+    await expect(verifyEvent(signEvent(alice, { ...draft(), prev: first, nonce: 2 }))).resolves.toBeDefined();
+
+    const file = alice.toKeyFile();
+    expect(Ed25519Signer.fromKeyFile(file).did).toBe(alice.did);
+    for (const privateKey of respellings(file.privateKey)) {
+      expect(() => Ed25519Signer.fromKeyFile({ ...file, privateKey })).toThrow(expect.objectContaining({ code: 'key.nonCanonical' }));
+    }
   });
 });

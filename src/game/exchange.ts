@@ -1,5 +1,5 @@
 import { GameRejection } from '../core/errors.js';
-import { liquidityForSubsidy, quoteShares, quoteTradeToBelief, validateBelief } from '../market/index.js';
+import { ONE as FIXED_ONE, beliefDeltas, liquidityForSubsidy, quoteShares, quoteTradeToBelief, validateBelief } from '../market/index.js';
 import type { MarketState, Position, RevealedTrade } from './state.js';
 import { reject } from './rules.js';
 
@@ -23,25 +23,48 @@ export function openMarket(item: string, outcomes: number, subsidy: bigint): Mar
 
 export type Fill = { delta: bigint[]; cost: bigint };
 
-/** Quotes a trade against the market; throws GameRejection if it is invalid or costs more than maxCost. */
+/**
+ * Quotes a trade against the market; throws GameRejection if it is invalid, costs more than
+ * maxCost, or would change nothing (`trade.noOp`: no share moves, so there is nothing to record).
+ */
 export function quote(market: MarketState, trade: RevealedTrade, position: Position | undefined): Fill {
   if (trade.kind === 'belief') {
     if (trade.belief.length !== market.outcomes) {
       reject('belief.wrongLength', `belief: expected ${market.outcomes} probabilities, got ${trade.belief.length}`, { field: 'belief' });
     }
-    validateBelief(trade.belief, market.outcomes);
-    const { delta, cost } = quoteTradeToBelief(market.q, market.b, trade.belief, trade.maxCost);
+    const floored = validateBelief(trade.belief, market.outcomes);
+    const { delta, cost, reachedBelief } = quoteTradeToBelief(market.q, market.b, trade.belief, trade.maxCost);
+    // The full move rounds each outcome to whole micro-shares, so a belief the price already shows
+    // (say, the one the last trade moved it to) may still round to one micro-share. It is a no-op
+    // when no outcome is a whole micro-share away; checked only for the rare tiny full moves.
+    if (reachedBelief && delta.every((d) => d <= 1n) && beliefDeltas(market.q, market.b, floored).every((d) => d < FIXED_ONE)) {
+      reject('trade.noOp', 'belief: expected a belief that differs from the current price by at least one micro-share, got one the price already shows (the trade would buy nothing)', { field: 'belief' });
+    }
+    if (isNoOp(delta)) {
+      reject('trade.noOp', `maxCost: expected enough to buy at least one micro-share toward the belief, got ${trade.maxCost} (the trade would buy nothing)`, { field: 'maxCost' });
+    }
     return { delta, cost };
   }
-  if (trade.delta.length !== market.outcomes) {
-    reject('trade.wrongLength', `delta: expected ${market.outcomes} share amounts, got ${trade.delta.length}`, { field: 'delta' });
-  }
+  checkShareDelta(market, trade.delta);
   trade.delta.forEach((d, i) => {
     const held = position?.shares[i] ?? 0n;
     if (held + d < 0n) reject('trade.oversell', `delta[${i}]: expected to sell at most the ${held} micro-shares held, got ${d}`, { field: `delta.${i}` });
   });
   const { cost } = quoteShares(market.q, market.b, trade.delta, trade.maxCost);
   return { delta: trade.delta, cost };
+}
+
+/** True when a trade moves no share: all of its deltas are zero. */
+export function isNoOp(delta: readonly bigint[]): boolean {
+  return delta.every((d) => d === 0n);
+}
+
+/** The checks a share trade passes before any price is known: one amount per outcome, not all zero. */
+export function checkShareDelta(market: MarketState, delta: readonly bigint[]): void {
+  if (delta.length !== market.outcomes) {
+    reject('trade.wrongLength', `delta: expected ${market.outcomes} share amounts, got ${delta.length}`, { field: 'delta' });
+  }
+  if (isNoOp(delta)) reject('trade.noOp', 'delta: expected at least one nonzero share amount, got all zeros (the trade would change nothing)', { field: 'delta' });
 }
 
 /** Records a quoted fill: shares move to the position, the cost into the market's escrow. */

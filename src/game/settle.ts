@@ -18,8 +18,9 @@ export function sha256Hex(hex: string): string {
 
 /**
  * Executes a round's revealed sealed trades in seed order. A trade whose execution fails (a share
- * trade now above its max cost) is skipped and its lock refunded; an unrevealed commit forfeits
- * its locked max cost to the treasury.
+ * trade now above its max cost, or a belief trade that would buy nothing at the price it meets:
+ * `trade.noOp`) is skipped — no fill, no position, not counted in the market's trades or volume —
+ * and its whole lock refunded; an unrevealed commit forfeits its locked max cost to the treasury.
  */
 export function executeSealed(state: GameState, r: RoundState, seed: string): void {
   const revealed: SealedTrade[] = [];

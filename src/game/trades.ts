@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { encode } from '../core/encoding.js';
 import type { TradeBody } from '../events/types/core.js';
-import { fill, quote } from './exchange.js';
+import { checkShareDelta, fill, quote } from './exchange.js';
 import { validateBelief } from '../market/index.js';
 import { checkTradeProof } from './proofs.js';
 import { credit, debit, ensureFunds } from './ledger.js';
@@ -62,16 +62,20 @@ export const tradeRevealHandler: Handler<'trade.reveal'> = (state, ev) => {
   const trade = toRevealed(p.trade);
   ensure(trade.maxCost === sealed.maxCost, 'reveal.mismatch', 'trade.maxCost', `the locked max cost ${sealed.maxCost}`, trade.maxCost);
   const market = r.markets.get(sealed.item)!;
-  // Shape checks now, so a malformed belief is refused at reveal; prices are checked at execution.
+  // Shape checks now, so a malformed belief or an all-zero share trade is refused at reveal; prices are checked at execution.
   checkShape(market, trade);
   checkTradeProof(state, state.models.get(sealed.model)!, r.items.get(sealed.item), trade, p.proof);
   sealed.revealed = { trade, orderKey: '' };
 };
 
+/**
+ * What a revealed trade can be judged on before it executes: its shape, and for a share trade that
+ * it moves something. Whether a belief trade buys anything depends on the price when it executes.
+ */
 function checkShape(market: MarketState, trade: RevealedTrade): void {
-  const n = trade.kind === 'belief' ? trade.belief.length : trade.delta.length;
-  ensure(n === market.outcomes, trade.kind === 'belief' ? 'belief.wrongLength' : 'trade.wrongLength', trade.kind === 'belief' ? 'belief' : 'delta', `${market.outcomes} entries`, n);
-  if (trade.kind === 'belief') validateBelief(trade.belief, market.outcomes);
+  if (trade.kind === 'shares') return checkShareDelta(market, trade.delta);
+  ensure(trade.belief.length === market.outcomes, 'belief.wrongLength', 'belief', `${market.outcomes} entries`, trade.belief.length);
+  validateBelief(trade.belief, market.outcomes);
 }
 
 export const tradeExecuteHandler: Handler<'trade.execute'> = (state, ev) => {

@@ -36,8 +36,12 @@ export class EventStream {
     });
     res.write('retry: 1000\n\n');
     this.#stopListening = store.onAppend(() => void this.pump());
-    this.#heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    this.#heartbeat = setInterval(() => {
+      if (!res.destroyed && !res.writableEnded) res.write(': keep-alive\n\n');
+    }, HEARTBEAT_MS);
     res.on('close', () => this.close());
+    // A write to a connection the client dropped must end this stream, not the process.
+    res.on('error', () => this.close());
     void this.pump();
   }
 

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { SignedEvent } from '../events/envelope.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoggedEvent } from '../sdk/client.js';
 import { HttpClient } from '../sdk/http-client.js';
@@ -76,7 +77,8 @@ describe('follower node (--follow URL)', () => {
   it('halts (healthz 503) instead of applying an entry that does not verify', async () => {
     const entries = (await new HttpClient(leader.url).events(0, 10)).map((e) => ({ ...e }));
     const victim = entries[5]!;
-    entries[5] = { ...victim, event: { ...victim.event, payload: { ...victim.event.payload, amount: '999' } } };
+    const native = victim.event as SignedEvent; // a native envelope (the union also admits a DAG-JWS)
+    entries[5] = { ...victim, event: { ...native, payload: { ...native.payload, amount: '999' } } };
     const source: LogSource = {
       name: 'http://tampered.invalid',
       pull: async (after) => ({ events: entries.filter((e) => e.seq > after), head: entries.length }),

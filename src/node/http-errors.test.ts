@@ -10,7 +10,9 @@ describe('toErrorReply', () => {
       [new AuthError('sig.invalid', 'sig: bad'), 401, 'auth'],
       [new GameRejection('round.wrongPhase', 'round: bad', { field: 'round', seq: 7 }), 422, 'rejection'],
       [new StoreError('store.closed', 'store: closed'), 503, 'store'],
-      [new StoreError('store.queryFailed', 'postgres: down'), 500, 'store'],
+      [new StoreError('store.unavailable', 'postgres: down'), 503, 'store'],
+      [new StoreError('store.diskFull', 'sqlite: full'), 503, 'store'],
+      [new StoreError('store.queryFailed', 'postgres: bad query'), 500, 'store'],
       [new HttpError(429, 'http.rateLimited', 'ip: too many', { field: 'ip' }), 429, 'http'],
     ] as const;
     for (const [error, status, kind] of cases) {

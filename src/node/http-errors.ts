@@ -14,35 +14,47 @@ export class HttpError extends HindsightError {
     code: ErrorCode,
     message: string,
     details: { field?: string; [key: string]: unknown } = {},
+    /** Response headers that go with the refusal (Retry-After on a 429). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(code, message, details);
   }
 }
 
 /** Fastify's own error codes for body problems, mapped to ours. */
-const FASTIFY_CODES: Record<string, { status: number; code: ErrorCode; message: (e: Error) => string; field?: string }> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'http.bodyTooLarge', message: () => 'body: expected at most the node body limit, got more', field: 'body' },
+const FASTIFY_CODES: Record<string, { status: number; code: ErrorCode; message: (e: Error, limits: ReplyLimits) => string; field?: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    status: 413, code: 'http.bodyTooLarge', field: 'body',
+    message: (_e, limits) => `body: expected at most ${limits.bodyLimit === undefined ? 'the node body limit' : `${limits.bodyLimit} bytes`}, got more`,
+  },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'http.unsupportedMediaType', message: () => 'content-type: expected application/json, got something else', field: 'content-type' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'http.emptyBody', message: () => 'body: expected a JSON event, got an empty body', field: 'body' },
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'http.malformedJson', message: (e) => `body: expected JSON, got ${e.message}`, field: 'body' },
+  FST_ERR_BAD_URL: { status: 400, code: 'http.badRequest', message: () => 'url: expected a path of valid percent-encoded segments, got one that does not decode', field: 'url' },
 };
+
+/** Store failures that pass (shutting down, database down or restarting, disk full): 503, try again later. */
+const STORE_UNAVAILABLE: ReadonlySet<ErrorCode> = new Set(['store.closed', 'store.unavailable', 'store.diskFull']);
+
+/** The node's limits, for messages that state them. */
+export type ReplyLimits = { bodyLimit?: number };
 
 /**
  * One place decides the status of every failure: validation 400, signature 401, game rule 422,
  * rate 429, unavailable store 503; an InternalError or anything unexpected is a 500 whose message
  * and details stay in the log.
  */
-export function toErrorReply(error: unknown): ErrorReply {
+export function toErrorReply(error: unknown, limits: ReplyLimits = {}): ErrorReply {
   if (error instanceof InternalError) return internal();
   if (error instanceof HttpError) return reply(error.status, 'http', error);
   if (error instanceof ValidationError) return reply(400, 'validation', error);
   if (error instanceof AuthError) return reply(401, 'auth', error);
   if (error instanceof GameRejection) return reply(422, 'rejection', error);
-  if (error instanceof StoreError) return reply(error.code === 'store.closed' ? 503 : 500, 'store', error);
+  if (error instanceof StoreError) return reply(STORE_UNAVAILABLE.has(error.code) ? 503 : 500, 'store', error);
   if (error instanceof HindsightError) return reply(400, 'validation', error);
   const e = error as Error & { code?: string; statusCode?: number };
   const known = e?.code ? FASTIFY_CODES[e.code] : undefined;
-  if (known) return { status: known.status, body: { code: known.code, kind: 'http', message: known.message(e), field: known.field } };
+  if (known) return { status: known.status, body: { code: known.code, kind: 'http', message: known.message(e, limits), field: known.field } };
   if (e instanceof SyntaxError && e.statusCode === 400) {
     return { status: 400, body: { code: 'http.malformedJson', kind: 'http', message: `body: expected JSON, got ${e.message}`, field: 'body' } };
   }

@@ -8,8 +8,17 @@ import { leaderboard } from '../game/leaderboard.js';
 import type { GameState } from '../game/state.js';
 import { HttpError } from './http-errors.js';
 
+/**
+ * Largest feature magnitude: features are scaled by 2^scaleBits before they become integers, and a
+ * value near the double range would scale to Infinity, which no integer stands for.
+ */
+const MAX_FEATURE = 2 ** 53;
+
 export const PredictBody = z.strictObject({
-  input: z.union([z.strictObject({ text: z.string().max(65_536) }), z.strictObject({ features: z.array(z.number()).max(65_536) })]),
+  input: z.union([
+    z.strictObject({ text: z.string().max(65_536) }),
+    z.strictObject({ features: z.array(z.number().min(-MAX_FEATURE).max(MAX_FEATURE)).max(65_536) }),
+  ]),
   /** A model hash this node holds; absent = the best-ranked model on the leaderboard that it holds. */
   model: z.string().max(130).optional(),
   prove: z.boolean().default(false),
@@ -26,6 +35,8 @@ type Held = { artifact: ModelArtifact; hash: string };
  */
 export class InferenceService {
   readonly #byHash = new Map<string, Held>();
+  /** Set once a proof was asked for: proving starts snarkjs's BN254 engine and its worker threads. */
+  #proved = false;
 
   private constructor(models: Held[]) {
     for (const held of models) this.#byHash.set(held.hash, held);
@@ -60,7 +71,19 @@ export class InferenceService {
   async predict(state: GameState, body: PredictRequest): Promise<object> {
     const { held, rule } = this.route(state, body.model);
     const { predict } = await import('../zk/predict.js');
+    if (body.prove) this.#proved = true;
     const answer = await predict(held.artifact, body.input, { prove: body.prove });
     return { ...answer, model: held.artifact.name, route: rule };
+  }
+
+  /**
+   * Ends the proving engine's worker threads (snarkjs's shared BN254 curve) if this service ever
+   * proved, so the process can exit. A later proof builds the engine again.
+   */
+  async close(): Promise<void> {
+    if (!this.#proved) return;
+    this.#proved = false;
+    const { terminateCurve } = await import('../zk/curve.js');
+    await terminateCurve();
   }
 }

@@ -8,7 +8,8 @@ import type { Engine } from '../engine/engine.js';
 import type { SubmitBatcher } from '../engine/submit-batcher.js';
 import { AuthorView, CommunityView, EventsPage, LeaderboardView, MarketView, ModelView, RoundView, StateView, SubmitReply } from '../engine/view-schemas.js';
 import { authorView, communityView, findMarket, findRound, leaderboardView, modelView, readLogPage, stateView } from '../engine/views.js';
-import { AuthorParams, EnvelopeSchema, ErrorBody, EventsQuery, HealthBody, MarketParams, ModelParams, PredictReply, RoundParams, StreamQuery } from './api-schemas.js';
+import { claimedAuthorOf, SignedEventSchema } from '../events/dag-jws.js';
+import { AuthorParams, ErrorBody, EventsQuery, HealthBody, MarketParams, ModelParams, PredictReply, RoundParams, StreamQuery } from './api-schemas.js';
 import { EventStream, streamStart } from './event-stream.js';
 import { HttpError, type ErrorReply } from './http-errors.js';
 import type { NodeMetrics } from './metrics.js';
@@ -23,7 +24,7 @@ export type RouteContext = {
   /** Set on a follower: POST /v1/events is redirected (307) to this leader URL. */
   leader?: string;
   followerStatus?: () => { lag: number; error?: string };
-  /** Per-DID rate limit: `count=false` only checks, `count=true` records an event the DID signed. */
+  /** Per-DID rate limit: `count=false` only checks, `count=true` records a new event the DID signed. */
   limitAuthor?: (req: FastifyRequest, count: boolean) => Promise<void>;
   openapi: () => object;
   /** Set when the node serves models (node start --models DIR). */
@@ -69,13 +70,13 @@ function notFound(code: ErrorCode, what: string): never {
 
 /** Reads the claimed author without verifying anything: enough to key a rate limit. */
 export function claimedAuthor(body: unknown): string | undefined {
-  const author = (body as { author?: unknown } | null)?.author;
-  return typeof author === 'string' && author.length <= 200 ? canonicalDid(author) : undefined;
+  const author = claimedAuthorOf(body);
+  return author === undefined ? undefined : canonicalDid(author);
 }
 
 export const routes: RouteSpec[] = [
   {
-    method: 'POST', url: '/v1/events', summary: 'submit one signed event', body: EnvelopeSchema,
+    method: 'POST', url: '/v1/events', summary: 'submit one signed event (native envelope or DAG-JWS)', body: SignedEventSchema,
     responses: { 202: { description: 'stored in the log', schema: SubmitReply }, ...errors(307, 400, 401, 413, 415, 422, 429) },
     handler: async (ctx, req, reply) => {
       if (ctx.leader) {
@@ -90,7 +91,8 @@ export const routes: RouteSpec[] = [
         if (outcome.error instanceof GameRejection) await ctx.limitAuthor?.(req, true);
         throw outcome.error;
       }
-      await ctx.limitAuthor?.(req, true);
+      // A duplicate (an event already in the log, which anyone can read and re-send) costs its author nothing.
+      if (!outcome.result.duplicate) await ctx.limitAuthor?.(req, true);
       ctx.metrics.submitted.inc({ outcome: outcome.result.duplicate ? 'duplicate' : 'accepted' });
       reply.code(202);
       return outcome.result;

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { FastifyServerOptions } from 'fastify';
 import { ValidationError } from '../core/errors.js';
 import { Engine } from '../engine/engine.js';
+import type { IntakeClock } from '../engine/intake.js';
 import { Follower } from './follower.js';
 import { InferenceService } from './inference-service.js';
 import { HttpLogSource } from './http-log-source.js';
@@ -30,6 +31,17 @@ export type StartNodeOptions = {
   writerThread?: boolean;
   /** Models served on POST /v1/predict: a folder of artifact .json files, or the service itself. */
   models?: string | InferenceService;
+  /**
+   * The community's admin, named by the operator (`--admin DID`): `community.create` is accepted
+   * only from it. Required when the store holds no community yet and the node is not following a
+   * leader; otherwise optional, and then it must be one of the community's admins.
+   */
+  admin?: string;
+  /**
+   * Judge submitted events by this clock (`node start`: the system clock, --max-skew); none by
+   * default, so events are judged by their own time. A follower takes no writes and never uses it.
+   */
+  intakeClock?: IntakeClock;
 };
 
 export type RunningNode = {
@@ -49,9 +61,27 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   // checkCids off: every event reaching the store went through verifyEvent, which derived its CID
   // from the very bytes being appended; re-hashing them would only cost time. writerThread: SQLite
   // commits run on their own thread, so the node keeps parsing and verifying requests during them.
-  const engine = await Engine.open({ dir: options.dir, db: options.db, checkCids: false, writerThread: options.writerThread ?? true, ...(source ? { mode: 'shared' as const } : {}) });
+  const engine = await Engine.open({
+    dir: options.dir,
+    db: options.db,
+    checkCids: false,
+    writerThread: options.writerThread ?? true,
+    ...(source ? { mode: 'shared' as const } : {}),
+    ...(options.admin !== undefined ? { genesis: { admin: options.admin } } : {}),
+    ...(options.intakeClock && !source ? { intakeClock: options.intakeClock } : {}),
+  });
+  if (options.admin === undefined && !source && engine.state.community === null) {
+    await engine.close();
+    throw new ValidationError(
+      'node.noAdmin',
+      'admin: expected --admin DID (the DID that will sign community.create) for a store that holds no community yet, got none; without it the first stranger to post community.create would become the admin',
+      { field: 'admin' },
+    );
+  }
   const metrics = new NodeMetrics();
   let follower: Follower | undefined;
+  // Models loaded from a folder belong to this node, which closes them (their proving threads) on close.
+  let inference: InferenceService | undefined;
   let server: NodeServer;
   try {
     if (source) {
@@ -65,7 +95,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       bodyLimit: options.bodyLimit,
       maxBatch: options.maxBatch,
       verifyThreads: options.verifyThreads,
-      inference: typeof options.models === 'string' ? await InferenceService.fromDir(options.models) : options.models,
+      inference: typeof options.models === 'string' ? (inference = await InferenceService.fromDir(options.models)) : options.models,
       leader: source?.name,
       followerStatus: follower ? () => ({ lag: follower!.lag, error: follower!.error }) : undefined,
     });
@@ -92,6 +122,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       (closing ??= (async () => {
         await follower?.stop();
         await server.close();
+        await inference?.close();
         await engine.close();
       })()),
   };

@@ -28,9 +28,9 @@ if (requirePostgresForTests('node scale-out')) {
   describe('two nodes on one PostgreSQL log', () => {
     it('clients write to both; both nodes and a fresh replay agree on the stateHash', async () => {
       const { url, drop } = freshPostgresSchema();
-      const [a, b] = await Promise.all([spawnNode({ db: url }), spawnNode({ db: url })]);
+      const c = makeTestCommunity({ members: 9, salt: 7 });
+      const [a, b] = await Promise.all([spawnNode({ db: url, admin: c.admin.did }), spawnNode({ db: url, admin: c.admin.did })]);
       try {
-        const c = makeTestCommunity({ members: 9, salt: 7 });
         const sink = c.members[8]!;
         expect((await postEvent(a.url, c.genesis)).status).toBe(202);
         const chains = c.members.slice(0, 6).map((m) => Array.from({ length: 40 }, () => transfer(m, sink)));

@@ -59,11 +59,16 @@ describe(`HTTP node: every endpoint (${backend.name})`, () => {
     const metrics = await (await fetch(`${node.url}/metrics`)).text();
     expect(metrics).toMatch(/hindsight_events_submitted_total\{outcome="accepted"\} \d+/);
     expect(metrics).toMatch(/hindsight_commit_batch_size_count \d+/);
-    const doc = (await getJson(`${node.url}/openapi.json`)).body as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: object; additionalProperties: boolean } }> }; parameters: { name: string }[] }>> };
+    type ObjectSchema = { properties: object; additionalProperties: boolean };
+    const doc = (await getJson(`${node.url}/openapi.json`)).body as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { anyOf: ObjectSchema[] } }> }; parameters: { name: string }[] }>> };
     expect(doc.openapi).toBe('3.1.0');
     const post = doc.paths['/v1/events']!.post!;
-    expect(Object.keys(post.requestBody!.content['application/json']!.schema.properties)).toEqual(expect.arrayContaining(['type', 'author', 'prev', 'nonce', 'sig']));
-    expect(post.requestBody!.content['application/json']!.schema.additionalProperties).toBe(false);
+    // Either encoding of a signed event: the native envelope, or a Ceramic DAG-JWS.
+    const [envelope, dagJws] = post.requestBody!.content['application/json']!.schema.anyOf;
+    expect(Object.keys(envelope!.properties)).toEqual(expect.arrayContaining(['type', 'author', 'prev', 'nonce', 'sig']));
+    expect(envelope!.additionalProperties).toBe(false);
+    expect(Object.keys(dagJws!.properties)).toEqual(['jws', 'linkedBlock', 'cacaoBlock']);
+    expect(dagJws!.additionalProperties).toBe(false);
     expect(doc.paths['/v1/markets/{round}/{item}']!.get!.parameters.map((p) => p.name)).toEqual(['round', 'item']);
     expect(doc.paths['/v1/events']!.get!.parameters.map((p) => p.name)).toEqual(['after', 'limit']);
   });
@@ -168,9 +173,9 @@ describe('HTTP node: per-IP rate limit', () => {
 
 describe('HTTP node: signature checks on worker threads', () => {
   it('answers exactly as main-thread verification does', async () => {
-    const node = await startTestNode({ rateLimit: false, verifyThreads: 2 });
+    const c = makeTestCommunity({ members: 2, salt: 9 });
+    const node = await startTestNode({ rateLimit: false, verifyThreads: 2, admin: c.admin.did });
     try {
-      const c = makeTestCommunity({ members: 2, salt: 9 });
       expect((await postJson(`${node.url}/v1/events`, c.genesis)).status).toBe(202);
       const events = Array.from({ length: 20 }, (_, i) => transfer(c.members[i % 2]!, c.members[(i + 1) % 2]!));
       const replies = await Promise.all(events.map((e) => postJson(`${node.url}/v1/events`, e)));

@@ -1,9 +1,10 @@
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { HindsightError } from '../core/errors.js';
 import type { Engine } from '../engine/engine.js';
 import type { EventStream } from './event-stream.js';
 import { HttpError, toErrorReply, type ErrorReply } from './http-errors.js';
+import { DEFAULT_MAX_JSON_DEPTH, installJsonParser } from './json-body.js';
 import { NodeMetrics } from './metrics.js';
 import { buildOpenApi } from './openapi.js';
 import { claimedAuthor, routes, type RouteContext } from './routes.js';
@@ -38,6 +39,8 @@ export type NodeServerOptions = {
   inference?: InferenceService;
   /** How long close() lets in-flight requests finish before cutting connections (default 3 s). */
   shutdownGraceMs?: number;
+  /** Deepest nesting of arrays/objects a JSON body may have (default 64): deeper is a 400 before parsing. */
+  maxJsonDepth?: number;
 };
 
 export type NodeServer = {
@@ -61,14 +64,21 @@ export async function buildNodeServer(options: NodeServerOptions): Promise<NodeS
     // A pool whose worker died is skipped: its events are then checked on this thread.
     check: pool ? () => (pool.healthy ? (raw, o) => pool.verify(raw, o) : verifyHere) : undefined,
   });
+  const bodyLimit = options.bodyLimit ?? 256 * 1024;
   const app = Fastify({
     logger: options.logger ?? false,
-    bodyLimit: options.bodyLimit ?? 256 * 1024,
+    bodyLimit,
     // Only idle keep-alive sockets are closed on shutdown; requests in flight are finished.
     forceCloseConnections: 'idle',
+    // Errors fastify meets before routing (a path that does not percent-decode) get our error body too.
+    frameworkErrors: (error, _request, reply) => {
+      const { status, body } = toErrorReply(error, { bodyLimit });
+      void (reply as FastifyReply).code(status).send(body);
+    },
   });
   // Events are JSON only: without this, fastify would hand a text/plain body to the handler as a string.
   app.removeContentTypeParser('text/plain');
+  installJsonParser(app, options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH);
   const streams = new Set<EventStream>();
   let openapi: object | undefined;
   const ctx: RouteContext = {
@@ -77,13 +87,15 @@ export async function buildNodeServer(options: NodeServerOptions): Promise<NodeS
   };
 
   app.setErrorHandler((error, request, reply) => {
-    const { status, body } = toErrorReply(error);
+    const { status, body } = toErrorReply(error, { bodyLimit });
     if (status >= 500) {
       // The answer says only "internal"; the log keeps the real code, details and stack.
       const known = error instanceof HindsightError ? { code: error.code, details: error.details } : { code: body.code };
-      request.log.error({ ...known, err: { message: (error as Error).message, stack: (error as Error).stack } }, 'request failed');
+      const e = error as Error | undefined;
+      request.log.error({ ...known, err: { message: e?.message ?? String(error), stack: e?.stack } }, 'request failed');
     }
     else request.log.info({ code: body.code, status }, 'request refused');
+    if (error instanceof HttpError) void reply.headers(error.headers);
     void reply.code(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
@@ -100,13 +112,15 @@ export async function buildNodeServer(options: NodeServerOptions): Promise<NodeS
       errorResponseBuilder: (_req, c) => new HttpError(429, 'http.rateLimited', `requests: expected at most ${c.max} per minute from one IP, got more; retry in ${c.after}`, { field: 'ip' }),
     });
     const didLimiter = app.createRateLimit({ max: perDid, timeWindow: 60_000, keyGenerator: (req) => `did:${claimedAuthor(req.body)}` });
-    // Only events that passed signature verification count against their DID, so nobody can use up
-    // someone else's budget by sending garbage in their name; the check itself runs before verifying.
+    // Only new events whose signature verified count against their DID (routes.ts), so nobody can
+    // use up someone else's budget by sending garbage in their name or re-sending their logged
+    // events; the check itself runs before verifying.
     ctx.limitAuthor = async (req, count) => {
       if (!claimedAuthor(req.body)) return;
       const result = await didLimiter(req, { increment: count });
       if (!count && !result.isAllowed && result.remaining <= 0) {
-        throw new HttpError(429, 'http.rateLimited', `author: expected at most ${perDid} events per minute from one DID, got more; retry in ${result.ttlInSeconds}s`, { field: 'author' });
+        const retry = String(Math.max(1, result.ttlInSeconds));
+        throw new HttpError(429, 'http.rateLimited', `author: expected at most ${perDid} events per minute from one DID, got more; retry in ${retry}s`, { field: 'author' }, { 'retry-after': retry });
       }
     };
   }

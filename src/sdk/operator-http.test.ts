@@ -16,7 +16,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('Operator over HTTP', () => {
   it('trains on a bootstrap corpus, commits, trades, reveals and is paid through a live node', async () => {
-    const node = await startNode({ dir: root, port: 0, logger: false, rateLimit: false });
+    const node = await startNode({ dir: root, port: 0, logger: false, rateLimit: false, admin: demoKey(5, 'admin').did });
     try {
       const admin = new EventChain(demoKey(5, 'admin'), 'http-op');
       const signer = demoKey(5, 'operator');

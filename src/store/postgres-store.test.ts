@@ -83,6 +83,63 @@ if (requirePostgresForTests('postgres store')) {
       }
     });
 
+    it('survives its connection dying inside a transaction: store.unavailable, no unhandled error event', async () => {
+      const { url, drop } = freshPostgresSchema();
+      const store = await openStore({ db: url });
+      const admin = new pg.Client({ connectionString: process.env.HINDSIGHT_TEST_PG });
+      await admin.connect();
+      const schema = new URL(url).searchParams.get('schema');
+      try {
+        await store.append([makeTestEvent(1)]);
+        // Hold the snapshots table so saveSnapshot's transaction waits inside its INSERT, then end
+        // that backend the way a server shutdown does (57P01, then the socket closes).
+        await admin.query('BEGIN');
+        await admin.query(`LOCK TABLE "${schema}".hindsight_snapshots IN ACCESS EXCLUSIVE MODE`);
+        const saving = store.saveSnapshot(1, new Uint8Array([1, 2, 3])).catch((e: unknown) => e);
+        let killed = 0;
+        for (let waited = 0; killed === 0 && waited < 5000; waited += 20) {
+          await new Promise((r) => setTimeout(r, 20));
+          const result = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'INSERT INTO %hindsight_snapshots%' AND pid <> pg_backend_pid()");
+          killed = result.rowCount ?? 0;
+        }
+        expect(killed).toBe(1);
+        await admin.query('ROLLBACK');
+        expect(await saving).toMatchObject({ code: 'store.unavailable' });
+        // Let the dead socket's events arrive: an 'error' nobody listens to would fail this test run.
+        await new Promise((r) => setTimeout(r, 200));
+        // The pool replaced the connection: the store works on.
+        await store.saveSnapshot(1, new Uint8Array([4]));
+        expect((await store.latestSnapshot())?.bytes).toEqual(new Uint8Array([4]));
+      } finally {
+        await admin.end();
+        await store.close();
+        await drop();
+      }
+    });
+
+    it('replaces pooled connections a server restart ended while idle, without an unhandled error', async () => {
+      const { url, drop } = freshPostgresSchema();
+      const store = await openStore({ db: url });
+      const admin = new pg.Client({ connectionString: process.env.HINDSIGHT_TEST_PG });
+      await admin.connect();
+      try {
+        await store.append([makeTestEvent(1)]);
+        // The store's idle pooled connections (their last statement named its schema) end as in a
+        // server restart.
+        const schema = new URL(url).searchParams.get('schema');
+        const killed = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND state = 'idle' AND query LIKE $1", [`%${schema}%`]);
+        expect(killed.rowCount).toBeGreaterThan(0);
+        await new Promise((r) => setTimeout(r, 200));
+        // Killed while idle, they are dropped and replaced on the next query; appends and reads go on.
+        await store.append([makeTestEvent(2)]);
+        expect(await store.head()).toBe(2);
+      } finally {
+        await admin.end();
+        await store.close();
+        await drop();
+      }
+    });
+
     it('keeps schemas independent and opens an existing schema idempotently', async () => {
       const a = freshPostgresSchema();
       const b = freshPostgresSchema();

@@ -18,6 +18,7 @@ import type { ErrorCode } from '../core/error-codes.js';
 import { StoreError, expectedGot } from '../core/errors.js';
 import { AppendListeners } from './append-listeners.js';
 import { PostgresListener } from './postgres-listener.js';
+import { postgresErrorCode } from './store-errors.js';
 import { POSTGRES_SCHEMA_VERSION, SCHEMA_LOCK_KEY, postgresSchemaSql, quoteIdent } from './postgres-schema.js';
 import { parsePostgresUrl, type PostgresLocation } from './postgres-url.js';
 import type { AppendInput, AppendResult, EventStore, Snapshot, StoredEvent } from './types.js';
@@ -33,8 +34,9 @@ function toEvent(row: Row): StoredEvent {
   return { seq: Number(row.seq), cid: row.cid, type: row.type, author: row.author, round: row.round, bytes: asPlainBytes(row.bytes) };
 }
 
+/** A failed operation as a StoreError; a server that is down, restarting or full gets its own code (store-errors.ts). */
 function failure(code: ErrorCode, what: string, location: PostgresLocation, cause: unknown): StoreError {
-  return new StoreError(code, `postgres: expected ${what}, got ${(cause as Error)?.message ?? String(cause)}`, { db: location.redacted }, { cause });
+  return new StoreError(postgresErrorCode(cause, code), `postgres: expected ${what}, got ${(cause as Error)?.message ?? String(cause)}`, { db: location.redacted }, { cause });
 }
 
 export class PostgresEventStore implements EventStore {
@@ -60,7 +62,8 @@ export class PostgresEventStore implements EventStore {
     } catch (cause) {
       await pool.end().catch(() => {});
       if (cause instanceof StoreError) throw cause;
-      throw failure('store.openFailed', `a reachable PostgreSQL at ${location.redacted}`, location, cause);
+      // Opening is not retried here: a node that cannot reach its database does not start.
+      throw new StoreError('store.openFailed', `postgres: expected a reachable PostgreSQL at ${location.redacted}, got ${(cause as Error)?.message ?? String(cause)}`, { db: location.redacted }, { cause });
     }
     return store;
   }
@@ -105,16 +108,23 @@ export class PostgresEventStore implements EventStore {
 
   private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.open().connect();
+    // A checked-out client has no listener of the pool's: if the server goes away between two
+    // statements, its 'error' event would be unhandled and end the process. The statement in
+    // flight (or the next one) fails anyway, and release(error) below discards the connection.
+    let broken: Error | undefined;
+    const onError = (error: Error) => (broken ??= error);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(client);
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
+      if (!broken) await client.query('ROLLBACK').catch(() => {});
       throw error;
     } finally {
-      client.release();
+      client.removeListener('error', onError);
+      client.release(broken);
     }
   }
 

@@ -50,10 +50,34 @@ function migrate(db: Db): void {
     });
   }
   if (version < SQLITE_SCHEMA_VERSION) {
-    db.transaction(() => {
+    immediateTransaction(db, () => {
       db.exec(SQLITE_SCHEMA);
       db.exec(`PRAGMA user_version = ${SQLITE_SCHEMA_VERSION}`);
-    }).immediate();
+    });
+  }
+}
+
+/**
+ * Runs `work` in a BEGIN IMMEDIATE transaction and commits it; on failure rolls back and rethrows
+ * the *original* error. (libsql's own `transaction()` issues ROLLBACK unconditionally, but SQLite
+ * already rolls back by itself after some errors, SQLITE_FULL among them; the ROLLBACK then fails
+ * with "cannot rollback - no transaction is active", and that error replaces the real one.)
+ */
+export function immediateTransaction<T>(db: Db, work: () => T): T {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const result = work();
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    if (db.inTransaction) {
+      try {
+        db.exec('ROLLBACK');
+      } catch {
+        // Keep the error that made us roll back; SQLite discards an unfinished transaction anyway.
+      }
+    }
+    throw error;
   }
 }
 
@@ -87,7 +111,7 @@ export type AppendOutcome = { results: AppendResult[]; head: number };
  * cannot move under us and seqs are gapless and in commit order, across threads and processes.
  */
 export function appendTransaction(db: Db, sql: Record<StatementName, Statement>): (batch: readonly AppendInput[]) => AppendOutcome {
-  return db.transaction((batch: readonly AppendInput[]): AppendOutcome => {
+  return (batch) => immediateTransaction(db, (): AppendOutcome => {
     let head = scalar(sql.head) as number;
     const results: AppendResult[] = [];
     for (const row of batch) {
@@ -101,5 +125,5 @@ export function appendTransaction(db: Db, sql: Record<StatementName, Statement>)
       }
     }
     return { results, head };
-  }).immediate;
+  });
 }

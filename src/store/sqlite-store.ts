@@ -14,10 +14,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { StoreError, expectedGot } from '../core/errors.js';
+import { HindsightError, StoreError, expectedGot } from '../core/errors.js';
 import { AppendListeners } from './append-listeners.js';
-import { appendTransaction, openDatabase, prepareStatements, scalar, type AppendOutcome, type Db, type Statement, type StatementName } from './sqlite-database.js';
+import { appendTransaction, immediateTransaction, openDatabase, prepareStatements, scalar, type AppendOutcome, type Db, type Statement, type StatementName } from './sqlite-database.js';
 import { SqliteWriterThread } from './sqlite-writer-thread.js';
+import { sqliteCodeOf, sqliteErrorCode } from './store-errors.js';
 import type { AppendInput, AppendResult, EventStore, Snapshot, StoredEvent } from './types.js';
 import { asPlainBytes, checkBytes, checkKey, checkLimit, checkRound, checkSeq, closedError, validateBatch } from './validate-input.js';
 
@@ -99,7 +100,9 @@ export class SqliteEventStore implements EventStore {
     try {
       outcome = this.writer ? await this.writer.append(batch) : this.appendTransaction(batch);
     } catch (cause) {
-      throw new StoreError('store.appendFailed', `sqlite: expected the batch to commit, got ${(cause as Error).message}`, { file: this.file }, { cause });
+      if (cause instanceof StoreError) throw cause;
+      const sqliteCode = sqliteCodeOf(cause);
+      throw new StoreError(sqliteErrorCode(sqliteCode, 'store.appendFailed'), `sqlite: expected the batch to commit, got ${(cause as Error).message}`, { file: this.file, sqliteCode }, { cause });
     }
     if (outcome.results.some((result) => !result.duplicate)) {
       for (const peer of openStoresByFile.get(this.file) ?? []) peer.listeners.announce(outcome.head);
@@ -142,12 +145,23 @@ export class SqliteEventStore implements EventStore {
     const db = this.open();
     checkSeq(seq, 'seq');
     checkBytes(bytes, 'bytes');
-    db.transaction(() => {
-      const head = this.headNow();
-      if (seq > head) throw expectedGot('store.invalidInput', 'seq', `a seq <= head (${head})`, seq);
-      this.sql.putSnapshot.run(seq, bytes);
-      this.sql.pruneSnapshots.run();
-    }).immediate();
+    try {
+      immediateTransaction(db, () => {
+        const head = this.headNow();
+        if (seq > head) throw expectedGot('store.invalidInput', 'seq', `a seq <= head (${head})`, seq);
+        this.sql.putSnapshot.run(seq, bytes);
+        this.sql.pruneSnapshots.run();
+      });
+    } catch (cause) {
+      throw this.writeFailure(cause, 'the snapshot to be saved');
+    }
+  }
+
+  /** A failed write as a StoreError: disk full and lock timeouts get their own codes (store-errors.ts). */
+  private writeFailure(cause: unknown, what: string): Error {
+    if (cause instanceof HindsightError || !(cause instanceof Error)) return cause as Error;
+    const sqliteCode = sqliteCodeOf(cause);
+    return new StoreError(sqliteErrorCode(sqliteCode, 'store.queryFailed'), `sqlite: expected ${what}, got ${cause.message}`, { file: this.file, sqliteCode }, { cause });
   }
 
   async latestSnapshot(): Promise<Snapshot | undefined> {
@@ -158,7 +172,12 @@ export class SqliteEventStore implements EventStore {
 
   async putMeta(key: string, value: Uint8Array): Promise<void> {
     this.open();
-    this.sql.putMeta.run(checkKey(key, 'key'), checkBytes(value, 'value'));
+    const args = [checkKey(key, 'key'), checkBytes(value, 'value')] as const;
+    try {
+      this.sql.putMeta.run(...args);
+    } catch (cause) {
+      throw this.writeFailure(cause, 'the meta value to be saved');
+    }
   }
 
   async getMeta(key: string): Promise<Uint8Array | undefined> {

@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { StoreError } from '../core/errors.js';
 import { spawnModuleWorker } from '../core/spawn-worker.js';
 import type { AppendOutcome } from './sqlite-database.js';
+import { sqliteErrorCode } from './store-errors.js';
 import type { WriterReply, WriterRequest } from './sqlite-writer.js';
 import type { AppendInput } from './types.js';
 
@@ -89,7 +90,7 @@ export class SqliteWriterThread {
     if (!pending) return;
     this.#pending.delete(reply.id);
     if (reply.ok) pending.resolve(reply.outcome);
-    else pending.reject(new StoreError('store.appendFailed', `sqlite writer thread: ${reply.message}`));
+    else pending.reject(new StoreError(sqliteErrorCode(reply.sqliteCode, 'store.appendFailed'), `sqlite writer thread: expected the batch to commit, got ${reply.message}`, { sqliteCode: reply.sqliteCode }));
     if (this.#pending.size === 0) this.#idle();
   }
 

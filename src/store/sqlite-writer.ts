@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { appendTransaction, openDatabase, prepareStatements } from './sqlite-database.js';
 import type { AppendOutcome } from './sqlite-database.js';
+import { sqliteCodeOf } from './store-errors.js';
 import type { AppendInput } from './types.js';
 
 export type WriterRequest = { id: number; batch: readonly AppendInput[] } | { close: true };
@@ -12,7 +13,7 @@ export type WriterReply =
   | { ready: true }
   | { closed: true }
   | { id: number; ok: true; outcome: AppendOutcome }
-  | { id?: number; ok: false; message: string };
+  | { id?: number; ok: false; message: string; sqliteCode?: string };
 
 const port = parentPort!;
 try {
@@ -28,7 +29,7 @@ try {
     try {
       port.postMessage({ id: request.id, ok: true, outcome: append(request.batch) } satisfies WriterReply);
     } catch (error) {
-      port.postMessage({ id: request.id, ok: false, message: (error as Error)?.message ?? String(error) } satisfies WriterReply);
+      port.postMessage({ id: request.id, ok: false, message: (error as Error)?.message ?? String(error), sqliteCode: sqliteCodeOf(error) } satisfies WriterReply);
     }
   });
   port.postMessage({ ready: true } satisfies WriterReply);

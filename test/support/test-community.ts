@@ -37,14 +37,14 @@ export function testSigner(index: number, salt = 0): Ed25519Signer {
 export type TestCommunity = { id: string; admin: ChainedSigner; members: ChainedSigner[]; genesis: SignedEvent };
 
 /** A continuous-trading community whose admin mints `balance` units to each member at genesis. */
-export function makeTestCommunity(options: { members: number; balance?: bigint; id?: string; salt?: number }): TestCommunity {
+export function makeTestCommunity(options: { members: number; balance?: bigint; id?: string; salt?: number; config?: Record<string, unknown> }): TestCommunity {
   const id = options.id ?? 'node-test';
   const admin = new ChainedSigner(testSigner(0, options.salt), id);
   const members = Array.from({ length: options.members }, (_, i) => new ChainedSigner(testSigner(i + 1, options.salt), id));
   const amount = (options.balance ?? 1_000_000_000n).toString();
   const genesis = admin.next('community.create', {
     name: id,
-    config: { trading: 'continuous', admins: [admin.did], resolver: admin.did },
+    config: { trading: 'continuous', admins: [admin.did], resolver: admin.did, ...options.config },
     treasury: '0',
     mint: members.map((m) => ({ to: m.did, amount })),
   });

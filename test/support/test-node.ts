@@ -4,13 +4,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freshPostgresSchema, requirePostgresForTests } from './postgres-test-url.js';
 import { startNode, type RunningNode, type StartNodeOptions } from '../../src/node/run-node.js';
+import { testSigner } from './test-community.js';
+
+/**
+ * The admin a test node names unless told otherwise: the admin of `makeTestCommunity()` with the
+ * default salt. A node refuses to start on an empty store without one (a test that creates its
+ * community with another key passes `admin`; a follower names none).
+ */
+export const TEST_ADMIN = testSigner(0).did;
 
 export type TestNode = RunningNode & { dir: string; cleanup(): Promise<void> };
 
 export async function startTestNode(options: Partial<StartNodeOptions> = {}, backend?: Backend): Promise<TestNode> {
   const dir = mkdtempSync(join(tmpdir(), 'hindsight-node-'));
   const pg = backend?.name === 'postgres' ? freshPostgresSchema() : undefined;
-  const node = await startNode({ dir: join(dir, 'log'), port: 0, host: '127.0.0.1', logger: false, ...(pg ? { db: pg.url } : {}), ...options });
+  const admin = options.follow || options.source ? {} : { admin: TEST_ADMIN };
+  const node = await startNode({ dir: join(dir, 'log'), port: 0, host: '127.0.0.1', logger: false, ...admin, ...(pg ? { db: pg.url } : {}), ...options });
   return Object.assign(node, {
     dir,
     cleanup: async () => {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.js';
 import { startNode } from '../../node/run-node.js';
+import { DEFAULT_MAX_SKEW_MS, systemClock } from '../../engine/intake.js';
 import { printResult } from '../output.js';
 
 type NodeStartFlags = {
@@ -16,6 +17,8 @@ type NodeStartFlags = {
   bodyLimit: string;
   verifyThreads: string;
   models?: string;
+  admin?: string;
+  maxSkew: string;
 };
 
 function positiveInt(value: string, flag: string): number {
@@ -34,6 +37,8 @@ export function register(program: Command): void {
     .option('--port <port>', 'TCP port (0 = any free port)', '8080')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--follow <url>', 'replicate this leader read-only (needs its own --dir or --db)')
+    .option('--admin <did>', 'the community admin: community.create is accepted only from this DID (required on a store without a community, unless --follow)')
+    .option('--max-skew <ms>', "largest difference between an event's time and this node's clock; delegations must be unexpired by this clock ('off': judge events by their own time only, for simulated times)", String(DEFAULT_MAX_SKEW_MS))
     .option('--log-level <level>', 'pino level for the JSON log on stderr (silent, error, warn, info, debug)', 'info')
     .option('--rate-ip <n>', 'requests per minute from one IP (0 = no rate limits)', '60000')
     .option('--rate-did <n>', 'signed events per minute from one author DID', '6000')
@@ -52,6 +57,8 @@ export function register(program: Command): void {
         bodyLimit: positiveInt(opts.bodyLimit, '--body-limit'),
         verifyThreads: positiveInt(opts.verifyThreads, '--verify-threads'),
         models: opts.models,
+        admin: opts.admin,
+        ...(opts.maxSkew === 'off' ? {} : { intakeClock: systemClock(positiveInt(opts.maxSkew, '--max-skew')) }),
         rateLimit: rateIp === 0 ? false : { perIpPerMinute: rateIp, perDidPerMinute: positiveInt(opts.rateDid, '--rate-did') },
         // Logs go to stderr so stdout carries only the JSON results scripts parse.
         logger: opts.logLevel === 'silent' ? false : { level: opts.logLevel, stream: process.stderr },
@@ -65,17 +72,36 @@ export function register(program: Command): void {
         stateHash: running.engine.stateHash(),
       });
       printResult({ event: 'listening', ...status() }, opts, (r) => `listening on ${(r as { url: string }).url}`);
+      let closed = false;
       await new Promise<void>((resolve) => {
         const stop = (signal: NodeJS.Signals) => {
           process.off('SIGTERM', stop);
           process.off('SIGINT', stop);
           running.server.app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+          exitByDeadline(running.server.app.log, () => closed);
           resolve();
         };
         process.on('SIGTERM', stop);
         process.on('SIGINT', stop);
       });
       await running.close();
+      closed = true;
       printResult({ event: 'stopped', ...status() }, opts, () => 'stopped');
     });
+}
+
+/** A node exits at most this long after SIGTERM/SIGINT (in-flight requests get 3 s of it). */
+const SHUTDOWN_DEADLINE_MS = 4_500;
+
+/**
+ * The last resort of shutdown: if the process is still alive at the deadline (a close that hangs,
+ * a worker thread busy with a long proof, a handle some component forgot), it logs what is still
+ * open and exits: code 1 if close had not finished, else 0. Every component is meant to end its
+ * own threads on close; the log line names the one that did not.
+ */
+function exitByDeadline(log: { error(o: object, msg: string): void }, closed: () => boolean): void {
+  setTimeout(() => {
+    log.error({ closed: closed(), open: process.getActiveResourcesInfo() }, `shutdown: still running ${SHUTDOWN_DEADLINE_MS} ms after the signal; exiting`);
+    process.exit(closed() ? 0 : 1);
+  }, SHUTDOWN_DEADLINE_MS).unref();
 }

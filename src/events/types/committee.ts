@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DidText, Hash32, ItemId, Micro, RoundNumber, Salt, Time } from './common.js';
+import { isCanonicalBase64Url } from '../canonical-text.js';
 
 /**
  * Event types of the community-made validation set: membership, encrypted items,
@@ -10,13 +11,17 @@ import { DidText, Hash32, ItemId, Micro, RoundNumber, Salt, Time } from './commo
 export const Attestation = z.strictObject({
   balance: Micro,
   expires: Time,
-  sig: z.string().regex(/^[A-Za-z0-9_-]{86}$/, 'a 64-byte base64url Ed25519 signature'),
+  sig: z.string().regex(/^[A-Za-z0-9_-]{86}$/, 'a 64-byte base64url Ed25519 signature').refine(isCanonicalBase64Url, 'a signature in canonical base64url (unused bits of the last character zero)'),
 });
 export type Attestation = z.infer<typeof Attestation>;
 
 /** A label: an outcome index (categorical items) or an integer value (scalar items with buckets). */
 export const LabelValue = z.number().int().min(-(2 ** 52)).max(2 ** 52);
-const Base64Url = z.string().regex(/^[A-Za-z0-9_-]*$/, 'base64url without padding');
+/** A text that is bytes must be their one spelling; one of no whole length is left to the game, which calls it malformed. */
+const Base64Url = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]*$/, 'base64url without padding')
+  .refine((text) => text.length % 4 === 1 || isCanonicalBase64Url(text), 'canonical base64url (unused bits of the last character zero)');
 
 /** Membership, member-submitted item and committee label events: type → payload schema. */
 export const COMMITTEE_EVENTS = {

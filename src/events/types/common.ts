@@ -1,9 +1,16 @@
 import { z } from 'zod';
+import { CANONICAL_INTEGER_RULE } from '../../core/money.js';
 import { MODEL_HASH_PATTERN, isModelHashText } from '../../statement/model-hash-text.js';
 
 /** Shared payload pieces. Payloads carry integers and strings only: no floats, so replay is exact. */
-export const Micro = z.string().regex(/^\d{1,24}$/, 'an integer number of micro-units as a decimal string');
-export const SignedMicro = z.string().regex(/^-?\d{1,24}$/, 'an integer number of micro-units as a decimal string');
+
+/**
+ * Amounts: integer micro-units as decimal text with exactly one spelling per value ("0", "5",
+ * "-5"; never "0005", "-0", "+5" or " 5"), at most 24 digits. The one spelling matters because the
+ * text is signed: a second spelling of the same amount would be a second event with its own CID.
+ */
+export const Micro = z.string().regex(/^(0|[1-9]\d{0,23})$/, 'expected a canonical decimal integer of micro-units: no leading zeros, no sign, at most 24 digits');
+export const SignedMicro = z.string().regex(/^(0|-?[1-9]\d{0,23})$/, `expected ${CANONICAL_INTEGER_RULE} (micro-units, at most 24 digits)`);
 export const DidText = z.string().regex(/^did:(key:z[1-9A-HJ-NP-Za-km-z]{40,60}|pkh:eip155:\d+:0x[0-9a-fA-F]{40})$/, 'a did:key or did:pkh');
 export const RoundNumber = z.number().int().min(1).max(1_000_000_000);
 export const ItemId = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'an item id of letters, digits and ._:-');

@@ -14,11 +14,12 @@
  */
 import { z } from 'zod';
 import { DidText, Hash32, Micro, ModelHash, RoundNumber } from './common.js';
+import { isCanonicalBase64 } from '../canonical-text.js';
 
 export const TaskId = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'a task id of letters, digits and ._:-');
 /** A positive real as an integer number of millionths (1.5 → 1500000). */
 const Millionths = z.number().int().min(1).max(1_000_000_000_000);
-const Base64 = (max: number) => z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64').max(max);
+const Base64 = (max: number) => z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64').max(max).refine(isCanonicalBase64, 'canonical padded base64 (unused bits zero)');
 const Hex32 = z.string().regex(/^[0-9a-f]{64}$/, '32 bytes as lowercase hex');
 const Slot = z.number().int().min(1).max(2 ** 31);
 

@@ -4,7 +4,7 @@ import { Groth16Proof, PublicLayout, VerificationKey } from '../../statement/ind
 /** A Groth16 proof (snarkjs JSON) and its public signals (decimal field elements), attached to a trade. */
 export const ProofAttachment = z.strictObject({
   proof: Groth16Proof,
-  publicSignals: z.array(z.string().regex(/^\d{1,80}$/, 'a decimal field element')).min(2).max(4096),
+  publicSignals: z.array(z.string().regex(/^(0|[1-9]\d{0,79})$/, 'a decimal field element without leading zeros')).min(2).max(4096),
 });
 export type ProofAttachment = z.infer<typeof ProofAttachment>;
 

@@ -5,13 +5,43 @@ import { create as createDigest } from 'multiformats/hashes/digest';
 import { createHash } from 'node:crypto';
 import { ValidationError } from './errors.js';
 
-/** Canonical bytes of a value: DAG-CBOR (sorted map keys, no floats NaN/Inf, no undefined). */
+/**
+ * Canonical bytes of a value: DAG-CBOR (sorted map keys, no floats NaN/Inf, no undefined). A text
+ * string that starts with U+FEFF is refused: the decoder drops that mark, so such a value would not
+ * come back from its own bytes, and a stored event would no longer match its signature on replay.
+ */
 export function encode(value: unknown): Uint8Array {
+  const bom = pathOfLeadingBom(value);
+  if (bom !== null) {
+    throw new ValidationError('encoding.invalid', `${bom}: expected text that does not start with U+FEFF (decoding drops it), got one that does`, { field: bom });
+  }
   try {
     return dagCbor.encode(value);
   } catch (cause) {
     throw new ValidationError('encoding.invalid', `value is not DAG-CBOR encodable: ${(cause as Error).message}`, {}, { cause });
   }
+}
+
+/** Where the first string starting with U+FEFF sits (as a dotted path), or null; iterative, so depth costs no stack. */
+function pathOfLeadingBom(root: unknown): string | null {
+  const stack: [unknown, string][] = [[root, 'value']];
+  while (stack.length > 0) {
+    const [value, path] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.charCodeAt(0) === 0xfeff) return path;
+    } else if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        if (typeof item === 'string' || (item !== null && typeof item === 'object')) stack.push([item, `${path}[${i}]`]);
+      }
+    } else if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array) && CID.asCID(value) === null) {
+      for (const [key, child] of Object.entries(value)) {
+        if (key.charCodeAt(0) === 0xfeff) return `${path}.${key}`;
+        stack.push([child, `${path}.${key}`]);
+      }
+    }
+  }
+  return null;
 }
 
 export function decode<T = unknown>(bytes: Uint8Array): T {

@@ -16,7 +16,7 @@ import { openStore } from '../../src/store/open-store.js';
 import { spawnNode, type ChildNode } from '../support/child-node.js';
 import { postEvent } from '../support/load-driver.js';
 import { auditLog } from '../support/log-audit.js';
-import { steadyClients, type Answer } from '../support/steady-clients.js';
+import { steadyClients, tally, type Answer } from '../support/steady-clients.js';
 import { makeTestCommunity } from '../support/test-community.js';
 import { makeTestEvent } from '../support/test-events.js';
 import { fillUp, mountTmpfs, requireTmpfsMount } from '../support/tmpfs.js';
@@ -133,12 +133,3 @@ describe('disk full (SQLite on a small tmpfs)', () => {
     }
   });
 });
-
-function tally(timeline: Answer[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const a of timeline) {
-    const key = a.status === 202 ? '202' : `${a.status} ${a.code ?? ''}`.trim();
-    counts[key] = (counts[key] ?? 0) + 1;
-  }
-  return counts;
-}

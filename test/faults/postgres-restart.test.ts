@@ -13,7 +13,7 @@ import { spawnNode, type ChildNode } from '../support/child-node.js';
 import { postEvent } from '../support/load-driver.js';
 import { auditLog } from '../support/log-audit.js';
 import { requirePostgresBinaries, startPgCluster, type PgCluster } from '../support/pg-cluster.js';
-import { steadyClients, type Answer } from '../support/steady-clients.js';
+import { steadyClients, tally, type Answer } from '../support/steady-clients.js';
 import { makeTestCommunity, transfer } from '../support/test-community.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -116,12 +116,3 @@ describe('PostgreSQL restarts under load', () => {
     }, 120_000);
   }
 });
-
-function tally(timeline: Answer[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const a of timeline) {
-    const key = a.status === 202 ? '202' : `${a.status} ${a.code ?? ''}`.trim();
-    counts[key] = (counts[key] ?? 0) + 1;
-  }
-  return counts;
-}

@@ -97,3 +97,13 @@ export function steadyClients(options: { urls: string[]; members: ChainedSigner[
     },
   };
 }
+
+/** Answers counted by status and code ("202", "503 store.unavailable", …), for reports and assertions. */
+export function tally(timeline: Answer[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const a of timeline) {
+    const key = a.status === 202 ? '202' : `${a.status} ${a.code ?? ''}`.trim();
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}

@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { canMountTmpfs, postgresBinariesPresent } from './test/support/capabilities.js';
 
 /**
  * Files that test PostgreSQL only. Without a server (HINDSIGHT_TEST_PG unset) a developer's
@@ -11,10 +12,28 @@ if (withoutPostgres) {
   console.warn(`PostgreSQL tests left out (${POSTGRES_ONLY.length} files): start one with scripts/pg-test-server.sh start and set HINDSIGHT_TEST_PG`);
 }
 
+/**
+ * Fault tests that need what a developer's machine may lack: left out there with a message, always
+ * run under CI=true (where a missing capability fails them).
+ */
+const NEEDS_ROOT = ['test/faults/disk-full.test.ts'];
+const NEEDS_POSTGRES_BINARIES = ['test/faults/postgres-restart.test.ts'];
+const leftOut: string[] = [];
+if (process.env.CI !== 'true') {
+  if (!canMountTmpfs()) {
+    leftOut.push(...NEEDS_ROOT);
+    console.warn(`disk-full tests left out (${NEEDS_ROOT.length} file): mounting a tmpfs needs root`);
+  }
+  if (!postgresBinariesPresent()) {
+    leftOut.push(...NEEDS_POSTGRES_BINARIES);
+    console.warn(`PostgreSQL restart tests left out (${NEEDS_POSTGRES_BINARIES.length} file): install postgresql (scripts/pg-test-server.sh install, as root)`);
+  }
+}
+
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: ['**/node_modules/**', ...(withoutPostgres ? POSTGRES_ONLY : [])],
+    exclude: ['**/node_modules/**', ...(withoutPostgres ? POSTGRES_ONLY : []), ...leftOut],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -3,9 +3,11 @@
 // (`npm ci --omit=dev`) lacks the @types/* packages, and usually typescript too (though viem's
 // optional peer dependency on typescript can bring it in), so the build is skipped and bin/hindsight
 // runs the source through tsx, a runtime dependency (docs/architecture.md, "Running the CLI").
-// With everything installed, a build error still fails the install.
+// With everything installed, a build error still fails the install. `npm run build` runs this with
+// --build, where missing devDependencies are an error. dist/ is emptied first: tsc never deletes
+// the output of a source file that moved or went away, and such a stale file would still be shipped.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const root = new URL('..', import.meta.url);
@@ -21,9 +23,14 @@ const installed = (name) => {
   }
 };
 const missing = Object.keys(devDependencies).filter((name) => (name === 'typescript' || name.startsWith('@types/')) && !installed(name));
+if (missing.length > 0 && process.argv.includes('--build')) {
+  process.stderr.write(`build: expected the build's devDependencies, got none of ${missing.join(', ')}\n`);
+  process.exit(1);
+}
 if (missing.length > 0) {
   process.stderr.write(`prepare: dist/ not built (no ${missing.join(', ')}: a production install?); bin/hindsight runs the source through tsx\n`);
   process.exit(0);
 }
+rmSync(new URL('dist', root), { recursive: true, force: true });
 const { status, signal } = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit', cwd: root });
 process.exit(status ?? (signal ? 1 : 0));

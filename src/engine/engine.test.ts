@@ -1,22 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Engine } from './engine.js';
 import { replayLog } from './replay.js';
 import { signEvent } from '../events/sign.js';
 import { testKey, units } from '../../test/support/harness.js';
 import { stateHash } from '../game/canonical.js';
+import { tempDirs } from '../../test/support/temp-dirs.js';
 
-const dirs: string[] = [];
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'hindsight-engine-'));
-  dirs.push(d);
-  return d;
-};
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('hindsight-engine-');
 
 const admin = testKey('admin');
 const alice = testKey('alice');

@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { privateKeyToAccount } from 'viem/accounts';
 import { Engine } from './engine.js';
 import { replayLog } from './replay.js';
@@ -13,16 +10,9 @@ import { signDelegatedEvent, signEvent } from '../events/sign.js';
 import { testKey, units } from '../../test/support/harness.js';
 import { CERAMIC_AUTHOR, ceramicEvent, sessionDid, siweDelegation, siweTime, withCapability } from '../../test/support/ceramic.js';
 import { getJson, postJson, startTestNode } from '../../test/support/test-node.js';
+import { tempDirs } from '../../test/support/temp-dirs.js';
 
-const dirs: string[] = [];
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'hindsight-intake-'));
-  dirs.push(d);
-  return d;
-};
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('hindsight-intake-');
 
 const HOUR = 3_600_000;
 const admin = testKey('admin');

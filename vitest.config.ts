@@ -32,7 +32,7 @@ if (process.env.CI !== 'true') {
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'test/**/*.test.ts', 'web/e2e/**/*.test.ts'],
     exclude: ['**/node_modules/**', ...(withoutPostgres ? POSTGRES_ONLY : []), ...leftOut],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -121,8 +121,8 @@ export async function run(options: BenchOptions): Promise<object> {
   const buckets = quick ? 256 : 1024;
   const batchItems = quick ? 10 : 100;
   const agreementN = quick ? 100 : 1000;
-  // HINDSIGHT_ZK_BENCH=lr,mlp,batch selects parts (default all)
-  const parts = new Set((process.env.HINDSIGHT_ZK_BENCH ?? 'lr,mlp,batch').split(','));
+  // HINDSIGHT_ZK_BENCH=lr,mlp,batch,digest selects parts (default all); digest = round batch proofs (zk-batch.bench.ts)
+  const parts = new Set((process.env.HINDSIGHT_ZK_BENCH ?? 'lr,mlp,batch,digest').split(','));
   const results: Row[] = [];
   try {
     const dataset = loadSpamAssassin();
@@ -195,6 +195,7 @@ export async function run(options: BenchOptions): Promise<object> {
       results.push({ ...batch, floatAccuracy: round(bAgree.floatAccuracy ?? 0, 4), fixedAccuracy: round(bAgree.fixedAccuracy ?? 0, 4), floatFixedAgreement: round(bAgree.rate, 4) });
       log(batch);
     }
+    if (parts.has('digest')) results.push(...(await (await import('./zk-batch.bench.js')).digestBatchRows(options)));
   } finally {
     await terminateCurve();
   }

@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 
 const root = new URL('..', import.meta.url);
 const require = createRequire(import.meta.url);
@@ -33,4 +34,10 @@ if (missing.length > 0) {
 }
 rmSync(new URL('dist', root), { recursive: true, force: true });
 const { status, signal } = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit', cwd: root });
-process.exit(status ?? (signal ? 1 : 0));
+if (status !== 0) process.exit(status ?? (signal ? 1 : 0));
+// The web dashboard (web/ → web/dist, served by the node at `/`) when vite is installed.
+if (installed('vite')) {
+  const web = spawnSync(process.execPath, [new URL('bin/vite.js', pathToFileURL(require.resolve('vite/package.json'))).pathname, 'build', '--logLevel', 'warn'], { stdio: 'inherit', cwd: new URL('web', root) });
+  process.exit(web.status ?? (web.signal ? 1 : 0));
+}
+process.exit(0);

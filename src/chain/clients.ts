@@ -35,6 +35,13 @@ export function localChain(rpcUrl: string, chainId = 31337): Chain {
   });
 }
 
+/** Anvil's i-th dev private key (for did:pkh signers of the same account). */
+export function anvilPrivateKey(index = 0): Hex {
+  const key = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: index }).getHdKey().privateKey;
+  if (!key) throw new HindsightError('chain.deployFailed', `dev account ${index}: expected a private key, got none`);
+  return `0x${Buffer.from(key).toString('hex')}`;
+}
+
 /** Anvil's i-th pre-funded dev account. */
 export function anvilAccount(index = 0): Account {
   return mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: index });

@@ -9,7 +9,7 @@ type SolcOutput = {
   errors?: { severity: 'error' | 'warning' | 'info'; formattedMessage: string }[];
   contracts?: Record<string, Record<string, { abi: Abi; evm: { bytecode: { object: string } } }>>;
 };
-type Solc = { compile(input: string): string; version(): string };
+type Solc = { compile(input: string, callbacks?: { import: (path: string) => { contents: string } | { error: string } }): string; version(): string };
 
 const require = createRequire(import.meta.url);
 let solc: Solc | undefined;
@@ -21,18 +21,33 @@ export function solcVersion(): string {
   return solc.version();
 }
 
+export type CompileOptions = {
+  optimize?: boolean;
+  runs?: number;
+  /** Target EVM; pin it so the bytecode does not change with the compiler's default. */
+  evmVersion?: string;
+  /** Resolves an `import` path the sources do not contain (e.g. `@openzeppelin/...`); undefined → not found. */
+  resolveImport?: (path: string) => string | undefined;
+};
+
 /** Compiles `sources` (file name → Solidity text); returns every contract by name. Errors throw. */
-export function compileSolidity(sources: Record<string, string>, options: { optimize?: boolean; runs?: number } = {}): Record<string, CompiledContract> {
+export function compileSolidity(sources: Record<string, string>, options: CompileOptions = {}): Record<string, CompiledContract> {
   solc ??= require('solc') as Solc;
   const input = {
     language: 'Solidity',
     sources: Object.fromEntries(Object.entries(sources).map(([k, content]) => [k, { content }])),
     settings: {
       optimizer: { enabled: options.optimize ?? true, runs: options.runs ?? 200 },
+      ...(options.evmVersion ? { evmVersion: options.evmVersion } : {}),
       outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
     },
   };
-  const output = JSON.parse(solc.compile(JSON.stringify(input))) as SolcOutput;
+  const resolve = options.resolveImport;
+  const findImports = (path: string): { contents: string } | { error: string } => {
+    const contents = resolve?.(path);
+    return contents === undefined ? { error: `import ${path}: expected a file, got none` } : { contents };
+  };
+  const output = JSON.parse(resolve ? solc.compile(JSON.stringify(input), { import: findImports }) : solc.compile(JSON.stringify(input))) as SolcOutput;
   const errors = (output.errors ?? []).filter((e) => e.severity === 'error');
   if (errors.length) {
     throw new HindsightError('chain.solcFailed', `solidity compile: expected no errors, got ${errors.length}: ${errors.map((e) => e.formattedMessage).join('\n').slice(0, 1500)}`);

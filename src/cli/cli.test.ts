@@ -83,7 +83,7 @@ describe('hindsight CLI: a community, rounds and trades end to end', { timeout: 
     const m = await hs('model', 'commit', ...base, '--key', 'alice.key', '--hash', pseudoModelHash('model-alice-00001'), '--name', 'alice-lr', '--time', String(t0 + 2), '--json');
     expect(m.code).toBe(0);
     writeFileSync(join(work, 'items.jsonl'), '{"id":"a","text":"win money now"}\n{"id":"b","text":"meeting at noon"}\n');
-    const open = await hs('round', 'open', ...base, '--key', 'admin.key', '--round', '1', '--items', 'items.jsonl', '--trading-secs', '60', '--reveal-secs', '60', '--time', String(t0 + 3), '--json');
+    const open = await hs('round', 'schedule-and-open', ...base, '--key', 'admin.key', '--round', '1', '--items', 'items.jsonl', '--trading-secs', '60', '--reveal-secs', '60', '--time', String(t0 + 3), '--json');
     expect(open.code, open.stderr).toBe(0);
     const bad = await hs('trade', ...base, '--key', 'alice.key', '--round', '1', '--item', 'a', '--model', pseudoModelHash('model-alice-00001'), '--belief', '0.9,0.3', '--max-cost', '5', '--time', String(t0 + 4), '--json');
     expect(bad.code).not.toBe(0);

@@ -3,12 +3,15 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ValidationError } from '../core/errors.js';
 import { canonicalDid } from '../events/did.js';
-import { loadKey, type Ed25519Signer } from '../events/keys.js';
+import type { Signer } from '../events/keys.js';
+import { loadSigner } from '../events/eth-keys.js';
 import { signEvent } from '../events/sign.js';
 import type { SignedEvent } from '../events/envelope.js';
 import { Engine } from '../engine/engine.js';
+import { assertNoNode } from '../node/dir-lock.js';
+import { withNodeEngine } from './node-writer.js';
 
-export type StoreFlags = { dir?: string; db?: string; json?: boolean; time?: string };
+export type StoreFlags = { dir?: string; db?: string; json?: boolean; time?: string; node?: string; key?: string; /** A write without --key (events append). */ write?: boolean };
 
 /** Adds the flags every command that touches a community's log takes. */
 export function withStoreFlags(cmd: Command): Command {
@@ -22,11 +25,18 @@ export function withStoreFlags(cmd: Command): Command {
 export function withSignerFlags(cmd: Command): Command {
   return withStoreFlags(cmd)
     .requiredOption('--key <file>', 'key file (hindsight key new)')
+    .option('--node <url>', 'submit through this running node over HTTP (the community\'s one writer); --dir then only holds your secrets')
     .option('--time <ms>', 'event time in ms since the epoch (default: now)');
 }
 
 export async function withEngine<T>(flags: StoreFlags, run: (engine: Engine) => Promise<T>): Promise<T> {
+  if (flags.node) {
+    if (flags.db) throw new ValidationError('cli.nodeAndStore', '--node: expected it without --db (the node owns the log), got both', { field: 'db' });
+    return withNodeEngine(flags.node, run);
+  }
   if (!flags.dir && !flags.db) throw new ValidationError('cli.noStore', '--dir or --db: expected one of them, got neither', { field: 'dir' });
+  // A signed write on a directory a running node serves would fork the community: refuse, name --node.
+  if (flags.dir && (flags.key || flags.write)) assertNoNode(flags.dir);
   if (flags.dir) mkdirSync(flags.dir, { recursive: true });
   const engine = await Engine.open({ dir: flags.dir, db: flags.db });
   try {
@@ -44,7 +54,7 @@ export function eventTime(flags: StoreFlags): number {
 }
 
 /** Signs an event as the next one in the signer's chain (prev = its head, nonce + 1). */
-export function nextEvent(engine: Engine, signer: Ed25519Signer, type: string, payload: Record<string, unknown>, time: number, community?: string): SignedEvent {
+export function nextEvent(engine: Engine, signer: Signer, type: string, payload: Record<string, unknown>, time: number, community?: string): SignedEvent {
   const author = engine.state.authors.get(canonicalDid(signer.did));
   const id = community ?? engine.community;
   if (!id) throw new ValidationError('community.missing', 'community: expected an initialised community in this store (hindsight init), got none', { field: 'dir' });
@@ -52,7 +62,7 @@ export function nextEvent(engine: Engine, signer: Ed25519Signer, type: string, p
 }
 
 /** Signs and submits a run of events from one signer; each chains on the previous. */
-export async function submitAs(engine: Engine, signer: Ed25519Signer, time: number, events: [string, Record<string, unknown>][]): Promise<string[]> {
+export async function submitAs(engine: Engine, signer: Signer, time: number, events: [string, Record<string, unknown>][]): Promise<string[]> {
   const cids: string[] = [];
   for (const [type, payload] of events) {
     const { cid } = await engine.submit(nextEvent(engine, signer, type, payload, time));
@@ -61,8 +71,9 @@ export async function submitAs(engine: Engine, signer: Ed25519Signer, time: numb
   return cids;
 }
 
-export function signerFrom(flags: { key: string }): Ed25519Signer {
-  return loadKey(flags.key);
+/** The signer of a `--key` file: an Ed25519 did:key, an Ethereum did:pkh (EIP-191) or a delegated session key (its CACAO rides along). */
+export function signerFrom(flags: { key: string }): Signer {
+  return loadSigner(flags.key);
 }
 
 /** Where a participant keeps what it must not publish yet (seeds, trade salts): 0700. */

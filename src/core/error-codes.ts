@@ -21,13 +21,17 @@ export const ERROR_CODES = {
   cacao: ['cacao.badSignature', 'cacao.capMismatch', 'cacao.expired', 'cacao.invalid', 'cacao.noExpiry',
     'cacao.notYetValid', 'cacao.wrongAudience', 'cacao.wrongIssuer', 'cacao.wrongResource'],
   /** local EVM chain (anvil, solc, deploys) */
-  chain: ['chain.anvilMissing', 'chain.anvilStart', 'chain.deployFailed', 'chain.solcFailed'],
+  chain: ['chain.alreadyAnchored', 'chain.alreadyConfigured', 'chain.anchorFuture', 'chain.anvilMissing',
+    'chain.anvilStart', 'chain.claimMismatch', 'chain.contractsMissing', 'chain.deployFailed',
+    'chain.duplicateLog', 'chain.notConfigured', 'chain.notPkh', 'chain.nothingToPublish',
+    'chain.reverted', 'chain.rootMismatch', 'chain.rpcFailed', 'chain.solcFailed', 'chain.staleRound',
+    'chain.unknownAccount'],
   /** content ids */
   cid: ['cid.invalid', 'cid.nonCanonical'],
   /** command-line arguments */
   cli: ['cli.badAttestation', 'cli.badFormat', 'cli.badInteger', 'cli.badItem', 'cli.badJson',
-    'cli.badLabel', 'cli.badMint', 'cli.badModel', 'cli.badNumber', 'cli.badRound', 'cli.badServe',
-    'cli.badTime', 'cli.invalid', 'cli.noLabels', 'cli.noSalts', 'cli.noStore'],
+    'cli.badLabel', 'cli.badMint', 'cli.badModel', 'cli.badNumber', 'cli.badRound', 'cli.badRules', 'cli.badServe',
+    'cli.badTime', 'cli.invalid', 'cli.noLabels', 'cli.noSalts', 'cli.noStore', 'cli.nodeAndStore', 'cli.nodeOwnsDir'],
   /** sdk: demo collusion */
   collusion: ['collusion.badFraction'],
   /** game: resolver committee */
@@ -37,6 +41,8 @@ export const ERROR_CODES = {
     'community.notGenesisAdmin'],
   /** cryptographic primitives (src/crypto) */
   crypto: ['crypto.badLength', 'crypto.lengthMismatch'],
+  /** members' encrypted training data: blobs, grants, revocations */
+  data: ['data.blob.invalid', 'data.blob.notFound', 'data.decrypt', 'data.epoch', 'data.grant.epoch', 'data.key.invalid', 'data.revoke.unknown', 'data.vault'],
   /** ML datasets */
   dataset: ['dataset.invalid', 'dataset.lineInvalid'],
   /** the demo command */
@@ -53,7 +59,9 @@ export const ERROR_CODES = {
   /** federated learning: tasks, updates, SecAgg, DP, payments */
   fl: ['fl.aggregate.dropped', 'fl.aggregate.included', 'fl.aggregate.notOperator', 'fl.aggregate.round',
     'fl.dp.invalid', 'fl.join.duplicate', 'fl.join.operator', 'fl.oversize.invalid', 'fl.partition.invalid',
-    'fl.pay.notOperator', 'fl.pay.notParticipant', 'fl.pay.overBudget', 'fl.payments.invalid',
+    'fl.pay.finished', 'fl.pay.notOperator', 'fl.pay.notParticipant', 'fl.pay.overBudget', 'fl.payments.invalid',
+    'fl.stage.duplicate', 'fl.stage.notOperator', 'fl.stage.notSecure', 'fl.stage.order', 'fl.stage.round', 'fl.stage.slots',
+    'fl.update.closed', 'fl.update.notAdmitted', 'fl.update.slot', 'fl.relay.notFound', 'fl.controller.timeout', 'fl.controller.invalid',
     'fl.quantize.invalid', 'fl.robust.invalid', 'fl.secagg.badCiphertext', 'fl.secagg.badShare',
     'fl.secagg.bothShares', 'fl.secagg.config', 'fl.secagg.notParticipant', 'fl.secagg.notSurvivor',
     'fl.secagg.phase', 'fl.secagg.reconstruction', 'fl.secagg.replay', 'fl.secagg.sessionReused',
@@ -80,7 +88,7 @@ export const ERROR_CODES = {
   /** item files and item features */
   items: ['items.disabled', 'items.invalid'],
   /** game: key publication; signing keys on disk */
-  key: ['key.exists', 'key.invalid', 'key.mismatch', 'key.nonCanonical', 'key.unreadable'],
+  key: ['key.badExpiry', 'key.badResource', 'key.exists', 'key.invalid', 'key.mismatch', 'key.nonCanonical', 'key.unreadable'],
   /** game: labels */
   label: ['label.alreadyExposed', 'label.commitEarly', 'label.commitLate', 'label.duplicate',
     'label.duplicateItem', 'label.exposeLate', 'label.exposeMismatch', 'label.noCommit',
@@ -90,10 +98,10 @@ export const ERROR_CODES = {
   ledger: ['ledger.insufficientFunds', 'ledger.invalidAmount'],
   /** LMSR markets and fixed-point maths */
   market: ['market.closed', 'market.liquidity', 'market.notFound', 'market.outOfDomain', 'market.outcome',
-    'market.outcomes', 'market.quantities', 'market.shares', 'market.subsidy', 'market.unknown'],
+    'market.outcomes', 'market.quantities', 'market.rule', 'market.shares', 'market.subsidy', 'market.unknown'],
   /** game: membership, bonds, attestations */
   member: ['member.attestationExpired', 'member.attestationMissing', 'member.badAmount',
-    'member.badAttestation', 'member.balanceTooLow', 'member.bondTooSmall', 'member.exists',
+    'member.badAttestation', 'member.balanceTooLow', 'member.balanceUnknown', 'member.bondTooSmall', 'member.exists',
     'member.gateMisconfigured', 'member.notAllowed', 'member.notAttestor', 'member.notBonded',
     'member.notMember', 'member.nothingUnbonding', 'member.seatOpen', 'member.unbondPending'],
   /** ML training and metrics */
@@ -105,14 +113,20 @@ export const ERROR_CODES = {
   /** money strings */
   money: ['money.invalid'],
   /** talking to a node (client side) and node set-up */
-  node: ['node.adminMismatch', 'node.badResponse', 'node.badUrl', 'node.internal', 'node.noAdmin',
+  node: ['node.adminMismatch', 'node.badResponse', 'node.badUrl', 'node.dirLocked', 'node.internal', 'node.noAdmin',
     'node.noStore', 'node.readOnly', 'node.requestInFlight', 'node.streamEnded', 'node.unknownCode', 'node.unreachable'],
   /** sdk: market operator */
   operator: ['operator.badBelief'],
   /** POST /v1/predict */
   predict: ['predict.disabled', 'predict.invalidBody', 'predict.noModels', 'predict.unknownModel'],
   /** game: resolution */
-  resolve: ['resolve.badOutcome', 'resolve.badSeed', 'resolve.committeeCommunity', 'resolve.duplicateLabel'],
+  resolve: ['resolve.badOutcome', 'resolve.badSeed', 'resolve.committeeCommunity', 'resolve.computed', 'resolve.duplicateLabel',
+    'resolve.notComputed'],
+  /** game: reward rules (resolution functions, scoring rule, changes and votes) and access reports */
+  rules: ['rules.duplicateVote', 'rules.enacted', 'rules.functionExists', 'rules.noQuorum', 'rules.pastRound',
+    'rules.rejected', 'rules.unknownFunction', 'rules.unknownProposal', 'rules.votingClosed', 'rules.votingDisabled',
+    'rules.votingOpen'],
+  access: ['access.duplicate', 'access.notReporter'],
   /** game: trade reveals */
   reveal: ['reveal.duplicate', 'reveal.late', 'reveal.mismatch', 'reveal.notOwner', 'reveal.unknownCommit',
     'reveal.wrongPhase'],
@@ -120,9 +134,13 @@ export const ERROR_CODES = {
   round: ['round.badDeadline', 'round.badSubsidy', 'round.early', 'round.exists', 'round.late',
     'round.noItems', 'round.noSeed', 'round.notFound', 'round.seedExists', 'round.unknown',
     'round.wrongPhase'],
+  /** verifiable served answers (blend or leader with proofs) */
+  served: ['served.blendMismatch', 'served.invalidAnswer', 'served.logMismatch', 'served.noModels', 'served.weightMismatch'],
   /** signatures */
   sig: ['sig.incompleteDelegation', 'sig.invalid', 'sig.malformed', 'sig.nonCanonical', 'sig.signerNotKey',
     'sig.unexpectedDelegation'],
+  /** request traces (time id size [extra]) */
+  trace: ['trace.badLine'],
   /** simulation statistics */
   sim: ['sim.lengthMismatch'],
   /** ML dataset splits */
@@ -139,8 +157,11 @@ export const ERROR_CODES = {
     'trade.wrongLength'],
   /** game: treasury */
   treasury: ['treasury.insufficient'],
+  /** hindsight up: a local community with bots */
+  up: ['up.botsNotReady'],
   /** zero-knowledge proofs, circuits and trusted set-up */
-  zk: ['zk.archMismatch', 'zk.beliefMismatch', 'zk.beliefRequired', 'zk.bits', 'zk.circuitBounds',
+  zk: ['zk.archMismatch', 'zk.batchExists', 'zk.beliefMismatch', 'zk.beliefRequired', 'zk.bits', 'zk.circuitBounds', 'zk.digestMismatch',
+    'zk.featurizerMismatch', 'zk.noFeaturizer', 'zk.notProvable',
     'zk.circuitName', 'zk.claimMismatch', 'zk.classes', 'zk.compileFailed', 'zk.input', 'zk.inputBits',
     'zk.inputMismatch', 'zk.insecureSetup', 'zk.items', 'zk.layoutUnsupported', 'zk.modelMismatch',
     'zk.noProof', 'zk.noVkey', 'zk.onnxInvalid', 'zk.onnxUnsupported', 'zk.packLength', 'zk.packRange',

@@ -5,7 +5,7 @@ import { stateHash } from '../game/canonical.js';
 import { leaderboard } from '../game/leaderboard.js';
 import { balanceOf, conservation } from '../game/ledger.js';
 import type { GameState, MarketState, RoundState } from '../game/state.js';
-import { prices } from '../market/lmsr.js';
+import { scoringRule } from '../market/scoring-rule.js';
 import type { EventStore, StoredEvent } from '../store/index.js';
 import type {
   AuthorView, CommunityView, EventsPage, LeaderboardRow, LoggedEvent, MarketView, ModelView, RoundView, StateView,
@@ -25,7 +25,7 @@ export function marketView(round: number, m: MarketState): MarketView {
     b: m.b.toString(),
     subsidy: m.subsidy.toString(),
     q: m.q.map(String),
-    prices: prices(m.q, m.b).map(String),
+    prices: scoringRule(m.rule).prices(m.q, m.b).map(String),
     volume: m.volume.toString(),
     trades: m.trades,
     outcome: m.outcome,

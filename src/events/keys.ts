@@ -5,8 +5,17 @@ import { ValidationError } from '../core/errors.js';
 import { didKeyFromPublicKey, publicKeyObject, type Did } from './did.js';
 import { decodeBase64UrlCanonical } from './canonical-text.js';
 
-/** An Ed25519 signing key and its did:key. The private part never leaves this object except to a 0600 file. */
-export type Signer = { did: Did; sign(bytes: Uint8Array): Uint8Array };
+/**
+ * Whatever signs events as `did`. An Ed25519 did:key needs only `sign`; an Ethereum key spells its
+ * signature itself (`sigText`, EIP-191 hex), and a delegated session key adds its `delegation` (its
+ * own did:key, the CACAO and its CID) to every envelope it signs (eth-keys.ts).
+ */
+export type Signer = {
+  did: Did;
+  sign(bytes: Uint8Array): Uint8Array;
+  sigText?(signingBytes: Uint8Array): string;
+  readonly delegation?: { signer: Did; cap: string; cacao: Record<string, unknown> };
+};
 
 const KeyFileSchema = z.strictObject({
   type: z.literal('ed25519'),
@@ -16,6 +25,7 @@ const KeyFileSchema = z.strictObject({
 });
 export type KeyFile = z.infer<typeof KeyFileSchema>;
 
+/** An Ed25519 signing key and its did:key. The private part never leaves this object except to a 0600 file. */
 export class Ed25519Signer implements Signer {
   readonly did: Did;
   readonly #key: KeyObject;

@@ -1,8 +1,10 @@
 import type { z } from 'zod';
 import { InternalError } from '../core/errors.js';
+import { CHAIN_EVENTS } from './types/chain.js';
 import { COMMITTEE_EVENTS } from './types/committee.js';
 import { CORE_EVENTS } from './types/core.js';
 import { FL_EVENTS } from './types/fl.js';
+import { RULES_EVENTS } from './types/rules.js';
 import { ZK_EVENTS } from './types/zk.js';
 
 /**
@@ -36,7 +38,7 @@ function join<A extends SchemaTable, B extends SchemaTable>(a: A, b: B & { [K in
 }
 
 /** Every event type and its payload schema. */
-export const EVENT_SCHEMAS = join(join(join(CORE_EVENTS, COMMITTEE_EVENTS), ZK_EVENTS), FL_EVENTS);
+export const EVENT_SCHEMAS = join(join(join(join(join(CORE_EVENTS, COMMITTEE_EVENTS), ZK_EVENTS), FL_EVENTS), RULES_EVENTS), CHAIN_EVENTS);
 
 export type EventType = keyof typeof EVENT_SCHEMAS;
 /** A payload of type T as its schema outputs it (defaults filled in): what the game's handler for T reads. */
@@ -47,6 +49,8 @@ const AREAS: [SchemaTable, RoundOf | undefined][] = [
   [COMMITTEE_EVENTS, roundField],
   [ZK_EVENTS, undefined],
   [FL_EVENTS, noGameRound],
+  [RULES_EVENTS, roundField],
+  [CHAIN_EVENTS, roundField],
 ];
 
 const specs = new Map<string, EventTypeSpec>(

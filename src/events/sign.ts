@@ -19,9 +19,11 @@ export function eip191Message(unsignedBytes: Uint8Array): string {
   return `Hindsight event ${cidOfBytes(unsignedBytes).toString()}`;
 }
 
+/** Signs a draft as `signer.did`: an Ed25519 did:key, an Ethereum key (EIP-191), or a delegated session key (with its CACAO). */
 export function signEvent(signer: Signer, draft: EventDraft): SignedEvent {
-  const unsigned: UnsignedEvent = { v: EVENT_VERSION, ...draft, author: signer.did };
-  const sig = Buffer.from(signer.sign(signingBytes(unsigned))).toString('base64url');
+  const unsigned: UnsignedEvent = signer.delegation ? stripUndefined({ v: EVENT_VERSION, ...draft, author: signer.did, ...signer.delegation }) : { v: EVENT_VERSION, ...draft, author: signer.did };
+  const bytes = signingBytes(unsigned);
+  const sig = signer.sigText ? signer.sigText(bytes) : Buffer.from(signer.sign(bytes)).toString('base64url');
   return { ...unsigned, sig };
 }
 

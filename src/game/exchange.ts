@@ -1,14 +1,19 @@
 import { GameRejection } from '../core/errors.js';
-import { ONE as FIXED_ONE, beliefDeltas, liquidityForSubsidy, quoteShares, quoteTradeToBelief, validateBelief } from '../market/index.js';
+import { ONE as FIXED_ONE, scoringRule, validateBelief, type ScoringRuleName } from '../market/index.js';
 import type { MarketState, Position, RevealedTrade } from './state.js';
 import { reject } from './rules.js';
 
-/** The game's side of the LMSR: market state in, quotes out; `fill` is the only mutation. */
-export function openMarket(item: string, outcomes: number, subsidy: bigint): MarketState {
+/**
+ * The game's side of the market maker: market state in, quotes out; `fill` is the only mutation.
+ * A market records its scoring rule only when it is not the LMSR, so states and stateHashes of
+ * communities that never chose a rule stay as they were.
+ */
+export function openMarket(item: string, outcomes: number, subsidy: bigint, rule: ScoringRuleName = 'lmsr'): MarketState {
   return {
     item,
     outcomes,
-    b: liquidityForSubsidy(subsidy, outcomes),
+    ...(rule === 'lmsr' ? {} : { rule }),
+    b: scoringRule(rule).liquidityForSubsidy(subsidy, outcomes),
     subsidy,
     q: Array.from({ length: outcomes }, () => 0n),
     escrow: subsidy,
@@ -28,6 +33,7 @@ export type Fill = { delta: bigint[]; cost: bigint };
  * maxCost, or would change nothing (`trade.noOp`: no share moves, so there is nothing to record).
  */
 export function quote(market: MarketState, trade: RevealedTrade, position: Position | undefined): Fill {
+  const { beliefDeltas, quoteShares, quoteTradeToBelief } = scoringRule(market.rule);
   if (trade.kind === 'belief') {
     if (trade.belief.length !== market.outcomes) {
       reject('belief.wrongLength', `belief: expected ${market.outcomes} probabilities, got ${trade.belief.length}`, { field: 'belief' });
@@ -52,6 +58,11 @@ export function quote(market: MarketState, trade: RevealedTrade, position: Posit
   });
   const { cost } = quoteShares(market.q, market.b, trade.delta, trade.maxCost);
   return { delta: trade.delta, cost };
+}
+
+/** A market's current prices at PROB_SCALE under its own scoring rule. */
+export function marketPrices(market: Pick<MarketState, 'q' | 'b' | 'rule'>): bigint[] {
+  return scoringRule(market.rule).prices(market.q, market.b);
 }
 
 /** True when a trade moves no share: all of its deltas are zero. */

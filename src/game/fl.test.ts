@@ -141,8 +141,11 @@ describe('federated-learning events in the game', () => {
     expect(result.dropped).toEqual([6]);
     expect([...result.sum]).toEqual(new Array(P).fill(1 + 2 + 3 + 4 + 5));
     // Stage by stage, as the clients would post them.
+    const names = ['keys', 'shares', 'masked'];
     for (let stage = 0; stage < 4; stage++) {
       for (const [slot, list] of bodies) if (list[stage]) await h.run(`c${slot}`, 'fl.update', { task: 'spam-fl', round: 1, body: list[stage] });
+      // The operator closes each stage with the slots that sent it; the next stage is admitted only from those.
+      if (stage < 3) await h.run('op', 'fl.stage', { task: 'spam-fl', round: 1, group: 0, stage: names[stage], slots: [...bodies].filter(([, l]) => l[stage]).map(([s]) => s) });
     }
     const did = (slot: number) => h.key(`c${slot}`).did;
     await h.run('op', 'fl.aggregate', { task: 'spam-fl', round: 1, modelHash: pseudoModelHash('model-round-1'), included: result.included.map(did), dropped: result.dropped.map(did) });

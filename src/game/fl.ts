@@ -18,15 +18,26 @@ export type FlTaskState = {
   operator: string;
   parameters: number;
   rounds: number;
+  /** The cohort: the first this many controllers to join take part (their slots are 1..clientsPerRound). */
+  clientsPerRound: number;
   budget: bigint;
   paid: bigint;
   secureAggregation: boolean;
   /** Rounds completed by fl.aggregate. */
   completed: number;
   models: string[];
-  controllers: Map<string, { examples: number; earned: bigint }>;
+  /** Blob ids of the models' weights, parallel to `models` (null where the operator published none). */
+  modelBlobs: (string | null)[];
+  /** By DID: example count, what it was paid, and its slot (1-based join order, its SecAgg id). */
+  controllers: Map<string, { examples: number; earned: bigint; slot: number }>;
   /** Stages each controller has sent in the current round. */
   stages: Map<string, Set<string>>;
+  /** The SecAgg group each controller advertised keys in, this round. */
+  groups: Map<string, number>;
+  /** Stages the operator closed this round (fl.stage), by `${group}/${stage}`: the slots that count. */
+  closed: Map<string, number[]>;
+  /** Set by the final fl.pay: the escrow is settled and nothing more is paid. */
+  finished: boolean;
 };
 
 const STAGE_ORDER = ['keys', 'shares', 'masked', 'unmask'];
@@ -45,18 +56,26 @@ export const flTaskHandler: Handler<'fl.task'> = (state, ev) => {
   ensure(!flState(state).has(p.task), 'fl.task.exists', 'task', 'a new task id', p.task);
   const budget = BigInt(p.budget);
   ensureFunds(state.ledger, ev.event.author, budget, 'budget');
+  // The budget is escrowed at once, so controllers are paid from money the operator can no longer spend.
+  debit(state.ledger, ev.event.author, budget);
+  state.ledger.escrow += budget;
   flState(state).set(p.task, {
     task: p.task,
     operator: canonicalDid(ev.event.author),
     parameters: p.parameters,
     rounds: p.rounds,
+    clientsPerRound: p.clientsPerRound,
     budget,
     paid: 0n,
     secureAggregation: p.secureAggregation !== undefined,
     completed: 0,
     models: [p.initialModel],
+    modelBlobs: [p.model ?? null],
     controllers: new Map(),
     stages: new Map(),
+    groups: new Map(),
+    closed: new Map(),
+    finished: false,
   });
 };
 
@@ -67,7 +86,7 @@ export const flJoinHandler: Handler<'fl.join'> = (state, ev) => {
   ensure(who !== task.operator, 'fl.join.operator', 'author', 'a controller other than the task operator', who);
   ensure(!task.controllers.has(who), 'fl.join.duplicate', 'author', 'a controller that has not joined yet', who);
   ensure(task.completed < task.rounds, 'fl.task.finished', 'task', 'a task with rounds left', `${task.completed}/${task.rounds} rounds done`);
-  task.controllers.set(who, { examples: p.examples, earned: 0n });
+  task.controllers.set(who, { examples: p.examples, earned: 0n, slot: task.controllers.size + 1 });
 };
 
 export const flUpdateHandler: Handler<'fl.update'> = (state, ev) => {
@@ -88,6 +107,7 @@ export const flUpdateHandler: Handler<'fl.update'> = (state, ev) => {
     const need = STAGE_ORDER.slice(0, STAGE_ORDER.indexOf(stage));
     ensure(need.every((s) => seen.has(s)), 'fl.update.order', 'body.stage', `${stage} after ${need.join(', ') || 'nothing'}`, `${stage} after ${[...seen].join(', ') || 'nothing'}`);
   }
+  if (stage !== 'plain') admitStage(task, who, p.body);
   if ((stage === 'plain' || stage === 'masked') && p.body.update !== undefined) {
     // Throws fl.update.shape / fl.update.stale / fl.update.format with "expected …, got …".
     decodeUpdate(new Uint8Array(Buffer.from(p.body.update, 'base64')), { round: current, length: task.parameters });
@@ -96,6 +116,48 @@ export const flUpdateHandler: Handler<'fl.update'> = (state, ev) => {
   }
   seen.add(stage);
   task.stages.set(who, seen);
+  if (p.body.stage === 'keys') task.groups.set(who, p.body.group);
+};
+
+/**
+ * Secure-aggregation admission: keys carry the controller's own slot, a stage the operator has closed
+ * for the group is refused, and a later stage only comes from a slot its previous stage's closure lists.
+ */
+function admitStage(task: FlTaskState, who: string, body: { stage: string; slot?: number; group?: number }): void {
+  const slot = task.controllers.get(who)!.slot;
+  if (body.stage === 'keys') {
+    ensure(body.slot === slot, 'fl.update.slot', 'body.slot', `${slot} (this controller's join order)`, body.slot);
+    ensure(!task.closed.has(`${body.group}/keys`), 'fl.update.closed', 'body.stage', `a stage still open in group ${body.group}`, 'keys (closed)');
+    return;
+  }
+  const group = task.groups.get(who);
+  if (group === undefined) return; // the order check refuses it with a plainer message
+  const previous = STAGE_ORDER[STAGE_ORDER.indexOf(body.stage) - 1]!;
+  if (body.stage !== 'unmask') ensure(!task.closed.has(`${group}/${body.stage}`), 'fl.update.closed', 'body.stage', `a stage still open in group ${group}`, `${body.stage} (closed)`);
+  const admitted = task.closed.get(`${group}/${previous}`);
+  ensure(admitted?.includes(slot) === true, 'fl.update.notAdmitted', 'body.stage', `slot ${slot} listed by the operator's closing of ${previous} in group ${group}`, admitted ? `[${admitted.join(', ')}]` : `${previous} not closed yet`);
+}
+
+export const flStageHandler: Handler<'fl.stage'> = (state, ev) => {
+  const p = ev.payload;
+  const task = taskOf(state, p.task);
+  ensure(canonicalDid(ev.event.author) === task.operator, 'fl.stage.notOperator', 'author', `the task operator ${task.operator}`, ev.event.author);
+  ensure(task.secureAggregation, 'fl.stage.notSecure', 'task', 'a secure-aggregation task', 'a plain one');
+  const current = task.completed + 1;
+  ensure(p.round === current && current <= task.rounds, 'fl.stage.round', 'round', String(current), p.round);
+  const key = `${p.group}/${p.stage}`;
+  ensure(!task.closed.has(key), 'fl.stage.duplicate', 'stage', `a stage not yet closed in group ${p.group}`, p.stage);
+  if (p.stage !== 'keys') {
+    const previous = STAGE_ORDER[STAGE_ORDER.indexOf(p.stage) - 1]!;
+    ensure(task.closed.has(`${p.group}/${previous}`), 'fl.stage.order', 'stage', `${p.stage} after ${previous} is closed`, `${previous} still open`);
+  }
+  const bySlot = new Map([...task.controllers].map(([did, c]) => [c.slot, did]));
+  for (const slot of p.slots) {
+    const did = bySlot.get(slot);
+    const sent = did !== undefined && task.groups.get(did) === p.group && task.stages.get(did)?.has(p.stage) === true;
+    ensure(sent, 'fl.stage.slots', 'slots', `slots that sent ${p.stage} in group ${p.group} this round`, slot);
+  }
+  task.closed.set(key, [...p.slots]);
 };
 
 export const flAggregateHandler: Handler<'fl.aggregate'> = (state, ev) => {
@@ -110,8 +172,11 @@ export const flAggregateHandler: Handler<'fl.aggregate'> = (state, ev) => {
   }
   for (const did of p.dropped) ensure(task.controllers.has(canonicalDid(did)), 'fl.aggregate.dropped', 'dropped', 'joined controllers', did);
   task.models.push(p.modelHash);
+  task.modelBlobs.push(p.model ?? null);
   task.completed = current;
   task.stages = new Map();
+  task.groups = new Map();
+  task.closed = new Map();
 };
 
 export const flPayHandler: Handler<'fl.pay'> = (state, ev) => {
@@ -123,12 +188,19 @@ export const flPayHandler: Handler<'fl.pay'> = (state, ev) => {
     ensure(task.controllers.has(canonicalDid(pay.to)), 'fl.pay.notParticipant', 'payments.to', `a controller of task ${task.task}`, pay.to);
     total += BigInt(pay.amount);
   }
+  ensure(!task.finished, 'fl.pay.finished', 'task', 'a task whose escrow is not settled yet', 'a final payment already made');
   ensure(task.paid + total <= task.budget, 'fl.pay.overBudget', 'payments', `at most ${task.budget - task.paid} micro-units (budget left)`, total.toString());
-  ensureFunds(state.ledger, task.operator, total, 'payments');
-  debit(state.ledger, task.operator, total);
+  // Paid out of the task's escrow (fl.task moved the budget there), never from the operator's balance.
+  state.ledger.escrow -= total;
   for (const pay of p.payments) {
     credit(state.ledger, pay.to, BigInt(pay.amount));
     task.controllers.get(canonicalDid(pay.to))!.earned += BigInt(pay.amount);
   }
   task.paid += total;
+  if (p.final === true) {
+    const rest = task.budget - task.paid;
+    state.ledger.escrow -= rest;
+    credit(state.ledger, task.operator, rest);
+    task.finished = true;
+  }
 };

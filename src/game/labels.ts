@@ -168,6 +168,7 @@ export const labelResolveHandler: Handler<'label.resolve'> = (state, ev) => {
   const r = getRound(state, p.round);
   const { committee, config } = committeeOf(state, r);
   requireLabelPhase(r);
+  ensure(r.rules === undefined || r.rules.resolution.fn === 'labels', 'resolve.computed', 'type', 'round.compute (this round\'s outcomes are computed from access reports)', 'label.resolve');
   ensure(!committee.resolved, 'label.resolved', 'round', 'a round whose labels are not resolved yet', 'resolved');
   const everyoneRevealed = allRevealed(committee);
   ensure(

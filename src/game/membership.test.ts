@@ -44,7 +44,7 @@ describe('membership', () => {
 
   it('a token-gated community needs a fresh attestation by its attestor', async () => {
     const probe = new GameHarness();
-    const token = { standard: 'erc20' as const, chainId: 31337, address: `0x${'ab'.repeat(20)}`, minBalance: '1000', attestor: probe.key('oracle').did };
+    const token = { standard: 'erc20' as const, chainId: 31337, address: `0x${'ab'.repeat(20)}`, minBalance: '1000', check: 'attestation' as const, attestor: probe.key('oracle').did };
     const h = await committeeGame({ members: [], membership: { mode: 'token', token } });
     const did = h.key('carol').did;
     const config = membershipConfig(h.state);

@@ -5,6 +5,7 @@ import { verifyEd25519 } from '../events/keys.js';
 import type { Attestation } from '../events/types/committee.js';
 import type { MembershipConfig } from '../events/types/committee-config.js';
 import type { Member } from './committee-state.js';
+import { chainBalanceGate } from './chain.js';
 import { credit, debit, ensureFunds } from './ledger.js';
 import type { GameState } from './state.js';
 import { ensure, type Handler } from './rules.js';
@@ -34,6 +35,8 @@ const allowListGate: MembershipGate = ({ member, config }) => {
 const tokenGate: MembershipGate = ({ state, member, attestation, time, config }) => {
   const token = config.token;
   ensure(token !== undefined, 'member.gateMisconfigured', 'config.membership.token', 'a token gate config', 'none');
+  if (token.check === 'balanceOf') return chainBalanceGate(state, member, BigInt(token.minBalance));
+  ensure(token.attestor !== undefined, 'member.gateMisconfigured', 'config.membership.token.attestor', "an attestor DID (check: 'attestation')", 'none');
   ensure(attestation !== undefined, 'member.attestationMissing', 'attestation', `an attestation by ${token.attestor} of a ${token.standard} balance`, 'none');
   ensure(attestation.expires > time, 'member.attestationExpired', 'attestation.expires', `a time after this event (${time})`, attestation.expires);
   ensure(BigInt(attestation.balance) >= BigInt(token.minBalance), 'member.balanceTooLow', 'attestation.balance', `at least ${token.minBalance}`, attestation.balance);

@@ -3,6 +3,7 @@ import { openMarket } from './exchange.js';
 import type { GameState, RoundState } from './state.js';
 import { ensure, requireAdmin, type GameEvent, type Handler } from './rules.js';
 import { refundRound } from './settle.js';
+import { pinRules } from './reward-rules.js';
 
 /**
  * A module that takes part in round.open (member-submitted items, the committee draw). `plan` only
@@ -30,7 +31,9 @@ export const roundScheduleHandler: Handler<'round.schedule'> = (state, ev) => {
   const labelRevealDeadline = p.labelRevealDeadline ?? p.revealDeadline + (p.revealDeadline - p.tradingDeadline);
   ensure(labelCommitDeadline > p.tradingDeadline && labelCommitDeadline <= p.revealDeadline, 'round.badDeadline', 'labelCommitDeadline', `a time after tradingDeadline and at most revealDeadline (${p.revealDeadline})`, labelCommitDeadline);
   ensure(labelRevealDeadline > p.revealDeadline, 'round.badDeadline', 'labelRevealDeadline', `a time after revealDeadline (${p.revealDeadline})`, labelRevealDeadline);
+  const rules = pinRules(state, p.round, p.roundType, BigInt(p.subsidyPerItem));
   state.rounds.set(p.round, {
+    ...(rules ? { rules } : {}),
     round: p.round,
     phase: 'scheduled',
     subsidyPerItem: BigInt(p.subsidyPerItem),
@@ -78,8 +81,9 @@ export function roundOpenHandler(participants: readonly OpenParticipant[]): Hand
     ensure(state.ledger.treasury >= total, 'treasury.insufficient', 'treasury', `at least ${formatUnits(total)} units for ${count} item subsidies`, `${formatUnits(state.ledger.treasury)} units`);
     state.ledger.treasury -= total;
     state.ledger.escrow += total;
-    for (const item of r.items.values()) r.markets.set(item.id, openMarket(item.id, item.outcomes, r.subsidyPerItem));
-    for (const item of extra) r.markets.set(item.id, openMarket(item.id, item.outcomes, r.subsidyPerItem));
+    const rule = r.rules?.scoring;
+    for (const item of r.items.values()) r.markets.set(item.id, openMarket(item.id, item.outcomes, r.subsidyPerItem, rule));
+    for (const item of extra) r.markets.set(item.id, openMarket(item.id, item.outcomes, r.subsidyPerItem, rule));
     for (const participant of participants) participant.commit(state, r, ev);
     r.phase = 'trading';
     r.openedAt = ev.seq;

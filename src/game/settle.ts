@@ -57,6 +57,7 @@ export const roundResolveHandler: Handler<'round.resolve'> = (state, ev) => {
   ensure(state.community!.config.committee === undefined, 'resolve.committeeCommunity', 'type', 'label.resolve (labels in this community come from its committee)', 'round.resolve');
   ensure(ev.event.author === state.community!.config.resolver, 'auth.notResolver', 'author', `the community resolver ${state.community!.config.resolver}`, ev.event.author);
   ensure(r.phase === 'revealing', 'round.wrongPhase', 'round', 'a closed round (trading over)', r.phase);
+  ensure(r.rules === undefined || r.rules.resolution.fn === 'labels', 'resolve.computed', 'type', 'round.compute (this round\'s outcomes are computed from access reports)', 'round.resolve');
   const allRevealed = [...r.sealed.values()].every((s) => s.revealed !== null);
   ensure(allRevealed || ev.event.time >= r.revealDeadline, 'round.early', 'time', `at or after the reveal deadline ${r.revealDeadline} (some trades are unrevealed)`, ev.event.time);
   ensure(sha256Hex(p.seed) === r.seedCommitment, 'resolve.badSeed', 'seed', `a seed hashing to the committed ${r.seedCommitment}`, sha256Hex(p.seed));

@@ -1,6 +1,11 @@
 import type { CommunityConfig } from '../events/types/core.js';
+import type { FeaturizerSpecPayload } from '../events/types/zk.js';
 import type { ProofKey } from '../statement/index.js';
+import type { ScoringRuleName } from '../market/scoring-rule.js';
+import type { CommunityRulesState, RoundRulesState } from './reward-rules-state.js';
+import type { ChainState } from './chain-state.js';
 import type { FlTaskState } from './fl.js';
+import type { DataOwnerState } from './data.js';
 import type { CommitteeRound, Member, Submission } from './committee-state.js';
 
 /**
@@ -24,7 +29,16 @@ export type LedgerState = {
   minted: bigint;
 };
 
-export type ModelInfo = { hash: string; owner: string; name: string; architecture: string; committedAt: number; vkey: string | null };
+export type ModelInfo = {
+  hash: string;
+  owner: string;
+  name: string;
+  architecture: string;
+  committedAt: number;
+  vkey: string | null;
+  /** Committed beside the hash: what the node featurizes item text with to bind proofs (absent: none). */
+  featurizer?: FeaturizerSpecPayload;
+};
 
 export type ModelStats = {
   hash: string;
@@ -62,6 +76,8 @@ export type Position = { trader: string; model: string; shares: bigint[]; netCos
 export type MarketState = {
   item: string;
   outcomes: number;
+  /** The market maker's scoring rule when it is not the LMSR (src/market/scoring-rule.ts). */
+  rule?: ScoringRuleName;
   b: bigint;
   subsidy: bigint;
   q: bigint[];
@@ -92,6 +108,8 @@ export type RoundState = {
   sealed: Map<string, SealedTrade>;
   /** `${model} ${item}` → commit CID: one sealed trade per model per item, checked in O(1). */
   sealedByModelItem: Map<string, string>;
+  /** `${model} ${item}` → scores proven by the model's round batch proof (zk.batch); absent until one. */
+  proven?: Map<string, bigint[]>;
   /** Models that traded this round (for per-round leaderboard history). */
   openedAt: number | null;
   /** Committee path: label commits end / label reveals end, in event time. */
@@ -101,6 +119,8 @@ export type RoundState = {
   submissions: Map<string, Submission>;
   /** The round's sortition committee, drawn at round.open when the community has one. */
   committee: CommitteeRound | null;
+  /** The reward rules pinned when the round was scheduled, when the community configured any (reward-rules.ts). */
+  rules?: RoundRulesState;
 };
 
 export type CommunityState = { id: string; name: string; creator: string; config: CommunityConfig; genesis: string };
@@ -122,10 +142,16 @@ export type GameState = {
   vkeys: Map<string, ProofKey>;
   /** Federated-learning tasks by id (src/game/fl.ts). */
   fl: Map<string, FlTaskState>;
+  /** Members' sealed training data: key epochs, chunks, grants (src/game/data.ts); absent until the first data event. */
+  data?: Map<string, DataOwnerState>;
   /** Community members by canonical DID. */
   members: Map<string, Member>;
   /** Randomness beacon for sortition: genesis-derived, then updated by each committee's revealed salts. */
   beacon: { seed: string; seq: number; round: number } | null;
+  /** Published resolution functions, scheduled rule changes and proposals; absent until the first such event. */
+  rules?: CommunityRulesState;
+  /** The on-chain treasury as recorded in the log (src/game/chain.ts); absent until the first chain event. */
+  chain?: ChainState;
 };
 
 export function emptyState(): GameState {

@@ -64,7 +64,7 @@ export const tradeRevealHandler: Handler<'trade.reveal'> = (state, ev) => {
   const market = r.markets.get(sealed.item)!;
   // Shape checks now, so a malformed belief or an all-zero share trade is refused at reveal; prices are checked at execution.
   checkShape(market, trade);
-  checkTradeProof(state, state.models.get(sealed.model)!, r.items.get(sealed.item), trade, p.proof);
+  checkTradeProof(state, state.models.get(sealed.model)!, r.items.get(sealed.item), trade, p.proof, r.proven?.get(`${sealed.model} ${sealed.item}`));
   sealed.revealed = { trade, orderKey: '' };
 };
 

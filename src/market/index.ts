@@ -4,3 +4,5 @@ export * from './lmsr.js';
 export * from './belief.js';
 export * from './trade-to-belief.js';
 export { MIN_OUTCOMES, MAX_OUTCOMES } from './validate.js';
+export * from './qmsr.js';
+export * from './scoring-rule.js';

@@ -1,13 +1,15 @@
 /**
- * Market invariants over random trade sequences (fast-check): the maker never loses more than the
- * subsidy, every charge is at least the exact cost, capped trades respect their cap, and a sequence
- * of trades costs the same as the total move up to rounding that favours the maker.
+ * Market invariants over random trade sequences (fast-check), for every scoring rule the community
+ * may choose (LMSR and QMSR): the maker never loses more than the subsidy, every charge is at least
+ * the exact cost, capped trades respect their cap, and a sequence of trades costs the same as the
+ * total move up to rounding that favours the maker.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PROB_SCALE, initialQuantities, liquidityForSubsidy, makerWorstCaseLoss, quoteShares } from './lmsr.js';
-import { REF_ONE, referenceCost } from './reference.js';
-import { quoteTradeToBelief } from './trade-to-belief.js';
+import { PROB_SCALE, initialQuantities } from './lmsr.js';
+import { qmsrCostExact } from './qmsr.js';
+import { REF_ONE, referenceCost as lmsrReferenceCost } from './reference.js';
+import { LMSR, QMSR, type ScoringRule } from './scoring-rule.js';
 
 const UNIT = 1_000_000n;
 
@@ -41,7 +43,17 @@ function beliefFrom(weights: number[]): bigint[] {
   return r;
 }
 
-describe('LMSR invariants over random trade sequences', () => {
+/** C(q)·2^128 in micro-units: the 128-bit series for the LMSR, the exact rational for the QMSR. */
+const REFERENCES: [ScoringRule, (q: readonly bigint[], b: bigint) => bigint][] = [
+  [LMSR, lmsrReferenceCost],
+  [QMSR, (q, b) => {
+    const c = qmsrCostExact(q, b);
+    return (c.num * REF_ONE) / c.den;
+  }],
+];
+
+describe.each(REFERENCES.map(([rule, referenceCost]) => ({ name: rule.name, rule, referenceCost })))('$name invariants over random trade sequences', ({ rule, referenceCost }) => {
+  const { liquidityForSubsidy, makerWorstCaseLoss, quoteShares, quoteTradeToBelief } = rule;
   it('maker loss ≤ subsidy, charges ≥ exact cost, caps respected, path independence', () => {
     fc.assert(
       fc.property(scenario, ({ k, subsidy, ops }) => {

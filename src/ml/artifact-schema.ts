@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ValidationError } from '../core/errors.js';
-import type { LogRegWeights, MlpWeights, ModelArtifact } from './artifact-types.js';
+import type { LogRegWeights, MlpWeights, ModelArtifact, NetWeights } from './artifact-types.js';
 import { validateFeaturizerSpec } from './features/featurizer.js';
+import { checkNetWeights, netPlan } from './net.js';
 
 /**
  * Checks that a value is a well-formed ModelArtifact: the shape (zod), then what zod cannot say —
@@ -25,6 +26,17 @@ const artifactSchema = z.object({
   arch: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('logreg'), inputs: z.number().int().positive(), classes: z.number().int().min(2), binary: z.boolean() }),
     z.object({ kind: z.literal('mlp'), inputs: z.number().int().positive(), hidden: z.number().int().positive(), classes: z.number().int().min(2) }),
+    z.object({
+      kind: z.literal('net'),
+      inputs: z.number().int().positive(),
+      shape: z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]),
+      classes: z.number().int().min(2),
+      layers: z.array(z.discriminatedUnion('op', [
+        z.strictObject({ op: z.literal('dense'), outputs: z.number().int().positive(), relu: z.boolean() }),
+        z.strictObject({ op: z.literal('conv'), channels: z.number().int().positive(), kernel: z.number().int().positive(), stride: z.number().int().positive(), relu: z.boolean() }),
+        z.strictObject({ op: z.literal('pool'), mode: z.enum(['max', 'avg']), size: z.number().int().positive(), stride: z.number().int().positive() }),
+      ])).min(1).max(64),
+    }),
   ]),
   featurizer: featurizerSchema,
   labels: z.array(z.string()),
@@ -33,6 +45,7 @@ const artifactSchema = z.object({
   weights: z.union([
     z.object({ W: z.array(intArray), b: intArray }),
     z.object({ W1: z.array(intArray), b1: intArray, W2: z.array(intArray), b2: intArray }),
+    z.object({ layers: z.array(z.object({ W: z.array(intArray), b: intArray })) }),
   ]),
 });
 
@@ -78,6 +91,14 @@ export function validateArtifact(value: unknown, source = '<artifact>'): ModelAr
     checkMatrix(source, 'weights.W', w.W, rows, a.arch.inputs, limit);
     if (w.b.length !== rows) fail(source, 'weights.b', `${rows} biases`, String(w.b.length));
     checkRange(source, 'weights.b', w.b, limit);
+  } else if (a.arch.kind === 'net') {
+    if (!('layers' in a.weights)) fail(source, 'weights', 'net weights {layers: [{W, b}]}', 'other weights');
+    try {
+      netPlan(a.arch);
+    } catch (e) {
+      fail(source, 'arch', 'a valid net architecture', (e as Error).message);
+    }
+    checkNetWeights(a.arch, a.weights as NetWeights, a.weightBits, source);
   } else {
     if (!('W1' in a.weights)) fail(source, 'weights', 'mlp weights {W1, b1, W2, b2}', 'logreg weights');
     const w = a.weights as MlpWeights;

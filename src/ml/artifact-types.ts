@@ -21,11 +21,25 @@ export type FeaturizerSpec =
 
 export type LogRegArch = { kind: 'logreg'; inputs: number; classes: number; binary: boolean };
 export type MlpArch = { kind: 'mlp'; inputs: number; hidden: number; classes: number };
-export type ModelArch = LogRegArch | MlpArch;
+/**
+ * One layer of a `net` (any depth; src/ml/net.ts): `dense` acts on the flattened tensor (C, H, W
+ * order), `conv` is a valid (unpadded) 2-D convolution with a square kernel, `pool` a square
+ * max or average window (average: the window area must be a power of two, floor division).
+ * Every dense/conv layer but the last is followed by the rescale floor(a / 2^F), then ReLU if set.
+ */
+export type NetLayer =
+  | { op: 'dense'; outputs: number; relu: boolean }
+  | { op: 'conv'; channels: number; kernel: number; stride: number; relu: boolean }
+  | { op: 'pool'; mode: 'max' | 'avg'; size: number; stride: number };
+/** A layered network; `shape` = the input tensor [channels, height, width], inputs = C·H·W. */
+export type NetArch = { kind: 'net'; inputs: number; shape: [number, number, number]; classes: number; layers: NetLayer[] };
+export type ModelArch = LogRegArch | MlpArch | NetArch;
 
 /** Integer weights as decimal strings would be safest for huge values; |w| < 2^31 keeps them numbers. */
 export type LogRegWeights = { W: number[][]; b: number[] };
 export type MlpWeights = { W1: number[][]; b1: number[]; W2: number[][]; b2: number[] };
+/** One {W, b} per dense/conv layer in order: dense W[out][in]; conv W[outC][inC·k·k] (c, ky, kx order). */
+export type NetWeights = { layers: { W: number[][]; b: number[] }[] };
 
 export type ModelArtifact = {
   format: 'hindsight-model/1';
@@ -37,5 +51,5 @@ export type ModelArtifact = {
   scaleBits: number;
   /** Bits each weight fits in as a signed integer (e.g. 8 or 16); circuits range-check against it. */
   weightBits: number;
-  weights: LogRegWeights | MlpWeights;
+  weights: LogRegWeights | MlpWeights | NetWeights;
 };

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ValidationError, describe } from '../core/errors.js';
-import type { FeaturizerSpec, LogRegWeights, MlpWeights, ModelArtifact } from './artifact-types.js';
+import type { FeaturizerSpec, LogRegWeights, MlpWeights, ModelArtifact, NetWeights } from './artifact-types.js';
+import { netScores } from './net.js';
 import type { CsrMatrix, SparseVector } from './features/sparse.js';
 import { csrRow } from './features/sparse.js';
 import { LinearModel } from './models/linear.js';
@@ -165,6 +166,11 @@ export function fixedScores(artifact: ModelArtifact, xInt: IntInput): bigint[] {
     const w = artifact.weights as LogRegWeights;
     return affine(w.W, w.b, x, F);
   }
+  if (artifact.arch.kind === 'net') {
+    const dense = new Array<bigint>(artifact.arch.inputs).fill(0n);
+    for (let t = 0; t < x.indices.length; t++) dense[x.indices[t]!] = BigInt(x.values[t]!);
+    return netScores(artifact.arch, artifact.weights as NetWeights, F, dense);
+  }
   const w = artifact.weights as MlpWeights;
   const a = affine(w.W1, w.b1, x, F);
   const bigF = BigInt(F);
@@ -203,7 +209,8 @@ export function fixedProba(artifact: ModelArtifact, xInt: IntInput): Float64Arra
 /** A Classifier that answers with the fixed-point model (what a proof would attest to). */
 export function fixedClassifier(artifact: ModelArtifact): Classifier {
   return {
-    family: artifact.arch.kind,
+    // a net is a deeper MLP as far as Classifier consumers care (dense inputs, class probabilities)
+    family: artifact.arch.kind === 'net' ? 'mlp' : artifact.arch.kind,
     inputs: artifact.arch.inputs,
     classes: artifact.arch.classes,
     predictProba: (x) => fixedProba(artifact, quantizeFeatures(artifact, x)),
@@ -292,6 +299,9 @@ export function modelFromArtifact(artifact: ModelArtifact): ExportableModel {
     const W = new Float64Array(D * R);
     for (let r = 0; r < R; r++) for (let j = 0; j < D; j++) W[j * R + r] = w.W[r][j] / s;
     return new LinearModel('logreg', D, K, binary, W, Float64Array.from(w.b, (v) => v / s));
+  }
+  if (artifact.arch.kind === 'net') {
+    throw new ValidationError('artifact.invalid', 'artifact: expected a logreg or mlp artifact (a float model to fine-tune), got a net (import it again from ONNX instead)', { field: 'arch.kind' });
   }
   const { inputs: D, hidden: H, classes: K } = artifact.arch;
   const w = artifact.weights as MlpWeights;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EnvelopeSchema } from '../events/envelope.js';
 import { DidText, ItemId, ModelHash } from '../events/types/common.js';
+import { ServedAnswer } from '../zk/served-answer.js';
 
 /**
  * The HTTP-only zod schemas of the API (parameters, errors, health): the route handlers validate
@@ -68,5 +69,8 @@ export const PredictReply = z
     route: z.enum(['requested', 'leaderboard', 'held']).describe('why this model answered'),
   })
   .describe('a served prediction');
+
+/** POST /v1/predict answers: one model's (serve = model), or the served answer with its proofs and weights (blend | leader). */
+export const PredictAnswer = z.union([PredictReply, ServedAnswer]);
 
 export { EnvelopeSchema };

@@ -7,6 +7,8 @@ import { loadArtifact, modelHashOf } from '../ml/artifact.js';
 import { leaderboard } from '../game/leaderboard.js';
 import type { GameState } from '../game/state.js';
 import { HttpError } from './http-errors.js';
+import { factsFromState, lastSettledRound } from '../engine/served-facts.js';
+import type { ServedAnswer } from '../zk/served-answer.js';
 
 /**
  * Largest feature magnitude: features are scaled by 2^scaleBits before they become integers, and a
@@ -22,6 +24,13 @@ export const PredictBody = z.strictObject({
   /** A model hash this node holds; absent = the best-ranked model on the leaderboard that it holds. */
   model: z.string().max(130).optional(),
   prove: z.boolean().default(false),
+  /**
+   * `model` (default): one model's answer. `blend` / `leader`: the served answer over the committed
+   * models this node holds, every component proven, with the blend weights as of the last settled round.
+   */
+  serve: z.enum(['model', 'blend', 'leader']).default('model'),
+  /** Temper of the blend weights (1 = full-Kelly wealth); the demo's measured default is 0.1. */
+  temper: z.number().positive().max(1).default(0.1),
 });
 export type PredictRequest = z.infer<typeof PredictBody>;
 
@@ -69,11 +78,59 @@ export class InferenceService {
   }
 
   async predict(state: GameState, body: PredictRequest): Promise<object> {
+    if (body.serve !== 'model') return this.serve(state, body, body.serve);
     const { held, rule } = this.route(state, body.model);
     const { predict } = await import('../zk/predict.js');
     if (body.prove) this.#proved = true;
     const answer = await predict(held.artifact, body.input, { prove: body.prove });
     return { ...answer, model: held.artifact.name, route: rule };
+  }
+
+  /**
+   * The verifiable served answer: every held model committed in the log is a line, weighted by its
+   * P&L as of the last settled round (src/zk/served-answer.ts has the formula); `blend` proves every
+   * line on the input, `leader` only the line with the highest P&L (ties: lower hash).
+   */
+  async serve(state: GameState, body: PredictRequest, rule: 'blend' | 'leader'): Promise<ServedAnswer> {
+    const held = [...this.#byHash.values()].filter((h) => state.models.has(h.hash)).sort((x, y) => (x.hash < y.hash ? -1 : 1));
+    if (held.length === 0) throw new HttpError(404, 'served.noModels', 'serve: expected a held model committed in the log, got none');
+    const classes = held[0]!.artifact.arch.classes;
+    const odd = held.find((h) => h.artifact.arch.classes !== classes);
+    if (odd) throw new HttpError(404, 'served.noModels', `serve: expected models with ${classes} classes, got ${odd.artifact.name} with ${odd.artifact.arch.classes}`);
+    const { predict } = await import('../zk/predict.js');
+    const { servedWeights, blendOf } = await import('../zk/served-answer.js');
+    const facts = factsFromState(state);
+    const asOfRound = lastSettledRound(state);
+    const b = (asOfRound > 0 ? await facts.liquidity(asOfRound) : null) ?? 0n;
+    const lines = await Promise.all(held.map(async (h) => ({ held: h, modelHash: h.hash, pnl: await facts.pnlAsOf(h.hash, asOfRound) })));
+    const weights = servedWeights(lines, b, body.temper);
+    const best = [...lines].sort((x, y) => (x.pnl === y.pnl ? (x.modelHash < y.modelHash ? -1 : 1) : y.pnl > x.pnl ? 1 : -1))[0]!;
+    this.#proved = true;
+    const components = [];
+    for (const line of rule === 'leader' ? [best] : lines) {
+      const r = await predict(line.held.artifact, body.input, { prove: true });
+      components.push({
+        modelHash: r.modelHash, name: line.held.artifact.name, x: r.x, scores: r.scores, probabilities: r.probabilities,
+        proof: r.proof!, publicSignals: r.publicSignals!, layout: r.layout!, vkey: r.vkey!, insecure: r.insecureSetup === true,
+      });
+    }
+    const probabilities = rule === 'leader' ? components[0]!.probabilities : blendOf(components, weights);
+    const k = probabilities.reduce((bi, v, i) => (v > probabilities[bi]! ? i : bi), 0);
+    const labels = best.held.artifact.labels;
+    return {
+      format: 'hindsight-served/1',
+      rule,
+      labels,
+      prediction: labels[k]!,
+      predictedClass: k,
+      probabilities,
+      asOfRound,
+      b: b.toString(),
+      temper: body.temper,
+      lines: lines.map((l) => ({ modelHash: l.modelHash, pnl: l.pnl.toString(), weight: weights.get(l.modelHash)! })),
+      components: components.map(({ insecure: _, ...c }) => c),
+      insecureSetup: components.some((c) => c.insecure),
+    };
   }
 
   /**

@@ -9,11 +9,13 @@ import type { SubmitBatcher } from '../engine/submit-batcher.js';
 import { AuthorView, CommunityView, EventsPage, LeaderboardView, MarketView, ModelView, RoundView, StateView, SubmitReply } from '../engine/view-schemas.js';
 import { authorView, communityView, findMarket, findRound, leaderboardView, modelView, readLogPage, stateView } from '../engine/views.js';
 import { claimedAuthorOf, SignedEventSchema } from '../events/dag-jws.js';
-import { AuthorParams, ErrorBody, EventsQuery, HealthBody, MarketParams, ModelParams, PredictReply, RoundParams, StreamQuery } from './api-schemas.js';
+import { AuthorParams, ErrorBody, EventsQuery, HealthBody, MarketParams, ModelParams, PredictAnswer, RoundParams, StreamQuery } from './api-schemas.js';
 import { EventStream, streamStart } from './event-stream.js';
+import { dashboardRoutes } from './dashboard-routes.js';
 import { HttpError, type ErrorReply } from './http-errors.js';
 import type { NodeMetrics } from './metrics.js';
 import { PredictBody, type InferenceService } from './inference-service.js';
+import { flRoutes } from './fl-relay.js';
 
 /** What the handlers share: one node's engine and its HTTP-side helpers. */
 export type RouteContext = {
@@ -168,7 +170,7 @@ export const routes: RouteSpec[] = [
   },
   {
     method: 'POST', url: '/v1/predict', summary: 'inference: the best-ranked model this node serves (or the one named), optionally with a ZK proof', body: PredictBody,
-    responses: { 200: { description: 'PredictReply', schema: PredictReply }, ...errors(400, 404, 413, 415) },
+    responses: { 200: { description: 'PredictReply, or ServedReply when serve = blend | leader', schema: PredictAnswer }, ...errors(400, 404, 413, 415) },
     handler: async (ctx, req) => {
       if (!ctx.inference) throw new HttpError(404, 'predict.disabled', 'inference: expected a node started with --models DIR, got one serving no models');
       const body = PredictBody.safeParse(req.body);
@@ -208,4 +210,8 @@ export const routes: RouteSpec[] = [
     responses: { 200: { description: 'OpenAPI 3.1' } },
     handler: async (ctx) => ctx.openapi(),
   },
+  // Federated learning: the SecAgg relay and the blob store (fl-relay.ts).
+  ...flRoutes,
+  // Read views for the web dashboard (dashboard-routes.ts).
+  ...dashboardRoutes,
 ];

@@ -3,6 +3,7 @@ import type { FastifyServerOptions } from 'fastify';
 import { ValidationError } from '../core/errors.js';
 import { Engine } from '../engine/engine.js';
 import type { IntakeClock } from '../engine/intake.js';
+import { takeLock } from './dir-lock.js';
 import { Follower } from './follower.js';
 import { InferenceService } from './inference-service.js';
 import { HttpLogSource } from './http-log-source.js';
@@ -113,8 +114,21 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
   let closing: Promise<void> | undefined;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  // The node is the directory's one writer from here on: local CLI writes are refused while it runs.
+  let unlock: () => void = () => {};
+  if (options.dir) {
+    try {
+      unlock = takeLock(options.dir, url, source ? 'follower' : 'leader');
+    } catch (error) {
+      await follower?.stop();
+      await server.close();
+      await engine.close();
+      throw error;
+    }
+  }
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     engine,
     server,
     follower,
@@ -124,6 +138,7 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
         await server.close();
         await inference?.close();
         await engine.close();
+        unlock();
       })()),
   };
 }

@@ -7,6 +7,7 @@ import { HttpError, toErrorReply, type ErrorReply } from './http-errors.js';
 import { DEFAULT_MAX_JSON_DEPTH, installJsonParser } from './json-body.js';
 import { NodeMetrics } from './metrics.js';
 import { buildOpenApi } from './openapi.js';
+import { serveWebApp } from './web-app.js';
 import { claimedAuthor, routes, type RouteContext } from './routes.js';
 import type { InferenceService } from './inference-service.js';
 import { verifyHere } from '../engine/intake.js';
@@ -133,6 +134,7 @@ export async function buildNodeServer(options: NodeServerOptions): Promise<NodeS
     for (const stream of [...streams]) stream.close();
   });
 
+  await serveWebApp(app);
   for (const route of routes) {
     app.route({ method: route.method, url: route.url, handler: (req, reply) => route.handler(ctx, req, reply) });
   }

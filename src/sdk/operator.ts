@@ -11,6 +11,8 @@ import { DEFAULT_BANKROLL, maxCostPerItem, toBelief, trackRecordMultiplier, type
 import { EventChain } from './operator-chain.js';
 import type { PublicHistory } from './operator-history.js';
 import { isProvenBelief, type ModelStrategy, type OpenItem, type PreparedModel } from './operator-strategy.js';
+import { OperatorProver, type ProverOptions } from './operator-proofs.js';
+import type { ProvingKit } from '../zk/provable.js';
 
 export type OperatorOptions = {
   client: HindsightClient;
@@ -23,6 +25,8 @@ export type OperatorOptions = {
   saltKey?: Uint8Array;
   /** Floor applied to every traded probability (see toBelief). */
   beliefFloor?: number;
+  /** When to prove (default: when the community requires proofs and the model is provable); see OperatorProver. */
+  proofs?: ProverOptions;
 };
 
 type SealedTrade = { item: string; commit: string; trade: TradeBody; salt: string; proof?: ProofAttachment };
@@ -37,6 +41,12 @@ export type OperatorRound = {
   /** The belief traded per item, as integers at 10^12. */
   beliefs: Map<string, number[]>;
   revealed: boolean;
+  /** Set when this operator proves the round's model: its batch key, circuit and artifact. */
+  kit?: ProvingKit;
+  /** The items traded, with their public inputs (what the round batch proof covers). */
+  traded: OpenItem[];
+  /** The community requires proofs and this model has none (not provable, or proofs off): it sits the round out. */
+  unproven?: boolean;
 };
 
 /**
@@ -57,6 +67,7 @@ export class Operator {
   readonly #floor: number;
   readonly #signer: Signer;
   #chain: EventChain | null = null;
+  readonly prover: OperatorProver;
   #frontier = 1;
 
   constructor(options: OperatorOptions) {
@@ -67,6 +78,7 @@ export class Operator {
     this.#bankroll = options.bankroll ?? DEFAULT_BANKROLL;
     this.#saltKey = options.saltKey ?? new Uint8Array(randomBytes(32));
     this.#floor = options.beliefFloor ?? 1e-4;
+    this.prover = new OperatorProver(options.proofs);
   }
 
   get did(): string {
@@ -98,16 +110,19 @@ export class Operator {
     const { examples, rounds } = await this.#history.examples();
     const classes = examples.reduce((k, e) => Math.max(k, e.outcomes), 2);
     const model = await this.strategy.train(examples, { round, classes });
-    this.rounds.set(round, { round, model, trainedOn: { examples: examples.length, rounds }, trades: new Map(), beliefs: new Map(), revealed: false });
+    const kit = (await this.prover.kitFor(model, this.#client)) ?? undefined;
+    const unproven = !kit && !model.vkey && (await this.#client.community())?.config.requireProofs === true;
+    this.rounds.set(round, { round, model, trainedOn: { examples: examples.length, rounds }, trades: new Map(), beliefs: new Map(), revealed: false, traded: [], ...(kit ? { kit } : {}), ...(unproven ? { unproven } : {}) });
     if (await this.#client.model(model.modelHash)) return [];
-    const commit = { modelHash: model.modelHash, architecture: model.architecture, name: this.strategy.name, ...(model.vkey ? { vkey: model.vkey } : {}) };
+    if (kit) await this.prover.publishKey(kit, chain, this.#client, time);
+    const commit = { modelHash: model.modelHash, architecture: model.architecture, name: this.strategy.name, ...(model.vkey ? { vkey: model.vkey, ...(model.artifact ? { featurizer: model.artifact.featurizer } : {}) } : {}), ...(kit ? this.prover.commitFields(kit) : {}) };
     return [chain.next('model.commit', commit, time)];
   }
 
   /** While round `round` trades: one sealed `trade.commit` per item the model has a belief on. */
   async trade(round: number, time: number): Promise<SignedEvent[]> {
     const record = this.rounds.get(round);
-    if (!record) return [];
+    if (!record || record.unproven) return [];
     const view = await this.#client.round(round);
     if (!view || view.phase !== 'trading' || time >= view.tradingDeadline) return [];
     const chain = await this.#chainReady();
@@ -135,7 +150,8 @@ export class Operator {
         throw new ValidationError('operator.badBelief', `${this.name} on ${item.id}: expected ${item.outcomes} probabilities, got ${n}`, { field: 'belief' });
       }
       // A proven belief is traded exactly: the node checks it against the proof's scores.
-      const belief = isProvenBelief(b) ? b.belief.map(Number) : toBelief(b, this.#floor);
+      // With a round batch proof, the belief is the fixed-point one the circuit proves.
+      const belief = record.kit ? this.prover.belief(record.kit, item).map(Number) : isProvenBelief(b) ? b.belief.map(Number) : toBelief(b, this.#floor);
       const trade: TradeBody = { kind: 'belief', belief, maxCost: maxCost.toString() };
       const salt = this.#salt(round, item.id);
       const commitment = tradeCommitment({ round, item: item.id, model: record.model.modelHash, trade, salt });
@@ -143,6 +159,7 @@ export class Operator {
       events.push(event);
       record.trades.set(item.id, { item: item.id, commit: eventCid(event), trade, salt, ...(proof ? { proof } : {}) });
       record.beliefs.set(item.id, belief);
+      record.traded.push(item);
     });
     return events;
   }
@@ -153,7 +170,8 @@ export class Operator {
     if (!record || record.revealed) return [];
     const chain = await this.#chainReady();
     record.revealed = true;
-    return [...record.trades.values()].map((t) => chain.next('trade.reveal', { round, commit: t.commit, trade: t.trade, salt: t.salt, ...(t.proof ? { proof: t.proof } : {}) }, time));
+    const batches = record.kit && record.traded.length > 0 ? await this.prover.batches(record.kit, round, record.traded, chain, time) : [];
+    return [...batches, ...[...record.trades.values()].map((t) => chain.next('trade.reveal', { round, commit: t.commit, trade: t.trade, salt: t.salt, ...(t.proof ? { proof: t.proof } : {}) }, time))];
   }
 
   /**
@@ -168,7 +186,8 @@ export class Operator {
       if (!r) break;
       if (n === this.#frontier && (r.phase === 'settled' || r.phase === 'void' || r.phase === 'resolved')) this.#frontier = n + 1;
       if (r.phase === 'scheduled' && !this.rounds.has(n)) out.push(...(await this.prepare(n, time)));
-      else if (r.phase === 'trading' && this.rounds.get(n)?.trades.size === 0) out.push(...(await this.trade(n, time)));
+      // Items whose key is published later in the trading phase are traded as they appear.
+      else if (r.phase === 'trading' && this.rounds.has(n)) out.push(...(await this.trade(n, time)));
       else if (r.phase === 'revealing') out.push(...(await this.reveal(n, time)));
     }
     return out;

@@ -22,8 +22,8 @@ import { MlStrategy } from './operators/ml-strategy.js';
  * End to end: a model trained and committed through the SDK's normal path (Operator + MlStrategy,
  * whose model hash is `modelHashOf(artifact)`) trades sealed beliefs with proofs, and the node —
  * pairing check at intake, statement checks in apply — accepts them in a community that requires
- * proofs. Text items: the proof binds the input by its Poseidon hash, which the node cannot
- * recompute for text (the featurizer is not committed), so only the model and belief are checked.
+ * proofs. Text items: the proof binds the input by its Poseidon hash; the model is committed with
+ * its featurizer, so the node featurizes each item's text itself and checks that hash too.
  */
 const admin = testKey('admin');
 const alice = testKey('alice');
@@ -102,7 +102,7 @@ describe('an SDK operator trading with proofs', () => {
     const prepared = op.rounds.get(1)!.model;
     // The SDK's model hash is the artifact's Poseidon commitment: what `ml train` prints and proofs carry.
     expect(prepared.modelHash).toBe(await modelHashOf(prepared.artifact!));
-    expect(commits.map((e) => e.payload)).toEqual([{ modelHash: prepared.modelHash, architecture: prepared.architecture, name: 'proven-lr', vkey: zkKeyId(strategy.key!) }]);
+    expect(commits.map((e) => e.payload)).toEqual([{ modelHash: prepared.modelHash, architecture: prepared.architecture, name: 'proven-lr', vkey: zkKeyId(strategy.key!), featurizer: prepared.artifact!.featurizer }]);
     await submitAdmin('zk.vkey', strategy.key!);
     await op.submit(commits);
     await submitAdmin('round.open', { round: 1 });

@@ -68,5 +68,6 @@ export function humanReport(result: DemoResult): string {
     '',
     `${s.events} events, ${s.trades} trades, stateHash ${s.stateHash}`,
     `log: ${result.out} (hindsight replay --dir ${result.out}); report: ${result.out}/report/report.md`,
+    `dashboard: hindsight node start --dir ${result.out}, then open http://127.0.0.1:8080/`,
   ].join('\n');
 }

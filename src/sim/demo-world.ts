@@ -9,6 +9,7 @@ import type { BankrollRule } from '../sdk/operator-bankroll.js';
 import { EventChain } from '../sdk/operator-chain.js';
 import { PublicHistory, type LabeledExample } from '../sdk/operator-history.js';
 import type { ModelStrategy } from '../sdk/operator-strategy.js';
+import type { ProverOptions } from '../sdk/operator-proofs.js';
 import { CommitteeMember, LogFollower, colludeOnWrongLabels, resolveDueRounds, type Collusion } from '../sdk/member.js';
 import { chunkItems, type DemoRoundSet } from './demo-data.js';
 
@@ -33,6 +34,10 @@ export type WorldConfig = {
   committee?: { members: number; size: number; adversarial: number; bond: bigint; reward: bigint };
   /** Dataset truth by item id: what honest members label. */
   truth?: ReadonlyMap<string, number>;
+  /** The community requires proofs and operators prove as these options say (demo --proofs). */
+  proofs?: ProverOptions;
+  /** Called with a round's reveal events (batch proofs first) before they are appended. */
+  beforeReveals?: (round: number, events: readonly SignedEvent[]) => Promise<void>;
 };
 
 const sha = (text: string): Buffer => createHash('sha256').update(text).digest();
@@ -101,6 +106,7 @@ export class DemoWorld {
           history,
           bankroll: config.rule,
           saltKey: new Uint8Array(sha(`hindsight-demo-salt:${config.seed}:${strategy.name}`)),
+          ...(config.proofs ? { proofs: config.proofs } : {}),
         }),
     );
   }
@@ -117,6 +123,7 @@ export class DemoWorld {
             trading: 'sealed',
             admins: [admin],
             resolver: admin,
+            ...(config.proofs ? { requireProofs: true } : {}),
             ...(config.committee ? { committee: { size: config.committee.size, minBond: config.committee.bond.toString(), rewardPerRound: config.committee.reward.toString() } } : {}),
           },
           treasury: config.budget.toString(),
@@ -187,6 +194,7 @@ export class DemoWorld {
     await this.submit([this.admin.next('round.close', { round }, t.tradingDeadline)]);
     const reveals: SignedEvent[] = [];
     for (const op of this.operators) reveals.push(...(await op.reveal(round, t.reveal)));
+    await this.config.beforeReveals?.(round, reveals);
     await this.submit(reveals);
   }
 

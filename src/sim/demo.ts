@@ -16,6 +16,9 @@ import { leaderboardView as leaderboard } from '../engine/views.js';
 import { writeReport } from './report.js';
 import { committeeSummary } from '../sdk/member.js';
 import type { GameState } from '../game/state.js';
+import type { SignedEvent } from '../events/envelope.js';
+import { EXAMPLE_RECIPES } from '../sdk/operators/index.js';
+import { DemoProofs, proofRecipes, type DemoProofOptions } from './demo-proofs.js';
 
 export type DemoOptions = {
   out: string;
@@ -40,6 +43,8 @@ export type DemoOptions = {
   /** Write <out>/report/ (default true). */
   report?: boolean;
   onProgress?: (event: { round: number; rounds: number; phase: string }) => void;
+  /** The community requires proofs; provable operators trade with round batch proofs (demo-proofs.ts). */
+  proofs?: boolean | DemoProofOptions;
 };
 
 export type DemoResult = { summary: DemoSummary; metrics: DemoMetrics; leaderboard: LeaderboardRow[]; reportDir: string | null; dataset: string; labels: string[]; out: string; seconds: number; config: Required<Pick<DemoOptions, 'rounds' | 'items' | 'seed' | 'subsidy' | 'bankroll' | 'serve'>> };
@@ -106,8 +111,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
   const progress = (round: number, phase: string) => options.onProgress?.({ round, rounds, phase });
   const hashes = new Map<string, string>();
-  const strategies = exampleStrategies((name, round) => hashes.get(`${name}@${round}`));
+  const proofOptions = options.proofs === true ? {} : options.proofs || undefined;
+  const strategies = exampleStrategies((name, round) => hashes.get(`${name}@${round}`), proofOptions ? proofRecipes(EXAMPLE_RECIPES, proofOptions.maxBuckets) : EXAMPLE_RECIPES);
   const engine = await Engine.open({ dir: options.out });
+  const proofs = proofOptions ? new DemoProofs(engine, seed, proofOptions) : undefined;
   let result: DemoResult;
   try {
     const community = `demo-${dataset.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'dataset'}`;
@@ -125,6 +132,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       rule: options.rule ?? DEFAULT_BANKROLL,
       bootstrap: data.bootstrap,
       strategies,
+      ...(proofs ? { proofs: proofs.proverOptions(), beforeReveals: (round: number, events: readonly SignedEvent[]) => proofs.beforeReveals(round, events, world.operators) } : {}),
     });
     const metrics = new DemoMetrics(world.operators.map((o) => o.name));
     for (const set of data.rounds) {
@@ -154,6 +162,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       budget: units(subsidy) * BigInt(rounds * items),
       conservation: conservation(engine.state.ledger).ok,
       committee: committee ? committeeSummary(engine.state, (_round, item) => truth.get(item), world.collusion) : undefined,
+      ...(proofs ? { proofs: proofs.summary(world.operators) } : {}),
     });
     result = { summary, metrics, leaderboard: leaderboard(engine.state), reportDir: null, dataset: dataset.name, labels: dataset.labels, out: options.out, seconds: 0, config: { rounds, items, seed, subsidy, bankroll, serve } };
   } finally {

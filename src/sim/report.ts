@@ -5,6 +5,7 @@ import { calibrationChart, lossChart, pnlChart, renderPng } from './charts.js';
 import { SERVED_TEMPER, type Calibration } from './demo-metrics.js';
 import type { DemoResult } from './demo.js';
 import { leaderboardTable, roundTable, targetLines } from './demo-text.js';
+import { proofReportLines } from './demo-proofs.js';
 
 const fmt = (v: number | null): string => (v === null ? '—' : v.toFixed(5));
 
@@ -90,6 +91,7 @@ export async function writeReport(result: DemoResult, gameLeaderboard: unknown):
     '',
     ...targetLines(result).map((l) => `- ${l}`),
     '',
+    ...proofReportLines(s.proofs),
     '## Charts',
     '',
     '![cumulative P&L](pnl.png)',

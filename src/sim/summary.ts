@@ -2,6 +2,7 @@ import type { DemoMetrics } from './demo-metrics.js';
 import type { ServingRule } from './served.js';
 import { round6, spearman } from './stats.js';
 import type { CommitteeSummary } from '../sdk/member.js';
+import type { ProofSummary } from './demo-proofs.js';
 
 /**
  * The `--json` summary contract (docs/demo.md), the last line of `hindsight demo --json`.
@@ -21,11 +22,13 @@ export type DemoSummary = {
   conservation: boolean;
   /** The committee's block, present when a committee resolved the labels. */
   committee?: CommitteeSummary;
+  /** demo --proofs: round batch proofs made, items covered, proving and verification cost, the tampered batch refused. */
+  proofs?: ProofSummary;
 };
 
 const unitsOf = (micro: bigint): number => Number(micro) / 1e6;
 
-export function buildSummary(args: { metrics: DemoMetrics; rounds: number; items: number; events: number; stateHash: string; serve: ServingRule; budget: bigint; conservation: boolean; committee?: CommitteeSummary }): DemoSummary {
+export function buildSummary(args: { metrics: DemoMetrics; rounds: number; items: number; events: number; stateHash: string; serve: ServingRule; budget: bigint; conservation: boolean; committee?: CommitteeSummary; proofs?: ProofSummary }): DemoSummary {
   const { metrics } = args;
   const models = [...metrics.lines.entries()].map(([name, l]) => ({ hash: l.hash, name, pnl: unitsOf(l.pnl), logLoss: round6(l.score.logLoss), accuracy: round6(l.score.accuracy) }));
   models.sort((a, b) => b.pnl - a.pnl || a.name.localeCompare(b.name));
@@ -50,5 +53,6 @@ export function buildSummary(args: { metrics: DemoMetrics; rounds: number; items
     subsidy: { budget: unitsOf(args.budget), spent: unitsOf(metrics.spent) },
     conservation: args.conservation,
     ...(args.committee ? { committee: { ...args.committee, labelAccuracy: round6(args.committee.labelAccuracy) ?? 0 } } : {}),
+    ...(args.proofs ? { proofs: args.proofs } : {}),
   };
 }

@@ -9,8 +9,12 @@ import { segmentLayout } from './packing.js';
  * with M = items, K = scores, N = input.count, XW = inputWords.
  */
 
-/** How a proof binds its input: the features themselves, their Poseidon hash, or packed words. */
-export const InputBinding = z.enum(['public', 'hash', 'packed']);
+/**
+ * How a proof binds its input: the features themselves, their Poseidon hash, or packed words; or
+ * `digest` (batch proofs): the only public signals are the model hash and one Poseidon digest of
+ * every item's input hash and scores (src/zk/batch.ts), so verification does not grow with items.
+ */
+export const InputBinding = z.enum(['public', 'hash', 'packed', 'digest']);
 export type InputBinding = z.infer<typeof InputBinding>;
 
 /** A model's integer inputs: how many, and the range the circuit checks (and packs by). */
@@ -23,7 +27,7 @@ export type InputSpec = z.infer<typeof InputSpec>;
 
 const Fields = z.strictObject({
   version: z.literal(1),
-  kind: z.enum(['logreg', 'mlp']),
+  kind: z.enum(['logreg', 'mlp', 'net']),
   /** Items per proof. */
   items: z.number().int().min(1).max(4096),
   /** Scores per item: 1 for binary logistic regression (the logit of class 1), else `classes`. */
@@ -56,5 +60,6 @@ export function inputSignalsPerItem(layout: Pick<PublicLayout, 'binding' | 'inpu
 
 /** Number of public signals of a proof with this layout. */
 export function expectedSignalCount(layout: Pick<PublicLayout, 'items' | 'scores' | 'binding' | 'input' | 'inputWords'>): number {
+  if (layout.binding === 'digest') return 2;
   return 1 + layout.items * (1 + layout.scores + inputSignalsPerItem(layout));
 }

@@ -21,6 +21,7 @@ import type { InputBinding, InputSpec, PublicLayout } from '../statement/layout.
 import type { SegmentLayout } from '../statement/packing.js';
 import { inputHeader, inputLayout } from './input-hash.js';
 import { inputSpecOf, type InputRange } from './input-spec.js';
+import { netCircuit } from './net-circuit.js';
 
 export type CircuitOptions = { items?: number; binding?: InputBinding; input?: InputRange };
 
@@ -35,11 +36,13 @@ function bounds(a: ModelArtifact, input: InputSpec): { scoreBits: number; actBit
   let actBits = 0;
   if (a.arch.kind === 'logreg') {
     scoreBound = N * wMax * xMax + (wMax << F);
-  } else {
+  } else if (a.arch.kind === 'mlp') {
     const aBound = N * wMax * xMax + (wMax << F);
     actBits = Math.max(bitLength(aBound), a.scaleBits + 1);
     const hMax = 1n << BigInt(actBits - a.scaleBits);
     scoreBound = BigInt(a.arch.hidden) * wMax * hMax + (wMax << F);
+  } else {
+    throw expectedGot('zk.layoutUnsupported', 'arch.kind', 'logreg or mlp (nets are bounded layer by layer in net-circuit.ts)', a.arch.kind);
   }
   const scoreBits = bitLength(2n * scoreBound + 2n);
   if (scoreBits + 1 > 252 || actBits + 1 > 252) {
@@ -107,7 +110,8 @@ export function generateModelCircuit(a: ModelArtifact, options: CircuitOptions =
   const input = inputSpecOf(a, options.input);
   const xl = inputLayout(input);
   const wl = weightLayout(a);
-  const { scoreBits, actBits } = bounds(a, input);
+  const net = a.arch.kind === 'net' ? netCircuit({ ...a, arch: a.arch }, input, M) : undefined;
+  const { scoreBits, actBits } = net ? { scoreBits: net.scoreBits, actBits: 0 } : bounds(a, input);
   const N = a.arch.inputs;
   const binary = a.arch.kind === 'logreg' && a.arch.binary;
   const K = binary ? 1 : a.arch.classes;
@@ -135,7 +139,9 @@ export function generateModelCircuit(a: ModelArtifact, options: CircuitOptions =
       : '';
 
   let layers: string;
-  if (a.arch.kind === 'logreg') {
+  if (net) {
+    layers = net.code;
+  } else if (a.arch.kind === 'logreg') {
     layers = `
   signal prod[${M}][${K}][${N}];
   for (var m = 0; m < ${M}; m++) for (var k = 0; k < ${K}; k++) {
@@ -143,7 +149,7 @@ export function generateModelCircuit(a: ModelArtifact, options: CircuitOptions =
     for (var j = 0; j < ${N}; j++) { prod[m][k][j] <== W[k * ${N} + j] * x[m][j]; s += prod[m][k][j]; }
     scores[m][k] <== s + b[k] * ${SCALE};
   }`;
-  } else {
+  } else if (a.arch.kind === 'mlp') {
     const H = a.arch.hidden;
     const TWO_A = 1n << BigInt(actBits);
     layers = `
@@ -165,6 +171,8 @@ export function generateModelCircuit(a: ModelArtifact, options: CircuitOptions =
     for (var i = 0; i < ${H}; i++) { prod2[m][k][i] <== W2[k * ${H} + i] * hidden[m][i]; s += prod2[m][k][i]; }
     scores[m][k] <== s + b2[k] * ${SCALE};
   }`;
+  } else {
+    throw expectedGot('zk.layoutUnsupported', 'arch.kind', 'logreg, mlp or net', (a.arch as { kind: string }).kind);
   }
 
   const argmax = binary

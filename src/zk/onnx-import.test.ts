@@ -3,7 +3,7 @@ import { fixedPredict, quantizeFeatures } from '../ml/artifact.js';
 import { denseToSparse } from '../ml/features/sparse.js';
 import { floatProba, importOnnx, parseOnnx } from './onnx-import.js';
 import { seededRandom } from '../../test/support/test-models.js';
-import { gauss, matmulLogReg, torchMlp } from '../../test/support/onnx-models.js';
+import { gauss, matmulLogReg, torchConvNet, torchDeepMlp, torchMlp } from '../../test/support/onnx-models.js';
 
 const samples = (n: number, D: number, seed: number) => {
   const rand = seededRandom(seed);
@@ -39,5 +39,16 @@ describe('ONNX import', () => {
   it('rejects unsupported operators and undecodable bytes with "expected …, got …"', () => {
     expect(() => parseOnnx(matmulLogReg(4, 1, 'Tanh'))).toThrow(/expected Gemm \/ MatMul .*got "Tanh"/);
     expect(() => parseOnnx(Uint8Array.from([0xff, 0xff, 0xff]))).toThrow(/expected an ONNX ModelProto/);
+    const padded = torchConvNet({ shape: [1, 8, 8], channels: 2, kernel: 3, stride: 1, pool: 'MaxPool', poolSize: 2, classes: 3 }, 1, { pads: [1, 1, 1, 1] });
+    expect(() => parseOnnx(padded)).toThrow(expect.objectContaining({ code: 'zk.onnxUnsupported', message: expect.stringMatching(/pads: expected no padding \(0\), got \[1,1,1,1\]/) }));
+  });
+
+  it('keeps the 1-hidden-layer MLP an mlp artifact, and imports deeper stacks as a net', () => {
+    expect(importOnnx(torchDeepMlp(6, [4], 3, 1), []).artifact.arch.kind).toBe('mlp');
+    const { artifact, report } = importOnnx(torchDeepMlp(10, [8, 8, 6], 3, 2), samples(300, 10, 3), { weightBits: 16 });
+    expect(artifact.arch).toMatchObject({ kind: 'net', inputs: 10, shape: [10, 1, 1], classes: 3 });
+    expect(artifact.arch.kind === 'net' && artifact.arch.layers.map((l) => (l.op === 'dense' ? `${l.outputs}${l.relu ? 'r' : ''}` : l.op))).toEqual(['8r', '8r', '6r', '3']);
+    expect(report.argmaxAgreement).toBeGreaterThanOrEqual(0.97);
+    expect(report.maxAbsError).toBeLessThan(0.03);
   });
 });

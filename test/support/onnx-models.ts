@@ -28,7 +28,7 @@ const valueInfo = (name: string, dims: number[]): onnxProto.onnx.IValueInfoProto
 export function torchMlp(D: number, H: number, K: number, seed: number): Uint8Array {
   const rand = seededRandom(seed);
   const w = (n: number, s: number) => Array.from({ length: n }, () => gauss(rand) * s);
-  const intAttr = (name: string, i: number) => ({ name, type: onnx.AttributeProto.AttributeType.INT, i });
+
   const model: onnxProto.onnx.IModelProto = {
     irVersion: 8,
     producerName: 'pytorch',
@@ -76,3 +76,76 @@ export function matmulLogReg(D: number, seed: number, extraOp?: string): Uint8Ar
   ).finish();
 }
 
+
+const intAttr = (name: string, i: number) => ({ name, type: onnx.AttributeProto.AttributeType.INT, i });
+const intsAttr = (name: string, ints: number[]) => ({ name, type: onnx.AttributeProto.AttributeType.INTS, ints });
+
+function graphModel(inputDims: number[], K: number, initializer: onnxProto.onnx.ITensorProto[], node: onnxProto.onnx.INodeProto[]): Uint8Array {
+  return onnx.ModelProto.encode(
+    onnx.ModelProto.create({
+      irVersion: 8,
+      producerName: 'pytorch',
+      opsetImport: [{ domain: '', version: 13 }],
+      graph: { name: 'main_graph', input: [valueInfo('input', [1, ...inputDims])], output: [valueInfo('probs', [1, K])], initializer, node },
+    }),
+  ).finish();
+}
+
+/** torch.onnx.export of nn.Sequential(Linear, ReLU, …, Linear, Softmax) with `hidden` layer widths. */
+export function torchDeepMlp(D: number, hidden: number[], K: number, seed: number): Uint8Array {
+  const rand = seededRandom(seed);
+  const w = (n: number, s: number) => Array.from({ length: n }, () => gauss(rand) * s);
+  const widths = [D, ...hidden, K];
+  const initializer: onnxProto.onnx.ITensorProto[] = [];
+  const node: onnxProto.onnx.INodeProto[] = [];
+  let cur = 'input';
+  for (let l = 0; l + 1 < widths.length; l++) {
+    const [i, o] = [widths[l]!, widths[l + 1]!];
+    initializer.push(floatTensor(`fc${l}.weight`, [o, i], w(o * i, 1 / Math.sqrt(i)), true), floatTensor(`fc${l}.bias`, [o], w(o, 0.1), true));
+    node.push({ opType: 'Gemm', input: [cur, `fc${l}.weight`, `fc${l}.bias`], output: [`/fc${l}/Gemm_output_0`], name: `/fc${l}/Gemm`, attribute: [intAttr('transB', 1)] });
+    cur = `/fc${l}/Gemm_output_0`;
+    if (l + 2 < widths.length) {
+      node.push({ opType: 'Relu', input: [cur], output: [`/relu${l}/Relu_output_0`], name: `/relu${l}/Relu` });
+      cur = `/relu${l}/Relu_output_0`;
+    }
+  }
+  node.push({ opType: 'Softmax', input: [cur], output: ['probs'], name: '/Softmax', attribute: [intAttr('axis', 1)] });
+  return graphModel([D], K, initializer, node);
+}
+
+export type ConvNetSpec = { shape: [number, number, number]; channels: number; kernel: number; stride: number; pool: 'MaxPool' | 'AveragePool'; poolSize: number; classes: number };
+
+/**
+ * torch.onnx.export of nn.Sequential(Conv2d(C, channels, kernel, stride), ReLU, MaxPool2d/AvgPool2d(poolSize),
+ * Flatten, Linear(…, classes), Softmax) on a [1, C, H, W] input.
+ */
+export function torchConvNet(spec: ConvNetSpec, seed: number, extra?: { pads?: number[] }): Uint8Array {
+  const rand = seededRandom(seed);
+  const w = (n: number, s: number) => Array.from({ length: n }, () => gauss(rand) * s);
+  const [C, H, W] = spec.shape;
+  const k = spec.kernel;
+  const oh = Math.floor((H - k) / spec.stride) + 1, ow = Math.floor((W - k) / spec.stride) + 1;
+  const ph = Math.floor((oh - spec.poolSize) / spec.poolSize) + 1, pw = Math.floor((ow - spec.poolSize) / spec.poolSize) + 1;
+  const flat = spec.channels * ph * pw;
+  const initializer = [
+    floatTensor('conv.weight', [spec.channels, C, k, k], w(spec.channels * C * k * k, 1 / Math.sqrt(C * k * k)), true),
+    floatTensor('conv.bias', [spec.channels], w(spec.channels, 0.1), true),
+    floatTensor('fc.weight', [spec.classes, flat], w(spec.classes * flat, 1 / Math.sqrt(flat)), true),
+    floatTensor('fc.bias', [spec.classes], w(spec.classes, 0.1), true),
+  ];
+  const node: onnxProto.onnx.INodeProto[] = [
+    {
+      opType: 'Conv', input: ['input', 'conv.weight', 'conv.bias'], output: ['/conv/Conv_output_0'], name: '/conv/Conv',
+      attribute: [intsAttr('dilations', [1, 1]), intAttr('group', 1), intsAttr('kernel_shape', [k, k]), intsAttr('pads', extra?.pads ?? [0, 0, 0, 0]), intsAttr('strides', [spec.stride, spec.stride])],
+    },
+    { opType: 'Relu', input: ['/conv/Conv_output_0'], output: ['/relu/Relu_output_0'], name: '/relu/Relu' },
+    {
+      opType: spec.pool, input: ['/relu/Relu_output_0'], output: ['/pool/Pool_output_0'], name: '/pool/Pool',
+      attribute: [intAttr('ceil_mode', 0), intsAttr('kernel_shape', [spec.poolSize, spec.poolSize]), intsAttr('pads', [0, 0, 0, 0]), intsAttr('strides', [spec.poolSize, spec.poolSize])],
+    },
+    { opType: 'Flatten', input: ['/pool/Pool_output_0'], output: ['/flatten/Flatten_output_0'], name: '/flatten/Flatten', attribute: [intAttr('axis', 1)] },
+    { opType: 'Gemm', input: ['/flatten/Flatten_output_0', 'fc.weight', 'fc.bias'], output: ['/fc/Gemm_output_0'], name: '/fc/Gemm', attribute: [intAttr('transB', 1)] },
+    { opType: 'Softmax', input: ['/fc/Gemm_output_0'], output: ['probs'], name: '/Softmax', attribute: [intAttr('axis', 1)] },
+  ];
+  return graphModel(spec.shape, spec.classes, initializer, node);
+}

@@ -1,7 +1,8 @@
 /**
  * Small deterministic artifacts for tests and benches (seeded; no training needed).
  */
-import type { FeaturizerSpec, ModelArtifact } from '../../src/ml/artifact-types.js';
+import type { FeaturizerSpec, ModelArtifact, NetArch, NetLayer } from '../../src/ml/artifact-types.js';
+import { netPlan } from '../../src/ml/net.js';
 import { seededRandom } from './random.js';
 
 export { seededRandom };
@@ -56,4 +57,25 @@ export function randomInputs(rand: () => number, n: number, bits: number, signed
   const lo = signed ? -(2 ** (bits - 1)) : 0;
   const span = signed ? 2 ** bits : 2 ** bits;
   return Array.from({ length: n }, () => lo + Math.floor(rand() * span));
+}
+
+/** A random `net` artifact with the given input shape and layers (weights uniform in weightBits). */
+export function randomNet(shape: [number, number, number], layers: NetLayer[], o: TestModelOptions = {}): ModelArtifact {
+  const rand = seededRandom(o.seed ?? 3);
+  const wb = o.weightBits ?? 8;
+  const inputs = shape[0] * shape[1] * shape[2];
+  const arch: NetArch = { kind: 'net', inputs, shape, classes: (layers[layers.length - 1] as { outputs: number }).outputs, layers };
+  const weights = {
+    layers: netPlan(arch).linear.map((l) => ({ W: Array.from({ length: l.rows }, () => ints(rand, l.cols, wb)), b: ints(rand, l.rows, wb) })),
+  };
+  return {
+    format: 'hindsight-model/1',
+    name: `test-net-${layers.map((l) => l.op).join('-')}`,
+    arch,
+    featurizer: o.featurizer ?? dense(inputs),
+    labels: Array.from({ length: arch.classes }, (_, i) => `c${i}`),
+    scaleBits: o.scaleBits ?? 4,
+    weightBits: wb,
+    weights,
+  };
 }

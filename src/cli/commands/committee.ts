@@ -15,6 +15,8 @@ import { attestationBytes, membershipConfig } from '../../game/membership.js';
 import type { ItemState } from '../../game/state.js';
 import type { Engine } from '../../engine/engine.js';
 import { printResult, toJson } from '../output.js';
+import { registerMemberRun } from './member-run.js';
+import { registerDataVault } from './data.js';
 import { eventTime, nextEvent, secretsDir, signerFrom, withEngine, withSignerFlags, withStoreFlags, type StoreFlags } from '../context.js';
 
 /**
@@ -72,6 +74,7 @@ async function submit(engine: Engine, flags: SignerFlags, type: string, payload:
 
 function registerMember(program: Command): void {
   const member = program.command('member').description('community membership and committee bonds');
+  registerMemberRun(member);
   signerCommand(member, 'join', 'join the community')
     .option('--attestation <file>', 'token-gate attestation JSON {balance, expires, sig}')
     .action(async (opts: SignerFlags & { attestation?: string }) => {
@@ -291,7 +294,9 @@ function registerLabels(program: Command): void {
 }
 
 function registerData(program: Command): void {
-  withStoreFlags(program.command('data').description('public training data').command('export').description('settled rounds’ items (decrypted inputs) and final labels, as JSONL'))
+  const data = program.command('data').description("training data: the public export, and a member's sealed data (put, grant, revoke, list)");
+  registerDataVault(data);
+  withStoreFlags(data.command('export').description('settled rounds’ items (decrypted inputs) and final labels, as JSONL'))
     .requiredOption('--upto-round <n>', 'last round to include')
     .option('--format <format>', 'jsonl', 'jsonl')
     .option('--out <file>', 'write here instead of stdout')

@@ -17,8 +17,11 @@ export function register(program: Command): void {
     .option('--adversarial-committee <F>', 'fraction of committee seats that collude on wrong labels (0..1)', '0')
     .option('--no-committee', 'resolve labels with the community resolver key instead of a member committee')
     .option('--serve <rule>', 'served prediction rule: blend (wealth-weighted) or leader (P&L leader)', 'blend')
+    .option('--proofs', 'the community requires proofs: provable operators reveal with round batch proofs (models capped at --proof-buckets features)')
+    .option('--proof-buckets <n>', 'with --proofs: hashed features of the provable models at most', '1024')
+    .option('--batch-items <n>', 'with --proofs: slots per batch proof', '16')
     .option('--json', 'print the summary as one JSON object on the last line of stdout')
-    .action(async (opts: { rounds: string; items: string; seed: string; dataset?: string; out: string; force?: boolean; serve: string; json?: boolean; adversarialCommittee: string; committee: boolean }) => {
+    .action(async (opts: { rounds: string; items: string; seed: string; dataset?: string; out: string; force?: boolean; serve: string; json?: boolean; adversarialCommittee: string; committee: boolean; proofs?: boolean; proofBuckets: string; batchItems: string }) => {
       const int = (v: string, field: string): number => {
         const n = Number(v);
         if (!Number.isInteger(n)) throw new ValidationError('cli.badInteger', `--${field}: expected an integer, got ${v}`, { field });
@@ -38,6 +41,7 @@ export function register(program: Command): void {
           serve: opts.serve,
           committee: opts.committee,
           adversarialCommittee: Number(opts.adversarialCommittee),
+          ...(opts.proofs ? { proofs: { maxBuckets: int(opts.proofBuckets, 'proof-buckets'), batchItems: int(opts.batchItems, 'batch-items') } } : {}),
           onProgress: bar ? (p) => bar.update(p) : undefined,
         });
         bar?.stop();
@@ -60,19 +64,19 @@ function registerOperator(program: Command): void {
     .command('run')
     .description('run an example operator against a node over HTTP (train on public history, commit, trade, reveal)')
     .requiredOption('--node <url>', 'node base URL, e.g. http://127.0.0.1:8080')
-    .requiredOption('--key <file>', 'the operator key file (hindsight key new)')
+    .requiredOption('--key <file>', 'the operator key file (any hindsight key: did:key, --eth, or a delegated session)')
     .option('--model <name>', 'example model line to run', 'logreg-bigrams')
     .option('--bootstrap <file.jsonl>', 'public labeled corpus to train on before any round has settled')
     .option('--interval <ms>', 'poll interval', '2000')
     .option('--once', 'do one step and exit')
     .option('--json', 'print one JSON object per step')
     .action(async (opts: { node: string; key: string; model: string; bootstrap?: string; interval: string; once?: boolean; json?: boolean }) => {
-      const [{ HttpClient }, { Operator }, { PublicHistory }, { EXAMPLE_RECIPES, MlStrategy }, { loadKey }, { loadJsonlDataset }] = await Promise.all([
+      const [{ HttpClient }, { Operator }, { PublicHistory }, { EXAMPLE_RECIPES, MlStrategy }, { loadSigner }, { loadJsonlDataset }] = await Promise.all([
         import('../../sdk/http-client.js'),
         import('../../sdk/operator.js'),
         import('../../sdk/operator-history.js'),
         import('../../sdk/operators/index.js'),
-        import('../../events/keys.js'),
+        import('../../events/eth-keys.js'),
         import('../../ml/index.js'),
       ]);
       const recipe = EXAMPLE_RECIPES.find((r) => r.name === opts.model);
@@ -89,7 +93,7 @@ function registerOperator(program: Command): void {
         : [];
       const classes = bootstrap.reduce((k, e) => Math.max(k, e.label + 1), 2);
       for (const e of bootstrap) e.outcomes = classes;
-      const op = new Operator({ client, signer: loadKey(opts.key), strategy: new MlStrategy(recipe), history: new PublicHistory(client, { bootstrap }) });
+      const op = new Operator({ client, signer: loadSigner(opts.key), strategy: new MlStrategy(recipe), history: new PublicHistory(client, { bootstrap }) });
       for (;;) {
         const events = await op.step(Date.now());
         await op.submit(events);

@@ -3,6 +3,7 @@ import { printResult } from '../output.js';
 import { expectedGot } from '../../core/errors.js';
 import { gaussianEpsilon } from '../../fl/privacy/gaussian-dp.js';
 import { epsilonFor } from '../../fl/privacy/rdp.js';
+import { registerFlNode } from './fl-node.js';
 
 function num(field: string, text: string): number {
   const value = Number(text);
@@ -11,7 +12,8 @@ function num(field: string, text: string): number {
 }
 
 export function register(program: Command): void {
-  const fl = program.command('fl').description('Federated learning: privacy accounting, secure aggregation, demo');
+  const fl = program.command('fl').description('Federated learning: privacy accounting, secure aggregation, demo, controllers over a node');
+  registerFlNode(fl);
 
   fl.command('epsilon')
     .description('ε of the sampled Gaussian mechanism at δ (RDP accountant, same formulas as Opacus / TF Privacy); with --q 1 also the exact figure, exactEpsilon')

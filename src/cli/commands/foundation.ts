@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.js';
 import { parseUnits } from '../../core/money.js';
-import { Ed25519Signer, saveKey } from '../../events/keys.js';
 import { signEvent } from '../../events/sign.js';
 import { registeredTypes } from '../../events/registry.js';
 import { decode } from '../../core/encoding.js';
@@ -13,18 +12,6 @@ import { printResult } from '../output.js';
 import { eventTime, signerFrom, withEngine, withSignerFlags, withStoreFlags, type StoreFlags } from '../context.js';
 
 export function register(program: Command): void {
-  const key = program.command('key').description('identities');
-  key
-    .command('new')
-    .description('generate an Ed25519 did:key and save it with mode 0600')
-    .requiredOption('--out <file>', 'where to write the key file')
-    .option('--json', 'print one JSON object as the last line')
-    .action((opts: { out: string; json?: boolean }) => {
-      const signer = Ed25519Signer.generate();
-      saveKey(signer, opts.out);
-      printResult({ did: signer.did, file: opts.out }, opts, (r) => `${(r as { did: string }).did}`);
-    });
-
   withSignerFlags(program.command('init').description('create a community: its genesis event and config'))
     .requiredOption('--name <name>', 'community id: lowercase letters, digits, dashes')
     .option('--treasury <units>', 'initial community treasury', '10000')
@@ -63,6 +50,7 @@ export function register(program: Command): void {
   const events = program.command('events').description('the signed event log');
   withStoreFlags(events.command('append').description('verify a signed event (JSON file) and append it, or exit non-zero with the reason'))
     .requiredOption('--file <file>', 'signed event as JSON')
+    .option('--node <url>', 'append through this running node over HTTP')
     .action(async (opts: StoreFlags & { file: string }) => {
       let raw: unknown;
       try {
@@ -70,7 +58,7 @@ export function register(program: Command): void {
       } catch (cause) {
         throw new ValidationError('event.unreadable', `--file ${opts.file}: expected a JSON event, got ${(cause as Error).message}`, { field: 'file' }, { cause });
       }
-      const result = await withEngine(opts, async (engine) => ({ ...(await engine.submit(raw)), stateHash: engine.stateHash() }));
+      const result = await withEngine({ ...opts, write: true }, async (engine) => ({ ...(await engine.submit(raw)), stateHash: engine.stateHash() }));
       printResult(result, opts, (r) => `appended ${(r as { cid: string }).cid} at seq ${(r as { seq: number }).seq}`);
     });
 

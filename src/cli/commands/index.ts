@@ -9,9 +9,13 @@ export type CommandModule = (program: Command) => void;
 export type CommandEntry = { names: string[]; load: () => Promise<{ register: CommandModule }> };
 
 export const commandEntries: CommandEntry[] = [
-  { names: ['key', 'init', 'events', 'replay'], load: () => import('./foundation.js') },
-  { names: ['model', 'round', 'trade', 'market', 'leaderboard'], load: () => import('./market.js') },
+  { names: ['init', 'events', 'replay'], load: () => import('./foundation.js') },
+  { names: ['key'], load: () => import('./key.js') },
+  { names: ['up'], load: () => import('./up.js') },
+  { names: ['model', 'round', 'trade', 'market', 'leaderboard', 'treasury'], load: () => import('./market.js') },
   { names: ['bench'], load: () => import('./bench.js') },
+  { names: ['chain'], load: () => import('./chain.js') },
+  { names: ['community'], load: () => import('./community.js') },
   { names: ['ml'], load: () => import('./ml.js') },
   { names: ['fl'], load: () => import('./fl.js') },
   { names: ['member', 'item', 'label', 'committee', 'data'], load: () => import('./committee.js') },

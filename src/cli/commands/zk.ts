@@ -13,6 +13,12 @@ import { devPtau } from '../../zk/ptau.js';
 import { contributePhase2 } from '../../zk/setup.js';
 import { solidityVerifierSource } from '../../zk/solidity.js';
 import { InputBinding, VerificationKey, zkKeyId } from '../../statement/index.js';
+import { verifyServedAnswer, type ServedFacts } from '../../zk/served-answer.js';
+import { factsFromState } from '../../engine/served-facts.js';
+import { factsFromClient } from '../../sdk/served-facts.js';
+import { HttpClient } from '../../sdk/http-client.js';
+import { withEngine } from '../context.js';
+import { registerProofCommands } from './zk-proofs.js';
 
 /**
  * `hindsight predict / verify / model import / zk …`: proven inference from the command line.
@@ -50,6 +56,20 @@ function verificationKey(v: unknown, file: string): VerificationKey {
   return k.data;
 }
 
+async function servedFromNode(url: string, input: PredictInput, serve: string, prove: boolean): Promise<object> {
+  if (!['blend', 'leader', 'model'].includes(serve)) throw new ValidationError('cli.invalid', `--serve: expected blend, leader or model, got ${JSON.stringify(serve)}`, { field: 'serve' });
+  if ('x' in input) throw new ValidationError('cli.invalid', '--input: expected {"text"} or {"features"} for a node (each model featurizes it), got {"x"}', { field: 'input' });
+  let res: Response;
+  try {
+    res = await fetch(new URL('/v1/predict', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input, serve, prove: prove || serve !== 'model' }) });
+  } catch (e) {
+    throw new ValidationError('node.unreachable', `--node ${url}: expected a reachable node, got ${(e as Error).message}`, { field: 'node' }, { cause: e });
+  }
+  const body = (await res.json()) as { code?: string; message?: string };
+  if (!res.ok) throw new ValidationError('node.badResponse', `--node ${url}: expected an answer, got ${res.status} ${body.code ?? ''}: ${body.message ?? ''}`, { field: 'node' });
+  return body;
+}
+
 async function withCurve<T>(f: () => Promise<T>): Promise<T> {
   try {
     return await f();
@@ -61,17 +81,26 @@ async function withCurve<T>(f: () => Promise<T>): Promise<T> {
 export function register(program: Command): void {
   program
     .command('predict')
-    .description('predict with a fixed-point model; --prove adds a Groth16 proof bound to the model hash')
-    .requiredOption('--model <dir>', 'model directory (model.json) or artifact file')
+    .description('predict with a fixed-point model (--model), or ask a node for its verifiable served answer (--node); --prove adds a Groth16 proof')
+    .option('--model <dir>', 'model directory (model.json) or artifact file')
+    .option('--node <url>', "a node's URL: POST /v1/predict, answered with every component's proof and the blend weights")
+    .option('--serve <rule>', 'with --node: blend | leader (the served answer) or model (one model)', 'blend')
     .requiredOption('--input <file>', 'JSON: {"text": …} | {"features": [...]} | {"x": [integers]} | [numbers]')
     .option('--prove', 'prove the inference (compiles and sets up the circuit on first use; cached)')
     .option('--binding <b>', 'how the proof binds the input: hash | packed | public', 'hash')
     .option('--ptau <file>', 'powers-of-tau ceremony file (default: insecure development ptau)')
     .option('--out <file>', 'also write the response (with proof) to this file')
     .option('--json', 'print one JSON object as the last line')
-    .action(async (opts: { model: string; input: string; prove?: boolean; binding?: string; ptau?: string; out?: string; json?: boolean }) => {
-      const artifact = loadArtifact(modelPath(opts.model));
+    .action(async (opts: { model?: string; node?: string; serve: string; input: string; prove?: boolean; binding?: string; ptau?: string; out?: string; json?: boolean }) => {
       const input = asInput(readJson(opts.input, 'input'));
+      if (opts.node) {
+        const res = await servedFromNode(opts.node, input, opts.serve, opts.prove === true);
+        if (opts.out) writeFileSync(opts.out, `${toJson(res)}\n`);
+        printResult(res, opts, (r) => JSON.stringify(r, null, 2));
+        return;
+      }
+      if (!opts.model) throw new ValidationError('cli.invalid', '--model or --node: expected one of them, got neither', { field: 'model' });
+      const artifact = loadArtifact(modelPath(opts.model));
       const res = await withCurve(() => predict(artifact, input, { prove: opts.prove, binding: binding(opts.binding), ptau: opts.ptau }));
       if (opts.out) writeFileSync(opts.out, `${toJson(res)}\n`);
       printResult(res, opts, (r) => {
@@ -82,15 +111,26 @@ export function register(program: Command): void {
 
   program
     .command('verify')
-    .description('check a predict response (or proof bundle) offline')
-    .requiredOption('--proof <file>', 'response JSON written by `predict --prove --out`')
+    .description('check a predict response, or a served answer (blend or leader, every proof and weight), offline')
+    .requiredOption('--proof <file>', 'response JSON written by `predict --prove --out` or `predict --node … --out`')
     .option('--vkey <file>', 'verification key to trust (default: the one embedded in the response)')
     .option('--model-hash <hex>', 'model hash the proof must carry (default: the response claim)')
     .option('--model <dir>', 'derive the expected model hash from this artifact')
     .option('--input <file>', 'the item the proof must be about (default: the response x)')
+    .option('--dir <dir>', 'served answer: check model hashes, keys, P&L and liquidity against this community log (replayed)')
+    .option('--node <url>', "served answer: check them against this node's public API")
     .option('--json', 'print one JSON object as the last line')
-    .action(async (opts: { proof: string; vkey?: string; modelHash?: string; model?: string; input?: string; json?: boolean }) => {
+    .action(async (opts: { proof: string; vkey?: string; modelHash?: string; model?: string; input?: string; dir?: string; node?: string; json?: boolean }) => {
       const response = readJson(opts.proof, 'proof') as PredictResponse;
+      if ((response as unknown as { format?: string }).format === 'hindsight-served/1') {
+        const check = async (facts?: ServedFacts) => withCurve(() => verifyServedAnswer(response, facts));
+        const res = opts.dir
+          ? await withEngine({ dir: opts.dir }, async (engine) => check(factsFromState(engine.state)))
+          : await check(opts.node ? factsFromClient(new HttpClient(opts.node)) : undefined);
+        printResult(res, opts, (r) => JSON.stringify(r, null, 2));
+        if (!res.valid) process.exitCode = 1;
+        return;
+      }
       let artifact: ModelArtifact | undefined;
       if (opts.model) artifact = loadArtifact(modelPath(opts.model));
       const modelHash = opts.modelHash ?? (artifact ? await modelHashOf(artifact) : undefined);
@@ -134,6 +174,7 @@ export function register(program: Command): void {
     });
 
   const zk = program.command('zk').description('zero-knowledge toolchain: ptau, circuit setup, verifier export, phase-2 contributions');
+  registerProofCommands(zk);
   zk.command('hash')
     .description('the model hash of an artifact (its Poseidon weight commitment)')
     .requiredOption('--model <dir>', 'model directory or artifact file')

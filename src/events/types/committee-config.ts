@@ -9,13 +9,18 @@ import { DidText, Micro, Time } from './common.js';
 export const PPM = 1_000_000;
 const Ppm = z.number().int().min(0).max(PPM);
 
-/** Token-gated membership: a join must carry an attestation signed by `attestor` (the chain work replaces it). */
+/**
+ * Token-gated membership. `check: 'attestation'` (default): a join carries an attestation signed by
+ * `attestor`. `check: 'balanceOf'`: the node reads balanceOf on chain at a block and records it in a
+ * chain.balance event before the join, so replay needs no chain.
+ */
 export const TokenGateConfig = z.strictObject({
   standard: z.enum(['erc20', 'erc721']),
   chainId: z.number().int().min(1).max(2 ** 32),
   address: z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'a 0x-hex contract address'),
   minBalance: Micro,
-  attestor: DidText,
+  check: z.enum(['attestation', 'balanceOf']).default('attestation'),
+  attestor: DidText.optional(),
 });
 export type TokenGateConfig = z.infer<typeof TokenGateConfig>;
 

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { Belief, DidText, Hash32, ItemId, Micro, ModelHash, RoundNumber, Salt, SignedMicro, Time } from './common.js';
 import { CommitteeConfig, ItemsConfig, MembershipConfig } from './committee-config.js';
-import { ProofAttachment } from './zk.js';
+import { GovernanceConfig, RoundType, RulesConfig } from './rules.js';
+import { FeaturizerSpecSchema, ProofAttachment } from './zk.js';
 
 export const CommunityConfig = z.strictObject({
   /** Sealed commit–reveal trading (default) or continuous immediate trading. */
@@ -18,6 +19,10 @@ export const CommunityConfig = z.strictObject({
   committee: CommitteeConfig.optional(),
   /** Members submit encrypted candidate items. */
   items: ItemsConfig.optional(),
+  /** Reward rules (resolution function, scoring rule, subsidy) from round 1; changed later by rules.change / rules.enact. */
+  rules: RulesConfig.optional(),
+  /** Members may vote on rule changes. */
+  governance: GovernanceConfig.optional(),
 });
 export type CommunityConfig = z.infer<typeof CommunityConfig>;
 
@@ -51,7 +56,7 @@ export const CORE_EVENTS = {
   'ledger.mint': z.strictObject({ to: DidText, amount: Micro }),
   'ledger.transfer': z.strictObject({ to: DidText, amount: Micro }),
   'treasury.fund': z.strictObject({ amount: Micro }),
-  'model.commit': z.strictObject({ modelHash: ModelHash, architecture: z.string().min(1).max(200), name: z.string().min(1).max(100), owner: DidText.optional(), vkey: Hash32.optional() }),
+  'model.commit': z.strictObject({ modelHash: ModelHash, architecture: z.string().min(1).max(200), name: z.string().min(1).max(100), owner: DidText.optional(), vkey: Hash32.optional(), featurizer: FeaturizerSpecSchema.optional() }),
   'round.schedule': z.strictObject({
     round: RoundNumber,
     subsidyPerItem: Micro,
@@ -62,6 +67,8 @@ export const CORE_EVENTS = {
     /** Committee path: label commits end here (default revealDeadline); label reveals end at labelRevealDeadline. */
     labelCommitDeadline: Time.optional(),
     labelRevealDeadline: Time.optional(),
+    /** Picks the resolution function from the rules' byRoundType. */
+    roundType: RoundType.optional(),
   }),
   'round.items': z.strictObject({ round: RoundNumber, items: z.array(Item).min(1).max(500) }),
   'round.open': z.strictObject({ round: RoundNumber }),

@@ -10,11 +10,13 @@
  *                 (keys → shares → masked input → unmask; the messages of src/fl/secagg/client.ts,
  *                 byte strings as hex when fixed-size, base64 when they grow with the neighbourhood)
  *   fl.aggregate  operator: the round's new global model hash and who was included / dropped
- *   fl.pay        operator pays controllers from the task budget
+ *   fl.pay        operator pays controllers from the task's escrowed budget (final: the rest returns)
+ *   fl.stage      operator closes a secure-aggregation stage of one group: who counts
  */
 import { z } from 'zod';
 import { DidText, Hash32, Micro, ModelHash, RoundNumber } from './common.js';
 import { isCanonicalBase64 } from '../canonical-text.js';
+import { DATA_EVENTS } from './data.js';
 
 export const TaskId = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'a task id of letters, digits and ._:-');
 /** A positive real as an integer number of millionths (1.5 → 1500000). */
@@ -22,6 +24,8 @@ const Millionths = z.number().int().min(1).max(1_000_000_000_000);
 const Base64 = (max: number) => z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64').max(max).refine(isCanonicalBase64, 'canonical padded base64 (unused bits zero)');
 const Hex32 = z.string().regex(/^[0-9a-f]{64}$/, '32 bytes as lowercase hex');
 const Slot = z.number().int().min(1).max(2 ** 31);
+/** A content-addressed blob on the node: `sha256-` and the hex SHA-256 of its bytes. */
+const BlobRef = z.string().regex(/^sha256-[0-9a-f]{64}$/, 'a blob id: sha256- and 64 lowercase hex digits');
 
 /*
  * SecAgg sizes (src/crypto/shamir.ts, src/fl/secagg/common.ts; a test in src/game/fl.test.ts runs
@@ -65,6 +69,8 @@ export const FlTask = z.strictObject({
   /** Target δ as a decimal string, e.g. "0.00001". */
   delta: z.string().regex(/^0\.\d{1,20}$/, 'a decimal δ in (0, 1)'),
   budget: Micro,
+  /** The initial weights and the training recipe, as a blob the node stores (GET /v1/blobs/:id). */
+  model: BlobRef.optional(),
   secureAggregation: z
     .strictObject({
       /** Shares needed, per neighbourhood. */
@@ -141,14 +147,35 @@ export const FlAggregate = z.strictObject({
   task: TaskId,
   round: RoundNumber,
   modelHash: ModelHash,
+  /** The round's weights as a blob, for controllers to download. */
+  model: BlobRef.optional(),
   included: z.array(DidText).max(1_000_000),
   dropped: z.array(DidText).max(1_000_000),
 });
 
-export const FlPay = z.strictObject({
-  task: TaskId,
-  payments: z.array(z.strictObject({ to: DidText, amount: Micro })).min(1).max(1_000_000),
-});
+export const FlPay = z
+  .strictObject({
+    task: TaskId,
+    payments: z.array(z.strictObject({ to: DidText, amount: Micro })).max(1_000_000),
+    /** The task's last payment: what is left of the escrowed budget returns to the operator, and nothing more is paid. */
+    final: z.literal(true).optional(),
+  })
+  .refine((p) => p.final === true || p.payments.length > 0, { path: ['payments'], message: 'at least one payment (or final: true)' });
+
+/**
+ * The operator closes one secure-aggregation stage of a round's group: `slots` are the controllers
+ * whose message of that stage counts (ascending). After it, that stage is refused for the group, and
+ * the next stage is accepted only from the slots listed, so the log alone says who took part.
+ */
+export const FlStage = z
+  .strictObject({
+    task: TaskId,
+    round: RoundNumber,
+    group: z.number().int().min(0).max(999),
+    stage: z.enum(['keys', 'shares', 'masked']),
+    slots: z.array(Slot).max(1_000_000),
+  })
+  .refine((p) => ascending(p.slots), { path: ['slots'], message: 'slots in strictly ascending order' });
 
 /** Federated-learning events: type → payload schema. Their `round` is a task's round, not a market round. */
 export const FL_EVENTS = {
@@ -157,4 +184,7 @@ export const FL_EVENTS = {
   'fl.update': FlUpdate,
   'fl.aggregate': FlAggregate,
   'fl.pay': FlPay,
+  'fl.stage': FlStage,
+  // Members' sealed training data travels with FL (types/data.ts).
+  ...DATA_EVENTS,
 } as const satisfies Record<string, z.ZodType>;

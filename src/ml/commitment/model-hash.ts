@@ -9,10 +9,12 @@
  * hash = chainHash(header, words) (poseidon.ts) with header = MODEL_TAG ‖ arch ‖ scaleBits ‖
  * weightBits (modelHeader below). Written as text: 0x + 64 lowercase hex digits (fieldHex).
  */
+import { createHash } from 'node:crypto';
 import { expectedGot } from '../../core/errors.js';
 import { fieldHex } from '../../statement/model-hash-text.js';
 import { packSegment, segmentLayout, type SegmentLayout } from '../../statement/packing.js';
-import type { LogRegWeights, MlpWeights, ModelArtifact } from '../artifact-types.js';
+import type { LogRegWeights, MlpWeights, ModelArtifact, NetArch, NetWeights } from '../artifact-types.js';
+import { netPlan } from '../net.js';
 import { chainHash } from './poseidon.js';
 
 /** "HSM1" — domain separation from input hashes and other Poseidon uses. */
@@ -25,13 +27,32 @@ function archNumbers(a: ModelArtifact): { kind: bigint; inputs: number; hidden: 
     const rows = a.arch.binary ? 1 : a.arch.classes;
     return { kind: 1n, inputs: a.arch.inputs, hidden: 0, classes: a.arch.classes, binary: a.arch.binary ? 1n : 0n, rows };
   }
+  if (a.arch.kind === 'net') return { kind: 3n, inputs: a.arch.inputs, hidden: 0, classes: a.arch.classes, binary: 0n, rows: a.arch.classes };
   return { kind: 2n, inputs: a.arch.inputs, hidden: a.arch.hidden, classes: a.arch.classes, binary: 0n, rows: a.arch.classes };
+}
+
+/**
+ * A net's layers do not fit the fixed header fields, so its header is MODEL_TAG ‖ kind 3 (8 bits) ‖
+ * the top 200 bits of sha256 over the canonical architecture, scale and weight width: 240 bits,
+ * below the field modulus, and any change of layer, shape, scale or width changes the hash.
+ */
+function netHeader(arch: NetArch, scaleBits: number, weightBits: number): bigint {
+  const layers = arch.layers.map((l) =>
+    l.op === 'dense' ? ['dense', l.outputs, l.relu] : l.op === 'conv' ? ['conv', l.channels, l.kernel, l.stride, l.relu] : ['pool', l.mode, l.size, l.stride],
+  );
+  const text = JSON.stringify(['hindsight-net/1', arch.inputs, arch.shape, arch.classes, layers, scaleBits, weightBits]);
+  const digest = BigInt(`0x${createHash('sha256').update(text).digest('hex')}`);
+  return (((MODEL_TAG << 8n) | 3n) << 200n) | (digest >> 56n);
 }
 
 export function weightLayout(a: ModelArtifact): WeightLayout {
   const n = archNumbers(a);
   const wb = a.weightBits;
   const seg = (name: string, count: number) => segmentLayout({ name, count, bits: wb, signed: true });
+  if (a.arch.kind === 'net') {
+    const segments = netPlan(a.arch).linear.flatMap((l, j) => [seg(`W${j}`, l.rows * l.cols), seg(`b${j}`, l.rows)]);
+    return { segments, words: segments.reduce((s, x) => s + x.words, 0) };
+  }
   const segments =
     a.arch.kind === 'logreg'
       ? [seg('W', n.rows * n.inputs), seg('b', n.rows)]
@@ -40,6 +61,7 @@ export function weightLayout(a: ModelArtifact): WeightLayout {
 }
 
 export function modelHeader(a: ModelArtifact): bigint {
+  if (a.arch.kind === 'net') return netHeader(a.arch, a.scaleBits, a.weightBits);
   const n = archNumbers(a);
   let h = MODEL_TAG;
   for (const [v, bits] of [
@@ -68,6 +90,13 @@ export function weightValues(a: ModelArtifact): number[][] {
   if (a.arch.kind === 'logreg') {
     const w = a.weights as LogRegWeights;
     return [flat(w.W, n.rows * n.inputs, 'weights.W'), flat([w.b], n.rows, 'weights.b')];
+  }
+  if (a.arch.kind === 'net') {
+    const w = a.weights as NetWeights;
+    return netPlan(a.arch).linear.flatMap((l, j) => [
+      flat(w.layers[j]?.W ?? [], l.rows * l.cols, `weights.layers[${j}].W`),
+      flat([w.layers[j]?.b ?? []], l.rows, `weights.layers[${j}].b`),
+    ]);
   }
   const w = a.weights as MlpWeights;
   return [

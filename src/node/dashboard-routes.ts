@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { decode } from '../core/encoding.js';
+import { ValidationError } from '../core/errors.js';
+import type { SignedEvent } from '../events/envelope.js';
+import { ItemId, ModelHash } from '../events/types/common.js';
+import { FeedView, FlTasksView, LineBoardView, MarketHistoryView, MembersView, ModelLineView, ProofView, RoundDetailView } from '../engine/dashboard-schemas.js';
+import { feedView, flTasksView, lineBoardView, membersView, modelLineView, roundDetailView } from '../engine/dashboard-views.js';
+import { marketHistory } from '../engine/market-history.js';
+import type { Engine } from '../engine/engine.js';
+import { ErrorBody } from './api-schemas.js';
+import { HttpError } from './http-errors.js';
+import type { RouteSpec } from './routes.js';
+
+/**
+ * Read-only routes the web dashboard (web/) needs beyond the core views: a market's price path,
+ * members, model lines, round details, FL tasks, the post feed and a logged proof with its key.
+ */
+const QueryInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const RoundOnly = z.strictObject({ round: QueryInt(1, 1_000_000_000) });
+const MarketParams = z.strictObject({ round: QueryInt(1, 1_000_000_000), item: ItemId });
+const HashParams = z.strictObject({ hash: ModelHash });
+const CidParams = z.strictObject({ cid: z.string().regex(/^b[a-z2-7]{20,120}$/, 'a base32 CIDv1 string') });
+const WindowQuery = z.strictObject({ window: QueryInt(1, 10_000).default(5) });
+const FeedQuery = z.strictObject({ limit: QueryInt(1, 5_000).default(200) });
+
+const err = (s: number) => ({ description: s === 404 ? 'no such resource' : 'parameter error', schema: ErrorBody });
+
+function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'params' | 'query'): z.infer<S> {
+  const result = schema.safeParse(value ?? {});
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const field = [where, ...issue.path.map(String)].join('.');
+  throw new ValidationError(where === 'params' ? 'http.invalidParams' : 'http.invalidQuery', `${field}: ${issue.message}`, { field, expected: issue.message });
+}
+
+function missing(what: string): never {
+  throw new HttpError(404, 'http.notFound', `${what}: expected an existing one, got none`);
+}
+
+const rejectedIn = (engine: Engine) => (seq: number) => engine.rejections.has(seq);
+
+/** Events carrying a proof by this model: trade.execute names it, a trade.reveal's commit does. */
+async function provenBy(engine: Engine, hash: string): Promise<ModelLineView['proven']> {
+  const out: ModelLineView['proven'] = [];
+  for (const type of ['trade.execute', 'trade.reveal']) {
+    let after = 0;
+    for (;;) {
+      const page = await engine.store.readByType(type, after, 10_000);
+      for (const stored of page) {
+        if (engine.rejections.has(stored.seq)) continue;
+        const p = decode<SignedEvent>(stored.bytes).payload as { round: number; item?: string; model?: string; commit?: string; proof?: unknown };
+        if (p.proof === undefined) continue;
+        const sealed = p.commit ? engine.state.rounds.get(p.round)?.sealed.get(p.commit) : undefined;
+        const model = p.model ?? sealed?.model;
+        if (model === hash) out.push({ round: p.round, item: p.item ?? sealed!.item, cid: stored.cid });
+      }
+      if (page.length < 10_000) break;
+      after = page.at(-1)!.seq;
+    }
+  }
+  return out;
+}
+
+export const dashboardRoutes: RouteSpec[] = [
+  {
+    method: 'GET', url: '/v1/markets/:round/:item/history', summary: "a market's price after every executed trade", params: MarketParams,
+    responses: { 200: { description: 'MarketHistoryView', schema: MarketHistoryView }, 400: err(400), 404: err(404) },
+    handler: async (ctx, req) => {
+      const { round, item } = parse(MarketParams, req.params, 'params');
+      return (await marketHistory(ctx.engine.state, ctx.engine.store, round, item, rejectedIn(ctx.engine))) ?? missing(`market ${round}/${item}`);
+    },
+  },
+  {
+    method: 'GET', url: '/v1/members', summary: 'community members and their bonds',
+    responses: { 200: { description: 'MembersView', schema: MembersView } },
+    handler: async (ctx) => membersView(ctx.engine.state),
+  },
+  {
+    method: 'GET', url: '/v1/rounds/:round/detail', summary: "a round's committee progress, submissions and totals", params: RoundOnly,
+    responses: { 200: { description: 'RoundDetailView', schema: RoundDetailView }, 400: err(400), 404: err(404) },
+    handler: async (ctx, req) => {
+      const { round } = parse(RoundOnly, req.params, 'params');
+      return roundDetailView(ctx.engine.state, round) ?? missing(`round ${round}`);
+    },
+  },
+  {
+    method: 'GET', url: '/v1/models/:hash/line', summary: "a model, its owner's commits, per-round scores and proven trades", params: HashParams,
+    responses: { 200: { description: 'ModelLineView', schema: ModelLineView }, 400: err(400), 404: err(404) },
+    handler: async (ctx, req) => {
+      const { hash } = parse(HashParams, req.params, 'params');
+      if (!ctx.engine.state.models.has(hash)) missing(`model ${hash}`);
+      return modelLineView(ctx.engine.state, hash, await provenBy(ctx.engine, hash));
+    },
+  },
+  {
+    method: 'GET', url: '/v1/lines', summary: 'model lines over a rolling window of settled rounds', query: WindowQuery,
+    responses: { 200: { description: 'LineBoardView', schema: LineBoardView }, 400: err(400) },
+    handler: async (ctx, req) => lineBoardView(ctx.engine.state, parse(WindowQuery, req.query, 'query').window),
+  },
+  {
+    method: 'GET', url: '/v1/fl/tasks', summary: 'federated-learning tasks',
+    responses: { 200: { description: 'FlTasksView', schema: FlTasksView } },
+    handler: async (ctx) => flTasksView(ctx.engine.state),
+  },
+  {
+    method: 'GET', url: '/v1/feed', summary: 'posts newest first, with the market price and the models behind it', query: FeedQuery,
+    responses: { 200: { description: 'FeedView', schema: FeedView }, 400: err(400) },
+    handler: async (ctx, req) => feedView(ctx.engine.state, parse(FeedQuery, req.query, 'query').limit),
+  },
+  {
+    method: 'GET', url: '/v1/proofs/:cid', summary: 'the proof a logged trade carried, with its verification key', params: CidParams,
+    responses: { 200: { description: 'ProofView', schema: ProofView }, 400: err(400), 404: err(404) },
+    handler: async (ctx, req) => {
+      const { cid } = parse(CidParams, req.params, 'params');
+      const stored = await ctx.engine.store.get(cid);
+      if (!stored || ctx.engine.rejections.has(stored.seq)) missing(`event ${cid}`);
+      const ev = decode<SignedEvent>(stored.bytes);
+      const p = ev.payload as { round: number; model?: string; commit?: string; proof?: { proof: ProofView['proof']; publicSignals: string[] } };
+      if (!p.proof) missing(`proof in event ${cid}`);
+      const model = p.model ?? ctx.engine.state.rounds.get(p.round)?.sealed.get(p.commit ?? '')?.model;
+      const vkeyId = model ? ctx.engine.state.models.get(model)?.vkey : null;
+      const key = vkeyId ? ctx.engine.state.vkeys.get(vkeyId) : undefined;
+      if (!model || !vkeyId || !key) missing(`verification key for event ${cid}`);
+      return { cid, type: ev.type, model, proof: p.proof.proof, publicSignals: p.proof.publicSignals, vkeyId, vkey: key.vkey as Record<string, unknown> };
+    },
+  },
+];

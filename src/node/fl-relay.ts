@@ -1,0 +1,192 @@
+/**
+ * The node's part in federated learning: it relays secure-aggregation messages and stores opaque
+ * blobs. Every SecAgg message is a signed `fl.update` event in the log; this module only indexes them
+ * so a controller can fetch what concerns it (the keys of its group, the shares addressed to it)
+ * instead of reading the whole log. Shares are encrypted to their holder and masked inputs are
+ * masked, so the node learns nothing but the group sums the operator unmasks.
+ *
+ * Blobs are content-addressed bytes (`sha256-<hex>`): a member's encrypted data chunks and the
+ * models an operator publishes. The node checks the address and nothing else; it never holds a key.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { decode } from '../core/encoding.js';
+import { ValidationError } from '../core/errors.js';
+import { canonicalDid } from '../events/did.js';
+import type { SignedEvent } from '../events/envelope.js';
+import type { EventStore } from '../store/types.js';
+import type { GameState } from '../game/state.js';
+import { HttpError } from './http-errors.js';
+import type { RouteContext, RouteSpec } from './routes.js';
+
+export const BLOB_ID = /^sha256-[0-9a-f]{64}$/;
+/** Largest blob: what fits a request body as base64 with room to spare (members split data into chunks). */
+export const MAX_BLOB_BYTES = 160 * 1024;
+
+export const BlobId = z.string().regex(BLOB_ID, 'a blob id: sha256- and 64 lowercase hex digits');
+export const BlobBody = z.strictObject({ data: z.string().max(4 * Math.ceil(MAX_BLOB_BYTES / 3)).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64') });
+export const BlobReply = z.strictObject({ id: BlobId, bytes: z.number().int() });
+export const BlobData = z.strictObject({ id: BlobId, data: z.string() });
+export const BlobParams = z.strictObject({ id: BlobId });
+
+export const FlTaskParams = z.strictObject({ task: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'a task id') });
+export const FlMessagesQuery = z.strictObject({
+  round: z.coerce.number().int().min(1).max(1_000_000_000),
+  group: z.coerce.number().int().min(0).max(999),
+  stage: z.enum(['keys', 'shares', 'masked', 'unmask']),
+  /** Shares only: the holder whose inbox to return. */
+  to: z.coerce.number().int().min(1).max(2 ** 31).optional(),
+});
+
+export const FlTaskView = z.strictObject({
+  task: z.string(),
+  operator: z.string(),
+  parameters: z.number().int(),
+  rounds: z.number().int(),
+  clientsPerRound: z.number().int(),
+  completed: z.number().int(),
+  budget: z.string(),
+  paid: z.string(),
+  finished: z.boolean(),
+  secureAggregation: z.boolean(),
+  models: z.array(z.string()),
+  modelBlobs: z.array(z.string().nullable()),
+  controllers: z.array(z.strictObject({ did: z.string(), slot: z.number().int(), examples: z.number().int(), earned: z.string() })),
+  /** This round's closed stages: the slots that count. */
+  closed: z.array(z.strictObject({ group: z.number().int(), stage: z.string(), slots: z.array(z.number().int()) })),
+});
+export type FlTaskView = z.infer<typeof FlTaskView>;
+
+export const FlMessages = z.strictObject({ messages: z.array(z.strictObject({ slot: z.number().int(), author: z.string(), body: z.record(z.string(), z.unknown()) })) });
+export type FlMessages = z.infer<typeof FlMessages>;
+
+export function blobIdOf(bytes: Uint8Array): string {
+  return `sha256-${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+export function flTaskView(state: GameState, id: string): FlTaskView | null {
+  const t = state.fl.get(id);
+  if (!t) return null;
+  return {
+    task: t.task, operator: t.operator, parameters: t.parameters, rounds: t.rounds, clientsPerRound: t.clientsPerRound, completed: t.completed,
+    budget: t.budget.toString(), paid: t.paid.toString(), finished: t.finished, secureAggregation: t.secureAggregation, models: [...t.models], modelBlobs: [...t.modelBlobs],
+    controllers: [...t.controllers].map(([did, c]) => ({ did, slot: c.slot, examples: c.examples, earned: c.earned.toString() })),
+    closed: [...t.closed].map(([key, slots]) => ({ group: Number(key.split('/')[0]), stage: key.split('/')[1]!, slots: [...slots] })),
+  };
+}
+
+type Indexed = { slot: number; author: string; body: Record<string, unknown> };
+
+/** An index of the log's fl.update events by task, round, group and stage, kept up to date on read. */
+export class FlRelayIndex {
+  #cursor = 0;
+  #busy: Promise<void> = Promise.resolve();
+  readonly #messages = new Map<string, Indexed[]>();
+  /** `${task}/${round}/${did}` → group of its keys message. */
+  readonly #groups = new Map<string, number>();
+
+  constructor(private readonly store: EventStore) {}
+
+  /** Reads the fl.update events appended since the last call (one reader at a time). */
+  refresh(state: GameState): Promise<void> {
+    this.#busy = this.#busy.then(async () => {
+      for (;;) {
+        const rows = await this.store.readByType('fl.update', this.#cursor, 5000);
+        for (const row of rows) {
+          this.#cursor = row.seq;
+          const event = decode<SignedEvent>(row.bytes);
+          // A DAG-JWS envelope keeps its payload elsewhere; controllers here sign native envelopes.
+          if (!event || typeof event !== 'object' || !('payload' in event)) continue;
+          const p = event.payload as { task: string; round: number; body: Record<string, unknown> & { stage: string } };
+          const author = canonicalDid(row.author);
+          const slot = state.fl.get(p.task)?.controllers.get(author)?.slot;
+          if (slot === undefined) continue;
+          let group: number | undefined;
+          if (p.body.stage === 'keys') {
+            group = p.body.group as number;
+            this.#groups.set(`${p.task}/${p.round}/${author}`, group);
+          } else group = this.#groups.get(`${p.task}/${p.round}/${author}`);
+          if (group === undefined) continue;
+          const key = `${p.task}/${p.round}/${group}/${p.body.stage}`;
+          const list = this.#messages.get(key) ?? [];
+          list.push({ slot, author, body: p.body });
+          this.#messages.set(key, list);
+        }
+        if (rows.length < 5000) return;
+      }
+    });
+    return this.#busy;
+  }
+
+  messages(task: string, round: number, group: number, stage: string, to?: number): Indexed[] {
+    const list = this.#messages.get(`${task}/${round}/${group}/${stage}`) ?? [];
+    if (stage !== 'shares' || to === undefined) return list;
+    // A holder's inbox: from each dealer only the share addressed to it (ciphertext under their channel pad).
+    return list.flatMap((m) => {
+      const share = (m.body.shares as { to: number }[]).find((s) => s.to === to);
+      return share ? [{ slot: m.slot, author: m.author, body: { stage: 'shares', shares: [share] } }] : [];
+    });
+  }
+}
+
+function parseWith<S extends z.ZodType>(schema: S, value: unknown, field: string, code: 'http.invalidParams' | 'http.invalidQuery' | 'data.blob.invalid'): z.infer<S> {
+  const result = schema.safeParse(value ?? {});
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const where = [field, ...issue.path.map(String)].join('.');
+  throw new ValidationError(code, `${where}: ${issue.message}`, { field: where });
+}
+
+const relays = new WeakMap<RouteContext, FlRelayIndex>();
+const relayOf = (ctx: RouteContext) => {
+  let r = relays.get(ctx);
+  if (!r) relays.set(ctx, (r = new FlRelayIndex(ctx.engine.store)));
+  return r;
+};
+
+const errorsOf = (statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, { description: s === 404 ? 'no such task or blob' : 'bad parameter or body' }]));
+
+export const flRoutes: RouteSpec[] = [
+  {
+    method: 'GET', url: '/v1/fl/tasks/:task', summary: 'a federated-learning task: controllers and slots, models, escrow, closed stages', params: FlTaskParams,
+    responses: { 200: { description: 'FlTaskView', schema: FlTaskView }, ...errorsOf([400, 404]) },
+    handler: async (ctx, req) => {
+      const { task } = parseWith(FlTaskParams, req.params, 'params', 'http.invalidParams');
+      return flTaskView(ctx.engine.state, task) ?? (() => { throw new HttpError(404, 'fl.relay.notFound', `task: expected an existing FL task, got ${JSON.stringify(task)}`); })();
+    },
+  },
+  {
+    method: 'GET', url: '/v1/fl/tasks/:task/messages', summary: "the relay: one stage's fl.update messages of a group (shares: only those addressed to `to`)", params: FlTaskParams, query: FlMessagesQuery,
+    responses: { 200: { description: 'FlMessages', schema: FlMessages }, ...errorsOf([400, 404]) },
+    handler: async (ctx, req) => {
+      const { task } = parseWith(FlTaskParams, req.params, 'params', 'http.invalidParams');
+      const q = parseWith(FlMessagesQuery, req.query, 'query', 'http.invalidQuery');
+      if (!ctx.engine.state.fl.has(task)) throw new HttpError(404, 'fl.relay.notFound', `task: expected an existing FL task, got ${JSON.stringify(task)}`);
+      const relay = relayOf(ctx);
+      await relay.refresh(ctx.engine.state);
+      return { messages: relay.messages(task, q.round, q.group, q.stage, q.to) };
+    },
+  },
+  {
+    method: 'POST', url: '/v1/blobs', summary: 'store opaque bytes under their SHA-256 (encrypted data chunks, published models)', body: BlobBody,
+    responses: { 200: { description: 'its id', schema: BlobReply }, ...errorsOf([400]) },
+    handler: async (ctx, req) => {
+      const { data } = parseWith(BlobBody, req.body, 'body', 'data.blob.invalid');
+      const bytes = new Uint8Array(Buffer.from(data, 'base64'));
+      if (Buffer.from(bytes).toString('base64') !== data) throw new ValidationError('data.blob.invalid', 'body.data: expected canonical padded base64, got another spelling', { field: 'body.data' });
+      const id = blobIdOf(bytes);
+      await ctx.engine.store.putMeta(`blob/${id}`, bytes);
+      return { id, bytes: bytes.length };
+    },
+  },
+  {
+    method: 'GET', url: '/v1/blobs/:id', summary: 'a stored blob', params: BlobParams,
+    responses: { 200: { description: 'the bytes as base64', schema: BlobData }, ...errorsOf([400, 404]) },
+    handler: async (ctx, req) => {
+      const { id } = parseWith(BlobParams, req.params, 'params', 'http.invalidParams');
+      const bytes = await ctx.engine.store.getMeta(`blob/${id}`);
+      if (!bytes) throw new HttpError(404, 'data.blob.notFound', `blob: expected a stored blob, got none for ${id}`);
+      return { id, data: Buffer.from(bytes).toString('base64') };
+    },
+  },
+];

@@ -1,0 +1,151 @@
+/**
+ * A data controller taking part in a federated task over a node (`hindsight fl controller`): it
+ * joins, and every round downloads the global model, trains on its own examples (which never leave
+ * it), clips and noises the update as the task's recipe says, and runs its side of secure
+ * aggregation — keys, shares, masked input, unmask — as signed `fl.update` events, reading what
+ * concerns it from the node's relay. The operator's `fl.stage` closures say who counts at each step.
+ */
+import { csrFromRows } from '../ml/features/sparse.js';
+import { makeFeaturizer } from '../ml/features/featurizer.js';
+import { deriveSeed, makeRng } from '../ml/rng.js';
+import type { Signer } from '../events/keys.js';
+import { PairKeys } from '../fl/secagg/pair-keys.js';
+import { SecAggClient } from '../fl/secagg/client.js';
+import { secureRandomBytes, seededRandomBytes, type RandomBytes } from '../crypto/random-bytes.js';
+import { localUpdate } from '../fl/training/local-train.js';
+import { prepareUpdate } from '../fl/training/strategy.js';
+import { quantize, quantizerFor } from '../fl/training/quantize.js';
+import { decodeModelBlob, groupsOf, inboxFrom, keysBody, keysFrom, maskedBody, sessionConfig, sharesBody, unmaskBody } from '../fl/net/protocol.js';
+import { FlNode, waitFor, type FlTaskInfo } from './fl-node.js';
+import { HindsightError, expectedGot } from '../core/errors.js';
+
+/** Refusals that only mean the round went on without this controller. */
+const MISSED = new Set(['fl.update.closed', 'fl.update.stale', 'fl.task.finished']);
+
+export type ControllerBehaviour = 'honest' | 'noise' | 'dropout';
+
+export type ControllerOptions = {
+  node: string;
+  signer: Signer;
+  task: string;
+  /** The controller's private examples (a mailbox shard). */
+  examples: readonly { text: string; label: number }[];
+  /** 'noise': sends Gaussian noise, unclipped; 'dropout': leaves after sending its shares in `dropRound`. */
+  behaviour?: ControllerBehaviour;
+  dropRound?: number;
+  /** Seeds the local SGD order and noise; with `seededSecrets`, also the SecAgg secrets (reproducible runs only). */
+  seed?: number;
+  seededSecrets?: boolean;
+  /** How long to wait for the task, a stage closure or the next round. */
+  timeoutMs?: number;
+  pollMs?: number;
+  log?: (line: string) => void;
+};
+
+export type ControllerReport = { did: string; slot: number; rounds: number[]; droppedOut: boolean; sentBytes: number; earned: string };
+
+function closure(view: FlTaskInfo, group: number, stage: string): number[] | undefined {
+  return view.closed.find((c) => c.group === group && c.stage === stage)?.slots;
+}
+
+export async function runController(o: ControllerOptions): Promise<ControllerReport> {
+  const node = new FlNode(o.node, o.signer);
+  const timeout = o.timeoutMs ?? 60_000;
+  const poll = o.pollMs ?? 40;
+  const log = o.log ?? (() => {});
+  const me = o.signer.did;
+  const seed = o.seed ?? 1;
+  let view = await waitFor('task', async () => (await node.task(o.task)) ?? undefined, timeout, poll);
+  if (!view.controllers.some((c) => c.did === me)) {
+    await node.submit('fl.join', { task: o.task, examples: o.examples.length });
+    view = (await node.task(o.task))!;
+  }
+  const slot = view.controllers.find((c) => c.did === me)!.slot;
+  // Groups are drawn over the whole cohort, so wait until it has joined (a later joiner is not in it).
+  const cohort = view.clientsPerRound;
+  if (slot > cohort) throw expectedGot('fl.controller.invalid', 'slot', `one of the task's first ${cohort} controllers`, slot);
+  view = await waitFor('the cohort joining', async () => {
+    const v = (await node.task(o.task))!;
+    return v.controllers.length >= cohort ? v : undefined;
+  }, timeout, poll);
+  const initial = decodeModelBlob(await node.getBlob(view.modelBlobs[0]!));
+  const recipe = initial.recipe;
+  const featurizer = makeFeaturizer(recipe.featurizer);
+  const X = csrFromRows(o.examples.map((e) => featurizer.transform({ text: e.text })), featurizer.dim);
+  const y = Int32Array.from(o.examples, (e) => e.label);
+  const random: RandomBytes = o.seededSecrets ? seededRandomBytes(`fl-controller/${seed}/${me}`) : secureRandomBytes;
+  const done: number[] = [];
+  log(`joined ${o.task} as slot ${slot}`);
+
+  const stageClosed = (round: number, group: number, stage: string) =>
+    waitFor(`round ${round} group ${group} ${stage} closure`, async () => {
+      const v = (await node.task(o.task))!;
+      if (v.completed >= round) return null; // the round ended without us
+      return closure(v, group, stage);
+    }, timeout, poll);
+
+  /** One round's part; 'dropped' when this controller leaves (the dropout behaviour). */
+  const playRound = async (round: number, global: Float64Array, group: number): Promise<'dropped' | 'done' | 'skipped'> => {
+    const keys = new PairKeys();
+    await node.submit('fl.update', { task: o.task, round, body: keysBody(group, { id: slot, publicKey: keys.publicKey }) });
+    // Train while the others advertise their keys.
+    const rng = makeRng(deriveSeed(seed, `fl/${o.task}/${round}/${me}`));
+    const delta = o.behaviour === 'noise'
+      ? Float64Array.from({ length: recipe.dim }, () => 3 * rng.normal())
+      : localUpdate(global, X, y, { epochs: recipe.epochs, learningRate: recipe.learningRate, batchSize: recipe.batchSize }, rng);
+    // A noise sender also ignores clipping and the DP noise: nobody can check it under secure aggregation.
+    const instruction = o.behaviour === 'noise'
+      ? { clientId: me, round, epochs: 1, learningRate: 1, batchSize: 1, weighting: 'uniform' as const }
+      : { clientId: me, round, epochs: recipe.epochs, learningRate: recipe.learningRate, batchSize: recipe.batchSize, weighting: 'uniform' as const, clipNorm: recipe.clipNorm, biasClip: recipe.biasClip, noiseStd: recipe.noiseStd };
+    const { vector } = prepareUpdate(instruction, delta, o.examples.length, rng.normal);
+    const members = await stageClosed(round, group, 'keys');
+    if (!members?.includes(slot)) return 'skipped';
+    const config = sessionConfig(o.task, round, group, members, recipe);
+    const client = new SecAggClient(config, slot, random, keys);
+    client.advertise();
+    const roster = (await node.messages(o.task, round, group, 'keys')).filter((m) => members.includes(m.slot)).map((m) => keysFrom(m.body));
+    await node.submit('fl.update', { task: o.task, round, body: sharesBody(client.shareKeys(roster)) });
+    if (o.behaviour === 'dropout' && round === (o.dropRound ?? 1)) {
+      log(`dropping out of round ${round} after sharing keys`);
+      return 'dropped';
+    }
+    const q = quantizerFor(recipe.coordinateBound, members.length);
+    const input = quantize(vector, q, rng);
+    const sharers = await stageClosed(round, group, 'shares');
+    if (!sharers?.includes(slot)) return 'skipped';
+    const inbox = inboxFrom((await node.messages(o.task, round, group, 'shares', slot)).filter((m) => sharers.includes(m.slot)));
+    const masked = client.maskedInput(inbox, input);
+    await node.submit('fl.update', { task: o.task, round, body: maskedBody(round, masked.masked, q.scaleBits) });
+    const survivors = await stageClosed(round, group, 'masked');
+    if (!survivors?.includes(slot)) return 'skipped';
+    await node.submit('fl.update', { task: o.task, round, body: unmaskBody(client.unmask(survivors)) });
+    return 'done';
+  };
+
+  for (;;) {
+    view = (await node.task(o.task))!;
+    if (view.completed >= view.rounds) break;
+    const round = view.completed + 1;
+    const blobId = view.modelBlobs[round - 1];
+    const global = blobId ? decodeModelBlob(await node.getBlob(blobId)).weights : initial.weights;
+    const group = groupsOf(o.task, round, cohort, recipe.groups).get(slot)!;
+    try {
+      const outcome = await playRound(round, global, group);
+      if (outcome === 'dropped') return { did: me, slot, rounds: done, droppedOut: true, sentBytes: node.sentBytes, earned: '0' };
+      if (outcome === 'done') done.push(round);
+    } catch (error) {
+      // Too late for this round (the operator closed the stage, or the round or task ended): wait for the next one.
+      if (!(error instanceof HindsightError && MISSED.has(error.code))) throw error;
+      log(`missed round ${round} (${error.code})`);
+    }
+    await waitFor(`round ${round} end`, async () => ((await node.task(o.task))!.completed >= round ? true : undefined), timeout, poll);
+  }
+  // Stay until the operator settles the escrow, so the report shows what was earned.
+  const final = await waitFor('final payment', async () => {
+    const v = (await node.task(o.task))!;
+    return v.finished ? v : undefined;
+  }, timeout, poll);
+  const earned = final.controllers.find((c) => c.did === me)!.earned;
+  log(`task done: ${done.length} rounds, earned ${earned} micro-units`);
+  return { did: me, slot, rounds: done, droppedOut: false, sentBytes: node.sentBytes, earned };
+}

@@ -1,0 +1,80 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestNode, type TestNode } from '../../test/support/test-node.js';
+import { makeTestCommunity } from '../../test/support/test-community.js';
+import { flShards, smallRecipe } from '../../test/support/fl-fixture.js';
+import { makeFeaturizer } from '../ml/features/featurizer.js';
+import { csrFromRows } from '../ml/features/sparse.js';
+import { stateHash } from '../game/canonical.js';
+import { conservation, balanceOf } from '../game/ledger.js';
+import { replayLog } from '../engine/replay.js';
+import { runCoordinator } from './fl-coordinator.js';
+import { runController } from './fl-controller.js';
+import { join } from 'node:path';
+import { Engine } from '../engine/engine.js';
+import { leaderboardView } from '../engine/views.js';
+import { DemoWorld, units } from '../sim/demo-world.js';
+import { DEFAULT_BANKROLL } from './operator-bankroll.js';
+import type { LabeledExample } from './operator-history.js';
+import { FederatedStrategy } from './operators/fl-strategy.js';
+
+let node: TestNode | undefined;
+afterEach(async () => {
+  await node?.cleanup();
+  node = undefined;
+});
+
+describe('a federated task over a node, controllers in process', () => {
+  it('runs secure aggregation through the relay with a dropout and a noise sender, pays from escrow, replays', async () => {
+    const n = 6;
+    const community = makeTestCommunity({ members: n + 1, id: 'fl-inproc' });
+    node = await startTestNode();
+    const res = await fetch(`${node.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(community.genesis) });
+    expect(res.status).toBe(202);
+    const recipe = smallRecipe({ groups: 2 });
+    const data = flShards(n, 40);
+    const featurizer = makeFeaturizer(recipe.featurizer);
+    const validation = { X: csrFromRows(data.validation.map((e) => featurizer.transform({ text: e.text })), featurizer.dim), y: Int32Array.from(data.validation, (e) => e.label) };
+    const [operator, ...controllers] = community.members;
+    const budget = 10_000_000n;
+    const coordinator = runCoordinator({ node: node.url, signer: operator!.signer, task: 't1', recipe, rounds: 2, budget, controllers: n, validation, noiseMultiplier: 1, delta: 1e-5, stageTimeoutMs: 3000, pollMs: 20 });
+    const reports = await Promise.all(controllers.map((c, k) =>
+      runController({ node: node!.url, signer: c.signer, task: 't1', examples: data.shards[k]!, behaviour: k === 0 ? 'dropout' : k === 1 ? 'noise' : 'honest', dropRound: 1, pollMs: 20, timeoutMs: 30_000 })));
+    const result = await coordinator;
+    expect(reports[0]!.droppedOut).toBe(true);
+    expect(result.rounds[0]!.dropped).toContain(controllers[0]!.did);
+    // Round 2: the dropout never comes back; a group left with fewer than 3 keys is not unmasked.
+    expect(result.rounds[1]!.included).not.toContain(controllers[0]!.did);
+    expect(result.rounds[1]!.included.length).toBeGreaterThanOrEqual(3);
+    const state = node.engine.state;
+    const task = state.fl.get('t1')!;
+    expect(task.completed).toBe(2);
+    expect(task.finished).toBe(true);
+    expect(conservation(state.ledger).ok).toBe(true);
+    expect(balanceOf(state.ledger, operator!.did)).toBe(1_000_000_000n - task.paid);
+    expect(task.paid).toBe(result.paid);
+    const replayed = await replayLog(node.engine.store);
+    expect(stateHash(replayed.state)).toBe(stateHash(state));
+
+    // The federated model trades: committed by its Poseidon hash, it shows on the leaderboard.
+    const fl = new FederatedStrategy('federated', recipe.featurizer, result.model);
+    const engine = await Engine.open({ dir: join(node.dir, 'market') });
+    try {
+      const bootstrap: LabeledExample[] = [{ round: 0, item: 'b0', outcomes: 2, input: { text: 'public' }, label: 0 }];
+      const w = await DemoWorld.create(engine, { seed: 1, community: 'fl-market', subsidyPerItem: units(10), budget: units(1000), bankroll: units(1000), rule: DEFAULT_BANKROLL, bootstrap, strategies: [fl] });
+      const items = data.test.slice(0, 6).map((e, i) => ({ id: `r1-${i}`, outcomes: 2, input: { text: e.text.slice(0, 2000) } }));
+      const set = { round: 1, items, labels: new Map(items.map((it, i) => [it.id, data.test[i]!.label])) };
+      await w.schedule(set);
+      await w.open(1);
+      await w.trade(1);
+      await w.closeAndReveal(1);
+      await w.resolve(set);
+      await w.settle(1);
+      const hash = (await fl.train([], { round: 1, classes: 2 })).modelHash;
+      expect(engine.state.models.has(hash)).toBe(true);
+      const row = leaderboardView(engine.state).find((r) => r.hash === hash)!;
+      expect(row.itemsTraded).toBeGreaterThan(0);
+    } finally {
+      await engine.close();
+    }
+  }, 90_000);
+});

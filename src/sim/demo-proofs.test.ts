@@ -6,7 +6,7 @@ import { Engine } from '../engine/engine.js';
 import { runDemo } from './demo.js';
 
 /**
- * `demo --proofs` at a small size (2 rounds × 6 items, models capped at 32 hashed features, 8-slot
+ * `demo --proofs` at a small size (2 rounds × 6 items, models capped at 16 hashed features, 4-slot
  * batches; setups are cached under .cache/hindsight after the first run): every revealed trade is
  * covered by a verified batch proof, the copycat cannot prove and sits out, and the tampered batch
  * is refused.
@@ -16,7 +16,7 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('hindsight demo --proofs', () => {
   it('covers every revealed trade with a verified batch proof and refuses the tampered one', async () => {
-    const result = await runDemo({ out, rounds: 2, items: 6, seed: 3, bootstrap: 300, committee: false, report: false, proofs: { maxBuckets: 32, batchItems: 8 } });
+    const result = await runDemo({ out, rounds: 2, items: 6, seed: 3, bootstrap: 300, committee: false, report: false, proofs: { maxBuckets: 16, batchItems: 4 } });
     const p = result.summary.proofs!;
     expect(p.rejectedTampered).toBe(1);
     expect(p.unprovable).toEqual(['copycat-of-logreg-bigrams']);

@@ -23,8 +23,8 @@ export const ERROR_CODES = {
   /** local EVM chain (anvil, solc, deploys) */
   chain: ['chain.alreadyAnchored', 'chain.alreadyConfigured', 'chain.anchorFuture', 'chain.anvilMissing',
     'chain.anvilStart', 'chain.claimMismatch', 'chain.contractsMissing', 'chain.deployFailed',
-    'chain.duplicateLog', 'chain.notConfigured', 'chain.notPkh', 'chain.nothingToPublish',
-    'chain.reverted', 'chain.rootMismatch', 'chain.rpcFailed', 'chain.solcFailed', 'chain.staleRound',
+    'chain.duplicateLog', 'chain.noRoot', 'chain.notConfigured', 'chain.notPkh', 'chain.nothingToPublish',
+    'chain.reverted', 'chain.rootMismatch', 'chain.rootStale', 'chain.rpcFailed', 'chain.solcFailed', 'chain.staleRound',
     'chain.unknownAccount'],
   /** content ids */
   cid: ['cid.invalid', 'cid.nonCanonical'],

@@ -7,7 +7,7 @@ import { admit, verifyHere } from './intake.js';
 import { parseStored } from './parse.js';
 
 /** Replays a whole log from the first event, optionally re-verifying every signature. */
-export async function replayLog(store: EventStore, options: { verifySignatures?: boolean } = {}): Promise<{ state: GameState; events: number; rejected: number }> {
+export async function replayLog(store: EventStore, options: { verifySignatures?: boolean; onBatch?: (seq: number) => void } = {}): Promise<{ state: GameState; events: number; rejected: number }> {
   const state = emptyState();
   let after = 0;
   for (;;) {
@@ -25,6 +25,7 @@ export async function replayLog(store: EventStore, options: { verifySignatures?:
       apply(state, parsed);
       after = stored.seq;
     }
+    options.onBatch?.(after);
   }
   return { state, events: after, rejected: state.rejected };
 }

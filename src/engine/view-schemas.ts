@@ -115,3 +115,47 @@ export const LoggedEvent = z.strictObject({
 export type LoggedEvent = z.infer<typeof LoggedEvent>;
 export const EventsPage = z.strictObject({ events: z.array(LoggedEvent), head: z.number().int().min(0) }).describe('events with seq > after, in order');
 export type EventsPage = z.infer<typeof EventsPage>;
+
+export const MemberView = z
+  .strictObject({
+    did: z.string(),
+    left: z.boolean(),
+    bond: MicroText,
+    unbonding: z.strictObject({ amount: MicroText, availableAt: z.number().int() }).nullable(),
+    slashed: MicroText,
+    rewarded: MicroText,
+  })
+  .describe('one community member: bond, unbonding, slashes and rewards');
+export type MemberView = z.infer<typeof MemberView>;
+
+const Deadlines = z.strictObject({ trading: z.number().int(), tradeReveal: z.number().int(), labelCommit: z.number().int(), labelReveal: z.number().int() });
+const DidAmount = z.strictObject({ did: z.string(), amount: MicroText });
+export const CommitteeView = z
+  .strictObject({
+    round: z.number().int(),
+    phase: Phase,
+    seed: z.string(),
+    beaconRound: z.number().int(),
+    members: z.array(z.string()),
+    committed: z.array(z.string()),
+    revealed: z.array(z.string()),
+    resolved: z.boolean(),
+    labels: z.array(z.strictObject({ item: z.string(), label: z.number().int().nullable() })),
+    rewards: z.array(DidAmount),
+    penalties: z.array(DidAmount),
+    deadlines: Deadlines,
+  })
+  .describe("a round's labelling committee: seats, who committed and revealed, labels, rewards and penalties");
+export type CommitteeView = z.infer<typeof CommitteeView>;
+
+export const SubmissionView = z.strictObject({
+  id: z.string(),
+  submitter: z.string(),
+  outcomes: z.number().int(),
+  buckets: z.array(z.number().int()).nullable(),
+  status: z.string(),
+  voidReason: z.string().nullable(),
+});
+export type SubmissionView = z.infer<typeof SubmissionView>;
+export const SubmissionsView = z.strictObject({ round: z.number().int(), submissions: z.array(SubmissionView) }).describe("members' item submissions to a round");
+export type SubmissionsView = z.infer<typeof SubmissionsView>;

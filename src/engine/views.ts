@@ -8,8 +8,9 @@ import type { GameState, MarketState, RoundState } from '../game/state.js';
 import { scoringRule } from '../market/scoring-rule.js';
 import type { EventStore, StoredEvent } from '../store/index.js';
 import type {
-  AuthorView, CommunityView, EventsPage, LeaderboardRow, LoggedEvent, MarketView, ModelView, RoundView, StateView,
+  AuthorView, CommitteeView, CommunityView, EventsPage, LeaderboardRow, LoggedEvent, MarketView, MemberView, ModelView, RoundView, StateView, SubmissionsView,
 } from './view-schemas.js';
+import { committeeView, memberView, submissionsView } from '../game/committee-view.js';
 
 /**
  * The read models of a game state, built once here for every surface: the HTTP routes and
@@ -111,4 +112,17 @@ export async function readLog(store: EventStore, after: number, limit: number): 
 export async function readLogPage(store: EventStore, after: number, limit: number): Promise<EventsPage> {
   const events = await readLog(store, after, limit);
   return { events, head: await store.head() };
+}
+
+/** Committee, member and submission views as the API serves them (the game's read models, typed by the schemas). */
+export function findCommittee(state: GameState, round: number): CommitteeView | null {
+  return committeeView(state, round) as CommitteeView | null;
+}
+
+export function findMember(state: GameState, did: string): MemberView | null {
+  return memberView(state, did);
+}
+
+export function findSubmissions(state: GameState, round: number): SubmissionsView | null {
+  return state.rounds.has(round) ? { round, submissions: submissionsView(state, round) } : null;
 }

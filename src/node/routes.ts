@@ -6,8 +6,8 @@ import { canonicalDid } from '../events/did.js';
 import { stateHash } from '../game/canonical.js';
 import type { Engine } from '../engine/engine.js';
 import type { SubmitBatcher } from '../engine/submit-batcher.js';
-import { AuthorView, CommunityView, EventsPage, LeaderboardView, MarketView, ModelView, RoundView, StateView, SubmitReply } from '../engine/view-schemas.js';
-import { authorView, communityView, findMarket, findRound, leaderboardView, modelView, readLogPage, stateView } from '../engine/views.js';
+import { AuthorView, CommitteeView, CommunityView, EventsPage, LeaderboardView, MarketView, MemberView, ModelView, RoundView, StateView, SubmissionsView, SubmitReply } from '../engine/view-schemas.js';
+import { authorView, communityView, findCommittee, findMarket, findMember, findRound, findSubmissions, leaderboardView, modelView, readLogPage, stateView } from '../engine/views.js';
 import { claimedAuthorOf, SignedEventSchema } from '../events/dag-jws.js';
 import { AuthorParams, ErrorBody, EventsQuery, HealthBody, MarketParams, ModelParams, PredictAnswer, RoundParams, StreamQuery } from './api-schemas.js';
 import { EventStream, streamStart } from './event-stream.js';
@@ -16,6 +16,7 @@ import { HttpError, type ErrorReply } from './http-errors.js';
 import type { NodeMetrics } from './metrics.js';
 import { PredictBody, type InferenceService } from './inference-service.js';
 import { flRoutes } from './fl-relay.js';
+import { chainRoutes } from './chain-routes.js';
 
 /** What the handlers share: one node's engine and its HTTP-side helpers. */
 export type RouteContext = {
@@ -148,6 +149,30 @@ export const routes: RouteSpec[] = [
     },
   },
   {
+    method: 'GET', url: '/v1/rounds/:round/committee', summary: "a round's labelling committee", params: RoundParams,
+    responses: { 200: { description: 'CommitteeView', schema: CommitteeView }, ...errors(400, 404) },
+    handler: async (ctx, req) => {
+      const { round } = parse(RoundParams, req.params, 'params');
+      return findCommittee(ctx.engine.state, round) ?? notFound('round.notFound', `committee of round ${round}`);
+    },
+  },
+  {
+    method: 'GET', url: '/v1/rounds/:round/submissions', summary: "members' item submissions to a round", params: RoundParams,
+    responses: { 200: { description: 'SubmissionsView', schema: SubmissionsView }, ...errors(400, 404) },
+    handler: async (ctx, req) => {
+      const { round } = parse(RoundParams, req.params, 'params');
+      return findSubmissions(ctx.engine.state, round) ?? notFound('round.notFound', `round ${round}`);
+    },
+  },
+  {
+    method: 'GET', url: '/v1/members/:did', summary: 'one member: bond, unbonding, slashes, rewards', params: AuthorParams,
+    responses: { 200: { description: 'MemberView', schema: MemberView }, ...errors(400, 404) },
+    handler: async (ctx, req) => {
+      const { did } = parse(AuthorParams, req.params, 'params');
+      return findMember(ctx.engine.state, did) ?? notFound('member.notMember', `member ${did}`);
+    },
+  },
+  {
     method: 'GET', url: '/v1/markets/:round/:item', summary: 'one market: prices, volume, positions', params: MarketParams,
     responses: { 200: { description: 'MarketView', schema: MarketView }, ...errors(400, 404) },
     handler: async (ctx, req) => {
@@ -212,6 +237,7 @@ export const routes: RouteSpec[] = [
   },
   // Federated learning: the SecAgg relay and the blob store (fl-relay.ts).
   ...flRoutes,
+  ...chainRoutes,
   // Read views for the web dashboard (dashboard-routes.ts).
   ...dashboardRoutes,
 ];

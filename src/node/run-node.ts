@@ -10,6 +10,7 @@ import { HttpLogSource } from './http-log-source.js';
 import type { LogSource } from './log-source.js';
 import { NodeMetrics } from './metrics.js';
 import { buildNodeServer, type NodeServer, type RateLimits } from './server.js';
+import { ChainWatchLoop, type ChainWatchOptions } from './chain-watcher.js';
 
 export type StartNodeOptions = {
   dir?: string;
@@ -43,6 +44,8 @@ export type StartNodeOptions = {
    * default, so events are judged by their own time. A follower takes no writes and never uses it.
    */
   intakeClock?: IntakeClock;
+  /** Watch this treasury and log its confirmed deposits and claims (leader only). */
+  chain?: ChainWatchOptions;
 };
 
 export type RunningNode = {
@@ -50,6 +53,7 @@ export type RunningNode = {
   engine: Engine;
   server: NodeServer;
   follower?: Follower;
+  chainWatch?: ChainWatchLoop;
   /** Graceful stop: refuse new connections, finish in-flight appends, close the store. */
   close(): Promise<void>;
 };
@@ -127,13 +131,17 @@ export async function startNode(options: StartNodeOptions): Promise<RunningNode>
       throw error;
     }
   }
+  const chainWatch = options.chain && !source ? new ChainWatchLoop(engine, { onError: (error) => server.app.log.warn({ err: error }, 'chain watcher: poll failed; retrying'), ...options.chain }) : undefined;
+  chainWatch?.start();
   return {
     url,
     engine,
     server,
     follower,
+    chainWatch,
     close: () =>
       (closing ??= (async () => {
+        await chainWatch?.stop();
         await follower?.stop();
         await server.close();
         await inference?.close();

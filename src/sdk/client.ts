@@ -1,9 +1,9 @@
 import type { SignedEvent } from '../events/envelope.js';
 import type {
-  AuthorView, CommunityView, LeaderboardRow, LoggedEvent, MarketView, ModelView, RoundView, StateView, SubmitReply,
+  AuthorView, CommitteeView, CommunityView, LeaderboardRow, LoggedEvent, MarketView, MemberView, ModelView, RoundView, StateView, SubmissionView, SubmitReply,
 } from '../engine/view-schemas.js';
 
-export type { AuthorView, CommunityView, LeaderboardRow, LoggedEvent, MarketView, ModelView, RoundView, StateView, SubmitReply };
+export type { AuthorView, CommitteeView, CommunityView, LeaderboardRow, LoggedEvent, MarketView, MemberView, ModelView, RoundView, StateView, SubmissionView, SubmitReply };
 
 /**
  * What members, operators and dashboards need from a node. The embedded client (same process) and
@@ -18,6 +18,12 @@ export interface HindsightClient {
   round(round: number): Promise<RoundView | null>;
   market(round: number, item: string): Promise<MarketView | null>;
   leaderboard(): Promise<LeaderboardRow[]>;
+  /** The round's labelling committee, or null before it is drawn. */
+  committee(round: number): Promise<CommitteeView | null>;
+  /** A member's bond and standing, or null if the DID never joined. */
+  member(did: string): Promise<MemberView | null>;
+  /** Members' item submissions to a round ([] for an unknown round). */
+  submissions(round: number): Promise<SubmissionView[]>;
   model(hash: string): Promise<ModelView | null>;
   /** Log entries with seq > after, in order. */
   events(after: number, limit?: number): Promise<LoggedEvent[]>;

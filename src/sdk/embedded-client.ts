@@ -1,6 +1,7 @@
 import type { SignedEvent } from '../events/envelope.js';
 import type { Engine } from '../engine/engine.js';
-import { authorView, communityView, findMarket, findRound, leaderboardView, modelView, readLog, stateView } from '../engine/views.js';
+import { authorView, communityView, findCommittee, findMarket, findMember, findRound, findSubmissions, leaderboardView, modelView, readLog, stateView } from '../engine/views.js';
+import type { CommitteeView, MemberView, SubmissionView } from '../engine/view-schemas.js';
 import type { AuthorView, CommunityView, HindsightClient, LeaderboardRow, LoggedEvent, MarketView, ModelView, RoundView, StateView, SubmitReply } from './client.js';
 
 /** The client for an engine in this process: no network, the same views as the HTTP API. */
@@ -29,6 +30,18 @@ export class EmbeddedClient implements HindsightClient {
 
   async market(round: number, item: string): Promise<MarketView | null> {
     return findMarket(this.engine.state, round, item);
+  }
+
+  async committee(round: number): Promise<CommitteeView | null> {
+    return findCommittee(this.engine.state, round);
+  }
+
+  async member(did: string): Promise<MemberView | null> {
+    return findMember(this.engine.state, did);
+  }
+
+  async submissions(round: number): Promise<SubmissionView[]> {
+    return findSubmissions(this.engine.state, round)?.submissions ?? [];
   }
 
   async leaderboard(): Promise<LeaderboardRow[]> {

@@ -3,8 +3,8 @@ import { isErrorCode, type ErrorCode } from '../core/error-codes.js';
 import { AuthError, GameRejection, HindsightError, StoreError, ValidationError } from '../core/errors.js';
 import type { SignedEvent } from '../events/envelope.js';
 import {
-  AuthorView, CommunityView, EventsPage, LeaderboardView, MarketView, ModelView, RoundView, StateView, SubmitReply,
-  type LeaderboardRow, type LoggedEvent,
+  AuthorView, CommitteeView, CommunityView, EventsPage, LeaderboardView, MarketView, MemberView, ModelView, RoundView, StateView, SubmissionsView, SubmitReply,
+  type LeaderboardRow, type SubmissionView, type LoggedEvent,
 } from '../engine/view-schemas.js';
 import type { HindsightClient } from './client.js';
 
@@ -52,6 +52,18 @@ export class HttpClient implements HindsightClient {
 
   async market(round: number, item: string): Promise<MarketView | null> {
     return this.#getOrNull(MarketView, `/v1/markets/${round}/${encodeURIComponent(item)}`);
+  }
+
+  async committee(round: number): Promise<CommitteeView | null> {
+    return this.#getOrNull(CommitteeView, `/v1/rounds/${round}/committee`);
+  }
+
+  async member(did: string): Promise<MemberView | null> {
+    return this.#getOrNull(MemberView, `/v1/members/${encodeURIComponent(did)}`);
+  }
+
+  async submissions(round: number): Promise<SubmissionView[]> {
+    return (await this.#getOrNull(SubmissionsView, `/v1/rounds/${round}/submissions`))?.submissions ?? [];
   }
 
   async leaderboard(): Promise<LeaderboardRow[]> {

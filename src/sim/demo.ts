@@ -19,6 +19,8 @@ import type { GameState } from '../game/state.js';
 import type { SignedEvent } from '../events/envelope.js';
 import { EXAMPLE_RECIPES } from '../sdk/operators/index.js';
 import { DemoProofs, proofRecipes, type DemoProofOptions } from './demo-proofs.js';
+import { DemoChain } from './demo-chain.js';
+import type { ModelStrategy } from '../sdk/operator-strategy.js';
 
 export type DemoOptions = {
   out: string;
@@ -45,6 +47,10 @@ export type DemoOptions = {
   onProgress?: (event: { round: number; rounds: number; phase: string }) => void;
   /** The community requires proofs; provable operators trade with round batch proofs (demo-proofs.ts). */
   proofs?: boolean | DemoProofOptions;
+  /** Money on a local anvil: wallets deposit, each round's payouts are claimed on chain, rounds anchored (demo-chain.ts). */
+  chain?: boolean;
+  /** More model lines next to the examples (demo --fl: the federated model, src/sim/demo-fl.ts). */
+  extraStrategies?: ModelStrategy[];
 };
 
 export type DemoResult = { summary: DemoSummary; metrics: DemoMetrics; leaderboard: LeaderboardRow[]; reportDir: string | null; dataset: string; labels: string[]; out: string; seconds: number; config: Required<Pick<DemoOptions, 'rounds' | 'items' | 'seed' | 'subsidy' | 'bankroll' | 'serve'>> };
@@ -112,10 +118,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const progress = (round: number, phase: string) => options.onProgress?.({ round, rounds, phase });
   const hashes = new Map<string, string>();
   const proofOptions = options.proofs === true ? {} : options.proofs || undefined;
-  const strategies = exampleStrategies((name, round) => hashes.get(`${name}@${round}`), proofOptions ? proofRecipes(EXAMPLE_RECIPES, proofOptions.maxBuckets) : EXAMPLE_RECIPES);
+  const strategies = exampleStrategies((name, round) => hashes.get(`${name}@${round}`), proofOptions ? proofRecipes(EXAMPLE_RECIPES, proofOptions.maxBuckets) : EXAMPLE_RECIPES).concat(options.extraStrategies ?? []);
   const engine = await Engine.open({ dir: options.out });
   const proofs = proofOptions ? new DemoProofs(engine, seed, proofOptions) : undefined;
   let result: DemoResult;
+  let chain: DemoChain | undefined;
   try {
     const community = `demo-${dataset.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'dataset'}`;
     const truth = new Map(data.rounds.flatMap((set) => [...set.labels]));
@@ -135,6 +142,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       ...(proofs ? { proofs: proofs.proverOptions(), beforeReveals: (round: number, events: readonly SignedEvent[]) => proofs.beforeReveals(round, events, world.operators) } : {}),
     });
     const metrics = new DemoMetrics(world.operators.map((o) => o.name));
+    if (options.chain) chain = await DemoChain.start(world, { wallets: 3, deposit: units(1000), rounds });
     for (const set of data.rounds) {
       progress(set.round, 'train');
       await world.schedule(set);
@@ -151,6 +159,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       await world.resolve(set);
       await world.settle(set.round);
       metrics.observe(engine.state, set, world.operators, subsidySpent(engine.state, set.round));
+      await chain?.afterRound(world, set.round);
     }
     const summary = buildSummary({
       metrics,
@@ -164,8 +173,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       committee: committee ? committeeSummary(engine.state, (_round, item) => truth.get(item), world.collusion) : undefined,
       ...(proofs ? { proofs: proofs.summary(world.operators) } : {}),
     });
+    if (chain) summary.chain = await chain.summary(world);
     result = { summary, metrics, leaderboard: leaderboard(engine.state), reportDir: null, dataset: dataset.name, labels: dataset.labels, out: options.out, seconds: 0, config: { rounds, items, seed, subsidy, bankroll, serve } };
   } finally {
+    await chain?.stop();
     await engine.close();
   }
   if (options.report !== false) {

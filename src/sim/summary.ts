@@ -3,6 +3,8 @@ import type { ServingRule } from './served.js';
 import { round6, spearman } from './stats.js';
 import type { CommitteeSummary } from '../sdk/member.js';
 import type { ProofSummary } from './demo-proofs.js';
+import type { ChainSummary } from './demo-chain.js';
+import type { FlSummary } from './demo-fl.js';
 
 /**
  * The `--json` summary contract (docs/demo.md), the last line of `hindsight demo --json`.
@@ -24,6 +26,10 @@ export type DemoSummary = {
   committee?: CommitteeSummary;
   /** demo --proofs: round batch proofs made, items covered, proving and verification cost, the tampered batch refused. */
   proofs?: ProofSummary;
+  /** demo --fl: the federated task (controllers, ε, δ, accuracy beside the central model's, payments) and its market line. */
+  fl?: FlSummary;
+  /** demo --chain: token units deposited, claimed and unclaimed on the local chain, rounds anchored, chain/ledger books. */
+  chain?: ChainSummary;
 };
 
 const unitsOf = (micro: bigint): number => Number(micro) / 1e6;

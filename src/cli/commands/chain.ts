@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import type { Address, Hex } from 'viem';
-import { ValidationError } from '../../core/errors.js';
+import { isErrorCode, ValidationError, type ErrorCode } from '../../core/errors.js';
+import { NodeUnavailableError } from '../../sdk/http-client.js';
+import { PayoutProofView } from '../../node/chain-routes.js';
 import { startAnvil } from '../../chain/anvil.js';
 import { chainClients, type ChainClients } from '../../chain/clients.js';
 import { anchor, claim, claimedOf, deployTreasury, deposit, mintTestToken, treasuryStatus } from '../../chain/treasury.js';
@@ -44,6 +46,31 @@ function conn(cmd: Command, treasury = true): Command {
   return cmd;
 }
 
+function proofFromFile(file: string): z.infer<typeof ProofFile> {
+  const parsed = ProofFile.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new ValidationError('cli.badJson', `--proof-file: expected {cumulative, proof: [0x…32 bytes]}, got ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`, { field: '--proof-file' });
+  return parsed.data;
+}
+
+/** The node's proof for `account`; its errors (no root, no leaf, stale root) come back as they are. */
+async function proofFromNode(node: string, account: string): Promise<z.infer<typeof ProofFile>> {
+  const url = new URL(`/v1/chain/proof/${account}`, arg(z.string().url(), node, '--node', 'a node URL')).toString();
+  let res: Response;
+  try {
+    res = await fetch(url);
+  } catch (error) {
+    throw new NodeUnavailableError('node.unreachable', `--node: expected a reachable node at ${url}, got ${(error as Error).message}`, { field: 'node' });
+  }
+  const body: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const e = body as { code?: string; message?: string } | null;
+    throw new ValidationError(isErrorCode(e?.code) ? e!.code as ErrorCode : 'node.badResponse', `--node: ${e?.message ?? `HTTP ${res.status}`}`, { field: 'node', status: res.status });
+  }
+  const parsed = PayoutProofView.safeParse(body);
+  if (!parsed.success) throw new ValidationError('node.badResponse', `--node: expected a PayoutProofView, got ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`, { field: 'node' });
+  return { cumulative: parsed.data.cumulative, proof: parsed.data.proof };
+}
+
 const json = (v: unknown) => JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x))) as object;
 
 export function register(program: Command): void {
@@ -79,13 +106,14 @@ export function register(program: Command): void {
     });
 
   conn(chain.command('claim').description('claim what the current payout root owes this account (cumulative minus already claimed)'))
-    .requiredOption('--proof-file <file>', 'JSON {cumulative, proof} for this account from the node')
-    .action(async (o: Conn & { proofFile: string }) => {
+    .option('--node <url>', "fetch this account's proof from the node (GET /v1/chain/proof/:account)")
+    .option('--proof-file <file>', 'or: JSON {cumulative, proof} for this account')
+    .action(async (o: Conn & { proofFile?: string; node?: string }) => {
       const c = clientsOf(o);
-      const parsed = ProofFile.safeParse(JSON.parse(readFileSync(o.proofFile, 'utf8')));
-      if (!parsed.success) throw new ValidationError('cli.badJson', `--proof-file: expected {cumulative, proof: [0x…32 bytes]}, got ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`, { field: '--proof-file' });
+      if ((o.node === undefined) === (o.proofFile === undefined)) throw new ValidationError('cli.invalid', `--node or --proof-file: expected exactly one, got ${o.node && o.proofFile ? 'both' : 'neither'}`, { field: 'node' });
+      const proof = o.node !== undefined ? await proofFromNode(o.node, c.account.address) : proofFromFile(o.proofFile!);
       const treasury = arg(AddressArg, o.treasury, '--treasury', 'a 0x address') as Address;
-      const tx = await claim(c, treasury, BigInt(parsed.data.cumulative), parsed.data.proof as Hex[]);
+      const tx = await claim(c, treasury, BigInt(proof.cumulative), proof.proof as Hex[]);
       printResult(json({ account: c.account.address, claimed: await claimedOf(c, treasury, c.account.address), ...tx }), o);
     });
 

@@ -183,6 +183,14 @@ function registerItems(program: Command): void {
       });
       printResult(result, opts, (r) => `published ${(r as { published: unknown[] }).published.length} key(s)`);
     });
+  signerCommand(item, 'expire', 'void a submitted item whose key was not published by the trading deadline (anyone may send it)')
+    .requiredOption('--round <n>', 'round')
+    .requiredOption('--item <id>', 'the submitted item')
+    .action(async (opts: SignerFlags & { round: string; item: string }) => {
+      const round = int('round', opts.round);
+      printResult(await withEngine(opts, async (engine) => ({ round, item: opts.item, ...(await submit(engine, opts, 'item.expire', { round, item: opts.item })) })), opts);
+    });
+
   withStoreFlags(item.command('list').description('submitted items of a round and their status'))
     .requiredOption('--round <n>', 'round')
     .action(async (opts: StoreFlags & { round: string }) => {
@@ -193,6 +201,17 @@ function registerItems(program: Command): void {
 
 function registerLabels(program: Command): void {
   const label = program.command('label').description('committee labels: commit after the trading deadline, reveal after trade reveals');
+  signerCommand(label, 'expose', "prove a seat holder leaked its label before the reveal window (its label and salt): the seat is slashed, half to you")
+    .requiredOption('--round <n>', 'round')
+    .requiredOption('--member <did>', 'the seat holder whose label leaked')
+    .requiredOption('--item <id>', 'the item')
+    .requiredOption('--label <value>', 'the leaked label')
+    .requiredOption('--salt <hex>', 'the leaked salt')
+    .action(async (opts: SignerFlags & { round: string; member: string; item: string; label: string; salt: string }) => {
+      const round = int('round', opts.round);
+      const payload = { round, member: opts.member, item: opts.item, label: int('label', opts.label), salt: opts.salt };
+      printResult(await withEngine(opts, async (engine) => ({ round, member: opts.member, item: opts.item, ...(await submit(engine, opts, 'label.expose', payload)) })), opts);
+    });
   signerCommand(label, 'commit', 'commit labels for every labelable item of a round you sit on (salts kept in the secrets dir)')
     .requiredOption('--round <n>', 'round')
     .option('--label <item=value...>', 'label per item (outcome index, or value for scalar items)')

@@ -17,21 +17,34 @@ export function register(program: Command): void {
     .option('--adversarial-committee <F>', 'fraction of committee seats that collude on wrong labels (0..1)', '0')
     .option('--no-committee', 'resolve labels with the community resolver key instead of a member committee')
     .option('--serve <rule>', 'served prediction rule: blend (wealth-weighted) or leader (P&L leader)', 'blend')
+    .option('--chain', 'money on a local anvil: wallets deposit into the treasury contract, payouts are claimed on chain, rounds anchored')
     .option('--proofs', 'the community requires proofs: provable operators reveal with round batch proofs (models capped at --proof-buckets features)')
     .option('--proof-buckets <n>', 'with --proofs: hashed features of the provable models at most', '1024')
     .option('--batch-items <n>', 'with --proofs: slots per batch proof', '16')
+    .option('--fl', 'members keep private mailbox shards; one operator trains by federated learning (DP, secure aggregation, controller processes over a node) and trades with the model')
+    .option('--fl-controllers <n>', 'with --fl: member controllers (one process each)', '10')
+    .option('--fl-rounds <n>', 'with --fl: federated rounds', '3')
+    .option('--fl-shard <n>', 'with --fl: examples in each member\'s shard', '80')
+    .option('--fl-clip <c>', 'with --fl: L2 bound on each controller\'s update per round (the DP sensitivity)', '1')
+    .option('--fl-epsilon <e>', 'with --fl: ε of every controller over the whole task (δ = 1e-5)', '10')
     .option('--json', 'print the summary as one JSON object on the last line of stdout')
-    .action(async (opts: { rounds: string; items: string; seed: string; dataset?: string; out: string; force?: boolean; serve: string; json?: boolean; adversarialCommittee: string; committee: boolean; proofs?: boolean; proofBuckets: string; batchItems: string }) => {
+    .action(async (opts: { rounds: string; items: string; seed: string; dataset?: string; out: string; force?: boolean; serve: string; json?: boolean; adversarialCommittee: string; committee: boolean; chain?: boolean; proofs?: boolean; proofBuckets: string; batchItems: string; fl?: boolean; flControllers: string; flRounds: string; flShard: string; flEpsilon: string; flClip: string }) => {
       const int = (v: string, field: string): number => {
         const n = Number(v);
         if (!Number.isInteger(n)) throw new ValidationError('cli.badInteger', `--${field}: expected an integer, got ${v}`, { field });
+        return n;
+      };
+      const num = (v: string, field: string): number => {
+        const n = Number(v);
+        if (v.trim() === '' || !Number.isFinite(n)) throw new ValidationError('cli.badNumber', `--${field}: expected a number, got ${v}`, { field });
         return n;
       };
       if (opts.serve !== 'blend' && opts.serve !== 'leader') throw new ValidationError('cli.badServe', `--serve: expected blend or leader, got ${opts.serve}`, { field: 'serve' });
       const [{ runDemo }, { humanReport }] = await Promise.all([import('../../sim/demo.js'), import('../../sim/demo-text.js')]);
       const bar = process.stderr.isTTY ? await progressBar() : null;
       try {
-        const result = await runDemo({
+        const run = opts.fl ? await flDemo({ controllers: int(opts.flControllers, 'fl-controllers'), flRounds: int(opts.flRounds, 'fl-rounds'), shard: int(opts.flShard, 'fl-shard'), epsilon: num(opts.flEpsilon, 'fl-epsilon'), clipNorm: num(opts.flClip, 'fl-clip') }) : runDemo;
+        const result = await run({
           rounds: int(opts.rounds, 'rounds'),
           items: int(opts.items, 'items'),
           seed: int(opts.seed, 'seed'),
@@ -41,6 +54,7 @@ export function register(program: Command): void {
           serve: opts.serve,
           committee: opts.committee,
           adversarialCommittee: Number(opts.adversarialCommittee),
+          ...(opts.chain ? { chain: true } : {}),
           ...(opts.proofs ? { proofs: { maxBuckets: int(opts.proofBuckets, 'proof-buckets'), batchItems: int(opts.batchItems, 'batch-items') } } : {}),
           onProgress: bar ? (p) => bar.update(p) : undefined,
         });
@@ -51,6 +65,13 @@ export function register(program: Command): void {
         bar?.stop();
       }
     });
+}
+
+/** demo --fl: the federated task needs a node (src/sim does not import src/node; this rung does). */
+async function flDemo(fl: import('../../sim/demo-fl.js').FlDemoOptions): Promise<(o: import('../../sim/demo.js').DemoOptions) => ReturnType<typeof import('../../sim/demo.js').runDemo>> {
+  const [{ runFlDemo }, { startNode }] = await Promise.all([import('../../sim/demo-fl.js'), import('../../node/run-node.js')]);
+  const start = async (o: { dir: string; admin: string }) => startNode({ dir: o.dir, admin: o.admin, port: 0, host: '127.0.0.1', logger: false });
+  return (o) => runFlDemo({ ...o, fl, startNode: start });
 }
 
 /**

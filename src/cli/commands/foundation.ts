@@ -6,6 +6,7 @@ import { signEvent } from '../../events/sign.js';
 import { registeredTypes } from '../../events/registry.js';
 import { decode } from '../../core/encoding.js';
 import { replayLog } from '../../engine/replay.js';
+import { progressBar } from '../progress.js';
 import { conservation } from '../../game/ledger.js';
 import { stateHash } from '../../game/canonical.js';
 import { printResult } from '../output.js';
@@ -88,7 +89,8 @@ export function register(program: Command): void {
     .option('--no-verify', 'skip re-verifying signatures')
     .action(async (opts: StoreFlags & { verify: boolean }) => {
       const result = await withEngine(opts, async (engine) => {
-        const { state, events, rejected } = await replayLog(engine.store, { verifySignatures: opts.verify });
+        const bar = await progressBar('replay', await engine.store.head(), opts);
+        const { state, events, rejected } = await replayLog(engine.store, { verifySignatures: opts.verify, onBatch: (seq) => bar.update(seq) }).finally(() => bar.stop());
         return { events, rejected, stateHash: stateHash(state), conservation: conservation(state.ledger).ok };
       });
       printResult(result, opts, (r) => `${(r as { events: number }).events} events, stateHash ${(r as { stateHash: string }).stateHash}`);

@@ -147,6 +147,25 @@ export function register(program: Command): void {
       printResult(result, opts);
     });
 
+  const ledger = program.command('ledger').description('balances between members');
+  withSignerFlags(ledger.command('transfer').description('send units from your balance to another DID'))
+    .requiredOption('--to <did>', 'who receives them')
+    .requiredOption('--amount <units>', 'how much to send')
+    .action(async (opts: SignerFlags & { to: string; amount: string }) => {
+      const amount = parseUnits(opts.amount, 'amount').toString();
+      const result = await withEngine(opts, async (engine) => ({ to: opts.to, amount, cid: (await submitAs(engine, signerFrom(opts), eventTime(opts), [['ledger.transfer', { to: opts.to, amount }]]))[0] }));
+      printResult(result, opts);
+    });
+
+  withSignerFlags(round.command('void').description('cancel a round before it settles: every trade and item bond is refunded'))
+    .requiredOption('--round <n>', 'round number')
+    .requiredOption('--reason <text>', 'why (kept in the log, at most 500 characters)')
+    .action(async (opts: SignerFlags & { round: string; reason: string }) => {
+      const n = roundNumber(opts.round);
+      const result = await withEngine(opts, async (engine) => ({ round: n, cid: (await submitAs(engine, signerFrom(opts), eventTime(opts), [['round.void', { round: n, reason: opts.reason }]]))[0] }));
+      printResult(result, opts);
+    });
+
   withSignerFlags(round.command('close').description('end trading (at or after the trading deadline)'))
     .requiredOption('--round <n>', 'round number')
     .action(async (opts: SignerFlags & { round: string }) => {

@@ -1,8 +1,28 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.js';
 import { startNode } from '../../node/run-node.js';
 import { DEFAULT_MAX_SKEW_MS, systemClock } from '../../engine/intake.js';
 import { printResult } from '../output.js';
+import { loadSigner } from '../../events/eth-keys.js';
+import type { ChainWatchOptions } from '../../node/chain-watcher.js';
+
+/** --chain needs --treasury and --chain-key; either without --chain is a mistake, not ignored. */
+function chainWatchOptions(opts: NodeStartFlags): ChainWatchOptions | undefined {
+  if (opts.chain === undefined) {
+    if (opts.treasury !== undefined || opts.chainKey !== undefined) throw new ValidationError('cli.invalid', '--chain: expected a JSON-RPC URL with --treasury/--chain-key, got none', { field: 'chain' });
+    return undefined;
+  }
+  if (!opts.treasury || !/^0x[0-9a-fA-F]{40}$/.test(opts.treasury)) throw new ValidationError('cli.invalid', `--treasury: expected a 0x address of 40 hex digits with --chain, got ${JSON.stringify(opts.treasury ?? null)}`, { field: 'treasury' });
+  if (!opts.chainKey) throw new ValidationError('cli.invalid', "--chain-key: expected the admin's key file with --chain, got none", { field: 'chain-key' });
+  let publisherKey: `0x${string}` | undefined;
+  if (opts.chainPublisherKey !== undefined) {
+    const text = readFileSync(opts.chainPublisherKey, 'utf8').trim();
+    if (!/^0x[0-9a-fA-F]{64}$/.test(text)) throw new ValidationError('cli.invalid', `--chain-publisher-key: expected a file holding 0x + 64 hex digits, got ${text.length} characters`, { field: 'chain-publisher-key' });
+    publisherKey = text as `0x${string}`;
+  }
+  return { rpc: opts.chain, treasury: opts.treasury as `0x${string}`, confirmations: positiveInt(opts.confirmations, '--confirmations'), signer: loadSigner(opts.chainKey), ...(publisherKey ? { publisherKey } : {}) };
+}
 
 type NodeStartFlags = {
   dir?: string;
@@ -19,6 +39,11 @@ type NodeStartFlags = {
   models?: string;
   admin?: string;
   maxSkew: string;
+  chain?: string;
+  treasury?: string;
+  confirmations: string;
+  chainKey?: string;
+  chainPublisherKey?: string;
 };
 
 function positiveInt(value: string, flag: string): number {
@@ -45,8 +70,14 @@ export function register(program: Command): void {
     .option('--body-limit <bytes>', 'largest request body', String(256 * 1024))
     .option('--verify-threads <n>', 'worker threads checking signatures (0 = main thread)', '1')
     .option('--models <dir>', 'serve these model artifacts (.json) on POST /v1/predict')
+    .option('--chain <rpc>', 'JSON-RPC URL of the chain holding the treasury: log its confirmed deposits and claims')
+    .option('--treasury <address>', 'the treasury contract watched with --chain')
+    .option('--confirmations <n>', 'blocks a treasury log must be buried under before it is logged (reorg depth tolerated)', '2')
+    .option('--chain-key <file>', "the admin's key file signing the chain.* events the watcher logs")
+    .option('--chain-publisher-key <file>', "the treasury admin's Ethereum key (0x + 64 hex): log and publish each settled round's payout root")
     .option('--json', 'print one JSON object per state change (listening, stopped) on stdout')
     .action(async (opts: NodeStartFlags) => {
+      const chain = chainWatchOptions(opts);
       const rateIp = positiveInt(opts.rateIp, '--rate-ip');
       const running = await startNode({
         dir: opts.dir,
@@ -58,6 +89,7 @@ export function register(program: Command): void {
         verifyThreads: positiveInt(opts.verifyThreads, '--verify-threads'),
         models: opts.models,
         admin: opts.admin,
+        ...(chain ? { chain } : {}),
         ...(opts.maxSkew === 'off' ? {} : { intakeClock: systemClock(positiveInt(opts.maxSkew, '--max-skew')) }),
         rateLimit: rateIp === 0 ? false : { perIpPerMinute: rateIp, perDidPerMinute: positiveInt(opts.rateDid, '--rate-did') },
         // Logs go to stderr so stdout carries only the JSON results scripts parse.

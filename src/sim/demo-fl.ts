@@ -1,0 +1,201 @@
+/**
+ * `hindsight demo --fl`: the spam demo where every member keeps a private mailbox shard. One
+ * operator runs a federated task over a node: each member's controller is a separate
+ * `hindsight fl controller` process that trains on its own shard, clips its update, adds its share
+ * of the Gaussian noise (distributed DP) and sends it masked (secure aggregation through the node's
+ * relay); the operator only ever sees group sums. The escrowed budget is paid to controllers in the
+ * ledger. The federated model then trades in the usual demo market next to the centrally trained
+ * lines, and the summary gains an `fl` block with the centrally trained model of the same family
+ * (same featurizer and SGD, on the union of the shards, no noise) as the yardstick.
+ *
+ * The node is started by the caller (`startNode`): src/sim sits beside src/node on the ladder.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { InternalError, ValidationError } from '../core/errors.js';
+import { Ed25519Signer, saveKey } from '../events/keys.js';
+import { signEvent } from '../events/sign.js';
+import { loadSpamAssassin } from '../ml/data/spam-assassin.js';
+import { trainTestSplit } from '../ml/data/split.js';
+import { hashedNgramSpec, makeFeaturizer } from '../ml/features/featurizer.js';
+import { csrFromRows } from '../ml/features/sparse.js';
+import { deriveSeed, makeRng } from '../ml/rng.js';
+import { evaluateParams, localUpdate } from '../fl/training/local-train.js';
+import { gaussianEpsilon, gaussianNoiseMultiplierFor } from '../fl/privacy/gaussian-dp.js';
+import type { TaskRecipe } from '../fl/net/protocol.js';
+import { runCoordinator } from '../sdk/fl-coordinator.js';
+import { FederatedStrategy } from '../sdk/operators/fl-strategy.js';
+import { runDemo, type DemoOptions, type DemoResult } from './demo.js';
+
+const run = promisify(execFile);
+
+export type FlDemoOptions = {
+  /** Member controllers, each a process with its own shard (default 10). */
+  controllers?: number;
+  /** Examples in each member's mailbox shard (default 80). */
+  shard?: number;
+  /** Federated rounds (default 3). */
+  flRounds?: number;
+  /** Target ε for every controller over all rounds (default 10), at δ (default 1e-5). */
+  epsilon?: number;
+  delta?: number;
+  /** L2 bound on each controller's weight update per round (default 1): the DP sensitivity. */
+  clipNorm?: number;
+  /** Escrowed budget paid to controllers, in units (default 100). */
+  flBudget?: number;
+};
+
+export type FlSummary = {
+  controllers: number;
+  rounds: number;
+  epsilon: number;
+  delta: number;
+  /** Accuracy of the federated model on the held-out test split, and the centrally trained one's. */
+  accuracy: number;
+  centralAccuracy: number;
+  paid: number;
+  budget: number;
+  /** The federated line in the market: P&L in units and log loss on the resolved items. */
+  pnl: number | null;
+  logLoss: number | null;
+  secondsTraining: number;
+  process: 'processes';
+};
+
+export type StartFlNode = (options: { dir: string; admin: string }) => Promise<{ url: string; close(): Promise<void> }>;
+
+const FL_LINE = 'federated-logreg';
+const BIN = fileURLToPath(new URL('../../bin/hindsight', import.meta.url));
+
+function signerFor(seed: number, index: number): Ed25519Signer {
+  const bytes = new Uint8Array(32);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, 0x666c6465); // "flde": keys of this demo never collide with the market's
+  view.setUint32(4, seed >>> 0);
+  view.setUint32(8, index);
+  return Ed25519Signer.fromSeed(bytes);
+}
+
+function check(value: number, field: string, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) throw new ValidationError('demo.badOption', `--${field}: expected an integer in ${min}..${max}, got ${value}`, { field });
+}
+
+/** Mailbox shards of the SpamAssassin training split, the operator's validation slice, and the held-out test split. */
+function shards(controllers: number, perController: number, seed: number) {
+  const { train, test } = trainTestSplit(loadSpamAssassin(), { seed: 7 + seed, testFraction: 0.2 });
+  const items = train.items.map((it) => ({ text: it.text!, label: it.label }));
+  const validation = items.slice(0, 200);
+  const need = 200 + controllers * perController;
+  if (need > items.length) throw new ValidationError('demo.badOption', `--fl-shard: expected at most ${Math.floor((items.length - 200) / controllers)} examples per controller, got ${perController}`, { field: 'flShard' });
+  return {
+    shards: Array.from({ length: controllers }, (_, k) => items.slice(200 + k * perController, 200 + (k + 1) * perController)),
+    validation,
+    test: test.items.map((it) => ({ text: it.text!, label: it.label })),
+  };
+}
+
+export async function runFlDemo(options: DemoOptions & { fl?: FlDemoOptions; startNode: StartFlNode }): Promise<DemoResult & { summary: DemoResult['summary'] & { fl: FlSummary } }> {
+  const o = options.fl ?? {};
+  const n = o.controllers ?? 10;
+  const perShard = o.shard ?? 80;
+  const flRounds = o.flRounds ?? 3;
+  const delta = o.delta ?? 1e-5;
+  const target = o.epsilon ?? 10;
+  const budgetUnits = o.flBudget ?? 100;
+  const seed = options.seed ?? 1;
+  check(n, 'fl-controllers', 3, 200);
+  check(perShard, 'fl-shard', 5, 10_000);
+  check(flRounds, 'fl-rounds', 1, 100);
+  check(budgetUnits, 'fl-budget', 1, 1_000_000);
+  if (!(target > 0 && target <= 1e6)) throw new ValidationError('demo.badOption', `--fl-epsilon: expected a positive ε up to 1e6, got ${target}`, { field: 'flEpsilon' });
+  if (!(delta > 0 && delta < 1)) throw new ValidationError('demo.badOption', `--fl-delta: expected δ in (0, 1), got ${delta}`, { field: 'flDelta' });
+  const data = shards(n, perShard, seed);
+
+  // Distributed DP: each controller adds N(0, s²); the sum carries N(0, n·s²) and one controller's
+  // clipped update moves it by at most S, so each round is a Gaussian step with σ = s·√n / S.
+  const featurizer = hashedNgramSpec({ buckets: 1 << 10 });
+  const fz = makeFeaturizer(featurizer);
+  const clipNorm = o.clipNorm ?? 1;
+  if (!(clipNorm > 0 && clipNorm <= 1000)) throw new ValidationError('demo.badOption', `--fl-clip: expected a positive bound up to 1000, got ${clipNorm}`, { field: 'flClip' });
+  const biasClip = 0.1;
+  const sensitivity = Math.hypot(clipNorm, biasClip);
+  const sigma = gaussianNoiseMultiplierFor({ epsilon: target, delta, steps: flRounds });
+  const noiseStd = (sigma * sensitivity) / Math.sqrt(n);
+  const epsilon = gaussianEpsilon({ sigma, steps: flRounds, delta });
+  const recipe: TaskRecipe = { family: 'logreg', featurizer, dim: fz.dim + 1, epochs: 2, learningRate: 2, batchSize: 8, clipNorm, biasClip, noiseStd, coordinateBound: 3, groups: n >= 10 ? 2 : 1, thresholdFraction: 0.5 };
+  const matrix = (rows: { text: string; label: number }[]) => ({ X: csrFromRows(rows.map((e) => fz.transform({ text: e.text })), fz.dim), y: Int32Array.from(rows, (e) => e.label) });
+
+  const work = mkdtempSync(join(tmpdir(), 'hindsight-demo-fl-'));
+  const started = performance.now();
+  let trained: Awaited<ReturnType<typeof runCoordinator>>;
+  try {
+    const admin = signerFor(seed, 0);
+    const operator = signerFor(seed, 1);
+    const members = Array.from({ length: n }, (_, k) => signerFor(seed, k + 2));
+    const community = `demo-fl-${seed}`;
+    const genesis = signEvent(admin, {
+      type: 'community.create',
+      community,
+      payload: { name: community, config: { trading: 'continuous', admins: [admin.did], resolver: admin.did }, treasury: '0', mint: [operator, ...members].map((m) => ({ to: m.did, amount: (1_000_000_000_000n).toString() })) },
+      prev: null,
+      nonce: 1,
+      time: 1_700_000_000_000,
+    });
+    const node = await options.startNode({ dir: join(work, 'node'), admin: admin.did });
+    try {
+      const res = await fetch(`${node.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(genesis) });
+      if (res.status !== 202) throw new InternalError('internal.invariant', `demo --fl: expected the node to accept the community genesis (202), got ${res.status} ${await res.text()}`, { status: res.status });
+      const task = `spam-${seed}`;
+      const children = members.map(async (m, k) => {
+        const key = join(work, `c${k}.key`);
+        saveKey(m, key);
+        const file = join(work, `c${k}.jsonl`);
+        writeFileSync(file, data.shards[k]!.map((e) => JSON.stringify(e)).join('\n'));
+        const fromSource = import.meta.url.endsWith('.ts') ? { HINDSIGHT_FROM_SOURCE: '1' } : {};
+        const { stdout } = await run('node', [BIN, 'fl', 'controller', '--node', node.url, '--key', key, '--task', task, '--data', file, '--timeout', '300000', '--json'], { cwd: work, env: { ...process.env, ...fromSource } });
+        return stdout;
+      });
+      const coordinator = runCoordinator({ node: node.url, signer: operator, task, recipe, rounds: flRounds, budget: BigInt(budgetUnits) * 1_000_000n, controllers: n, validation: matrix(data.validation), noiseMultiplier: sigma, delta, stageTimeoutMs: 20_000, joinTimeoutMs: 240_000 });
+      const settled = await Promise.allSettled([coordinator, ...children]);
+      const failed = settled.find((s) => s.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+      trained = await coordinator;
+    } finally {
+      await node.close();
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  const secondsTraining = (performance.now() - started) / 1000;
+
+  const test = matrix(data.test);
+  const flAccuracy = evaluateParams(trained.model, test.X, test.y).accuracy;
+  // The yardstick: the same family, featurizer and SGD on every shard pooled, without clipping or noise.
+  const pooled = matrix(data.shards.flat());
+  const central = localUpdate(new Float64Array(recipe.dim), pooled.X, pooled.y, { epochs: recipe.epochs * flRounds, learningRate: recipe.learningRate, batchSize: recipe.batchSize }, makeRng(deriveSeed(seed, 'demo-fl/central')));
+  const centralAccuracy = evaluateParams(central, test.X, test.y).accuracy;
+
+  const strategy = new FederatedStrategy(FL_LINE, featurizer, trained.model);
+  const result = await runDemo({ ...options, extraStrategies: [strategy] });
+  const line = result.summary.models.find((m) => m.name === FL_LINE);
+  const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
+  const fl: FlSummary = {
+    controllers: n,
+    rounds: flRounds,
+    epsilon: r6(epsilon),
+    delta,
+    accuracy: r6(flAccuracy),
+    centralAccuracy: r6(centralAccuracy),
+    paid: Number(trained.paid) / 1e6,
+    budget: budgetUnits,
+    pnl: line?.pnl ?? null,
+    logLoss: line?.logLoss ?? null,
+    secondsTraining: r6(secondsTraining),
+    process: 'processes',
+  };
+  return { ...result, summary: { ...result.summary, fl } };
+}

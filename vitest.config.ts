@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { canMountTmpfs, postgresBinariesPresent } from './test/support/capabilities.js';
+import { canMountTmpfs, chromiumPresent, postgresBinariesPresent } from './test/support/capabilities.js';
 
 /**
  * Files that test PostgreSQL only. Without a server (HINDSIGHT_TEST_PG unset) a developer's
@@ -18,6 +18,7 @@ if (withoutPostgres) {
  */
 const NEEDS_ROOT = ['test/faults/disk-full.test.ts'];
 const NEEDS_POSTGRES_BINARIES = ['test/faults/postgres-restart.test.ts'];
+const NEEDS_CHROMIUM = ['web/e2e/dashboard.test.ts'];
 const leftOut: string[] = [];
 if (process.env.CI !== 'true') {
   if (!canMountTmpfs()) {
@@ -27,6 +28,10 @@ if (process.env.CI !== 'true') {
   if (!postgresBinariesPresent()) {
     leftOut.push(...NEEDS_POSTGRES_BINARIES);
     console.warn(`PostgreSQL restart tests left out (${NEEDS_POSTGRES_BINARIES.length} file): install postgresql (scripts/pg-test-server.sh install, as root)`);
+  }
+  if (!chromiumPresent()) {
+    leftOut.push(...NEEDS_CHROMIUM);
+    console.warn(`dashboard browser tests left out (${NEEDS_CHROMIUM.length} file): install Debian's chromium (apt-get install chromium)`);
   }
 }
 

@@ -17,3 +17,9 @@ export function postgresBinariesPresent(): boolean {
 export function canMountTmpfs(): boolean {
   return process.getuid?.() === 0;
 }
+
+/** The dashboard's browser tests drive Debian's chromium (apt-get install chromium). */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+export function chromiumPresent(): boolean {
+  return existsSync(CHROMIUM_PATH);
+}

@@ -9,6 +9,7 @@ import { signEvent } from '../../src/events/sign.js';
 import { startNode, type RunningNode } from '../../src/node/run-node.js';
 import { demoKey } from '../../src/sim/demo-world.js';
 import { runDemo } from '../../src/sim/demo.js';
+import { CHROMIUM_PATH } from '../../test/support/capabilities.js';
 
 /**
  * The dashboard in real chromium against a node holding a small demo log: every page loads and
@@ -58,7 +59,7 @@ beforeAll(async () => {
   base = node.url.replace(/\/$/, '');
   // playwright gives every launch a fresh temporary profile (it refuses --user-data-dir here).
   browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }, 180_000);

@@ -11,7 +11,7 @@
  * from guaranteed bounds of the real value (fixed.ts), so no rounding ever favours a trader.
  */
 import { FRAC_BITS, ONE, apportion, ceilDiv, lnCeil, lnInteger, logSumExp } from './fixed.js';
-import { checkLiquidity, checkOutcomes, checkQuantities, invalid, rejection } from './validate.js';
+import { checkLiquidity, checkOutcomes, checkQuantities, invalid, rejection, sharesAfter } from './validate.js';
 
 /** Probabilities (prices, beliefs) are integers at this scale: 10^12 = probability 1. */
 export const PROB_SCALE = 1_000_000_000_000n;
@@ -109,20 +109,7 @@ export type ShareQuote = {
 export function quoteShares(q: readonly bigint[], b: bigint, delta: readonly bigint[], maxCost?: bigint): ShareQuote {
   checkQuantities(q);
   checkLiquidity(b);
-  if (!Array.isArray(delta) || delta.length !== q.length) {
-    throw rejection('trade.wrongLength', 'delta', `K=${q.length} share amounts`, Array.isArray(delta) ? `${delta.length} amounts` : delta);
-  }
-  const next = new Array<bigint>(q.length);
-  let moved = false;
-  for (let i = 0; i < q.length; i++) {
-    const d = delta[i];
-    if (typeof d !== 'bigint') throw rejection('trade.delta', `delta[${i}]`, 'a bigint (micro-shares)', d);
-    if (d !== 0n) moved = true;
-    next[i] = q[i]! + d;
-    if (next[i]! < 0n) {
-      throw rejection('trade.sharesNegative', `delta[${i}]`, `at least −${q[i]} (outstanding micro-shares)`, d);
-    }
-  }
+  const { next, moved } = sharesAfter(q, delta);
   if (maxCost !== undefined && typeof maxCost !== 'bigint') throw rejection('trade.maxCost', 'maxCost', 'a bigint (micro-units)', maxCost);
   const charged = moved ? chargeFrom(costBoundsUnchecked(q, b).lo, costBoundsUnchecked(next, b).hi) : 0n;
   if (maxCost !== undefined && charged > maxCost) {

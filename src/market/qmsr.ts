@@ -26,7 +26,7 @@ import { validateBelief } from './belief.js';
 import { FRAC_BITS, apportion, ceilDiv } from './fixed.js';
 import { PROB_SCALE, type ShareQuote } from './lmsr.js';
 import type { BeliefTrade } from './trade-to-belief.js';
-import { checkLiquidity, checkMaxCost, checkOutcomes, checkQuantities, invalid, rejection } from './validate.js';
+import { checkLiquidity, checkMaxCost, checkOutcomes, checkQuantities, invalid, rejection, sharesAfter } from './validate.js';
 
 /** An exact non-negative rational num/den (den > 0). */
 export type Ratio = { num: bigint; den: bigint };
@@ -107,18 +107,7 @@ export function qmsrPrices(q: readonly bigint[], b: bigint): bigint[] {
 export function qmsrQuoteShares(q: readonly bigint[], b: bigint, delta: readonly bigint[], maxCost?: bigint): ShareQuote {
   checkQuantities(q);
   checkLiquidity(b);
-  if (!Array.isArray(delta) || delta.length !== q.length) {
-    throw rejection('trade.wrongLength', 'delta', `K=${q.length} share amounts`, Array.isArray(delta) ? `${delta.length} amounts` : delta);
-  }
-  const next = new Array<bigint>(q.length);
-  let moved = false;
-  for (let i = 0; i < q.length; i++) {
-    const d = delta[i];
-    if (typeof d !== 'bigint') throw rejection('trade.delta', `delta[${i}]`, 'a bigint (micro-shares)', d);
-    if (d !== 0n) moved = true;
-    next[i] = q[i]! + d;
-    if (next[i]! < 0n) throw rejection('trade.sharesNegative', `delta[${i}]`, `at least −${q[i]} (outstanding micro-shares)`, d);
-  }
+  const { next, moved } = sharesAfter(q, delta);
   if (maxCost !== undefined && typeof maxCost !== 'bigint') throw rejection('trade.maxCost', 'maxCost', 'a bigint (micro-units)', maxCost);
   const charged = moved ? charge(qmsrCostExact(q, b), qmsrCostExact(next, b)) : 0n;
   if (maxCost !== undefined && charged > maxCost) {

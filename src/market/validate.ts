@@ -52,3 +52,23 @@ export function checkMaxCost(maxCost: bigint): void {
     throw rejection('trade.maxCost', 'maxCost', 'a non-negative bigint (micro-units)', maxCost);
   }
 }
+
+/**
+ * Outstanding shares after a share-vector trade, with the checks every scoring rule makes: one
+ * bigint per outcome, and no outstanding quantity below zero. `moved` is false for an all-zero delta.
+ */
+export function sharesAfter(q: readonly bigint[], delta: readonly bigint[]): { next: bigint[]; moved: boolean } {
+  if (!Array.isArray(delta) || delta.length !== q.length) {
+    throw rejection('trade.wrongLength', 'delta', `K=${q.length} share amounts`, Array.isArray(delta) ? `${delta.length} amounts` : delta);
+  }
+  const next = new Array<bigint>(q.length);
+  let moved = false;
+  for (let i = 0; i < q.length; i++) {
+    const d = delta[i];
+    if (typeof d !== 'bigint') throw rejection('trade.delta', `delta[${i}]`, 'a bigint (micro-shares)', d);
+    if (d !== 0n) moved = true;
+    next[i] = q[i]! + d;
+    if (next[i]! < 0n) throw rejection('trade.sharesNegative', `delta[${i}]`, `at least −${q[i]} (outstanding micro-shares)`, d);
+  }
+  return { next, moved };
+}

@@ -42,5 +42,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Two files at a time on two cores: many files wait on child processes, real deadlines or I/O.
+    maxWorkers: 2,
   },
 });

@@ -1,58 +1,216 @@
 /**
- * `hindsight bench fl-node`: one FedAvg round with SecAgg over a node (HTTP loopback, every message
- * a signed event through the relay) against the same round's SecAgg session run in process.
- * Controllers here are async tasks of this process, each with its own HTTP connection and event
- * chain (not worker threads or processes: on a 2-core machine these would only add scheduling).
+ * `hindsight bench fl-node`: federated rounds over a node against the same rounds in process.
+ *
+ * `controllers10` / `controllers100`: one FedAvg round with secure aggregation (SecAgg+, one group)
+ * over HTTP on loopback. The node is its own process; the controllers run in two worker threads
+ * (bench/support/fl-controllers-worker.ts), each the real controller with its own key, connection and
+ * signed event chain; the operator's coordinator runs on the main thread. Every SecAgg message is a
+ * signed fl.update event and every hand-off a long-poll on the relay. `inProcessRoundMs` is the same
+ * round in one process without a node: every controller trains, clips, noises and quantizes its
+ * update, then one in-process SecAgg session and the server's step. Bytes are per controller per
+ * round (events and requests uploaded; replies read), the join and start-up excluded.
+ *
+ * `relay1000`: the node relaying a round for 1,000 controllers (10 groups of 100) while one trader
+ * posts continuous-market trades one after another; its trade latency percentiles against the same
+ * trader on the idle node, both measured in this run.
  */
-import { startTestNode } from '../test/support/test-node.js';
-import { makeTestCommunity } from '../test/support/test-community.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { BenchOptions } from './bench-types.js';
+import { spawnNode } from '../test/support/child-node.js';
+import { ChainedSigner, makeTestCommunity } from '../test/support/test-community.js';
+import { percentile, postEvent } from '../test/support/load-driver.js';
 import { flShards, smallRecipe } from '../test/support/fl-fixture.js';
+import type { WorkerInput } from './support/fl-controllers-worker.js';
 import { makeFeaturizer } from '../src/ml/features/featurizer.js';
 import { csrFromRows } from '../src/ml/features/sparse.js';
+import { deriveSeed, makeRng } from '../src/ml/rng.js';
+import { localUpdate } from '../src/fl/training/local-train.js';
+import { FedAvg, prepareUpdate } from '../src/fl/training/strategy.js';
+import { dequantize, quantize, quantizerFor } from '../src/fl/training/quantize.js';
 import { runCoordinator } from '../src/sdk/fl-coordinator.js';
-import { runController } from '../src/sdk/fl-controller.js';
 import { runSecAggSession } from '../src/fl/secagg/session.js';
-import { sessionConfig } from '../src/fl/net/protocol.js';
+import { sessionConfig, type TaskRecipe } from '../src/fl/net/protocol.js';
 import { seededRandomBytes } from '../src/crypto/random-bytes.js';
+import { pseudoModelHash } from '../src/statement/pseudo-model-hash.js';
+import type { SignedEvent } from '../src/events/envelope.js';
 
-import type { BenchOptions } from './bench-types.js';
+const PER_SHARD = 8;
+const SHARDS = 400;
+const WORKERS = 2;
+const T0 = 1_700_000_000_000;
+const PROB_SCALE = 1_000_000_000_000;
 
-async function overNode(n: number) {
-  const community = makeTestCommunity({ members: n + 1, id: `fl-bench-${n}` });
-  const node = await startTestNode({ rateLimit: false });
+type Run = { roundMs: number; roundCpuMs: number; sentPerController: number; receivedPerController: number; included: number; trades?: { idle: Latency; relaying: Latency } };
+type Latency = { count: number; p50: number; p99: number; max: number };
+
+function validationSet(recipe: TaskRecipe) {
+  const f = makeFeaturizer(recipe.featurizer);
+  const v = flShards(1, 1, 100).validation;
+  return { X: csrFromRows(v.map((e) => f.transform({ text: e.text })), f.dim), y: Int32Array.from(v, (e) => e.label) };
+}
+
+function controllersIn(workers: number, input: Omit<WorkerInput, 'members'>, members: number[]): Promise<{ sentBytes: number; receivedBytes: number }[]>[] {
+  return Array.from({ length: workers }, (_, w) => new Promise((resolve, reject) => {
+    // A worker does not inherit tsx's loader: it registers tsx, then loads the TypeScript entry.
+    const entry = new URL('./support/fl-controllers-worker.ts', import.meta.url).href;
+    const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
+    const worker = new Worker(boot, { eval: true, workerData: { ...input, members: members.filter((_, i) => i % workers === w) } satisfies WorkerInput });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`controller worker exited with ${code}`))));
+  }));
+}
+
+/** Trades posted one after another until `stop()`; each one's latency (ms). */
+async function trade(url: string, chain: string[], stop: () => boolean): Promise<{ latencies: number[]; used: number }> {
+  const latencies: number[] = [];
+  let used = 0;
+  while (!stop() && used < chain.length) {
+    const t = performance.now();
+    const reply = await postEvent(url, chain[used++]!);
+    if (reply.status !== 202) throw new Error(`trade refused: ${reply.status} ${JSON.stringify(reply.body)}`);
+    latencies.push(performance.now() - t);
+  }
+  return { latencies, used };
+}
+
+/** CPU milliseconds a process has used (Linux /proc), threads included; 0 where /proc is missing. */
+function cpuMsOf(pid: number | undefined): number {
   try {
-    await fetch(`${node.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(community.genesis) });
-    const recipe = smallRecipe({ groups: 1, neighbors: 14 });
-    const data = flShards(n, 8, 100);
-    const f = makeFeaturizer(recipe.featurizer);
-    const validation = { X: csrFromRows(data.validation.map((e) => f.transform({ text: e.text })), f.dim), y: Int32Array.from(data.validation, (e) => e.label) };
-    const [op, ...cs] = community.members;
-    const coordinator = runCoordinator({ node: node.url, signer: op!.signer, task: 'b', recipe, rounds: 1, budget: 1_000_000n, controllers: n, validation, noiseMultiplier: 1, delta: 1e-5, stageTimeoutMs: 60_000, pollMs: 20 });
-    const reports = await Promise.all(cs.map((c, k) => runController({ node: node.url, signer: c.signer, task: 'b', examples: data.shards[k]!, pollMs: 20, timeoutMs: 120_000 })));
-    const result = await coordinator;
-    // Bytes a controller uploads: its events and nothing else (joins included).
-    return { roundMs: result.rounds[0]!.ms, bytesPerController: reports.reduce((s, r) => s + r.sentBytes, 0) / n, included: result.rounds[0]!.included.length, recipe };
-  } finally {
-    await node.cleanup();
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
   }
 }
 
-function inProcess(n: number, recipe: ReturnType<typeof smallRecipe>) {
+/** CPU of this process (its worker threads included) and of the node's, in ms. */
+const cpuNow = (nodePid: number | undefined) => {
+  const own = process.cpuUsage();
+  return (own.user + own.system) / 1000 + cpuMsOf(nodePid);
+};
+
+const summary = (ms: number[]): Latency => {
+  const s = [...ms].sort((a, b) => a - b);
+  return { count: s.length, p50: +percentile(s, 50).toFixed(1), p99: +percentile(s, 99).toFixed(1), max: +(s.at(-1) ?? 0).toFixed(1) };
+};
+
+async function overNode(n: number, groups: number, withTrades: boolean, salt: number): Promise<Run> {
+  // Funded members: the operator, a trader and a funder for the market. Controllers need no balance
+  // (they are paid, never pay), so they stay out of the genesis, which would outgrow an event's size.
+  const community = makeTestCommunity({ members: 3, id: `fl-bench-${n}`, salt, balance: 1_000_000_000_000n });
+  const [operator, trader, funder] = community.members as [ChainedSigner, ChainedSigner, ChainedSigner];
+  const controllerSalt = salt + 1_000_000;
+  const scratch = mkdtempSync(join(tmpdir(), 'hindsight-fl-bench-'));
+  const node = await spawnNode({ dir: join(scratch, 'node'), admin: community.admin.did, rateLimit: false });
+  try {
+    const setup: SignedEvent[] = [community.genesis];
+    let chain: string[] = [];
+    if (withTrades) {
+      const model = pseudoModelHash(`fl-bench-trader-${salt}`);
+      setup.push(
+        trader.next('model.commit', { modelHash: model, architecture: 'bench', name: 'trader' }),
+        funder.next('treasury.fund', { amount: String(100_000_000 * 8) }),
+        community.admin.next('round.schedule', { round: 1, subsidyPerItem: '10000000', tradingDeadline: T0 + 1e9, revealDeadline: T0 + 2e9, seedCommitment: 'cd'.repeat(32) }),
+        community.admin.next('round.items', { round: 1, items: Array.from({ length: 8 }, (_, i) => ({ id: `item-${i}`, outcomes: 2, input: { text: `item ${i}` } })) }),
+        community.admin.next('round.open', { round: 1 }),
+      );
+      chain = Array.from({ length: 4000 }, (_, k) => {
+        const p = (k % 2 === 0 ? 0.6 : 0.4) + k * 1e-6;
+        const belief = [Math.round(p * PROB_SCALE), PROB_SCALE - Math.round(p * PROB_SCALE)];
+        return JSON.stringify(trader.next('trade.execute', { round: 1, item: `item-${k % 8}`, model, trade: { kind: 'belief', belief, maxCost: '5000000' } }));
+      });
+    }
+    for (const e of setup) {
+      const r = await postEvent(node.url, e);
+      if (r.status !== 202) throw new Error(`setup refused: ${r.status} ${JSON.stringify(r.body)}`);
+    }
+    let idle: number[] = [];
+    if (withTrades) {
+      const until = performance.now() + 3_000;
+      const warm = await trade(node.url, chain, () => performance.now() > until);
+      idle = warm.latencies.slice(50);
+      chain = chain.slice(warm.used);
+    }
+    const recipe = smallRecipe({ groups, neighbors: 14 });
+    // The round's CPU, every process and thread together: from the cohort's joining to the round's aggregate.
+    const log = (line: string) => {
+      if (/controllers joined/.test(line)) cpuAtStart = cpuNow(node.process.pid);
+      if (/^round 1:/.test(line)) cpuAtEnd = cpuNow(node.process.pid);
+    };
+    const coordinator = runCoordinator({ node: node.url, signer: operator!.signer, task: 'b', recipe, rounds: 1, budget: 1_000_000n, controllers: n, validation: validationSet(recipe), noiseMultiplier: 1, delta: 1e-5, stageTimeoutMs: 120_000, joinTimeoutMs: 300_000, log });
+    const members = Array.from({ length: n }, (_, k) => k + 1);
+    const workers = controllersIn(WORKERS, { url: node.url, task: 'b', salt: controllerSalt, shards: SHARDS, perShard: PER_SHARD, timeoutMs: 300_000 }, members);
+    const controllersDone = Promise.all(workers);
+    controllersDone.catch(() => {}); // awaited below; a failure must not end the process before that
+    let finished = false;
+    let cpuAtStart = 0;
+    let cpuAtEnd = 0;
+    void coordinator.finally(() => (finished = true)).catch(() => {});
+    // Trades start once the round does (the joins are not the relaying being measured).
+    const trading = withTrades ? (async () => {
+      while (!finished && !(await fetch(`${node.url}/v1/fl/tasks/b/wait?for=joined&count=${n}&waitMs=25000`).then((r) => r.json() as Promise<{ ready: boolean }>)).ready);
+      return trade(node.url, chain, () => finished);
+    })() : undefined;
+    const result = await coordinator;
+    const reports = (await controllersDone).flat();
+    const during = (await trading)?.latencies ?? [];
+    // A join (one event) is not part of the round: subtract one controller's join from its upload.
+    const join = JSON.stringify(trader.next('fl.join', { task: 'b', examples: PER_SHARD })).length;
+    return {
+      roundMs: result.rounds[0]!.ms,
+      roundCpuMs: cpuAtEnd - cpuAtStart,
+      sentPerController: reports.reduce((s, r) => s + r.sentBytes, 0) / n - join,
+      receivedPerController: reports.reduce((s, r) => s + r.receivedBytes, 0) / n,
+      included: result.rounds[0]!.included.length,
+      ...(withTrades ? { trades: { idle: summary(idle), relaying: summary(during) } } : {}),
+    };
+  } finally {
+    await node.kill('SIGTERM');
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The same round in one process: every controller's local work, one SecAgg session, the server's step. */
+function inProcess(n: number, recipe: TaskRecipe): number {
+  const f = makeFeaturizer(recipe.featurizer);
+  const data = flShards(SHARDS, PER_SHARD, 100);
+  const shards = Array.from({ length: n }, (_, k) => data.shards[k % SHARDS]!).map((rows) => ({ X: csrFromRows(rows.map((e) => f.transform({ text: e.text })), f.dim), y: Int32Array.from(rows, (e) => e.label) }));
   const members = Array.from({ length: n }, (_, k) => k + 1);
-  const config = sessionConfig('b', 1, 0, members, recipe);
-  const inputs = new Map(members.map((m) => [m, new Uint32Array(recipe.dim).fill(m)]));
+  const q = quantizerFor(recipe.coordinateBound, n);
+  const global = new Float64Array(recipe.dim);
   const t0 = performance.now();
-  const s = runSecAggSession(config, inputs, seededRandomBytes('bench'));
-  return { sessionMs: performance.now() - t0, bytesPerClient: s.bytesPerClient };
+  const inputs = new Map<number, Uint32Array>();
+  for (const [k, s] of shards.entries()) {
+    const rng = makeRng(deriveSeed(1, `bench/${k}`));
+    const delta = localUpdate(global, s.X, s.y, { epochs: recipe.epochs, learningRate: recipe.learningRate, batchSize: recipe.batchSize }, rng);
+    const { vector } = prepareUpdate({ clientId: String(k), round: 1, epochs: recipe.epochs, learningRate: recipe.learningRate, batchSize: recipe.batchSize, weighting: 'uniform', clipNorm: recipe.clipNorm, biasClip: recipe.biasClip, noiseStd: recipe.noiseStd }, delta, s.y.length, rng.normal);
+    inputs.set(k + 1, quantize(vector, q, rng));
+  }
+  const session = runSecAggSession(sessionConfig('b', 1, 0, members, recipe), inputs, seededRandomBytes('bench'));
+  new FedAvg({ weighting: 'uniform' }).aggregate(global, { round: 1, sum: dequantize(session.sum, q), totalWeight: n, count: n });
+  return performance.now() - t0;
 }
 
 export async function run(options: BenchOptions): Promise<object> {
   const out: Record<string, unknown> = {};
   for (const n of options.quick ? [10] : [10, 100]) {
-    const node = await overNode(n);
-    inProcess(n, node.recipe); // warm-up
-    const local = inProcess(n, node.recipe);
-    out[`controllers${n}`] = { overNodeRoundMs: Math.round(node.roundMs), inProcessSecAggMs: Math.round(local.sessionMs), ratio: +(node.roundMs / local.sessionMs).toFixed(2), bytesPerControllerOverNode: Math.round(node.bytesPerController), secaggBytesPerClientInProcess: Math.round(local.bytesPerClient), included: node.included };
+    const recipe = smallRecipe({ groups: 1, neighbors: 14 });
+    const node = await overNode(n, 1, false, n);
+    inProcess(n, recipe); // warm-up
+    const local = Math.min(inProcess(n, recipe), inProcess(n, recipe));
+    out[`controllers${n}`] = {
+      overNodeRoundMs: Math.round(node.roundMs), inProcessRoundMs: Math.round(local), ratio: +(node.roundMs / local).toFixed(2),
+      overNodeCpuMs: Math.round(node.roundCpuMs), cpuRatio: +(node.roundCpuMs / local).toFixed(2),
+      bytesSentPerController: Math.round(node.sentPerController), bytesReadPerController: Math.round(node.receivedPerController), included: node.included,
+    };
+  }
+  if (!options.quick) {
+    const relay = await overNode(1000, 10, true, 1000);
+    out.relay1000 = { roundMs: Math.round(relay.roundMs), roundCpuMs: Math.round(relay.roundCpuMs), included: relay.included, tradesIdle: relay.trades!.idle, tradesWhileRelaying: relay.trades!.relaying, tradeP99Ms: relay.trades!.relaying.p99 };
   }
   return out;
 }

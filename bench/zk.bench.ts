@@ -121,7 +121,7 @@ export async function run(options: BenchOptions): Promise<object> {
   const buckets = quick ? 256 : 1024;
   const batchItems = quick ? 10 : 100;
   const agreementN = quick ? 100 : 1000;
-  // HINDSIGHT_ZK_BENCH=lr,mlp,batch,digest selects parts (default all); digest = round batch proofs (zk-batch.bench.ts)
+  // HINDSIGHT_ZK_BENCH=lr,mlp,batch,digest selects parts (default all); digest = round batch proofs, folded for the LR (zk-batch.bench.ts)
   const parts = new Set((process.env.HINDSIGHT_ZK_BENCH ?? 'lr,mlp,batch,digest').split(','));
   const results: Row[] = [];
   try {

@@ -7,7 +7,7 @@
 // --build, where missing devDependencies are an error. dist/ is emptied first: tsc never deletes
 // the output of a source file that moved or went away, and such a stale file would still be shipped.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
@@ -35,8 +35,9 @@ if (missing.length > 0) {
 rmSync(new URL('dist', root), { recursive: true, force: true });
 const { status, signal } = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit', cwd: root });
 if (status !== 0) process.exit(status ?? (signal ? 1 : 0));
-// The web dashboard (web/ → web/dist, served by the node at `/`) when vite is installed.
-if (installed('vite')) {
+// The web dashboard (web/ → web/dist, served by the node at `/`) when vite and the app's source are
+// there; a packed package ships web/dist/ already built and no web/ source.
+if (installed('vite') && existsSync(new URL('web/index.html', root))) {
   const web = spawnSync(process.execPath, [new URL('bin/vite.js', pathToFileURL(require.resolve('vite/package.json'))).pathname, 'build', '--logLevel', 'warn'], { stdio: 'inherit', cwd: new URL('web', root) });
   process.exit(web.status ?? (web.signal ? 1 : 0));
 }

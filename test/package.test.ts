@@ -57,6 +57,9 @@ describe('the packed package', () => {
     }
     const shipped = readdirSync(installed, { recursive: true }).map(String);
     expect(shipped.filter((f) => f.endsWith('.test.ts') || f.endsWith('.test.js'))).toEqual([]);
+    // The dashboard ships built (the node serves web/dist at `/`), without the app's source.
+    if (existsSync(join(root, 'web/dist/index.html'))) expect(existsSync(join(installed, 'web/dist/index.html'))).toBe(true);
+    expect(shipped.filter((f) => f.startsWith('web/src'))).toEqual([]);
   });
 
   it('runs a community from the package name: engine, signer, embedded client', () => {

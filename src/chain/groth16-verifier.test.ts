@@ -14,6 +14,12 @@ afterAll(async () => {
   await terminateCurve();
 });
 
+describe('solc-js', () => {
+  it('reports solidity errors as "expected …, got …"', () => {
+    expect(() => compileSolidity({ 'Bad.sol': 'contract {' })).toThrow(/expected no errors, got/);
+  });
+});
+
 describe('on-chain Groth16 verification of a model proof', () => {
   it('exports the Solidity verifier, deploys it on anvil and verifies a real proof; rejects a tampered one', async () => {
     const model = randomLogReg(8, 2, true, { seed: 11 });

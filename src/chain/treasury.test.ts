@@ -8,12 +8,8 @@ import { balanceOf, conservation } from '../game/ledger.js';
 import { payoutProof, payoutTree } from '../game/payout-tree.js';
 import { startAnvil, type AnvilNode } from './anvil.js';
 import { chainClients, type ChainClients } from './clients.js';
-import { anchor, claim, claimedOf, deployTreasury, deposit, mintTestToken, publishRoot, send, setPaused, treasuryStatus, type TreasuryAddresses } from './treasury.js';
+import { anchor, claim, claimedOf, deployTreasury, deposit, mintTestToken, publishRoot, setPaused, treasuryStatus, type TreasuryAddresses } from './treasury.js';
 import { logPayload, TreasuryWatcher } from './watcher.js';
-import { balancePayload } from './token-gate.js';
-import { deployContract } from './clients.js';
-import { projectContracts } from './contracts.js';
-import { getMember } from '../game/membership.js';
 
 const WINDOW = 3600n;
 let node: AnvilNode;
@@ -90,18 +86,19 @@ describe('treasury on anvil: deposits into the log, Merkle payouts, anchors', ()
     expect(await sync(watcher)).toBe(0);
     await books();
 
-    // Money moves inside the ledger, then leaves it to be claimed.
-    await g.runAs(g.eth[1]!, 'ledger.transfer', { to: g.eth[2]!.did, amount: '200' });
+    // Money leaves the ledger to be claimed (trading in between: src/cli/commands/chain.test.ts).
+    expect(await claimedOf(admin, addr.treasury, users[0]!.account.address)).toBe(0n);
     await g.runAs(g.eth[1]!, 'chain.withdraw', { amount: '300' });
-    await g.runAs(g.eth[2]!, 'chain.withdraw', { amount: '600' });
+    await g.runAs(g.eth[2]!, 'chain.withdraw', { amount: '450' });
     const root = payoutTree(payoutEntries(g.state.chain!)).root as Hex;
-    await g.run('admin', 'chain.root', { round: 1, root });
+    await g.run('admin', 'chain.root', { epoch: 1, root });
     await publishRoot(admin, addr.treasury, 1, root);
     await books();
 
     const p0 = proofOf(0);
     const claimTx = await claim(users[0]!, addr.treasury, p0.cumulative, p0.proof);
-    expect(claimTx.gasUsed).toBeLessThanOrEqual(90_000n);
+    // The deposit already wrote the account's claim slot: a depositor's first claim stays under 70k.
+    expect(claimTx.gasUsed).toBeLessThanOrEqual(70_000n);
     await mine(2);
     expect(await sync(watcher)).toBe(1);
     await books();
@@ -123,14 +120,15 @@ describe('treasury on anvil: deposits into the log, Merkle payouts, anchors', ()
     const p1 = proofOf(1);
     await expect(claim(users[1]!, addr.treasury, p1.cumulative, p1.proof)).rejects.toMatchObject({ details: { error: 'ClaimWindowClosed' } });
     const treasuryBefore = g.state.ledger.treasury;
-    await g.run('admin', 'chain.expire', { round: 1 });
-    expect(g.state.ledger.treasury).toBe(treasuryBefore + 600n);
+    await g.run('admin', 'chain.expire', { epoch: 1 });
+    expect(g.state.ledger.treasury).toBe(treasuryBefore + 450n);
     await books();
 
     // A new root re-opens claims with what is newly withdrawn; the expired amount stays out.
     await g.runAs(g.eth[2]!, 'chain.withdraw', { amount: '50' });
     const root2 = payoutTree(payoutEntries(g.state.chain!)).root as Hex;
-    await g.run('admin', 'chain.root', { round: 2, root: root2 });
+    await expect(publishRoot(admin, addr.treasury, 1, root2)).rejects.toMatchObject({ details: { error: 'StaleEpoch' } });
+    await g.run('admin', 'chain.root', { epoch: 2, root: root2 });
     await publishRoot(admin, addr.treasury, 2, root2);
     const p1b = proofOf(1);
     expect(p1b.cumulative).toBe(50n);
@@ -139,6 +137,7 @@ describe('treasury on anvil: deposits into the log, Merkle payouts, anchors', ()
     expect(await sync(watcher)).toBe(1);
     await books();
     expect(g.state.chain!.deposited - g.state.chain!.paid).toBe(1150n);
+    expect(await claimedOf(admin, addr.treasury, users[1]!.account.address)).toBe(50n);
   }, 60_000);
 
   it('anchors (round, state digest, seq) once per round, by the admin only', async () => {
@@ -148,23 +147,5 @@ describe('treasury on anvil: deposits into the log, Merkle payouts, anchors', ()
     await expect(anchor(users[0]!, addr.treasury, 8, digest, 43)).rejects.toMatchObject({ details: { error: 'NotAdmin' } });
     expect((await treasuryStatus(admin, addr.treasury)).anchorCount).toBe(1);
     expect(addr.treasury as Address).toMatch(/^0x/);
-  }, 30_000);
-
-  it('token gate: balanceOf an ERC-721 at a recorded block decides member.join; replay needs no chain', async () => {
-    const nft = await deployContract(admin, projectContracts().TestNFT);
-    const gated = new ChainGame();
-    await gated.setup({ membership: { mode: 'token', token: { standard: 'erc721', chainId: 31337, address: nft.address.toLowerCase(), minBalance: '1', check: 'balanceOf' } } });
-    const member = gated.eth[1]!.did;
-    const before = await admin.publicClient.getBlockNumber({ cacheTime: 0 });
-    await send(admin, { address: nft.address, abi: projectContracts().TestNFT.abi, functionName: 'mint', args: [users[0]!.account.address, 1n] });
-    const atBefore = await balancePayload(admin, { address: nft.address }, member, before);
-    expect(atBefore.balance).toBe('0');
-    await gated.run('admin', 'chain.balance', atBefore);
-    await expect(gated.runAs(gated.eth[1]!, 'member.join', {})).rejects.toMatchObject({ code: 'member.balanceTooLow' });
-    const after = await balancePayload(admin, { address: nft.address }, member, before + 1n);
-    expect(after.balance).toBe('1');
-    await gated.run('admin', 'chain.balance', after);
-    await gated.runAs(gated.eth[1]!, 'member.join', {});
-    expect(getMember(gated.state, member)).toBeDefined();
   }, 30_000);
 });

@@ -74,8 +74,8 @@ export async function deposit(c: ChainClients, a: TreasuryAddresses, amount: big
   return send(c, { address: a.treasury, abi: treasuryAbi(), functionName: 'deposit', args: [amount] });
 }
 
-export async function publishRoot(c: ChainClients, treasury: Address, round: number, root: Hex): Promise<Tx> {
-  return send(c, { address: treasury, abi: treasuryAbi(), functionName: 'publishRoot', args: [BigInt(round), root] });
+export async function publishRoot(c: ChainClients, treasury: Address, epoch: number, root: Hex): Promise<Tx> {
+  return send(c, { address: treasury, abi: treasuryAbi(), functionName: 'publishRoot', args: [BigInt(epoch), root] });
 }
 
 export async function claim(c: ChainClients, treasury: Address, cumulative: bigint, proof: readonly Hex[]): Promise<Tx> {
@@ -93,7 +93,7 @@ export async function setPaused(c: ChainClients, treasury: Address, paused: bool
 export type TreasuryStatus = {
   balance: bigint;
   root: Hex;
-  rootRound: number;
+  rootEpoch: number;
   deadline: number;
   anchorCount: number;
   paused: boolean;
@@ -106,16 +106,16 @@ export async function treasuryStatus(c: Pick<ChainClients, 'publicClient'>, trea
   const read = <T>(functionName: string, args: readonly unknown[] = []) =>
     c.publicClient.readContract({ address: treasury, abi, functionName, args, ...(blockNumber === undefined ? {} : { blockNumber }) } as never) as Promise<T>;
   const token = await read<Address>('token');
-  const [balance, root, rootRound, deadline, anchorCount, paused, admin] = await Promise.all([
+  const [balance, root, rootEpoch, deadline, anchorCount, paused, admin] = await Promise.all([
     c.publicClient.readContract({ address: token, abi: tokenAbi(), functionName: 'balanceOf', args: [treasury], ...(blockNumber === undefined ? {} : { blockNumber }) }) as Promise<bigint>,
     read<Hex>('root'),
-    read<bigint>('rootRound'),
+    read<bigint>('rootEpoch'),
     read<bigint>('deadline'),
     read<bigint>('anchorCount'),
     read<boolean>('paused'),
     read<Address>('admin'),
   ]);
-  return { balance, root, rootRound: Number(rootRound), deadline: Number(deadline), anchorCount: Number(anchorCount), paused, admin, token };
+  return { balance, root, rootEpoch: Number(rootEpoch), deadline: Number(deadline), anchorCount: Number(anchorCount), paused, admin, token };
 }
 
 export async function claimedOf(c: Pick<ChainClients, 'publicClient'>, treasury: Address, account: Address): Promise<bigint> {
@@ -125,9 +125,16 @@ export async function claimedOf(c: Pick<ChainClients, 'publicClient'>, treasury:
 export type ChainLogRef = { txHash: Hex; logIndex: number; blockNumber: bigint; blockHash: Hex };
 export type DepositLog = ChainLogRef & { kind: 'deposit'; from: Address; amount: bigint };
 export type ClaimLog = ChainLogRef & { kind: 'claim'; account: Address; amount: bigint; cumulative: bigint };
-export type TreasuryLog = DepositLog | ClaimLog;
+export type AnchorLog = ChainLogRef & { kind: 'anchor'; round: number; stateDigest: Hex; seq: number };
+export type TreasuryLog = DepositLog | ClaimLog | AnchorLog;
 
-/** Deposit and claim logs in [fromBlock, toBlock], in chain order. */
+/** The on-chain anchor of `round`, or undefined when the round has none. */
+export async function anchorOf(c: Pick<ChainClients, 'publicClient'>, treasury: Address, round: number): Promise<{ stateDigest: Hex; seq: number } | undefined> {
+  const [stateDigest, seq] = (await c.publicClient.readContract({ address: treasury, abi: treasuryAbi(), functionName: 'anchors', args: [BigInt(round)] })) as [Hex, bigint];
+  return /^0x0+$/.test(stateDigest) ? undefined : { stateDigest, seq: Number(seq) };
+}
+
+/** Deposit, claim and anchor logs in [fromBlock, toBlock], in chain order. */
 export async function treasuryLogs(c: Pick<ChainClients, 'publicClient'>, treasury: Address, fromBlock: bigint, toBlock: bigint): Promise<TreasuryLog[]> {
   if (toBlock < fromBlock) return [];
   const raw = await c.publicClient.getLogs({ address: treasury, fromBlock, toBlock });
@@ -137,6 +144,7 @@ export async function treasuryLogs(c: Pick<ChainClients, 'publicClient'>, treasu
     const ref = { txHash: l.transactionHash, logIndex: l.logIndex, blockNumber: l.blockNumber, blockHash: l.blockHash };
     if (l.eventName === 'Deposited') out.push({ ...ref, kind: 'deposit', from: l.args.from as Address, amount: l.args.amount as bigint });
     if (l.eventName === 'Claimed') out.push({ ...ref, kind: 'claim', account: l.args.account as Address, amount: l.args.amount as bigint, cumulative: l.args.cumulative as bigint });
+    if (l.eventName === 'Anchored') out.push({ ...ref, kind: 'anchor', round: Number(l.args.round as bigint), stateDigest: l.args.stateHash as Hex, seq: Number(l.args.seq as bigint) });
   }
   return out.sort((a, b) => (a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1));
 }

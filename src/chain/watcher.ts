@@ -1,5 +1,5 @@
 /**
- * Reads the treasury's deposit and claim logs once they are `confirmations` blocks deep. The
+ * Reads the treasury's deposit, claim and anchor logs once they are `confirmations` blocks deep. The
  * caller turns each into a signed chain.deposit / chain.claim event; the game refuses a log it
  * already recorded (by txHash and logIndex), so re-reading a range after a restart credits nothing
  * twice, and a reorg shallower than `confirmations` never touches a recorded log.
@@ -33,7 +33,8 @@ export class TreasuryWatcher {
 }
 
 /** The payload of the game event recording a log (lower-case hex: one spelling per value). */
-export function logPayload(log: TreasuryLog): { type: 'chain.deposit' | 'chain.claim'; payload: Record<string, unknown> } {
+export function logPayload(log: TreasuryLog): { type: 'chain.deposit' | 'chain.claim' | 'chain.anchor'; payload: Record<string, unknown> } {
+  if (log.kind === 'anchor') return { type: 'chain.anchor', payload: { round: log.round, seq: log.seq, stateDigest: log.stateDigest.toLowerCase(), txHash: log.txHash.toLowerCase() } };
   const ref = { txHash: log.txHash.toLowerCase(), logIndex: log.logIndex, blockNumber: Number(log.blockNumber) };
   if (log.kind === 'deposit') return { type: 'chain.deposit', payload: { ...ref, from: log.from.toLowerCase(), amount: log.amount.toString() } };
   return { type: 'chain.claim', payload: { ...ref, account: log.account.toLowerCase(), amount: log.amount.toString(), cumulative: log.cumulative.toString() } };

@@ -32,7 +32,7 @@ export function withSignerFlags(cmd: Command): Command {
 export async function withEngine<T>(flags: StoreFlags, run: (engine: Engine) => Promise<T>): Promise<T> {
   if (flags.node) {
     if (flags.db) throw new ValidationError('cli.nodeAndStore', '--node: expected it without --db (the node owns the log), got both', { field: 'db' });
-    return withNodeEngine(flags.node, run);
+    return withNodeEngine(flags.node, run, flags);
   }
   if (!flags.dir && !flags.db) throw new ValidationError('cli.noStore', '--dir or --db: expected one of them, got neither', { field: 'dir' });
   // A signed write on a directory a running node serves would fork the community: refuse, name --node.

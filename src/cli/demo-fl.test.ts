@@ -18,13 +18,14 @@ const start = (o: { dir: string; admin: string }) => startNode({ dir: o.dir, adm
 
 describe('demo --fl', () => {
   it('trains over controller processes with DP and SecAgg, pays from escrow, and trades the federated model', async () => {
-    const result = await runFlDemo({ out: join(work, 'demo'), rounds: 1, items: 12, seed: 3, report: false, startNode: start, fl: { controllers: 4, shard: 40, flRounds: 2, epsilon: 1000 } });
+    const result = await runFlDemo({ out: join(work, 'demo'), rounds: 1, items: 12, seed: 3, report: false, startNode: start, fl: { controllers: 4, shard: 40, flRounds: 2, epsilon: 1000, server: 'fedadam' } });
     const { fl } = result.summary;
     expect(fl.controllers).toBe(4);
     expect(fl.rounds).toBe(2);
     expect(fl.epsilon).toBeGreaterThan(999);
     expect(fl.epsilon).toBeLessThanOrEqual(1000);
     expect(fl.delta).toBe(1e-5);
+    expect(fl).toMatchObject({ server: 'fedadam', serverLearningRate: 0.3, centralEpochs: 4 });
     expect(fl.paid).toBeGreaterThanOrEqual(0);
     expect(fl.paid).toBeLessThanOrEqual(fl.budget);
     // Better than always answering "ham" (about 70 % of the corpus), and not far below the central model.
@@ -45,6 +46,8 @@ describe('demo --fl', () => {
     };
     await expect(runFlDemo({ out: join(work, 'bad'), startNode: spy, fl: { controllers: 2 } })).rejects.toThrow(/--fl-controllers: expected an integer in 3\.\.200, got 2/);
     await expect(runFlDemo({ out: join(work, 'bad'), startNode: spy, fl: { epsilon: -1 } })).rejects.toBeInstanceOf(ValidationError);
+    await expect(runFlDemo({ out: join(work, 'bad'), startNode: spy, fl: { server: 'fedsgd' as 'fedavg' } })).rejects.toThrow(/--fl-server: expected fedavg or fedadam, got fedsgd/);
+    await expect(runFlDemo({ out: join(work, 'bad'), startNode: spy, fl: { server: 'fedadam', serverLearningRate: 0 } })).rejects.toThrow(/--fl-server-lr: expected a positive step up to 100, got 0/);
     expect(started).toEqual([]);
   });
 });

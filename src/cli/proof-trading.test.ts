@@ -47,7 +47,7 @@ describe('hindsight CLI: trading with proofs', { timeout: 600_000 }, () => {
     const rows = ['cheap pills now', 'win money fast', 'free money pills', 'cheap money', 'meeting at noon', 'lunch tomorrow', 'project notes attached', 'notes for lunch'];
     writeFileSync(join(work, 'train.jsonl'), rows.map((text, i) => JSON.stringify({ text, label: i < 4 ? 'spam' : 'ham' })).join('\n'));
     mkdirSync(join(work, 'A'));
-    const trained = await hs('ml', 'train', '--dataset', 'train.jsonl', '--buckets', '16', '--ngrams', '1', '--weight-bits', '8', '--test-fraction', '0.25', '--out', 'A/model.json');
+    const trained = await hs('ml', 'train', '--dataset', 'train.jsonl', '--buckets', '16', '--ngrams', '1', '--weight-bits', '16', '--test-fraction', '0.25', '--out', 'A/model.json');
     expect(trained.code, trained.stderr).toBe(0);
     // Another model of the same architecture (its proofs verify under the same key): one weight changed.
     const a = JSON.parse(readFileSync(join(work, 'A/model.json'), 'utf8'));

@@ -24,7 +24,7 @@ export const ERROR_CODES = {
   chain: ['chain.alreadyAnchored', 'chain.alreadyConfigured', 'chain.anchorFuture', 'chain.anvilMissing',
     'chain.anvilStart', 'chain.claimMismatch', 'chain.contractsMissing', 'chain.deployFailed',
     'chain.duplicateLog', 'chain.noRoot', 'chain.notConfigured', 'chain.notPkh', 'chain.nothingToPublish',
-    'chain.reverted', 'chain.rootMismatch', 'chain.rootStale', 'chain.rpcFailed', 'chain.solcFailed', 'chain.staleRound',
+    'chain.reverted', 'chain.rootMismatch', 'chain.rootStale', 'chain.rpcFailed', 'chain.solcFailed', 'chain.staleEpoch',
     'chain.unknownAccount'],
   /** content ids */
   cid: ['cid.invalid', 'cid.nonCanonical'],
@@ -53,7 +53,7 @@ export const ERROR_CODES = {
   encoding: ['encoding.invalid', 'encoding.nonCanonical'],
   /** signed events: envelope, schema, author chain */
   event: ['event.forkedPrev', 'event.noHandler', 'event.nonceReplayed', 'event.schema', 'event.timeSkew',
-    'event.tooLarge', 'event.unknownField', 'event.unknownType', 'event.unreadable', 'event.wrongCommunity'],
+    'event.tooDeep', 'event.tooLarge', 'event.unknownField', 'event.unknownType', 'event.unreadable', 'event.wrongCommunity'],
   /** ML featurizers */
   featurizer: ['featurizer.input', 'featurizer.invalid'],
   /** federated learning: tasks, updates, SecAgg, DP, payments */
@@ -113,10 +113,10 @@ export const ERROR_CODES = {
   /** money strings */
   money: ['money.invalid'],
   /** talking to a node (client side) and node set-up */
-  node: ['node.adminMismatch', 'node.badResponse', 'node.badUrl', 'node.dirLocked', 'node.internal', 'node.noAdmin',
+  node: ['node.adminMismatch', 'node.badResponse', 'node.badUrl', 'node.dirLocked', 'node.historyDiverged', 'node.internal', 'node.noAdmin',
     'node.noStore', 'node.readOnly', 'node.requestInFlight', 'node.streamEnded', 'node.unknownCode', 'node.unreachable'],
   /** sdk: market operator */
-  operator: ['operator.badBelief'],
+  operator: ['operator.badBelief', 'operator.badState'],
   /** POST /v1/predict */
   predict: ['predict.disabled', 'predict.invalidBody', 'predict.noModels', 'predict.unknownModel'],
   /** game: resolution */
@@ -141,6 +141,8 @@ export const ERROR_CODES = {
     'sig.unexpectedDelegation'],
   /** request traces (time id size [extra]) */
   trace: ['trace.badLine'],
+  /** ml: the streams use case (buckets, windows) */
+  streams: ['streams.badBuckets', 'streams.badOption'],
   /** simulation statistics */
   sim: ['sim.lengthMismatch'],
   /** ML dataset splits */

@@ -112,8 +112,16 @@ export const FlTasksView = z
         task: z.string(), operator: z.string(), parameters: z.number().int(), rounds: z.number().int(), completed: z.number().int(),
         budget: MicroText, paid: MicroText, secureAggregation: z.boolean(),
         participants: z.array(z.strictObject({ did: z.string(), examples: z.number().int(), earned: MicroText })),
+        privacy: z
+          .strictObject({
+            noiseMultiplier: z.number().describe('σ as the task declares it (its fl.task event, millionths made real)'),
+            delta: z.string(),
+            epsilon: z.number().nullable().describe('ε spent over the completed rounds; null = unbounded (no noise)'),
+          })
+          .nullable(),
       }),
     ),
+    method: z.string().describe('how ε is computed'),
   })
   .describe('federated-learning tasks');
 export type FlTasksView = z.infer<typeof FlTasksView>;

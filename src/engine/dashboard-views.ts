@@ -1,6 +1,8 @@
 import { balanceOf } from '../game/ledger.js';
 import type { GameState, MarketState, Position } from '../game/state.js';
-import { PROB_SCALE, prices } from '../market/lmsr.js';
+import { PROB_SCALE } from '../market/lmsr.js';
+import { marketPrices } from '../game/exchange.js';
+import { gaussianEpsilon } from '../fl/privacy/gaussian-dp.js';
 import type { FeedView, FlTasksView, LineBoardView, MembersView, ModelLineView, RoundDetailView } from './dashboard-schemas.js';
 
 /**
@@ -80,7 +82,7 @@ export function roundDetailView(state: GameState, round: number): RoundDetailVie
   const market = emptyScore();
   const models = new Map<string, Score>();
   for (const { market: m, y } of resolved(state, round)) {
-    addScore(market, probsOf(prices(m.q, m.b)), y);
+    addScore(market, probsOf(marketPrices(m)), y);
     for (const p of m.positions.values()) {
       if (!p.belief) continue;
       const s = models.get(p.model) ?? emptyScore();
@@ -163,7 +165,7 @@ export function lineBoardView(state: GameState, window: number): LineBoardView {
   const marketCells = emptyCells();
   for (const round of rounds) {
     for (const { market: m, y } of resolved(state, round)) {
-      const mp = probsOf(prices(m.q, m.b));
+      const mp = probsOf(marketPrices(m));
       addScore(market, mp, y);
       addCalibration(marketCells, mp, y);
       for (const p of m.positions.values() as Iterable<Position>) {
@@ -191,12 +193,30 @@ export function lineBoardView(state: GameState, window: number): LineBoardView {
   };
 }
 
-export function flTasksView(state: GameState): FlTasksView {
+/** What an fl.task declares about its noise; the game state keeps only what the game needs. */
+export type FlPrivacyDeclared = { noiseMultiplier: number; delta: string };
+
+export const FL_EPSILON_METHOD =
+  'ε for the declared noise multiplier σ and δ over the completed rounds, every cohort member in every round (no subsampling), by the analytic Gaussian composition of src/fl/privacy/gaussian-dp.ts: what the task declares, not an audit of the noise added.';
+
+/** ε spent so far by a task's declared Gaussian noise: 0 before any round, null without noise. */
+export function flEpsilonSpent(declared: FlPrivacyDeclared, completed: number): number | null {
+  if (declared.noiseMultiplier <= 0) return null;
+  if (completed === 0) return 0;
+  return gaussianEpsilon({ sigma: declared.noiseMultiplier, steps: completed, delta: Number(declared.delta) });
+}
+
+export function flTasksView(state: GameState, declared: ReadonlyMap<string, FlPrivacyDeclared> = new Map()): FlTasksView {
   return {
-    tasks: [...state.fl.values()].map((t) => ({
-      task: t.task, operator: t.operator, parameters: t.parameters, rounds: t.rounds, completed: t.completed, budget: t.budget.toString(), paid: t.paid.toString(), secureAggregation: t.secureAggregation,
-      participants: [...t.controllers.entries()].map(([did, c]) => ({ did, examples: c.examples, earned: c.earned.toString() })),
-    })),
+    tasks: [...state.fl.values()].map((t) => {
+      const d = declared.get(t.task);
+      return {
+        task: t.task, operator: t.operator, parameters: t.parameters, rounds: t.rounds, completed: t.completed, budget: t.budget.toString(), paid: t.paid.toString(), secureAggregation: t.secureAggregation,
+        participants: [...t.controllers.entries()].map(([did, c]) => ({ did, examples: c.examples, earned: c.earned.toString() })),
+        privacy: d ? { noiseMultiplier: d.noiseMultiplier, delta: d.delta, epsilon: flEpsilonSpent(d, t.completed) } : null,
+      };
+    }),
+    method: FL_EPSILON_METHOD,
   };
 }
 
@@ -211,7 +231,7 @@ export function feedView(state: GameState, limit: number): FeedView {
       const m = r.markets.get(item.id);
       posts.push({
         round: r.round, item: item.id, text: 'text' in item.input ? item.input.text : null, phase: r.phase,
-        prices: m ? prices(m.q, m.b).map(String) : [], outcome: m?.outcome ?? null,
+        prices: m ? marketPrices(m).map(String) : [], outcome: m?.outcome ?? null,
         models: m ? [...m.positions.values()].map((p) => ({ model: p.model, belief: p.belief ? p.belief.map(String) : null })) : [],
         submitted: r.submissions.has(item.id),
       });

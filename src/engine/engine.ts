@@ -7,6 +7,7 @@ import { emptyState, type GameState } from '../game/state.js';
 import { openStore, type EventStore, type OpenStoreOptions } from '../store/index.js';
 import { admit, verifyHere, type IntakeClock, type StatelessCheck } from './intake.js';
 import { parseStored } from './parse.js';
+import { sandboxFor } from './sandbox-loader.js';
 import { releaseProofVerifier } from './proof-check.js';
 import type { SubmitReply } from './view-schemas.js';
 
@@ -116,7 +117,9 @@ export class Engine {
       const batch = await this.store.readAfter(this.state.seq, 5000);
       if (batch.length === 0) return applied;
       for (const stored of batch) {
-        const receipt = apply(this.state, parseStored(stored));
+        const parsed = parseStored(stored);
+        await sandboxFor(this.state, parsed.event.type);
+        const receipt = apply(this.state, parsed);
         if (receipt.status === 'rejected') this.rejections.set(receipt.seq, receipt);
         applied += 1;
       }
@@ -183,6 +186,7 @@ export class Engine {
         continue;
       }
       try {
+        await sandboxFor(this.state, v.event.type);
         execute(this.state, v);
       } catch (error) {
         if (!(error instanceof GameRejection)) throw error;
@@ -236,7 +240,9 @@ export class Engine {
       const batch = await this.store.readAfter(state.seq, 5000);
       if (batch.length === 0) break;
       for (const stored of batch) {
-        const receipt = apply(state, parseStored(stored));
+        const parsed = parseStored(stored);
+        await sandboxFor(state, parsed.event.type);
+        const receipt = apply(state, parsed);
         if (receipt.status === 'rejected') this.rejections.set(receipt.seq, receipt);
       }
     }

@@ -2,11 +2,10 @@ import { GameRejection } from '../core/errors.js';
 import { decode } from '../core/encoding.js';
 import type { SignedEvent } from '../events/envelope.js';
 import type { TradeBody } from '../events/types/core.js';
-import { fill, openMarket, quote } from '../game/exchange.js';
+import { fill, marketPrices, openMarket, quote } from '../game/exchange.js';
 import { orderKey } from '../game/settle.js';
 import type { GameState } from '../game/state.js';
 import { toRevealed } from '../game/trades.js';
-import { prices } from '../market/lmsr.js';
 import type { EventStore, StoredEvent } from '../store/index.js';
 import type { HistoryTrade, MarketHistoryView } from './dashboard-schemas.js';
 
@@ -22,15 +21,16 @@ export async function marketHistory(state: GameState, store: EventStore, round: 
   const current = r?.markets.get(item);
   if (!r || !current) return null;
   const events = await roundEvents(store, round, rejected);
-  const market = openMarket(item, current.outcomes, current.subsidy);
-  const initial = prices(market.q, market.b).map(String);
+  // The market's own scoring rule (LMSR or QMSR), as the game opened it.
+  const market = openMarket(item, current.outcomes, current.subsidy, current.rule);
+  const initial = marketPrices(market).map(String);
   const trades: HistoryTrade[] = [];
   const run = (stored: StoredEvent, ev: SignedEvent, model: string, trade: TradeBody, proof: boolean): void => {
     const revealed = toRevealed(trade);
     try {
       const f = quote(market, revealed, market.positions.get(model));
       fill(market, ev.author, model, revealed, f);
-      trades.push({ index: trades.length + 1, seq: stored.seq, cid: stored.cid, time: ev.time, model, trader: ev.author, cost: f.cost.toString(), prices: prices(market.q, market.b).map(String), proof });
+      trades.push({ index: trades.length + 1, seq: stored.seq, cid: stored.cid, time: ev.time, model, trader: ev.author, cost: f.cost.toString(), prices: marketPrices(market).map(String), proof });
     } catch (error) {
       if (!(error instanceof GameRejection)) throw error;
     }

@@ -50,7 +50,7 @@ async function checkBatchAtIntake(state: GameState, p: PayloadOf<'zk.batch'>): P
   const key = model?.vkey ? state.vkeys.get(model.vkey) : undefined;
   const round = state.rounds.get(p.round);
   const items = p.items.map((id) => round?.items.get(id));
-  if (!model || !key || key.layout.binding !== 'digest' || items.some((it) => it === undefined) || p.items.length > key.layout.items) return;
+  if (!model || !key || (key.layout.binding !== 'digest' && key.layout.binding !== 'fold') || items.some((it) => it === undefined) || p.items.length > key.layout.items) return;
   const { verifyBatch } = await import('../zk/batch.js');
   const { itemIntegerInput } = await import('../zk/item-input.js');
   const inputs = items.map((it) => itemIntegerInput(model.featurizer, key.layout, it!.input));

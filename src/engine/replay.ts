@@ -5,6 +5,7 @@ import { emptyState, type GameState } from '../game/state.js';
 import type { EventStore } from '../store/index.js';
 import { admit, verifyHere } from './intake.js';
 import { parseStored } from './parse.js';
+import { sandboxFor } from './sandbox-loader.js';
 
 /** Replays a whole log from the first event, optionally re-verifying every signature. */
 export async function replayLog(store: EventStore, options: { verifySignatures?: boolean; onBatch?: (seq: number) => void } = {}): Promise<{ state: GameState; events: number; rejected: number }> {
@@ -22,6 +23,7 @@ export async function replayLog(store: EventStore, options: { verifySignatures?:
         const admitted = await admit(decode(stored.bytes), state, (raw) => verifyHere(raw, { community: state.community?.id }));
         if (admitted instanceof HindsightError) throw admitted;
       }
+      await sandboxFor(state, parsed.event.type);
       apply(state, parsed);
       after = stored.seq;
     }

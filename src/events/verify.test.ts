@@ -230,3 +230,16 @@ describe('one spelling per signature, key and CID', () => {
     }
   });
 });
+
+describe('nesting', () => {
+  it('refuses an event nested past the limit with event.tooDeep, not a stack overflow, whoever hands it over', async () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const event = { ...signEvent(alice, draft()), payload: { amount: '5', note: deep } };
+    await expect(verifyEvent(event)).rejects.toMatchObject({ code: 'event.tooDeep', message: expect.stringContaining('at most 64 levels') });
+    // Just inside the limit the event reaches the schema check, which names the unknown field.
+    let shallow: unknown = 'x';
+    for (let i = 0; i < 60; i++) shallow = [shallow];
+    await expect(verifyEvent({ ...signEvent(alice, draft()), payload: { amount: '5', note: shallow } })).rejects.toMatchObject({ code: expect.not.stringMatching(/tooDeep/) });
+  });
+});

@@ -9,6 +9,7 @@ import { eventTypeSpec } from './registry.js';
 import { eip191Message } from './sign.js';
 import { decodeBase64UrlCanonical, isCanonicalBase32Multibase } from './canonical-text.js';
 import { DagJwsEventSchema, dagJwsStoredBytes, decodeDagJws, isDagJwsShape, type DecodedDagJws } from './dag-jws.js';
+import { MAX_EVENT_NESTING, nestingExceeds } from './nesting.js';
 
 export type VerifiedEvent = {
   event: SignedEvent;
@@ -48,6 +49,9 @@ function zodIssue(prefix: string, error: { issues: { path: PropertyKey[]; messag
  * key delegated by a CACAO). Stateful checks (balances, phases, prev/nonce) happen in apply.
  */
 export async function verifyEvent(raw: unknown, options: VerifyOptions = {}): Promise<VerifiedEvent> {
+  if (nestingExceeds(raw, MAX_EVENT_NESTING)) {
+    throw new ValidationError('event.tooDeep', `event: expected arrays and objects nested at most ${MAX_EVENT_NESTING} levels, got more`, { field: 'event', expected: `≤ ${MAX_EVENT_NESTING} levels` });
+  }
   let jws: DecodedDagJws | undefined;
   let candidate = raw;
   if (isDagJwsShape(raw)) {

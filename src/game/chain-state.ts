@@ -17,8 +17,11 @@ export type ChainState = {
   returned: bigint;
   /** By lower-case address. */
   accounts: Map<string, ChainAccount>;
-  /** The latest payout root, and whether its claim window was closed by chain.expire. */
-  root: { round: number; root: string; seq: number; expired: boolean } | null;
+  /**
+   * The latest payout root, whether its claim window was closed by chain.expire, and `withdrawn` as
+   * it stood when the root was logged (a later withdrawal means the next root is due).
+   */
+  root: { epoch: number; root: string; seq: number; expired: boolean; withdrawn: bigint } | null;
   roots: number;
   anchors: Map<number, { seq: number; stateDigest: string; txHash: string }>;
   /** Token-gate inputs: balanceOf per member DID at a block, as the node read it. */
@@ -32,4 +35,9 @@ export function emptyChainState(): ChainState {
 /** The treasury's token balance the ledger expects on chain: deposits − claims paid. */
 export function expectedTreasuryBalance(c: ChainState): bigint {
   return c.deposited - c.paid;
+}
+
+/** True when a withdrawal happened since the latest root: the treasury needs a new root for it. */
+export function rootDue(c: ChainState): boolean {
+  return c.withdrawn > (c.root?.withdrawn ?? 0n);
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ChainGame, CHAIN_ID, TOKEN, TREASURY } from '../../test/support/chain-game.js';
 import { hex32 } from '../../test/support/harness.js';
-import { expectedTreasuryBalance } from './chain-state.js';
+import { expectedTreasuryBalance, rootDue } from './chain-state.js';
 import { balanceOf, conservation } from './ledger.js';
 import { getMember } from './membership.js';
 import { payoutProof, payoutTree } from './payout-tree.js';
@@ -47,26 +47,31 @@ describe('chain events in the game', () => {
   it('withdraw → root → claim → expire keeps the books; a wrong root or a claim beyond the allocation is refused', async () => {
     const g = await configured();
     await g.run('admin', 'chain.deposit', { txHash: tx('d1'), logIndex: 0, blockNumber: 5, from: g.address(1), amount: '1000' });
-    await expect(g.run('admin', 'chain.root', { round: 1, root: tx('x') })).rejects.toMatchObject({ code: 'chain.nothingToPublish' });
+    await expect(g.run('admin', 'chain.root', { epoch: 1, root: tx('x') })).rejects.toMatchObject({ code: 'chain.nothingToPublish' });
     await expect(g.run('alice', 'chain.withdraw', { amount: '10' })).rejects.toMatchObject({ code: 'chain.notPkh' });
     await expect(g.runAs(g.eth[1]!, 'chain.withdraw', { amount: '1001' })).rejects.toMatchObject({ code: 'ledger.insufficientFunds' });
     await g.runAs(g.eth[1]!, 'chain.withdraw', { amount: '400' });
     checkBooks(g);
     const root = payoutTree(payoutEntries(g.state.chain!)).root;
-    await expect(g.run('admin', 'chain.root', { round: 1, root: tx('wrong') })).rejects.toMatchObject({ code: 'chain.rootMismatch' });
-    await g.run('admin', 'chain.root', { round: 1, root });
-    await expect(g.run('admin', 'chain.root', { round: 1, root })).rejects.toMatchObject({ code: 'chain.staleRound' });
+    await expect(g.run('admin', 'chain.root', { epoch: 1, root: tx('wrong') })).rejects.toMatchObject({ code: 'chain.rootMismatch' });
+    expect(rootDue(g.state.chain!)).toBe(true);
+    await expect(g.run('admin', 'chain.root', { epoch: 2, root })).rejects.toMatchObject({ code: 'chain.staleEpoch' });
+    await g.run('admin', 'chain.root', { epoch: 1, root });
+    expect(rootDue(g.state.chain!)).toBe(false);
+    await expect(g.run('admin', 'chain.root', { epoch: 1, root })).rejects.toMatchObject({ code: 'chain.staleEpoch' });
     expect(payoutProof(payoutTree(payoutEntries(g.state.chain!)), g.address(1))!.cumulative).toBe(400n);
     await expect(g.run('admin', 'chain.claim', { txHash: tx('c1'), logIndex: 1, blockNumber: 9, account: g.address(1), amount: '500', cumulative: '500' })).rejects.toMatchObject({ code: 'chain.claimMismatch' });
     await g.run('admin', 'chain.claim', { txHash: tx('c1'), logIndex: 1, blockNumber: 9, account: g.address(1), amount: '300', cumulative: '300' });
     checkBooks(g);
     expect(expectedTreasuryBalance(g.state.chain!)).toBe(700n);
     const treasury = g.state.ledger.treasury;
-    await g.run('admin', 'chain.expire', { round: 1 });
+    await g.run('admin', 'chain.expire', { epoch: 1 });
     expect(g.state.ledger.treasury).toBe(treasury + 100n);
     expect(g.state.chain!.accounts.get(g.address(1))).toEqual({ allocated: 300n, paid: 300n });
-    await expect(g.run('admin', 'chain.expire', { round: 1 })).rejects.toMatchObject({ code: 'chain.staleRound' });
+    await expect(g.run('admin', 'chain.expire', { epoch: 1 })).rejects.toMatchObject({ code: 'chain.staleEpoch' });
     checkBooks(g);
+    // Expiry lowers allocations but moves no new money out: no root is due for it.
+    expect(rootDue(g.state.chain!)).toBe(false);
   });
 
   it('records anchors once per round, never of a future position', async () => {
@@ -95,7 +100,6 @@ describe('chain events in the game', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 25 }), async (ops) => {
         const g = await configured();
-        let round = 0;
         let n = 0;
         let lastDeposit: Record<string, unknown> | undefined;
         for (const o of ops) {
@@ -105,13 +109,13 @@ describe('chain events in the game', () => {
             if (o.kind === 'deposit') await g.run('admin', 'chain.deposit', (lastDeposit = { txHash: tx(`d${n++}`), logIndex: 0, blockNumber: n, from: account, amount: String(o.amount) }));
             if (o.kind === 'replay' && lastDeposit) await g.run('admin', 'chain.deposit', lastDeposit);
             if (o.kind === 'withdraw') await g.runAs(g.eth[o.who + 1]!, 'chain.withdraw', { amount: String(o.amount) });
-            if (o.kind === 'root') await g.run('admin', 'chain.root', { round: ++round, root: payoutEntries(c).length ? payoutTree(payoutEntries(c)).root : tx('empty') });
+            if (o.kind === 'root') await g.run('admin', 'chain.root', { epoch: (c.root?.epoch ?? 0) + 1, root: payoutEntries(c).length ? payoutTree(payoutEntries(c)).root : tx('empty') });
             if (o.kind === 'claim') {
               const a = c.accounts.get(account);
               const amount = a ? (a.allocated - a.paid < BigInt(o.amount) ? a.allocated - a.paid : BigInt(o.amount)) : BigInt(o.amount);
               await g.run('admin', 'chain.claim', { txHash: tx(`c${n++}`), logIndex: 0, blockNumber: n, account, amount: String(amount), cumulative: String((a?.paid ?? 0n) + amount) });
             }
-            if (o.kind === 'expire') await g.run('admin', 'chain.expire', { round: Math.max(round, 1) });
+            if (o.kind === 'expire') await g.run('admin', 'chain.expire', { epoch: c.root?.epoch ?? 1 });
           } catch (error) {
             expect((error as { code?: string }).code).toMatch(/^(chain|ledger)\./);
           }

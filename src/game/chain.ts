@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { canonicalDid, didPkh, parseDid } from '../events/did.js';
+import { stateHash } from './canonical.js';
 import { formatUnits } from '../core/money.js';
 import { emptyChainState, type ChainAccount, type ChainState } from './chain-state.js';
 import { credit, debit, ensureFunds } from './ledger.js';
@@ -76,12 +78,12 @@ export const chainRootHandler: Handler<'chain.root'> = (state, ev) => {
   requireAdmin(state, ev);
   const c = configured(state);
   const p = ev.payload;
-  ensure(c.root === null || p.round > c.root.round, 'chain.staleRound', 'round', `a round after the last root's ${c.root?.round}`, p.round);
+  ensure(p.epoch === (c.root?.epoch ?? 0) + 1, 'chain.staleEpoch', 'epoch', `the next epoch ${(c.root?.epoch ?? 0) + 1}`, p.epoch);
   const entries = payoutEntries(c);
   ensure(entries.length > 0, 'chain.nothingToPublish', 'type', 'an account with something claimable (chain.withdraw first)', 'none');
   const root = payoutTree(entries).root;
   ensure(root === p.root, 'chain.rootMismatch', 'root', `the root of the ledger's payout tree ${root}`, p.root);
-  c.root = { round: p.round, root: p.root, seq: ev.seq, expired: false };
+  c.root = { epoch: p.epoch, root: p.root, seq: ev.seq, expired: false, withdrawn: c.withdrawn };
   c.roots += 1;
 };
 
@@ -105,7 +107,7 @@ export const chainClaimHandler: Handler<'chain.claim'> = (state, ev) => {
 export const chainExpireHandler: Handler<'chain.expire'> = (state, ev) => {
   requireAdmin(state, ev);
   const c = configured(state);
-  ensure(c.root !== null && c.root.round === ev.payload.round && !c.root.expired, 'chain.staleRound', 'round', `the latest unexpired root's round ${c.root && !c.root.expired ? c.root.round : '(none)'}`, ev.payload.round);
+  ensure(c.root !== null && c.root.epoch === ev.payload.epoch && !c.root.expired, 'chain.staleEpoch', 'epoch', `the latest unexpired root's epoch ${c.root && !c.root.expired ? c.root.epoch : '(none)'}`, ev.payload.epoch);
   let back = 0n;
   for (const a of c.accounts.values()) {
     back += a.allocated - a.paid;
@@ -140,4 +142,9 @@ export function chainBalanceGate(state: GameState, member: string, minBalance: b
   const record = state.chain?.balances.get(canonicalDid(member));
   ensure(record !== undefined, 'member.balanceUnknown', 'author', 'a balanceOf recorded by the node (chain.balance) before joining', 'none');
   ensure(record.balance >= minBalance, 'member.balanceTooLow', 'balance', `at least ${minBalance} at block ${record.blockNumber}`, record.balance.toString());
+}
+
+/** The 32-byte digest an anchor records for a state: sha2-256 of its stateHash CID text (0x + 64 hex). */
+export function anchorDigest(state: GameState): string {
+  return `0x${createHash('sha256').update(stateHash(state)).digest('hex')}`;
 }

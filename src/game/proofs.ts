@@ -84,7 +84,7 @@ export const zkBatchHandler: Handler<'zk.batch'> = (state, ev) => {
   ensure(model.owner === ev.event.author, 'model.notOwner', 'model', `a model owned by the author ${ev.event.author}`, `a model owned by ${model.owner}`);
   const key = model.vkey ? state.vkeys.get(model.vkey) : undefined;
   ensure(key !== undefined, 'zk.noVkey', 'model', 'a model committed with a published verification key', model.hash);
-  ensure(key.layout.binding === 'digest', 'zk.layoutUnsupported', 'model.vkey', 'a batch key (digest binding) for a round batch proof', `a ${key.layout.binding} key`);
+  ensure(key.layout.binding === 'digest' || key.layout.binding === 'fold', 'zk.layoutUnsupported', 'model.vkey', 'a batch key (digest or fold binding) for a round batch proof', `a ${key.layout.binding} key`);
   ensure(p.items.length <= key.layout.items, 'zk.items', 'items', `at most ${key.layout.items} items (the batch circuit's slots)`, p.items.length);
   ensure(new Set(p.items).size === p.items.length, 'zk.items', 'items', 'distinct item ids', 'a repeated id');
   ensure(p.batch.scores.length === key.layout.items && p.batch.scores.every((row) => row.length === key.layout.scores), 'zk.signalsMalformed', 'batch.scores', `${key.layout.items} slots of ${key.layout.scores} scores`, `${p.batch.scores.length} slots`);

@@ -1,84 +1,36 @@
 /**
- * Community-written resolution functions run in a QuickJS sandbox (quickjs-emscripten, WebAssembly):
- * no I/O (a bare context has no std/os modules), no clock and no randomness (the prelude removes
- * Date and Math.random), a heap limit, a stack limit, and a step budget counted by the interrupt
- * handler — QuickJS calls it after a fixed number of bytecode operations, so the budget is a
- * count of work, not of wall time, and a replay stops at the same point. Everything the sandbox
- * does is a pure function of (source, input, budget), which is why it may run inside apply().
- *
- * The WebAssembly module is loaded once, when this module is first imported (top-level await).
- * Each run gets a fresh runtime, so nothing carries over from one run to the next; a run that
- * throws, loops, runs out of memory or returns something that is not JSON text comes back as
- * { ok: false, reason } — it never throws into the host.
+ * The game's port to the sandbox that runs community-written resolution functions. The game does
+ * not load it (that is WebAssembly and file reads, src/engine/quickjs-sandbox.ts): whoever applies
+ * events installs a runner first (src/engine/sandbox-loader.ts), only when a community uses one.
+ * A runner is a pure function of (source, entry, input, budget) — no clock, randomness or I/O
+ * inside, a step budget rather than a time limit — so every node computes the same outcomes.
  */
-import { getQuickJS, type QuickJSContext, type QuickJSHandle } from 'quickjs-emscripten';
-
-const QUICKJS = await getQuickJS();
+import { InternalError } from '../core/errors.js';
+import type { GameState } from './state.js';
 
 export type SandboxBudget = { steps: number; memoryBytes: number };
 export type SandboxRun = { ok: true; json: string; steps: number } | { ok: false; reason: string; steps: number };
+/** Evaluates `source`, then `JSON.stringify(<entry>(JSON.parse(input)))`; never throws. */
+export type SandboxRunner = (source: string, entry: string, input: string, budget: SandboxBudget) => SandboxRun;
 
-const STACK_BYTES = 512 * 1024;
-const PRELUDE = `"use strict"; delete Math.random; delete globalThis.Date; delete globalThis.WeakRef; delete globalThis.FinalizationRegistry;`;
+let runner: SandboxRunner | null = null;
 
-function errorText(ctx: QuickJSContext, handle: QuickJSHandle): string {
-  try {
-    const e = ctx.dump(handle) as { name?: unknown; message?: unknown } | unknown;
-    if (e && typeof e === 'object' && 'message' in e) return `${String((e as { name?: unknown }).name ?? 'Error')}: ${String(e.message)}`.slice(0, 300);
-    return `threw ${JSON.stringify(e) ?? String(e)}`.slice(0, 300);
-  } catch {
-    return 'threw an unreadable value';
-  }
+export function installSandbox(r: SandboxRunner): void {
+  runner = r;
 }
 
-/**
- * Evaluates `source`, then `JSON.stringify(<entry>(JSON.parse(input)))`, and returns that text.
- * `input` is JSON text built by the host.
- */
+export function sandboxInstalled(): boolean {
+  return runner !== null;
+}
+
+/** True when applying an event of this type may run a community function: only round.compute, once one is published. */
+export function needsSandbox(state: GameState, type: string): boolean {
+  return type === 'round.compute' && (state.rules?.functions.size ?? 0) > 0;
+}
+
 export function runSandboxed(source: string, entry: string, input: string, budget: SandboxBudget): SandboxRun {
-  let steps = 0;
-  const runtime = QUICKJS.newRuntime();
-  try {
-    runtime.setMemoryLimit(budget.memoryBytes);
-    runtime.setMaxStackSize(STACK_BYTES);
-    runtime.setInterruptHandler(() => ++steps > budget.steps);
-    const ctx = runtime.newContext();
-    try {
-      const prelude = ctx.evalCode(PRELUDE, 'prelude.js');
-      if (prelude.error) {
-        prelude.error.dispose();
-        return { ok: false, reason: 'sandbox prelude failed', steps };
-      }
-      prelude.value.dispose();
-      const arg = ctx.newString(input);
-      ctx.setProp(ctx.global, '__input', arg);
-      arg.dispose();
-      const result = ctx.evalCode(`${source}\n;JSON.stringify(${entry}(JSON.parse(__input)));`, 'resolution.js');
-      if (result.error) {
-        const reason = steps > budget.steps ? `step budget of ${budget.steps} exceeded` : errorText(ctx, result.error);
-        result.error.dispose();
-        return { ok: false, reason, steps };
-      }
-      const type = ctx.typeof(result.value);
-      const json = type === 'string' ? ctx.getString(result.value) : null;
-      result.value.dispose();
-      if (json === null) return { ok: false, reason: `expected ${entry}() to return a JSON value, got ${type}`, steps };
-      return { ok: true, json, steps };
-    } finally {
-      disposeQuietly(() => ctx.dispose());
-    }
-  } catch (error) {
-    return { ok: false, reason: `sandbox: ${error instanceof Error ? error.message : String(error)}`.slice(0, 300), steps };
-  } finally {
-    disposeQuietly(() => runtime.dispose());
-  }
-}
-
-/** After an out-of-memory stop QuickJS may assert on leaked objects when freed; the runtime is dropped either way. */
-function disposeQuietly(dispose: () => void): void {
-  try {
-    dispose();
-  } catch {
-    /* the runtime is unusable and unreachable: nothing to recover */
-  }
+  // Not a rejection: recording a different outcome because a node forgot to load the sandbox would
+  // fork the log's meaning, so the host's apply fails loudly instead.
+  if (!runner) throw new InternalError('internal.invariant', 'the resolution sandbox is not loaded: await sandboxFor(state, type) before applying this event');
+  return runner(source, entry, input, budget);
 }

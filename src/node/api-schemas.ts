@@ -44,9 +44,16 @@ export const HealthBody = z.strictObject({
   store: z.enum(['sqlite', 'postgres']),
   seq: z.number().int(),
   stateHash: z.string(),
+  followers: z.number().int().min(0).describe('follower nodes subscribed to this node\'s stream right now'),
   leader: z.string().optional(),
   lag: z.number().int().optional().describe('follower: events the leader has that this node has not applied'),
   error: z.string().optional(),
+});
+
+export const ReadyBody = z.strictObject({
+  ready: z.boolean(),
+  reason: z.string().optional().describe('why not: the store is away, or the follower halted'),
+  code: z.string().optional().describe("the store's error code when it refused"),
 });
 
 const Groth16ProofBody = z.looseObject({ pi_a: z.array(z.string()), pi_b: z.array(z.array(z.string())), pi_c: z.array(z.string()), protocol: z.string(), curve: z.string() });

@@ -4,7 +4,7 @@ import { ValidationError } from '../core/errors.js';
 import type { SignedEvent } from '../events/envelope.js';
 import { ItemId, ModelHash } from '../events/types/common.js';
 import { FeedView, FlTasksView, LineBoardView, MarketHistoryView, MembersView, ModelLineView, ProofView, RoundDetailView } from '../engine/dashboard-schemas.js';
-import { feedView, flTasksView, lineBoardView, membersView, modelLineView, roundDetailView } from '../engine/dashboard-views.js';
+import { feedView, flTasksView, lineBoardView, membersView, modelLineView, roundDetailView, type FlPrivacyDeclared } from '../engine/dashboard-views.js';
 import { marketHistory } from '../engine/market-history.js';
 import type { Engine } from '../engine/engine.js';
 import { ErrorBody } from './api-schemas.js';
@@ -39,6 +39,48 @@ function missing(what: string): never {
 
 const rejectedIn = (engine: Engine) => (seq: number) => engine.rejections.has(seq);
 
+/**
+ * Price paths by engine, kept while the market is unchanged: a path changes only when a trade on
+ * that item executes, the round's phase moves or the outcome is set, and rebuilding one replays
+ * every trade with exact arithmetic (a 5,000-trade market takes a second or more).
+ */
+const histories = new WeakMap<Engine, Map<string, { version: string; view: MarketHistoryView }>>();
+const HISTORY_CACHE = 64;
+
+async function cachedHistory(engine: Engine, round: number, item: string): Promise<MarketHistoryView | null> {
+  const r = engine.state.rounds.get(round);
+  const m = r?.markets.get(item);
+  if (!r || !m) return null;
+  const version = `${m.trades}:${m.outcome}:${m.voided}:${r.phase}:${r.seed !== null}`;
+  let cache = histories.get(engine);
+  if (!cache) histories.set(engine, (cache = new Map()));
+  const key = `${round}/${item}`;
+  const hit = cache.get(key);
+  if (hit?.version === version) return hit.view;
+  const view = await marketHistory(engine.state, engine.store, round, item, rejectedIn(engine));
+  if (!view) return null;
+  cache.delete(key);
+  cache.set(key, { version, view });
+  if (cache.size > HISTORY_CACHE) cache.delete(cache.keys().next().value!);
+  return view;
+}
+
+/** Each task's declared noise, read from its fl.task event (indexed by type; a task id is logged once). */
+async function flDeclared(engine: Engine): Promise<Map<string, FlPrivacyDeclared>> {
+  const out = new Map<string, FlPrivacyDeclared>();
+  let after = 0;
+  for (;;) {
+    const page = await engine.store.readByType('fl.task', after, 10_000);
+    for (const stored of page) {
+      if (engine.rejections.has(stored.seq)) continue;
+      const p = decode<SignedEvent>(stored.bytes).payload as { task: string; noiseMultiplier: number; delta: string };
+      if (engine.state.fl.has(p.task) && !out.has(p.task)) out.set(p.task, { noiseMultiplier: p.noiseMultiplier / 1_000_000, delta: p.delta });
+    }
+    if (page.length < 10_000) return out;
+    after = page.at(-1)!.seq;
+  }
+}
+
 /** Events carrying a proof by this model: trade.execute names it, a trade.reveal's commit does. */
 async function provenBy(engine: Engine, hash: string): Promise<ModelLineView['proven']> {
   const out: ModelLineView['proven'] = [];
@@ -67,7 +109,7 @@ export const dashboardRoutes: RouteSpec[] = [
     responses: { 200: { description: 'MarketHistoryView', schema: MarketHistoryView }, 400: err(400), 404: err(404) },
     handler: async (ctx, req) => {
       const { round, item } = parse(MarketParams, req.params, 'params');
-      return (await marketHistory(ctx.engine.state, ctx.engine.store, round, item, rejectedIn(ctx.engine))) ?? missing(`market ${round}/${item}`);
+      return (await cachedHistory(ctx.engine, round, item)) ?? missing(`market ${round}/${item}`);
     },
   },
   {
@@ -100,7 +142,7 @@ export const dashboardRoutes: RouteSpec[] = [
   {
     method: 'GET', url: '/v1/fl/tasks', summary: 'federated-learning tasks',
     responses: { 200: { description: 'FlTasksView', schema: FlTasksView } },
-    handler: async (ctx) => flTasksView(ctx.engine.state),
+    handler: async (ctx) => flTasksView(ctx.engine.state, await flDeclared(ctx.engine)),
   },
   {
     method: 'GET', url: '/v1/feed', summary: 'posts newest first, with the market price and the models behind it', query: FeedQuery,

@@ -13,6 +13,9 @@ const HEARTBEAT_MS = 15_000;
  * after the last entry it received. The connection reads from the store, not from memory: a slow
  * client only delays itself, and resuming from any seq works, however old.
  */
+/** Request header a follower node sends with its GET /v1/stream (value `follower`), so the leader can count its followers. */
+export const FOLLOWER_HEADER = 'x-hindsight-role';
+
 export class EventStream {
   #cursor: number;
   #pumping = false;

@@ -18,6 +18,7 @@ import type { EventStore } from '../store/types.js';
 import type { GameState } from '../game/state.js';
 import { HttpError } from './http-errors.js';
 import type { RouteContext, RouteSpec } from './routes.js';
+import { FlWaitQuery, FlWaitReply, FlWaiters, missingField } from './fl-wait.js';
 
 export const BLOB_ID = /^sha256-[0-9a-f]{64}$/;
 /** Largest blob: what fits a request body as base64 with room to spare (members split data into chunks). */
@@ -144,6 +145,13 @@ const relayOf = (ctx: RouteContext) => {
   return r;
 };
 
+const waiters = new WeakMap<RouteContext, FlWaiters>();
+const waitersOf = (ctx: RouteContext) => {
+  let w = waiters.get(ctx);
+  if (!w) waiters.set(ctx, (w = new FlWaiters(relayOf(ctx), () => ctx.engine.state, (listener) => ctx.engine.store.onAppend(listener))));
+  return w;
+};
+
 const errorsOf = (statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, { description: s === 404 ? 'no such task or blob' : 'bad parameter or body' }]));
 
 export const flRoutes: RouteSpec[] = [
@@ -165,6 +173,18 @@ export const flRoutes: RouteSpec[] = [
       const relay = relayOf(ctx);
       await relay.refresh(ctx.engine.state);
       return { messages: relay.messages(task, q.round, q.group, q.stage, q.to) };
+    },
+  },
+  {
+    method: 'GET', url: '/v1/fl/tasks/:task/wait', summary: 'long-poll: answers once the cohort joined, a stage has its messages or its closing, a round ended or the task finished (or when waitMs runs out, ready false)', params: FlTaskParams, query: FlWaitQuery,
+    responses: { 200: { description: 'FlWaitReply', schema: FlWaitReply }, ...errorsOf([400, 404]) },
+    handler: async (ctx, req) => {
+      const { task } = parseWith(FlTaskParams, req.params, 'params', 'http.invalidParams');
+      const q = parseWith(FlWaitQuery, req.query, 'query', 'http.invalidQuery');
+      const missing = missingField(q);
+      if (missing) throw new ValidationError('http.invalidQuery', `query.${missing}: expected a value when waiting for ${q.for}, got none`, { field: `query.${missing}` });
+      if (!ctx.engine.state.fl.has(task)) throw new HttpError(404, 'fl.relay.notFound', `task: expected an existing FL task, got ${JSON.stringify(task)}`);
+      return waitersOf(ctx).wait(task, q);
     },
   },
   {

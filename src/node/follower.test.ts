@@ -42,6 +42,9 @@ describe('follower node (--follow URL)', () => {
 
       const health = await getJson(`${follower.url}/healthz`);
       expect(health.body).toMatchObject({ ok: true, role: 'follower', seq: 71, lag: 0, leader: leader.url });
+      // The leader counts the follower's open stream (the dashboard shows it); the follower has none.
+      expect((await getJson(`${leader.url}/healthz`)).body).toMatchObject({ role: 'leader', followers: 1 });
+      expect(health.body).toMatchObject({ followers: 0 });
       // Reads are served locally, writes are redirected to the leader (307 keeps method and body).
       expect((await getJson(`${follower.url}/v1/state`)).body.stateHash).toBe(leader.engine.stateHash());
       const event = transfer(c.members[0]!, c.members[1]!);

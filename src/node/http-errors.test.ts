@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AuthError, GameRejection, InternalError, StoreError, ValidationError } from '../core/errors.js';
 import { NodeHttpError, errorFromBody } from '../sdk/http-client.js';
-import { HttpError, toErrorReply } from './http-errors.js';
+import { HttpError, STORE_RETRY_AFTER_SECONDS, toErrorReply } from './http-errors.js';
 
 describe('toErrorReply', () => {
   it('maps each HindsightError class to its status and kind, code and message kept', () => {
@@ -21,6 +21,15 @@ describe('toErrorReply', () => {
       expect(reply.body).toMatchObject({ code: error.code, kind, message: error.message });
     }
     expect(toErrorReply(cases[2][0]).body).toMatchObject({ field: 'round', seq: 7 });
+  });
+
+  it('tells a client when to retry a store that is away (503 Retry-After), and only then', () => {
+    for (const code of ['store.closed', 'store.unavailable', 'store.diskFull'] as const) {
+      expect(toErrorReply(new StoreError(code, 'store: away')).headers, code).toEqual({ 'retry-after': String(STORE_RETRY_AFTER_SECONDS) });
+    }
+    expect(toErrorReply(new StoreError('store.queryFailed', 'postgres: bad query')).headers).toBeUndefined();
+    expect(toErrorReply(new GameRejection('round.wrongPhase', 'round: bad')).headers).toBeUndefined();
+    expect(toErrorReply(new HttpError(429, 'http.rateLimited', 'ip: too many', {}, { 'retry-after': '7' })).headers).toEqual({ 'retry-after': '7' });
   });
 
   it('answers an InternalError with the same 500 as an unknown exception, leaking neither message nor details', () => {

@@ -5,7 +5,7 @@ import type { ErrorBody } from './api-schemas.js';
 
 /** A listed code, or `internal`: the code of every 500 that is not the store's (its details stay in the log). */
 export type ReplyCode = ErrorCode | 'internal';
-export type ErrorReply = { status: number; body: z.infer<typeof ErrorBody> & { code: ReplyCode } };
+export type ErrorReply = { status: number; body: z.infer<typeof ErrorBody> & { code: ReplyCode }; headers?: Record<string, string> };
 
 /** An HTTP-level refusal (size, media type, rate, route) with a stable code like the game's. */
 export class HttpError extends HindsightError {
@@ -35,6 +35,11 @@ const FASTIFY_CODES: Record<string, { status: number; code: ErrorCode; message: 
 
 /** Store failures that pass (shutting down, database down or restarting, disk full): 503, try again later. */
 const STORE_UNAVAILABLE: ReadonlySet<ErrorCode> = new Set(['store.closed', 'store.unavailable', 'store.diskFull']);
+/**
+ * Seconds a client should wait before retrying a 503: the PostgreSQL pool reconnects within about
+ * a second of the server coming back, so a short, fixed hint beats clients guessing.
+ */
+export const STORE_RETRY_AFTER_SECONDS = 2;
 
 /** The node's limits, for messages that state them. */
 export type ReplyLimits = { bodyLimit?: number };
@@ -46,11 +51,14 @@ export type ReplyLimits = { bodyLimit?: number };
  */
 export function toErrorReply(error: unknown, limits: ReplyLimits = {}): ErrorReply {
   if (error instanceof InternalError) return internal();
-  if (error instanceof HttpError) return reply(error.status, 'http', error);
+  if (error instanceof HttpError) return { ...reply(error.status, 'http', error), ...(Object.keys(error.headers).length > 0 ? { headers: error.headers } : {}) };
   if (error instanceof ValidationError) return reply(400, 'validation', error);
   if (error instanceof AuthError) return reply(401, 'auth', error);
   if (error instanceof GameRejection) return reply(422, 'rejection', error);
-  if (error instanceof StoreError) return reply(STORE_UNAVAILABLE.has(error.code) ? 503 : 500, 'store', error);
+  if (error instanceof StoreError) {
+    if (!STORE_UNAVAILABLE.has(error.code)) return reply(500, 'store', error);
+    return { ...reply(503, 'store', error), headers: { 'retry-after': String(STORE_RETRY_AFTER_SECONDS) } };
+  }
   if (error instanceof HindsightError) return reply(400, 'validation', error);
   const e = error as Error & { code?: string; statusCode?: number };
   const known = e?.code ? FASTIFY_CODES[e.code] : undefined;

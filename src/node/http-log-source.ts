@@ -3,6 +3,7 @@ import { HindsightError } from '../core/errors.js';
 import { HttpClient, NodeUnavailableError } from '../sdk/http-client.js';
 import type { LogSource } from './log-source.js';
 import { readSse } from './sse-reader.js';
+import { FOLLOWER_HEADER } from './event-stream.js';
 
 /** A leader node's log over HTTP: pages from GET /v1/events, live entries from GET /v1/stream. */
 export class HttpLogSource implements LogSource {
@@ -20,7 +21,7 @@ export class HttpLogSource implements LogSource {
     const abort = new AbortController();
     void (async () => {
       const response = await fetch(`${this.#client.baseUrl}/v1/stream`, {
-        headers: { accept: 'text/event-stream', 'last-event-id': String(after) },
+        headers: { accept: 'text/event-stream', 'last-event-id': String(after), [FOLLOWER_HEADER]: 'follower' },
         signal: abort.signal,
       });
       if (!response.ok || !response.body) {

@@ -9,10 +9,11 @@ import type { SubmitBatcher } from '../engine/submit-batcher.js';
 import { AuthorView, CommitteeView, CommunityView, EventsPage, LeaderboardView, MarketView, MemberView, ModelView, RoundView, StateView, SubmissionsView, SubmitReply } from '../engine/view-schemas.js';
 import { authorView, communityView, findCommittee, findMarket, findMember, findRound, findSubmissions, leaderboardView, modelView, readLogPage, stateView } from '../engine/views.js';
 import { claimedAuthorOf, SignedEventSchema } from '../events/dag-jws.js';
-import { AuthorParams, ErrorBody, EventsQuery, HealthBody, MarketParams, ModelParams, PredictAnswer, RoundParams, StreamQuery } from './api-schemas.js';
-import { EventStream, streamStart } from './event-stream.js';
+import { AuthorParams, ErrorBody, EventsQuery, HealthBody, ReadyBody, MarketParams, ModelParams, PredictAnswer, RoundParams, StreamQuery } from './api-schemas.js';
+import { EventStream, FOLLOWER_HEADER, streamStart } from './event-stream.js';
 import { dashboardRoutes } from './dashboard-routes.js';
 import { HttpError, type ErrorReply } from './http-errors.js';
+import { checkReadiness } from './readiness.js';
 import type { NodeMetrics } from './metrics.js';
 import { PredictBody, type InferenceService } from './inference-service.js';
 import { flRoutes } from './fl-relay.js';
@@ -33,6 +34,9 @@ export type RouteContext = {
   /** Set when the node serves models (node start --models DIR). */
   inference?: InferenceService;
 };
+
+/** Open /v1/stream subscriptions of follower nodes (they say so in FOLLOWER_HEADER): /healthz counts them. */
+const followerStreams = new WeakSet<EventStream>();
 
 type Response = { description: string; schema?: z.ZodType; contentType?: string };
 export type RouteSpec = {
@@ -122,6 +126,7 @@ export const routes: RouteSpec[] = [
         ctx.metrics.streamClients.dec();
       });
       ctx.streams.add(stream);
+      if (req.headers[FOLLOWER_HEADER] === 'follower') followerStreams.add(stream);
       return reply;
     },
   },
@@ -215,10 +220,21 @@ export const routes: RouteSpec[] = [
       const body = {
         ok: !f?.error, role: ctx.leader ? 'follower' : 'leader', mode: ctx.engine.mode, store: ctx.engine.store.kind,
         seq: ctx.engine.state.seq, stateHash: stateHash(ctx.engine.state),
+        followers: [...ctx.streams].filter((s) => followerStreams.has(s)).length,
         ...(ctx.leader ? { leader: ctx.leader, lag: f?.lag ?? 0 } : {}), ...(f?.error ? { error: f.error } : {}),
       };
       if (!body.ok) reply.code(503);
       return body;
+    },
+  },
+  {
+    method: 'GET', url: '/readyz', summary: 'readiness: the store answers and the follower runs',
+    responses: { 200: { description: 'ready', schema: ReadyBody }, 503: { description: 'not ready (reason; Retry-After)', schema: ReadyBody } },
+    handler: async (ctx, _req, reply) => {
+      const readiness = await checkReadiness(ctx.engine.store, ctx.followerStatus?.().error);
+      if (readiness.ready) return { ready: true };
+      reply.code(503).header('retry-after', String(readiness.retryAfterSeconds));
+      return { ready: false, reason: readiness.reason, ...(readiness.code ? { code: readiness.code } : {}) };
     },
   },
   {

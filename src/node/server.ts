@@ -73,7 +73,8 @@ export async function buildNodeServer(options: NodeServerOptions): Promise<NodeS
     forceCloseConnections: 'idle',
     // Errors fastify meets before routing (a path that does not percent-decode) get our error body too.
     frameworkErrors: (error, _request, reply) => {
-      const { status, body } = toErrorReply(error, { bodyLimit });
+      const { status, body, headers } = toErrorReply(error, { bodyLimit });
+      if (headers) void (reply as FastifyReply).headers(headers);
       void (reply as FastifyReply).code(status).send(body);
     },
   });
@@ -88,7 +89,7 @@ export async function buildNodeServer(options: NodeServerOptions): Promise<NodeS
   };
 
   app.setErrorHandler((error, request, reply) => {
-    const { status, body } = toErrorReply(error, { bodyLimit });
+    const { status, body, headers } = toErrorReply(error, { bodyLimit });
     if (status >= 500) {
       // The answer says only "internal"; the log keeps the real code, details and stack.
       const known = error instanceof HindsightError ? { code: error.code, details: error.details } : { code: body.code };
@@ -96,7 +97,7 @@ export async function buildNodeServer(options: NodeServerOptions): Promise<NodeS
       request.log.error({ ...known, err: { message: e?.message ?? String(error), stack: e?.stack } }, 'request failed');
     }
     else request.log.info({ code: body.code, status }, 'request refused');
-    if (error instanceof HttpError) void reply.headers(error.headers);
+    if (headers) void reply.headers(headers);
     void reply.code(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {

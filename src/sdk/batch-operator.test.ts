@@ -78,7 +78,7 @@ describe('an SDK operator with round batch proofs', () => {
     const record = op.rounds.get(1)!;
     expect(record.kit).toBeDefined();
     expect(commits.map((e) => e.payload)).toEqual([expect.objectContaining({ modelHash: record.model.modelHash, vkey: record.kit!.keyId, featurizer: record.model.artifact!.featurizer })]);
-    expect(engine.state.vkeys.get(record.kit!.keyId)?.layout.binding).toBe('digest');
+    expect(engine.state.vkeys.get(record.kit!.keyId)?.layout.binding).toBe('fold');
     await op.submit(commits);
     await unprovable.submit(await unprovable.prepare(1, time++));
     expect(unprovable.rounds.get(1)!.kit).toBeUndefined();

@@ -16,7 +16,7 @@ import { localUpdate } from '../fl/training/local-train.js';
 import { prepareUpdate } from '../fl/training/strategy.js';
 import { quantize, quantizerFor } from '../fl/training/quantize.js';
 import { decodeModelBlob, groupsOf, inboxFrom, keysBody, keysFrom, maskedBody, sessionConfig, sharesBody, unmaskBody } from '../fl/net/protocol.js';
-import { FlNode, waitFor, type FlTaskInfo } from './fl-node.js';
+import { FlNode, waitFor, type WaitReply } from './fl-node.js';
 import { HindsightError, expectedGot } from '../core/errors.js';
 
 /** Refusals that only mean the round went on without this controller. */
@@ -42,10 +42,13 @@ export type ControllerOptions = {
   log?: (line: string) => void;
 };
 
-export type ControllerReport = { did: string; slot: number; rounds: number[]; droppedOut: boolean; sentBytes: number; earned: string };
+export type ControllerReport = { did: string; slot: number; rounds: number[]; droppedOut: boolean; sentBytes: number; receivedBytes: number; earned: string };
 
-function closure(view: FlTaskInfo, group: number, stage: string): number[] | undefined {
-  return view.closed.find((c) => c.group === group && c.stage === stage)?.slots;
+/** A wait's answer, or fl.controller.timeout when the node said it is still not ready. */
+async function ready(reply: Promise<WaitReply>, what: string): Promise<WaitReply> {
+  const r = await reply;
+  if (!r.ready) throw expectedGot('fl.controller.timeout', what, 'to happen before the timeout', 'nothing');
+  return r;
 }
 
 export async function runController(o: ControllerOptions): Promise<ControllerReport> {
@@ -64,10 +67,8 @@ export async function runController(o: ControllerOptions): Promise<ControllerRep
   // Groups are drawn over the whole cohort, so wait until it has joined (a later joiner is not in it).
   const cohort = view.clientsPerRound;
   if (slot > cohort) throw expectedGot('fl.controller.invalid', 'slot', `one of the task's first ${cohort} controllers`, slot);
-  view = await waitFor('the cohort joining', async () => {
-    const v = (await node.task(o.task))!;
-    return v.controllers.length >= cohort ? v : undefined;
-  }, timeout, poll);
+  await ready(node.waitUntil(o.task, { for: 'joined', count: cohort }, timeout), 'the cohort joining');
+  view = (await node.task(o.task))!;
   const initial = decodeModelBlob(await node.getBlob(view.modelBlobs[0]!));
   const recipe = initial.recipe;
   const featurizer = makeFeaturizer(recipe.featurizer);
@@ -77,12 +78,11 @@ export async function runController(o: ControllerOptions): Promise<ControllerRep
   const done: number[] = [];
   log(`joined ${o.task} as slot ${slot}`);
 
-  const stageClosed = (round: number, group: number, stage: string) =>
-    waitFor(`round ${round} group ${group} ${stage} closure`, async () => {
-      const v = (await node.task(o.task))!;
-      if (v.completed >= round) return null; // the round ended without us
-      return closure(v, group, stage);
-    }, timeout, poll);
+  /** The operator's closing of a stage (null: the round ended without us) and the closed stage's messages for this slot. */
+  const stageClosed = async (round: number, group: number, stage: string, to?: number) => {
+    const reply = await ready(node.waitUntil(o.task, { for: 'closed', round, group, stage, ...(to === undefined ? {} : { to }) }, timeout), `round ${round} group ${group} ${stage} closure`);
+    return { members: reply.closed, messages: reply.messages };
+  };
 
   /** One round's part; 'dropped' when this controller leaves (the dropout behaviour). */
   const playRound = async (round: number, global: Float64Array, group: number): Promise<'dropped' | 'done' | 'skipped'> => {
@@ -98,12 +98,13 @@ export async function runController(o: ControllerOptions): Promise<ControllerRep
       ? { clientId: me, round, epochs: 1, learningRate: 1, batchSize: 1, weighting: 'uniform' as const }
       : { clientId: me, round, epochs: recipe.epochs, learningRate: recipe.learningRate, batchSize: recipe.batchSize, weighting: 'uniform' as const, clipNorm: recipe.clipNorm, biasClip: recipe.biasClip, noiseStd: recipe.noiseStd };
     const { vector } = prepareUpdate(instruction, delta, o.examples.length, rng.normal);
-    const members = await stageClosed(round, group, 'keys');
+    const keysStage = await stageClosed(round, group, 'keys');
+    const members = keysStage.members;
     if (!members?.includes(slot)) return 'skipped';
     const config = sessionConfig(o.task, round, group, members, recipe);
     const client = new SecAggClient(config, slot, random, keys);
     client.advertise();
-    const roster = (await node.messages(o.task, round, group, 'keys')).filter((m) => members.includes(m.slot)).map((m) => keysFrom(m.body));
+    const roster = keysStage.messages.map((m) => keysFrom(m.body));
     await node.submit('fl.update', { task: o.task, round, body: sharesBody(client.shareKeys(roster)) });
     if (o.behaviour === 'dropout' && round === (o.dropRound ?? 1)) {
       log(`dropping out of round ${round} after sharing keys`);
@@ -111,41 +112,41 @@ export async function runController(o: ControllerOptions): Promise<ControllerRep
     }
     const q = quantizerFor(recipe.coordinateBound, members.length);
     const input = quantize(vector, q, rng);
-    const sharers = await stageClosed(round, group, 'shares');
+    const sharesStage = await stageClosed(round, group, 'shares', slot);
+    const sharers = sharesStage.members;
     if (!sharers?.includes(slot)) return 'skipped';
-    const inbox = inboxFrom((await node.messages(o.task, round, group, 'shares', slot)).filter((m) => sharers.includes(m.slot)));
+    const inbox = inboxFrom(sharesStage.messages);
     const masked = client.maskedInput(inbox, input);
     await node.submit('fl.update', { task: o.task, round, body: maskedBody(round, masked.masked, q.scaleBits) });
-    const survivors = await stageClosed(round, group, 'masked');
+    const survivors = (await stageClosed(round, group, 'masked')).members;
     if (!survivors?.includes(slot)) return 'skipped';
     await node.submit('fl.update', { task: o.task, round, body: unmaskBody(client.unmask(survivors)) });
     return 'done';
   };
 
-  for (;;) {
-    view = (await node.task(o.task))!;
-    if (view.completed >= view.rounds) break;
-    const round = view.completed + 1;
-    const blobId = view.modelBlobs[round - 1];
-    const global = blobId ? decodeModelBlob(await node.getBlob(blobId)).weights : initial.weights;
+  // Where the task stands: rounds completed and the latest model's blob (the task view once, then each round's end).
+  let at = { completed: view.completed, model: view.modelBlobs[view.completed] ?? null };
+  while (at.completed < view.rounds) {
+    const round = at.completed + 1;
+    const global = at.model && at.model !== view.modelBlobs[0] ? decodeModelBlob(await node.getBlob(at.model)).weights : initial.weights;
     const group = groupsOf(o.task, round, cohort, recipe.groups).get(slot)!;
     try {
       const outcome = await playRound(round, global, group);
-      if (outcome === 'dropped') return { did: me, slot, rounds: done, droppedOut: true, sentBytes: node.sentBytes, earned: '0' };
+      if (outcome === 'dropped') return { did: me, slot, rounds: done, droppedOut: true, sentBytes: node.sentBytes, receivedBytes: node.receivedBytes, earned: '0' };
       if (outcome === 'done') done.push(round);
     } catch (error) {
       // Too late for this round (the operator closed the stage, or the round or task ended): wait for the next one.
       if (!(error instanceof HindsightError && MISSED.has(error.code))) throw error;
       log(`missed round ${round} (${error.code})`);
     }
-    await waitFor(`round ${round} end`, async () => ((await node.task(o.task))!.completed >= round ? true : undefined), timeout, poll);
+    const end = await ready(node.waitUntil(o.task, { for: 'completed', round }, timeout), `round ${round} end`);
+    at = { completed: end.completed, model: end.model };
+    if (end.finished) break;
   }
   // Stay until the operator settles the escrow, so the report shows what was earned.
-  const final = await waitFor('final payment', async () => {
-    const v = (await node.task(o.task))!;
-    return v.finished ? v : undefined;
-  }, timeout, poll);
+  await ready(node.waitUntil(o.task, { for: 'finished' }, timeout), 'final payment');
+  const final = (await node.task(o.task))!;
   const earned = final.controllers.find((c) => c.did === me)!.earned;
   log(`task done: ${done.length} rounds, earned ${earned} micro-units`);
-  return { did: me, slot, rounds: done, droppedOut: false, sentBytes: node.sentBytes, earned };
+  return { did: me, slot, rounds: done, droppedOut: false, sentBytes: node.sentBytes, receivedBytes: node.receivedBytes, earned };
 }

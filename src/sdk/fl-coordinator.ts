@@ -10,14 +10,14 @@
 import type { CsrMatrix } from '../ml/features/sparse.js';
 import type { Signer } from '../events/keys.js';
 import { pseudoModelHash } from '../statement/pseudo-model-hash.js';
-import { HindsightError } from '../core/errors.js';
+import { HindsightError, expectedGot } from '../core/errors.js';
 import { SecAggServer } from '../fl/secagg/server.js';
 import { dequantize, quantizerFor } from '../fl/training/quantize.js';
 import { evaluateParams } from '../fl/training/local-train.js';
 import { FedAvg, type AggregateInput, type Strategy } from '../fl/training/strategy.js';
 import { allocatePayments, contributionLowerBounds, type ContributionObservation } from '../fl/payments/payments.js';
 import { encodeModelBlob, groupsOf, keysFrom, maskedFrom, sessionConfig, sharesFrom, unmaskFrom, type TaskRecipe } from '../fl/net/protocol.js';
-import { FlNode, waitFor, type RelayMessage } from './fl-node.js';
+import { FlNode, type RelayMessage } from './fl-node.js';
 
 export type CoordinatorOptions = {
   node: string;
@@ -40,7 +40,6 @@ export type CoordinatorOptions = {
   /** How long a stage waits for its last expected message (after that, who sent counts). */
   stageTimeoutMs?: number;
   joinTimeoutMs?: number;
-  pollMs?: number;
   log?: (line: string) => void;
 };
 
@@ -71,7 +70,6 @@ const micro = (x: number) => Math.max(1, Math.round(x * 1_000_000));
 
 export async function runCoordinator(o: CoordinatorOptions): Promise<CoordinatorResult> {
   const node = new FlNode(o.node, o.signer);
-  const poll = o.pollMs ?? 40;
   const stageTimeout = o.stageTimeoutMs ?? 5_000;
   const log = o.log ?? (() => {});
   const strategy = o.strategy ?? new FedAvg({ serverLearningRate: 1, weighting: 'uniform' });
@@ -91,10 +89,9 @@ export async function runCoordinator(o: CoordinatorOptions): Promise<Coordinator
     budget: o.budget.toString(),
     secureAggregation: { threshold: 2, groups: o.recipe.groups, ...(o.recipe.neighbors === undefined ? {} : { neighbors: o.recipe.neighbors }) },
   });
-  const joined = await waitFor('controllers joining', async () => {
-    const v = (await node.task(o.task))!;
-    return v.controllers.length >= o.controllers ? v.controllers.filter((c) => c.slot <= o.controllers) : undefined;
-  }, o.joinTimeoutMs ?? 120_000, poll);
+  const cohort = await node.waitUntil(o.task, { for: 'joined', count: o.controllers }, o.joinTimeoutMs ?? 120_000);
+  if (!cohort.ready) throw expectedGot('fl.controller.timeout', 'controllers joining', `${o.controllers} within ${o.joinTimeoutMs ?? 120_000} ms`, cohort.joined);
+  const joined = (await node.task(o.task))!.controllers.filter((c) => c.slot <= o.controllers);
   const didOf = new Map(joined.map((c) => [c.slot, c.did]));
   log(`${joined.length} controllers joined ${o.task}`);
   const score = (params: Float64Array) => evaluateParams(params, o.validation.X, o.validation.y);
@@ -106,10 +103,12 @@ export async function runCoordinator(o: CoordinatorOptions): Promise<Coordinator
   const collect = async (round: number, group: number, stage: string, expected: readonly number[]): Promise<RelayMessage[]> => {
     const want = new Set(expected);
     const deadline = Date.now() + stageTimeout;
+    let count = want.size;
     for (;;) {
-      const got = (await node.messages(o.task, round, group, stage)).filter((m) => want.has(m.slot));
-      if (got.length >= want.size || Date.now() > deadline) return got.sort((a, b) => a.slot - b.slot);
-      await new Promise((r) => setTimeout(r, poll));
+      const reply = await node.waitUntil(o.task, { for: 'messages', round, group, stage, count }, Math.max(0, deadline - Date.now()));
+      const got = reply.messages.filter((m) => want.has(m.slot));
+      if (got.length >= want.size || Date.now() >= deadline) return got.sort((a, b) => a.slot - b.slot);
+      count = reply.messages.length + 1; // some came from slots not expected here: wait for one more
     }
   };
   const close = (round: number, group: number, stage: string, slots: number[]) => node.submit('fl.stage', { task: o.task, round, group, stage, slots: [...slots].sort((a, b) => a - b) });

@@ -36,7 +36,7 @@ describe('a federated task over a node, controllers in process', () => {
     const validation = { X: csrFromRows(data.validation.map((e) => featurizer.transform({ text: e.text })), featurizer.dim), y: Int32Array.from(data.validation, (e) => e.label) };
     const [operator, ...controllers] = community.members;
     const budget = 10_000_000n;
-    const coordinator = runCoordinator({ node: node.url, signer: operator!.signer, task: 't1', recipe, rounds: 2, budget, controllers: n, validation, noiseMultiplier: 1, delta: 1e-5, stageTimeoutMs: 3000, pollMs: 20 });
+    const coordinator = runCoordinator({ node: node.url, signer: operator!.signer, task: 't1', recipe, rounds: 2, budget, controllers: n, validation, noiseMultiplier: 1, delta: 1e-5, stageTimeoutMs: 3000 });
     const reports = await Promise.all(controllers.map((c, k) =>
       runController({ node: node!.url, signer: c.signer, task: 't1', examples: data.shards[k]!, behaviour: k === 0 ? 'dropout' : k === 1 ? 'noise' : 'honest', dropRound: 1, pollMs: 20, timeoutMs: 30_000 })));
     const result = await coordinator;

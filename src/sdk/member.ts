@@ -7,6 +7,7 @@ import { signEvent } from '../events/sign.js';
 import type { Attestation } from '../events/types/committee.js';
 import { verifyEvent } from '../events/verify.js';
 import { apply } from '../game/apply.js';
+import { sandboxFor } from '../engine/sandbox-loader.js';
 import { bucketOf } from '../game/resolvers.js';
 import { isLabelable, itemBuckets, sealItem, submittedItemId } from '../game/items.js';
 import { allRevealed, labelCommitment } from '../game/labels.js';
@@ -34,7 +35,9 @@ export class LogFollower {
         if (row.seq !== this.state.seq + 1) {
           throw new NodeUnavailableError('node.badResponse', `log: expected seq ${this.state.seq + 1} next, got ${row.seq}`, { expected: String(this.state.seq + 1), got: String(row.seq) });
         }
-        apply(this.state, await verifyEvent(row.event, { skipSignature: true, maxPayloadBytes: 1 << 20 }));
+        const verified = await verifyEvent(row.event, { skipSignature: true, maxPayloadBytes: 1 << 20 });
+        await sandboxFor(this.state, verified.event.type);
+        apply(this.state, verified);
       }
     }
   }

@@ -13,6 +13,7 @@ import type { PublicHistory } from './operator-history.js';
 import { isProvenBelief, type ModelStrategy, type OpenItem, type PreparedModel } from './operator-strategy.js';
 import { OperatorProver, type ProverOptions } from './operator-proofs.js';
 import type { ProvingKit } from '../zk/provable.js';
+import type { SavedRound } from './operator-state.js';
 
 export type OperatorOptions = {
   client: HindsightClient;
@@ -47,6 +48,11 @@ export type OperatorRound = {
   traded: OpenItem[];
   /** The community requires proofs and this model has none (not provable, or proofs off): it sits the round out. */
   unproven?: boolean;
+  /**
+   * Rebuilt in a later process (from a saved round) and the retrained model's hash is not the one
+   * committed for the round: it cannot trade more items, only reveal what it sealed.
+   */
+  retrainedAway?: boolean;
 };
 
 /**
@@ -69,6 +75,9 @@ export class Operator {
   #chain: EventChain | null = null;
   readonly prover: OperatorProver;
   #frontier = 1;
+  /** Rounds an earlier process of this operator began (operator-state.ts), not yet rebuilt in memory. */
+  readonly #restored = new Map<number, SavedRound>();
+  readonly #finished = new Set<number>();
 
   constructor(options: OperatorOptions) {
     this.#client = options.client;
@@ -122,7 +131,7 @@ export class Operator {
   /** While round `round` trades: one sealed `trade.commit` per item the model has a belief on. */
   async trade(round: number, time: number): Promise<SignedEvent[]> {
     const record = this.rounds.get(round);
-    if (!record || record.unproven) return [];
+    if (!record || record.unproven || record.retrainedAway) return [];
     const view = await this.#client.round(round);
     if (!view || view.phase !== 'trading' || time >= view.tradingDeadline) return [];
     const chain = await this.#chainReady();
@@ -166,6 +175,14 @@ export class Operator {
 
   /** After trading closed: reveal every sealed trade of the round. */
   async reveal(round: number, time: number): Promise<SignedEvent[]> {
+    const saved = this.#restored.get(round);
+    if (!this.rounds.has(round) && saved && !saved.proven) {
+      // Reveals need only the sealed trades and their salts, not the model: no retraining.
+      if (saved.revealed || saved.trades.length === 0) return [];
+      const chain = await this.#chainReady();
+      saved.revealed = true;
+      return saved.trades.map((t) => chain.next('trade.reveal', { round, commit: t.commit, trade: t.trade, salt: t.salt, ...(t.proof ? { proof: t.proof } : {}) }, time));
+    }
     const record = this.rounds.get(round);
     if (!record || record.revealed) return [];
     const chain = await this.#chainReady();
@@ -185,12 +202,58 @@ export class Operator {
       const r = await this.#client.round(n);
       if (!r) break;
       if (n === this.#frontier && (r.phase === 'settled' || r.phase === 'void' || r.phase === 'resolved')) this.#frontier = n + 1;
-      if (r.phase === 'scheduled' && !this.rounds.has(n)) out.push(...(await this.prepare(n, time)));
+      if (r.phase === 'scheduled' && !this.rounds.has(n)) out.push(...(this.#restored.has(n) ? await this.#rebuild(n, time) : await this.prepare(n, time)));
       // Items whose key is published later in the trading phase are traded as they appear.
-      else if (r.phase === 'trading' && this.rounds.has(n)) out.push(...(await this.trade(n, time)));
-      else if (r.phase === 'revealing') out.push(...(await this.reveal(n, time)));
+      else if (r.phase === 'trading' && (this.rounds.has(n) || this.#restored.has(n))) {
+        if (!this.rounds.has(n)) await this.#rebuild(n, time);
+        out.push(...(await this.trade(n, time)));
+      } else if (r.phase === 'revealing') {
+        if (!this.rounds.has(n) && this.#restored.get(n)?.proven) await this.#rebuild(n, time);
+        out.push(...(await this.reveal(n, time)));
+      }
     }
     return out;
+  }
+
+  /**
+   * A round an earlier process began: retrain (the same public history and a deterministic strategy
+   * give the same model, which a batch proof needs) and take over its sealed trades so none is
+   * traded twice. A model that no longer hashes to the committed one only reveals.
+   */
+  async #rebuild(round: number, time: number): Promise<SignedEvent[]> {
+    const saved = this.#restored.get(round)!;
+    const commit = await this.prepare(round, time);
+    const record = this.rounds.get(round)!;
+    this.#restored.delete(round);
+    if (record.model.modelHash !== saved.modelHash) record.retrainedAway = true;
+    for (const t of saved.trades) {
+      record.trades.set(t.item, t);
+      if (t.trade.kind === 'belief') record.beliefs.set(t.item, t.trade.belief);
+    }
+    record.traded.push(...saved.traded);
+    record.revealed = saved.revealed;
+    return commit;
+  }
+
+  /** Takes over the rounds an earlier process of this operator saved (see operator-state.ts). */
+  restore(rounds: readonly SavedRound[]): void {
+    for (const r of rounds) if (!this.rounds.has(r.round)) this.#restored.set(r.round, structuredClone(r));
+  }
+
+  /** Every round this operator has begun, as saved between processes: what `restore` takes back. */
+  saved(): SavedRound[] {
+    const out: SavedRound[] = [...this.#restored.values()];
+    for (const r of this.rounds.values()) {
+      if (this.#finished.has(r.round)) continue;
+      out.push({ round: r.round, modelHash: r.model.modelHash, trades: [...r.trades.values()], revealed: r.revealed, proven: r.kit !== undefined, traded: r.kit ? r.traded : [] });
+    }
+    return out.sort((a, b) => a.round - b.round);
+  }
+
+  /** A finished round (settled or void) is left out of what is saved: its salts are no longer needed. */
+  finished(round: number): void {
+    this.#finished.add(round);
+    this.#restored.delete(round);
   }
 
   /**

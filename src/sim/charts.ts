@@ -87,3 +87,21 @@ export function calibrationChart(rows: Row[]): TopLevelSpec {
     ],
   };
 }
+
+/** Hit ratio against cache size per policy (streams demo): solid object hits, dashed byte hits. */
+export function hitRatioChart(rows: Row[]): TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: 'Hit ratio against cache size: the market\'s cache and the baselines',
+    width: 560,
+    height: 320,
+    data: { values: rows },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'fraction', type: 'quantitative', scale: { type: 'log' }, title: 'cache size (% of all streams\' bytes)' },
+      y: { field: 'ratio', type: 'quantitative', scale: { domain: [0, 1] }, title: 'hit ratio' },
+      color: { field: 'policy', type: 'nominal', title: 'policy' },
+      strokeDash: { field: 'kind', type: 'nominal', title: 'hits' },
+    },
+  };
+}

@@ -27,6 +27,7 @@ import { deriveSeed, makeRng } from '../ml/rng.js';
 import { evaluateParams, localUpdate } from '../fl/training/local-train.js';
 import { gaussianEpsilon, gaussianNoiseMultiplierFor } from '../fl/privacy/gaussian-dp.js';
 import type { TaskRecipe } from '../fl/net/protocol.js';
+import { FedAdam, FedAvg } from '../fl/training/strategy.js';
 import { runCoordinator } from '../sdk/fl-coordinator.js';
 import { FederatedStrategy } from '../sdk/operators/fl-strategy.js';
 import { runDemo, type DemoOptions, type DemoResult } from './demo.js';
@@ -47,6 +48,9 @@ export type FlDemoOptions = {
   clipNorm?: number;
   /** Escrowed budget paid to controllers, in units (default 100). */
   flBudget?: number;
+  /** The operator's server optimizer on the round's mean update (default FedAvg), and its step η (FedAvg 1, FedAdam 0.3). */
+  server?: 'fedavg' | 'fedadam';
+  serverLearningRate?: number;
 };
 
 export type FlSummary = {
@@ -63,6 +67,10 @@ export type FlSummary = {
   pnl: number | null;
   logLoss: number | null;
   secondsTraining: number;
+  /** The server optimizer and its step; the central yardstick's epochs (the federated local epochs × rounds). */
+  server: 'fedavg' | 'fedadam';
+  serverLearningRate: number;
+  centralEpochs: number;
   process: 'processes';
 };
 
@@ -127,6 +135,12 @@ export async function runFlDemo(options: DemoOptions & { fl?: FlDemoOptions; sta
   const noiseStd = (sigma * sensitivity) / Math.sqrt(n);
   const epsilon = gaussianEpsilon({ sigma, steps: flRounds, delta });
   const recipe: TaskRecipe = { family: 'logreg', featurizer, dim: fz.dim + 1, epochs: 2, learningRate: 2, batchSize: 8, clipNorm, biasClip, noiseStd, coordinateBound: 3, groups: n >= 10 ? 2 : 1, thresholdFraction: 0.5 };
+  const server = o.server ?? 'fedavg';
+  if (server !== 'fedavg' && server !== 'fedadam') throw new ValidationError('demo.badOption', `--fl-server: expected fedavg or fedadam, got ${String(server)}`, { field: 'flServer' });
+  const serverLearningRate = o.serverLearningRate ?? (server === 'fedadam' ? 0.3 : 1);
+  if (!(serverLearningRate > 0 && serverLearningRate <= 100)) throw new ValidationError('demo.badOption', `--fl-server-lr: expected a positive step up to 100, got ${serverLearningRate}`, { field: 'flServerLr' });
+  // DP is the controllers' clipping and noise (the recipe); the server optimizer only steps on the released sums.
+  const serverStrategy = server === 'fedadam' ? new FedAdam({ serverLearningRate, tau: 0.1, weighting: 'uniform' }) : new FedAvg({ serverLearningRate, weighting: 'uniform' });
   const matrix = (rows: { text: string; label: number }[]) => ({ X: csrFromRows(rows.map((e) => fz.transform({ text: e.text })), fz.dim), y: Int32Array.from(rows, (e) => e.label) });
 
   const work = mkdtempSync(join(tmpdir(), 'hindsight-demo-fl-'));
@@ -159,7 +173,7 @@ export async function runFlDemo(options: DemoOptions & { fl?: FlDemoOptions; sta
         const { stdout } = await run('node', [BIN, 'fl', 'controller', '--node', node.url, '--key', key, '--task', task, '--data', file, '--timeout', '300000', '--json'], { cwd: work, env: { ...process.env, ...fromSource } });
         return stdout;
       });
-      const coordinator = runCoordinator({ node: node.url, signer: operator, task, recipe, rounds: flRounds, budget: BigInt(budgetUnits) * 1_000_000n, controllers: n, validation: matrix(data.validation), noiseMultiplier: sigma, delta, stageTimeoutMs: 20_000, joinTimeoutMs: 240_000 });
+      const coordinator = runCoordinator({ node: node.url, signer: operator, task, recipe, rounds: flRounds, budget: BigInt(budgetUnits) * 1_000_000n, controllers: n, validation: matrix(data.validation), noiseMultiplier: sigma, delta, strategy: serverStrategy, stageTimeoutMs: 20_000, joinTimeoutMs: 240_000 });
       const settled = await Promise.allSettled([coordinator, ...children]);
       const failed = settled.find((s) => s.status === 'rejected');
       if (failed) throw (failed as PromiseRejectedResult).reason;
@@ -195,6 +209,9 @@ export async function runFlDemo(options: DemoOptions & { fl?: FlDemoOptions; sta
     pnl: line?.pnl ?? null,
     logLoss: line?.logLoss ?? null,
     secondsTraining: r6(secondsTraining),
+    server,
+    serverLearningRate,
+    centralEpochs: recipe.epochs * flRounds,
     process: 'processes',
   };
   return { ...result, summary: { ...result.summary, fl } };

@@ -1,4 +1,4 @@
-import { prices } from '../market/lmsr.js';
+import { marketPrices } from '../game/exchange.js';
 import type { GameState } from '../game/state.js';
 import { beliefToProbs } from '../sdk/operator-bankroll.js';
 import type { Operator } from '../sdk/operator.js';
@@ -96,7 +96,7 @@ export class DemoMetrics {
       const label = set.labels.get(item.id)!;
       const market = r.markets.get(item.id)!;
       this.trades += market.trades;
-      const price = prices(market.q, market.b).map((p) => Number(p) / PROB);
+      const price = marketPrices(market).map((p) => Number(p) / PROB);
       this.market.add(price, label);
       roundMarket.add(price, label);
       addCalibration(this.marketCalibration, price, label);

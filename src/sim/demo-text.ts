@@ -46,8 +46,11 @@ export function targetLines(result: DemoResult): string[] {
       ? 'served prediction: needs at least 2 rounds (round n is served from the leaderboard of round n−1)'
       : `served (${s.served.rule}) log loss on rounds 2..${s.rounds}: ${f(s.served.logLoss)} vs best single model ${f(s.served.bestModelLogLoss)}, gap ${f(servedGap)} (target ≤ 0.01: ${ok(servedGap !== null && servedGap <= 0.01)})`,
     `market final prices log loss: ${f(s.market.logLoss)} vs average model ${f(avgModel)} and best model ${f(Math.min(...scored.map((m) => m.logLoss as number)))} (target: better than the average: ${ok((s.market.logLoss ?? Infinity) < avgModel)})`,
-    `copycat P&L: ${copy ? copy.pnl.toFixed(2) : '—'} = ${copyShare === null ? '—' : `${(copyShare * 100).toFixed(1)} %`} of the original's ${original ? original.pnl.toFixed(2) : '—'} (target ≤ 10 %: ${ok(copyShare !== null && copyShare <= 0.1)})`,
-    s.committee
+    // The streams demo has no copycat and computes outcomes from access reports (demo-streams.ts).
+    ...(copy || original ? [`copycat P&L: ${copy ? copy.pnl.toFixed(2) : '—'} = ${copyShare === null ? '—' : `${(copyShare * 100).toFixed(1)} %`} of the original's ${original ? original.pnl.toFixed(2) : '—'} (target ≤ 10 %: ${ok(copyShare !== null && copyShare <= 0.1)})`] : []),
+    'streams' in s
+      ? 'outcomes computed by the community\'s `reads` function from the reporters\' signed access reports (median of the counts)'
+      : s.committee
       ? `labels by a committee of ${s.committee.size} seats drawn from bonded members (${s.committee.adversarial} colluding): ${(s.committee.labelAccuracy * 100).toFixed(1)} % equal the dataset's labels; ${s.committee.penalized} members lost bond`
       : 'labels by the community resolver key (dataset labels)',
     `subsidy spent ${s.subsidy.spent.toFixed(2)} of budget ${s.subsidy.budget.toFixed(2)} (target ≤ budget: ${ok(s.subsidy.spent <= s.subsidy.budget)}); conservation: ${s.conservation ? 'ok' : 'VIOLATED'}`,

@@ -59,7 +59,7 @@ export type DemoResult = { summary: DemoSummary; metrics: DemoMetrics; leaderboa
  * What the market makers paid out in a round: each market's leftover goes back to the treasury, so
  * subsidy spent = payouts − traders' net costs = the sum of every position's P&L (zero-sum).
  */
-function subsidySpent(state: GameState, round: number): bigint {
+export function subsidySpent(state: GameState, round: number): bigint {
   let spent = 0n;
   for (const stats of state.leaderboard.values()) spent += stats.history.get(round)?.pnl ?? 0n;
   return spent;
@@ -68,7 +68,7 @@ function subsidySpent(state: GameState, round: number): bigint {
 /** Files a demo run writes into --out; --force removes exactly these, never anything else. */
 const DEMO_FILES = ['hindsight.db', 'hindsight.db-wal', 'hindsight.db-shm', 'report', 'secrets'];
 
-function prepareOut(out: string, force: boolean): void {
+export function prepareOut(out: string, force: boolean): void {
   if (!existsSync(out)) return;
   const present = readdirSync(out);
   if (present.length === 0) return;
@@ -127,13 +127,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const community = `demo-${dataset.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'dataset'}`;
     const truth = new Map(data.rounds.flatMap((set) => [...set.labels]));
     const committee = useCommittee ? { members: 9, size: 5, adversarial, bond: units(100), reward: units(10) } : undefined;
+    const budget = units(subsidy) * BigInt(rounds * items) + (committee ? committee.reward * BigInt(rounds) : 0n);
     const world = await DemoWorld.create(engine, {
       seed,
       community,
       subsidyPerItem: units(subsidy),
       // The treasury funds every item's subsidy and the committee's rewards.
-      budget: units(subsidy) * BigInt(rounds * items) + (committee ? committee.reward * BigInt(rounds) : 0n),
-      bankroll: units(bankroll),
+      // With --chain both come from deposits instead (demo-chain.ts).
+      budget: options.chain ? 0n : budget,
+      bankroll: options.chain ? 0n : units(bankroll),
       committee,
       truth,
       rule: options.rule ?? DEFAULT_BANKROLL,
@@ -142,7 +144,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       ...(proofs ? { proofs: proofs.proverOptions(), beforeReveals: (round: number, events: readonly SignedEvent[]) => proofs.beforeReveals(round, events, world.operators) } : {}),
     });
     const metrics = new DemoMetrics(world.operators.map((o) => o.name));
-    if (options.chain) chain = await DemoChain.start(world, { wallets: 3, deposit: units(1000), rounds });
+    if (options.chain) chain = await DemoChain.start(world, { seed, budget, bankroll: units(bankroll), rounds });
     for (const set of data.rounds) {
       progress(set.round, 'train');
       await world.schedule(set);

@@ -28,7 +28,7 @@ export type DemoSummary = {
   proofs?: ProofSummary;
   /** demo --fl: the federated task (controllers, ε, δ, accuracy beside the central model's, payments) and its market line. */
   fl?: FlSummary;
-  /** demo --chain: token units deposited, claimed and unclaimed on the local chain, rounds anchored, chain/ledger books. */
+  /** demo --chain: token units deposited (the budget and bankrolls), claimed and unclaimed on the local chain, rounds anchored, chain/ledger books. */
   chain?: ChainSummary;
 };
 

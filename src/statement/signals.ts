@@ -20,7 +20,7 @@ function parseSignal(s: string, i: number): bigint {
 
 /** Reads public signals (decimal strings) per `layout`; throws zk.signalsMalformed if they do not fit it. */
 export function decodePublicSignals(layout: Layout, signals: readonly string[]): DecodedSignals {
-  if (layout.binding === 'digest') throw expectedGot('zk.signalsMalformed', 'layout.binding', 'a per-item binding (public, hash or packed); a digest batch proof is read with its claimed scores', 'digest');
+  if (layout.binding === 'digest' || layout.binding === 'fold') throw expectedGot('zk.signalsMalformed', 'layout.binding', 'a per-item binding (public, hash or packed); a batch proof is read with its claimed scores', layout.binding);
   const n = expectedSignalCount(layout);
   if (signals.length !== n) throw expectedGot('zk.signalsMalformed', 'publicSignals.length', `${n} signals for this layout`, signals.length);
   const v = signals.map(parseSignal);

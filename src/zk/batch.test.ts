@@ -2,19 +2,24 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeaturizerSpec } from '../ml/artifact-types.js';
 import { fixedScores, modelHashOf } from '../ml/artifact.js';
-import { randomLogReg } from '../../test/support/test-models.js';
-import { buildBatchCircuit, proveBatch, verifyBatch, type BatchProof } from './batch.js';
+import { randomLogReg, randomMlp } from '../../test/support/test-models.js';
+import { buildBatchCircuit, padInputs, proveBatch, verifyBatch, type BatchProof } from './batch.js';
+import { foldDigest, foldWitness, generateFoldCircuit } from './batch-fold.js';
+import { compileCircom } from './circom.js';
+import { computeWitness } from './snarkjs.js';
+import { readFileSync } from 'node:fs';
 import { terminateCurve } from './curve.js';
 import type { ModelCircuit } from './inference.js';
 import { itemIntegerInput } from './item-input.js';
 
 /**
- * One real batch proof (a 16-bucket text model, 4 slots, 3 texts), made once; the checks and the
- * property run the verifier against it, which costs a pairing and a few Poseidon hashes each.
+ * One real batch proof (a 16-bucket text model, 4 slots, 3 texts; the folded circuit), made once;
+ * the checks and the property run the verifier against it, which costs a pairing and a few
+ * Poseidon hashes each. The folded MLP circuit is only compiled and evaluated (no setup).
  */
 const featurizer: FeaturizerSpec = { kind: 'hashed-ngrams', buckets: 16, ngrams: [1], lowercase: true, transform: 'binary' };
-const model = randomLogReg(16, 2, true, { seed: 7, featurizer });
-const other = randomLogReg(16, 2, true, { seed: 8, featurizer });
+const model = randomLogReg(16, 2, true, { seed: 7, featurizer, weightBits: 16 });
+const other = randomLogReg(16, 2, true, { seed: 8, featurizer, weightBits: 16 });
 const texts = ['cheap pills now', 'meeting at noon', 'win money fast'];
 let mc: ModelCircuit;
 let batch: BatchProof;
@@ -29,10 +34,11 @@ beforeAll(async () => {
 
 afterAll(terminateCurve);
 
-describe('round batch proofs (digest binding)', () => {
-  it('has two public signals whatever the items, and verifies with the texts the verifier featurizes itself', async () => {
-    expect(mc.setup.vkey.nPublic).toBe(2);
-    expect(batch.publicSignals).toHaveLength(2);
+describe('round batch proofs (fold binding)', () => {
+  it('has five public signals whatever the items, and verifies with the texts the verifier featurizes itself', async () => {
+    expect(mc.layout.binding).toBe('fold');
+    expect(mc.setup.vkey.nPublic).toBe(5);
+    expect(batch.publicSignals).toHaveLength(5);
     expect(batch.scores.slice(0, 3)).toEqual(xsOf(texts).map((x) => fixedScores(model, x).map(String)));
     const ok = await verifyBatch(mc.setup.vkey, mc.layout, batch, { modelHash: hash, inputs: xsOf(texts) });
     expect(ok).toMatchObject({ valid: true, modelHash: hash });
@@ -48,6 +54,36 @@ describe('round batch proofs (digest binding)', () => {
     const [x, y] = batch.proof.pi_a;
     expect(await verifyBatch(mc.setup.vkey, mc.layout, { ...batch, proof: { ...batch.proof, pi_a: [y!, x!, '1'] } }, { modelHash: hash, inputs: xsOf(texts) })).toMatchObject({ valid: false, reason: 'zk.proofInvalid' });
   });
+
+  it('refuses scores shifted by the field modulus and inputs outside the key range', async () => {
+    const r = 21888242871839275808702396150929327089733307041426082128862005883262497375617n;
+    const wrapped = { ...batch, scores: batch.scores.map((row, m) => (m === 0 ? [String(BigInt(row[0]!) + r)] : row)) };
+    expect(await verifyBatch(mc.setup.vkey, mc.layout, wrapped, { modelHash: hash, inputs: xsOf(texts) })).toMatchObject({ valid: false, reason: 'zk.signalsMalformed' });
+    const big = xsOf(texts).map((x, m) => (m === 0 ? x.map((v, i) => (i === 0 ? v + (1n << BigInt(mc.layout.input.bits)) : v)) : x));
+    expect(await verifyBatch(mc.setup.vkey, mc.layout, batch, { modelHash: hash, inputs: big })).toMatchObject({ valid: false, reason: 'zk.digestMismatch' });
+  });
+
+  it('the circuit refuses a witness whose pre-activation of one item is off by one (the folded check)', async () => {
+    const { input } = await foldWitness(model, mc.layout, padInputs(mc.layout, xsOf(texts)));
+    const wasm = new Uint8Array(readFileSync(mc.circuit.wasmPath));
+    await expect(computeWitness(input, wasm)).resolves.toBeDefined();
+    const z = (input.z as string[][]).map((row, m) => (m === 1 ? [String(BigInt(row[0]!) + 1n)] : row));
+    await expect(computeWitness({ ...input, z }, wasm)).rejects.toThrow();
+  });
+
+  it('folded MLP circuit: scores = the JS fixed-point model, digest and commitment as the verifier reads them, a false pre-activation refused', async () => {
+    const mlp = randomMlp(12, 4, 3, { seed: 5 });
+    const { source, layout } = generateFoldCircuit(mlp, { items: 3 });
+    const circuit = await compileCircom(source, 'batch');
+    const xs = [0, 1, 2].map((s) => Array.from({ length: 12 }, (_, i) => BigInt(((i * 7 + s * 13) % 9) - 4)));
+    const { input, scores } = await foldWitness(mlp, layout, xs);
+    expect(scores).toEqual(xs.map((x) => fixedScores(mlp, x)));
+    const wasm = new Uint8Array(readFileSync(circuit.wasmPath));
+    const w = await computeWitness(input, wasm);
+    expect(BigInt(w[2]!)).toBe(await foldDigest(layout, scores));
+    const z = (input.z as string[][]).map((row, m) => (m === 2 ? row.map((v, i) => (i === 0 ? String(BigInt(v) + 1n) : v)) : row));
+    await expect(computeWitness({ ...input, z }, wasm)).rejects.toThrow();
+  }, 300_000);
 
   it('property: any change to an item text that changes its features makes the proof fail', async () => {
     const word = fc.stringMatching(/^[a-z]{1,6}$/);

@@ -1,8 +1,10 @@
 /**
  * Round batch proofs: one proof per operator per round covering every item it trades, with a
  * constant number of public signals, so checking it costs the same pairing whatever the item count.
+ * Logistic regressions and MLPs use the folded circuit of batch-fold.ts (`fold` binding: the first
+ * layer proven once per batch, no per-item input hash); imported nets use the digest circuit below.
  *
- * The batch circuit wraps the per-item inference circuit (circuit-gen.ts, `hash` binding, M items)
+ * The digest batch circuit wraps the per-item inference circuit (circuit-gen.ts, `hash` binding, M items)
  * and exposes only two signals: the model hash and
  *   digest = chain(header("HSB1" ‖ M ‖ K), inputHash[0], scores[0][0..K), inputHash[1], …)
  * with the Poseidon chain of the model hash (src/ml/commitment/poseidon.ts) and scores as field
@@ -20,6 +22,7 @@ import { toField } from '../statement/field.js';
 import type { Groth16Proof, VerificationKey } from '../statement/groth16.js';
 import type { InputSpec, PublicLayout } from '../statement/layout.js';
 import { fieldHex } from '../statement/model-hash-text.js';
+import { FOLD_SIGNALS, foldExpected, foldWitness, generateFoldCircuit } from './batch-fold.js';
 import { compileCircom } from './circom.js';
 import { generateModelCircuit } from './circuit-gen.js';
 import { fastGroth16Verify } from './fast-verify.js';
@@ -37,7 +40,7 @@ export function batchHeader(items: number, scores: number): bigint {
   return ((BATCH_TAG << 32n) | BigInt(items)) << 8n | BigInt(scores);
 }
 
-/** What a batch prover publishes: the Groth16 proof, its two signals, and the claimed scores per slot. */
+/** What a batch prover publishes: the Groth16 proof, its public signals (2 digest, 5 fold), and the claimed scores per slot. */
 export type BatchProof = { proof: Groth16Proof; publicSignals: string[]; scores: string[][] };
 
 export type BatchVerifyResult =
@@ -93,9 +96,12 @@ component main = HindsightBatch();
   return { source, layout: { ...inner.layout, binding: 'digest' } };
 }
 
-/** Compiles and sets up (both cached) the batch circuit of `a`'s architecture. */
+/**
+ * Compiles and sets up (both cached) the batch circuit of `a`'s architecture: folded
+ * (batch-fold.ts) for logistic regressions and MLPs, the per-item digest circuit for nets.
+ */
 export async function buildBatchCircuit(a: ModelArtifact, options: { items: number; input?: InputRange } & SetupOptions): Promise<ModelCircuit> {
-  const { source, layout } = generateBatchCircuit(a, options);
+  const { source, layout } = a.arch.kind === 'net' ? generateBatchCircuit(a, options) : generateFoldCircuit(a, options);
   const circuit = await compileCircom(source, 'batch');
   const setup = await setupCircuit(circuit, options);
   return { circuit, setup, layout };
@@ -120,19 +126,29 @@ const cached = (path: string): Uint8Array => {
 
 /** Proves `a`'s scores on `xs` (≤ layout.items items) with a built batch circuit. */
 export async function proveBatch(mc: ModelCircuit, a: ModelArtifact, xs: readonly (readonly (number | bigint)[])[]): Promise<BatchProof> {
-  if (mc.layout.binding !== 'digest') throw expectedGot('zk.layoutUnsupported', 'layout.binding', 'digest (a batch circuit)', mc.layout.binding);
+  if (mc.layout.binding === 'fold') {
+    const padded = padInputs(mc.layout, xs);
+    const { input, scores } = await foldWitness(a, mc.layout, padded);
+    const { proof, publicSignals } = await fullProve(input, cached(mc.circuit.wasmPath), cached(mc.setup.zkeyPath));
+    return { proof, publicSignals, scores: scores.map((row) => row.map(String)) };
+  }
+  if (mc.layout.binding !== 'digest') throw expectedGot('zk.layoutUnsupported', 'layout.binding', 'digest or fold (a batch circuit)', mc.layout.binding);
   const padded = padInputs(mc.layout, xs);
   const { proof, publicSignals } = await fullProve(circuitInput(a, { ...mc.layout, binding: 'hash' }, padded), cached(mc.circuit.wasmPath), cached(mc.setup.zkeyPath));
   return { proof, publicSignals, scores: padded.map((x) => fixedScores(a, x).map(String)) };
 }
 
-function parseScores(layout: Pick<PublicLayout, 'items' | 'scores'>, scores: readonly (readonly string[])[]): bigint[][] | string {
+function parseScores(layout: Pick<PublicLayout, 'items' | 'scores' | 'scoreBits'>, scores: readonly (readonly string[])[]): bigint[][] | string {
   if (scores.length !== layout.items) return `scores: expected ${layout.items} slots, got ${scores.length}`;
   const out: bigint[][] = [];
   for (const [m, row] of scores.entries()) {
     if (row.length !== layout.scores) return `scores[${m}]: expected ${layout.scores} entries, got ${row.length}`;
     if (row.some((s) => !/^-?\d{1,80}$/.test(s))) return `scores[${m}]: expected signed decimal integers, got ${JSON.stringify(row)}`;
-    out.push(row.map((s) => BigInt(s)));
+    const values = row.map((s) => BigInt(s));
+    // Scores are compared as field elements; a claim off by a multiple of r must not pass.
+    const bound = 1n << BigInt(layout.scoreBits);
+    if (values.some((v) => v >= bound || v <= -bound)) return `scores[${m}]: expected integers within ±2^${layout.scoreBits} (the key's score range), got ${JSON.stringify(row)}`;
+    out.push(values);
   }
   return out;
 }
@@ -148,19 +164,16 @@ export async function verifyBatch(
   batch: BatchProof,
   expect: { modelHash: bigint | string; inputs: readonly (readonly (number | bigint)[])[] },
 ): Promise<BatchVerifyResult> {
-  if (layout.binding !== 'digest') return { valid: false, reason: 'zk.signalsMalformed', message: `layout.binding: expected digest (a batch key), got ${layout.binding}` };
-  if (batch.publicSignals.length !== 2 || vkey.nPublic !== 2 || batch.publicSignals.some((s) => !/^\d{1,80}$/.test(s))) {
-    return { valid: false, reason: 'zk.signalsMalformed', message: `publicSignals: expected [modelHash, digest] for a 2-signal key, got ${batch.publicSignals.length} signals (key: ${vkey.nPublic})` };
+  if (layout.binding !== 'digest' && layout.binding !== 'fold') return { valid: false, reason: 'zk.signalsMalformed', message: `layout.binding: expected digest or fold (a batch key), got ${layout.binding}` };
+  const n = layout.binding === 'fold' ? FOLD_SIGNALS : 2;
+  if (batch.publicSignals.length !== n || vkey.nPublic !== n || batch.publicSignals.some((s) => !/^\d{1,80}$/.test(s))) {
+    return { valid: false, reason: 'zk.signalsMalformed', message: `publicSignals: expected ${n} signals for a ${n}-signal ${layout.binding} key, got ${batch.publicSignals.length} signals (key: ${vkey.nPublic})` };
   }
   const scores = parseScores(layout, batch.scores);
   if (typeof scores === 'string') return { valid: false, reason: 'zk.signalsMalformed', message: scores };
-  let ok = false;
-  try {
-    ok = await fastGroth16Verify(vkey, batch.publicSignals, batch.proof);
-  } catch (e) {
-    return { valid: false, reason: 'zk.proofInvalid', message: `proof: expected a well-formed Groth16 proof, got an error: ${(e as Error).message}` };
-  }
-  if (!ok) return { valid: false, reason: 'zk.proofInvalid', message: 'proof: expected a valid Groth16 proof for these public signals, got a failing pairing check' };
+  if (layout.binding === 'fold') return verifyFold(vkey, layout, batch, expect, scores);
+  const refused = await pairingRefusal(vkey, batch);
+  if (refused) return refused;
   const [modelHash, digest] = batch.publicSignals.map((s) => BigInt(s)) as [bigint, bigint];
   const want = typeof expect.modelHash === 'bigint' ? expect.modelHash : BigInt(expect.modelHash);
   if (modelHash !== want) return { valid: false, reason: 'zk.modelMismatch', message: `proof.publicSignals[0]: expected the model hash ${fieldHex(want)}, got ${fieldHex(modelHash)}` };
@@ -179,4 +192,37 @@ export async function verifyBatch(
     };
   }
   return { valid: true, modelHash: fieldHex(modelHash), scores };
+}
+
+async function verifyFold(
+  vkey: VerificationKey,
+  layout: PublicLayout,
+  batch: BatchProof,
+  expect: { modelHash: bigint | string; inputs: readonly (readonly (number | bigint)[])[] },
+  scores: bigint[][],
+): Promise<BatchVerifyResult> {
+  const signals = batch.publicSignals.map((s) => BigInt(s));
+  const want = typeof expect.modelHash === 'bigint' ? expect.modelHash : BigInt(expect.modelHash);
+  if (signals[0] !== want) return { valid: false, reason: 'zk.modelMismatch', message: `proof.publicSignals[0]: expected the model hash ${fieldHex(want)}, got ${fieldHex(signals[0]!)}` };
+  let inputs: (readonly (number | bigint)[])[];
+  try {
+    inputs = padInputs(layout, expect.inputs);
+  } catch (e) {
+    return { valid: false, reason: 'zk.digestMismatch', message: `inputs: ${(e as Error).message}` };
+  }
+  const check = await foldExpected(layout, signals, inputs, scores);
+  if (!check.ok) return { valid: false, reason: 'zk.digestMismatch', message: check.message };
+  const refused = await pairingRefusal(vkey, batch);
+  if (refused) return refused;
+  return { valid: true, modelHash: fieldHex(want), scores };
+}
+
+/** The Groth16 pairing check of a batch, as a refusal (undefined when the proof verifies). */
+async function pairingRefusal(vkey: VerificationKey, batch: BatchProof): Promise<BatchVerifyResult | undefined> {
+  try {
+    if (await fastGroth16Verify(vkey, batch.publicSignals, batch.proof)) return undefined;
+  } catch (e) {
+    return { valid: false, reason: 'zk.proofInvalid', message: `proof: expected a well-formed Groth16 proof, got an error: ${(e as Error).message}` };
+  }
+  return { valid: false, reason: 'zk.proofInvalid', message: 'proof: expected a valid Groth16 proof for these public signals, got a failing pairing check' };
 }

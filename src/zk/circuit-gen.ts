@@ -27,7 +27,7 @@ export type CircuitOptions = { items?: number; binding?: InputBinding; input?: I
 
 const bitLength = (v: bigint): number => v.toString(2).length;
 
-function bounds(a: ModelArtifact, input: InputSpec): { scoreBits: number; actBits: number } {
+export function bounds(a: ModelArtifact, input: InputSpec): { scoreBits: number; actBits: number } {
   const F = BigInt(a.scaleBits);
   const wMax = 1n << BigInt(a.weightBits - 1);
   const xMax = input.signed ? 1n << BigInt(input.bits - 1) : (1n << BigInt(input.bits)) - 1n;
@@ -52,7 +52,7 @@ function bounds(a: ModelArtifact, input: InputSpec): { scoreBits: number; actBit
 }
 
 /** Emits `signal name[...dims][count]` filled from packed words (one Num2Bits per word). */
-function unpack(name: string, seg: SegmentLayout, words: (w: string) => string, loops: string[], idx: string): string {
+export function unpack(name: string, seg: SegmentLayout, words: (w: string) => string, loops: string[], idx: string): string {
   const full = Math.floor(seg.count / seg.perWord);
   const rest = seg.count - full * seg.perWord;
   const dims = loops.map((l) => `[${l.split(':')[1]}]`).join('');
@@ -79,7 +79,7 @@ function unpack(name: string, seg: SegmentLayout, words: (w: string) => string, 
 }
 
 /** Emits a Poseidon chain over `nWords` words, assigning the result to `out`. */
-function chain(name: string, header: bigint, nWords: number, word: (w: string) => string, out: string, loops: string[], idx: string): string {
+export function chain(name: string, header: bigint | string, nWords: number, word: (w: string) => string, out: string, loops: string[], idx: string): string {
   const sizes = chainChunks(nWords);
   const full = sizes.filter((s) => s === 15).length;
   const last = sizes.length > full ? sizes[sizes.length - 1] : 0;

@@ -26,7 +26,7 @@ export type ProvingKit = {
   /** The `zk.vkey` payload and its id (what `model.commit.vkey` names). */
   key: ProofKey;
   keyId: string;
-  /** `batch`: a digest key for one proof per round; `single`: a hash key for one proof per trade. */
+  /** `batch`: a batch key (fold; digest for nets) for one proof per round; `single`: a hash key for one proof per trade. */
   mode: 'batch' | 'single';
 };
 

@@ -55,7 +55,11 @@ describe('PostgreSQL restarts under load', () => {
             await clients.answer((a) => a.at > stopped && a.status !== 202, 10_000);
             const read = await fetch(`${nodes[0]!.url}/v1/events?after=0&limit=1`);
             expect(read.status).toBe(503);
+            expect(read.headers.get('retry-after'), 'a 503 says when to retry').toMatch(/^[1-9]\d*$/);
             expect(await read.json()).toMatchObject({ code: 'store.unavailable', kind: 'store' });
+            // Not ready (a load balancer routes elsewhere) but alive (nothing restarts it).
+            expect((await fetch(`${nodes[0]!.url}/readyz`)).status).toBe(503);
+            expect((await fetch(`${nodes[0]!.url}/healthz`)).status).toBe(200);
             expect((await fetch(`${nodes[1]!.url}/v1/state`)).status).toBe(200);
             await sleep(1000);
             const starting = performance.now();
@@ -93,6 +97,7 @@ describe('PostgreSQL restarts under load', () => {
         // Only 202s and 503 store.unavailable, every request answered, both processes still up.
         expect(Object.keys(tally(clients.timeline)).sort()).toEqual(['202', '503 store.unavailable']);
         for (const node of nodes) expect(node.process.exitCode, node.stderr.join('')).toBeNull();
+        for (const node of nodes) expect((await fetch(`${node.url}/readyz`)).status, 'ready again once the database is back').toBe(200);
 
         // The LISTEN connections are back: an event posted to node 0 alone reaches node 1.
         const last = await postEvent(nodes[0]!.url, transfer(c.members[6]!, c.members[0]!)); // the sink had sent nothing yet

@@ -5,6 +5,7 @@ import type { SignedEvent } from '../../src/events/envelope.js';
 import { verifyEvent } from '../../src/events/verify.js';
 import { canonicalDid } from '../../src/events/did.js';
 import { apply, execute, type Receipt } from '../../src/game/apply.js';
+import { sandboxFor } from '../../src/engine/sandbox-loader.js';
 import { emptyState, type GameState } from '../../src/game/state.js';
 import { tradeCommitment } from '../../src/game/trades.js';
 import type { TradeBody } from '../../src/events/types/core.js';
@@ -42,6 +43,7 @@ export class GameHarness {
   async run(name: string, type: string, payload: Record<string, unknown>, time = this.time): Promise<string> {
     const event = this.sign(name, type, payload, time);
     const verified = await verifyEvent(event, { community: this.community });
+    await sandboxFor(this.state, type);
     execute(this.state, verified);
     this.log.push(event);
     return verified.cid;
@@ -51,6 +53,7 @@ export class GameHarness {
   async applyEvent(event: SignedEvent): Promise<Receipt> {
     const verified = await verifyEvent(event, { community: this.community });
     this.log.push(event);
+    await sandboxFor(this.state, event.type);
     return apply(this.state, verified);
   }
 

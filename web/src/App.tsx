@@ -1,9 +1,12 @@
-import { useState, type ReactNode } from 'react';
+import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { fixed, get, prob, short, units } from './api';
 import { CalibrationChart, PriceChart } from './charts';
 import { useApi, useHashRoute } from './hooks';
 import type { FeedView, FlTasksView, LineBoardView, MarketHistoryView, MembersView, ModelLineView, ProofView, RoundDetailView } from '../../src/engine/dashboard-schemas';
 import type { CommunityView, MarketView, RoundView, StateView } from '../../src/engine/view-schemas';
+
+// vega, vega-lite and vega-embed load only when a page draws one of the report's figures.
+const PnlFigure = lazy(() => import('./report-charts'));
 
 const PAGES: [string, string][] = [['', 'Community'], ['leaderboard', 'Leaderboard'], ['feed', 'Spam feed'], ['fl', 'Federated learning']];
 
@@ -37,13 +40,31 @@ function Loading({ error }: { error: string | null }) {
 }
 
 function SessionBox() {
-  const [did, setDid] = useState<string | null>(() => localStorage.getItem('hindsight.session.seed') ? 'session' : null);
+  const [did, setDid] = useState<string | null>(() => localStorage.getItem('hindsight.session.seed') || localStorage.getItem('hindsight.session.wallet') ? 'session' : null);
+  const [error, setError] = useState<string | null>(null);
   const start = async () => setDid((await import('./session')).newSession().did);
   const load = async () => setDid((await import('./session')).loadSession()?.did ?? null);
+  // The wallet path (SIWE, CACAO, viem's parser) is its own chunk, fetched on click.
+  const wallet = async () => {
+    const provider = (window as { ethereum?: import('./wallet').Eip1193 }).ethereum;
+    if (!provider) return setError('No Ethereum wallet in this browser (window.ethereum).');
+    try {
+      setError(null);
+      setDid((await (await import('./wallet')).walletSignIn(provider)).did);
+    } catch (e) {
+      setError(`Wallet sign-in failed: ${(e as Error).message}`);
+    }
+  };
   if (did === 'session') void load();
   return (
-    <div style={{ marginLeft: 'auto' }}>
-      {did ? <span data-testid="session-did" title={did}>signed in: {short(did, 16)}</span> : <button onClick={() => void start()}>Sign in (did:key session)</button>}
+    <div style={{ marginLeft: 'auto', display: 'flex', gap: '0.5rem', flexWrap: 'wrap', alignItems: 'center' }}>
+      {did ? <span data-testid="session-did" title={did}>signed in: {short(did, 16)}{did.startsWith('did:pkh:') ? ' (wallet)' : ''}</span> : (
+        <>
+          <button onClick={() => void start()}>Sign in (did:key session)</button>
+          <button onClick={() => void wallet()}>Sign in with wallet</button>
+        </>
+      )}
+      {error && <span role="alert" data-testid="session-error">{error}</span>}
     </div>
   );
 }
@@ -52,7 +73,7 @@ function Community() {
   const community = useApi<CommunityView>('/v1/community');
   const state = useApi<StateView>('/v1/state', true);
   const members = useApi<MembersView>('/v1/members', true);
-  const health = useApi<{ seq: number; stateHash: string; role: string; lag?: number }>('/healthz', true);
+  const health = useApi<{ seq: number; stateHash: string; role: string; followers: number; lag?: number }>('/healthz', true);
   if (!community.data || !state.data) return <Loading error={community.error ?? state.error} />;
   const s = state.data;
   return (
@@ -63,6 +84,7 @@ function Community() {
           <dt>Community id</dt><dd>{community.data.id}</dd>
           <dt>Treasury</dt><dd data-testid="treasury">{units(s.treasury)}</dd>
           <dt>Node</dt><dd>{health.data ? `${health.data.role}, seq ${health.data.seq}${health.data.lag !== undefined ? `, lag ${health.data.lag}` : ''}` : '…'}</dd>
+          <dt>Followers</dt><dd data-testid="followers">{health.data ? health.data.followers : '…'}</dd>
           <dt>Log position</dt><dd data-testid="seq">{s.seq}</dd>
           <dt>stateHash</dt><dd data-testid="state-hash">{s.stateHash}</dd>
           <dt>Trading</dt><dd>{community.data.config.trading}</dd>
@@ -163,7 +185,7 @@ function VerifyButton({ cid }: { cid: string }) {
     try {
       const [p, snarkjs] = await Promise.all([get<ProofView>(`/v1/proofs/${cid}`), import('snarkjs')]);
       const ok = await snarkjs.groth16.verify(p.vkey, p.publicSignals, p.proof);
-      setStatus(ok ? 'valid proof' : 'INVALID proof');
+      setStatus(ok ? 'verified' : 'refused: the proof does not verify');
     } catch (e) {
       setStatus(`error: ${(e as Error).message}`);
     }
@@ -171,8 +193,12 @@ function VerifyButton({ cid }: { cid: string }) {
   return <span><span className="badge">proof</span> <button onClick={() => void run()}>Verify</button> <span data-testid="verify-status" role="status">{status}</span></span>;
 }
 
+/** Lines per leaderboard page: laying out a thousand table rows at once costs the browser more than the 500 ms the page may take. */
+const PAGE_LINES = 100;
+
 function Leaderboard() {
   const [window, setWindow] = useState(5);
+  const [page, setPage] = useState(0);
   const board = useApi<LineBoardView>(`/v1/lines?window=${window}`, true, (ev) => ev.type === 'round.settle');
   if (!board.data) return <Loading error={board.error} />;
   const b = board.data;
@@ -181,13 +207,22 @@ function Leaderboard() {
       <h2>Leaderboard</h2>
       <label>Rolling window (settled rounds): <input type="number" min={1} value={window} onChange={(e) => setWindow(Math.max(1, Number(e.target.value) || 1))} style={{ width: '4rem' }} /></label>
       <p className="muted">Rounds in window: {b.rounds.join(', ') || 'none settled yet'}</p>
-      <div className="wrap"><table data-testid="lines">
+      <div className="wrap"><table data-testid="lines" className="long">
         <thead><tr><th>Model line</th><th className="num">P&amp;L</th><th className="num">Items</th><th className="num">Log loss</th><th className="num">Brier</th><th className="num">Calib. error</th></tr></thead>
-        <tbody>{b.lines.map((l) => (
+        <tbody>{b.lines.slice(page * PAGE_LINES, (page + 1) * PAGE_LINES).map((l) => (
           <tr key={l.line}><td><a href={`#/model/${l.latest}`}>{l.name}</a> <span className="muted">{short(l.owner, 14)}</span></td><td className="num">{units(l.pnl)}</td><td className="num">{l.items}</td><td className="num">{fixed(l.logLoss)}</td><td className="num">{fixed(l.brier)}</td><td className="num">{fixed(l.calibrationError)}</td></tr>
         ))}
         <tr><td><strong>Market prices</strong></td><td /><td /><td className="num">{fixed(b.market.logLoss)}</td><td className="num">{fixed(b.market.brier)}</td><td className="num">{fixed(b.market.calibrationError)}</td></tr></tbody>
       </table></div>
+      {b.lines.length > PAGE_LINES && (
+        <p>
+          <span data-testid="lines-page">Lines {page * PAGE_LINES + 1}–{Math.min(b.lines.length, (page + 1) * PAGE_LINES)} of {b.lines.length}</span>{' '}
+          <button disabled={page === 0} onClick={() => setPage(page - 1)}>Previous</button>{' '}
+          <button disabled={(page + 1) * PAGE_LINES >= b.lines.length} onClick={() => setPage(page + 1)}>Next</button>
+        </p>
+      )}
+      <h3>Cumulative P&amp;L</h3>
+      <Suspense fallback={<p role="status">Loading figure…</p>}><PnlFigure board={b} /></Suspense>
       <h3>Calibration</h3>
       <p className="muted" data-testid="calibration-method">Method: {b.method}</p>
       <div style={{ display: 'flex', flexWrap: 'wrap', gap: '1rem' }}>
@@ -231,10 +266,14 @@ function Fl() {
     <>
       <h2>Federated learning tasks</h2>
       {fl.data.tasks.length === 0 && <p>No federated-learning tasks in this community.</p>}
+      <p className="muted" data-testid="fl-method">{fl.data.method}</p>
       {fl.data.tasks.map((t) => (
         <div className="card" key={t.task}>
           <h3>{t.task}</h3>
-          <dl><dt>Rounds</dt><dd>{t.completed} / {t.rounds}</dd><dt>Budget / paid</dt><dd>{units(t.budget)} / {units(t.paid)}</dd><dt>Secure aggregation</dt><dd>{t.secureAggregation ? 'yes' : 'no'}</dd></dl>
+          <dl>
+            <dt>Rounds</dt><dd>{t.completed} / {t.rounds}</dd><dt>Budget / paid</dt><dd>{units(t.budget)} / {units(t.paid)}</dd><dt>Secure aggregation</dt><dd>{t.secureAggregation ? 'yes' : 'no'}</dd>
+            <dt>ε spent</dt><dd data-testid="fl-epsilon">{!t.privacy ? '–' : t.privacy.epsilon === null ? '∞ (no noise)' : `${t.privacy.epsilon.toFixed(3)} at δ = ${t.privacy.delta} (σ = ${t.privacy.noiseMultiplier})`}</dd>
+          </dl>
           <table><thead><tr><th>Participant</th><th className="num">Examples</th><th className="num">Earned</th></tr></thead>
             <tbody>{t.participants.map((p) => <tr key={p.did}><td>{short(p.did, 20)}</td><td className="num">{p.examples}</td><td className="num">{units(p.earned)}</td></tr>)}</tbody></table>
         </div>
@@ -250,7 +289,7 @@ function Feed() {
   const flag = async (text: string) => {
     const s = await import('./session');
     const session = s.loadSession();
-    if (!session) return setNote('Sign in first (did:key session) to flag a post.');
+    if (!session) return setNote('Sign in first (did:key session or wallet) to flag a post.');
     try {
       const out = await s.flagPost(session, text);
       setNote(`Flagged: submitted as a candidate item for round ${out.round} (${short(out.cid, 14)}).`);

@@ -1,6 +1,18 @@
 /** Plain SVG charts: fast enough for thousands of points without a chart library in the first load. */
 type Point = { x: number; y: number; label?: string; proof?: boolean };
 
+/** Up to this many trades each dot is its own element with a tooltip; beyond, all dots are two paths (one per colour), as thousands of elements cost more to lay out than the rest of the page. */
+const LABELLED = 150;
+
+function dots(points: Point[], proof: boolean, sx: (i: number) => number, sy: (y: number) => number): string {
+  let d = '';
+  for (let i = 1; i < points.length; i++) {
+    if (Boolean(points[i]!.proof) !== proof) continue;
+    d += `M${(sx(i) - 2).toFixed(1)},${sy(points[i]!.y).toFixed(1)}a2,2 0 1 0 4,0a2,2 0 1 0 -4,0`;
+  }
+  return d;
+}
+
 export function PriceChart({ points, title }: { points: Point[]; title: string }) {
   const w = 640, h = 220, pad = 30;
   const maxX = Math.max(1, points.length - 1);
@@ -15,12 +27,13 @@ export function PriceChart({ points, title }: { points: Point[]; title: string }
       <line x1={pad} y1={sy(0.5)} x2={w - pad} y2={sy(0.5)} stroke="#eee" />
       <text x={2} y={sy(1) + 4}>1</text><text x={2} y={sy(0.5) + 4}>0.5</text><text x={2} y={sy(0) + 4}>0</text>
       <path d={path} fill="none" stroke="#17324d" strokeWidth={1.5} />
-      {points.length <= 600 &&
-        points.slice(1).map((p, i) => (
-          <circle key={i} cx={sx(i + 1)} cy={sy(p.y)} r={3} fill={p.proof ? '#0b6e3a' : '#c05621'}>
-            <title>{p.label}</title>
-          </circle>
-        ))}
+      {points.length <= LABELLED
+        ? points.slice(1).map((p, i) => (
+            <circle key={i} cx={sx(i + 1)} cy={sy(p.y)} r={3} fill={p.proof ? '#0b6e3a' : '#c05621'}>
+              <title>{p.label}</title>
+            </circle>
+          ))
+        : [false, true].map((proof) => <path key={String(proof)} d={dots(points, proof, sx, sy)} fill={proof ? '#0b6e3a' : '#c05621'} />)}
     </svg>
   );
 }

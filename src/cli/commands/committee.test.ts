@@ -2,41 +2,22 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { saveKey } from '../../events/keys.js';
 import { testKey } from '../../../test/support/harness.js';
-import { main } from '../main.js';
+import { cliInProcess, committeeInitArgs, savedTestKeys } from '../../../test/support/cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'hindsight-committee-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const dir = join(work, 'community');
 
-/** Runs the CLI in this process and returns its exit code and the last JSON line it printed. */
-async function hs(...args: string[]): Promise<{ code: number; json: Record<string, unknown>; stdout: string }> {
-  const chunks: string[] = [];
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (chunks.push(String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  process.exitCode = 0;
-  try {
-    await main(['node', 'hindsight', ...args]);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  const stdout = chunks.join('');
-  const last = stdout.trim().split('\n').pop() ?? '{}';
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, json: JSON.parse(last || '{}') as Record<string, unknown>, stdout };
-}
+const hs = cliInProcess;
 
 describe('committee CLI', { timeout: 120_000 }, () => {
   it('runs a community round end to end: members, encrypted items, labels, public history', async () => {
-    const names = ['admin', 'a', 'b', 'c'];
-    for (const n of names) saveKey(testKey(`cli-${n}`), join(work, `${n}.key`));
-    const key = (n: string) => ['--dir', dir, '--key', join(work, `${n}.key`)];
-    const did = (n: string) => testKey(`cli-${n}`).did;
-    const created = await hs('committee', 'init', ...key('admin'), '--name', 'cli', '--time', '1000', ...['a', 'b', 'c'].flatMap((n) => ['--mint', `${did(n)}=1000`]), '--committee-json', '{"size":3,"minBond":"50000000"}', '--json');
+    const { file, did } = savedTestKeys(work, 'cli', ['admin', 'a', 'b', 'c']);
+    const key = (n: string) => ['--dir', dir, '--key', file(n)];
+    const created = await hs(...committeeInitArgs(dir, file('admin'), 'cli', ['a', 'b', 'c'].map(did)), '--time', '1000', '--json');
     expect(created.code).toBe(0);
     for (const n of ['a', 'b', 'c']) {
       expect((await hs('member', 'join', ...key(n), '--time', '1001', '--json')).code).toBe(0);

@@ -1,31 +1,16 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { saveKey } from '../../events/keys.js';
 import { testKey } from '../../../test/support/harness.js';
-import { main } from '../main.js';
+import { cliInProcess } from '../../../test/support/cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'hindsight-community-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const dir = join(work, 'community');
 
-async function hs(...args: string[]): Promise<{ code: number; json: Record<string, unknown> }> {
-  const chunks: string[] = [];
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (chunks.push(String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  process.exitCode = 0;
-  try {
-    await main(['node', 'hindsight', ...args]);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  const last = chunks.join('').trim().split('\n').pop() ?? '{}';
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, json: JSON.parse(last || '{}') as Record<string, unknown> };
-}
+const hs = cliInProcess;
 
 describe('community CLI', { timeout: 120_000 }, () => {
   it('publishes a function, changes the rules from a future round, and refuses bad rules precisely', async () => {

@@ -20,6 +20,9 @@ export const commandEntries: CommandEntry[] = [
   { names: ['fl'], load: () => import('./fl.js') },
   { names: ['member', 'item', 'label', 'committee', 'data'], load: () => import('./committee.js') },
   { names: ['node'], load: () => import('./node.js') },
-  { names: ['demo', 'operator'], load: () => import('./demo.js') },
+  { names: ['demo'], load: () => import('./demo.js') },
+  { names: ['operator'], load: () => import('./operator.js') },
   { names: ['predict', 'verify', 'model', 'zk'], load: () => import('./zk.js') },
+  // After market.js: adds `round compute` to its `round` command.
+  { names: ['access', 'round'], load: () => import('./access.js') },
 ];

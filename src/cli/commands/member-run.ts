@@ -4,7 +4,7 @@ import { formatUnits, parseUnits } from '../../core/money.js';
 import { printResult } from '../output.js';
 import { signerFrom } from '../context.js';
 
-type MemberRunFlags = { node: string; key: string; items?: string; perRound: string; bond?: string; interval: string; once?: boolean; rounds?: string; json?: boolean };
+type MemberRunFlags = { node: string; key: string; items?: string; perRound: string; bond?: string; interval: string; once?: boolean; rounds?: string; flData?: string; flVault?: string; json?: boolean };
 
 function count(value: string, flag: string, min: number): number {
   const n = Number(value);
@@ -30,6 +30,8 @@ export function registerMemberRun(member: Command): void {
     .option('--interval <ms>', 'poll interval', '1000')
     .option('--once', 'join, bond, do one step and exit')
     .option('--rounds <n>', 'exit after this many rounds have ended')
+    .option('--fl-data <file.jsonl>', 'also take part in federated tasks as a data controller, training on these {text, label} examples (they never leave this process)')
+    .option('--fl-vault <dir>', "as --fl-data, from the member's encrypted data store (hindsight data put)")
     .option('--json', 'print one JSON object per line')
     .action(async (opts: MemberRunFlags) => {
       const perRound = count(opts.perRound, '--per-round', 0);
@@ -42,6 +44,7 @@ export function registerMemberRun(member: Command): void {
         import('../../ml/index.js'),
       ]);
       const pool = poolFromDataset(opts.items ? ml.loadJsonlDataset(opts.items) : ml.loadSpamAssassin());
+      const fl = await flHost(opts, signer);
       const client = new HttpClient(opts.node);
       const runner = new MemberRunner({ client, signer, pool, perRound, bond: opts.bond === undefined ? undefined : parseUnits(opts.bond, 'bond') });
       let stopping = false;
@@ -63,6 +66,7 @@ export function registerMemberRun(member: Command): void {
               ended++;
               printResult({ event: 'round', ...s }, opts, () => statusLine(s));
             }
+            for (const f of fl?.poll(runner.member.follower.state) ?? []) printResult({ event: 'fl', ...f }, opts, () => flLine(f));
           } catch (error) {
             // A node that is briefly unreachable is waited for; anything else ends the run.
             if (!(error instanceof NodeUnavailableError)) throw error;
@@ -74,12 +78,26 @@ export function registerMemberRun(member: Command): void {
             setTimeout(resolve, interval);
           });
         }
+        for (const f of (await fl?.settle()) ?? []) printResult({ event: 'fl', ...f }, opts, () => flLine(f));
       } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
         await client.close();
       }
     });
+}
+
+/** The FL controller the bot hosts when given --fl-data or --fl-vault (src/sdk/member-fl.ts). */
+async function flHost(opts: MemberRunFlags, signer: ReturnType<typeof signerFrom>) {
+  if (opts.flData === undefined && opts.flVault === undefined) return undefined;
+  if (opts.flData !== undefined && opts.flVault !== undefined) throw new ValidationError('cli.invalid', '--fl-data / --fl-vault: expected one of them, got both', { field: 'fl-data' });
+  const [{ readExamples }, { MemberFlHost }] = await Promise.all([import('./fl-node.js'), import('../../sdk/member-fl.js')]);
+  const examples = opts.flData !== undefined ? readExamples(opts.flData) : (await import('../../fl/data/vault.js')).DataVault.open(opts.flVault!).readAllExamples();
+  return new MemberFlHost({ node: opts.node, signer, examples, log: opts.json ? undefined : (line) => process.stderr.write(`fl: ${line}\n`) });
+}
+
+function flLine(f: import('../../sdk/member-fl.js').FlTaskOutcome): string {
+  return f.ok ? `fl task ${f.task}: ${f.report.rounds.length} round(s), earned ${formatUnits(BigInt(f.report.earned))}` : `fl task ${f.task} failed: ${f.error}`;
 }
 
 function statusLine(s: import('../../sdk/member-runner.js').RoundStatus): string {

@@ -74,7 +74,7 @@ export function register(program: Command): void {
     .option('--treasury <address>', 'the treasury contract watched with --chain')
     .option('--confirmations <n>', 'blocks a treasury log must be buried under before it is logged (reorg depth tolerated)', '2')
     .option('--chain-key <file>', "the admin's key file signing the chain.* events the watcher logs")
-    .option('--chain-publisher-key <file>', "the treasury admin's Ethereum key (0x + 64 hex): log and publish each settled round's payout root")
+    .option('--chain-publisher-key <file>', "the treasury admin's Ethereum key (0x + 64 hex): log and publish a payout root after new withdrawals, anchor each settled round")
     .option('--json', 'print one JSON object per state change (listening, stopped) on stdout')
     .action(async (opts: NodeStartFlags) => {
       const chain = chainWatchOptions(opts);

@@ -2,42 +2,21 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { saveKey } from '../../events/keys.js';
-import { testKey } from '../../../test/support/harness.js';
-import { main } from '../main.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cliInProcess, committeeInitArgs, savedTestKeys } from '../../../test/support/cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'hindsight-person-events-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const dir = join(work, 'community');
 
-/** Runs the CLI in this process and returns its exit code and the last JSON line it printed. */
-async function hs(...args: string[]): Promise<{ code: number; json: Record<string, unknown>; stdout: string }> {
-  const chunks: string[] = [];
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (chunks.push(String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  process.exitCode = 0;
-  try {
-    await main(['node', 'hindsight', ...args]);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  const stdout = chunks.join('');
-  const last = stdout.trim().split('\n').pop() ?? '{}';
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, json: JSON.parse(last || '{}') as Record<string, unknown>, stdout };
-}
+const hs = cliInProcess;
 
 /** The commands for events a person sends that had none: ledger transfer, item expire, label expose, round void. */
 describe('ledger transfer, item expire, label expose, round void', { timeout: 60_000 }, () => {
   it('each reaches its handler: accepted when the rules allow it, refused with the game code when not', async () => {
-    const names = ['admin', 'a', 'b', 'c'];
-    for (const n of names) saveKey(testKey(`pe-${n}`), join(work, `${n}.key`));
-    const key = (n: string) => ['--dir', dir, '--key', join(work, `${n}.key`)];
-    const did = (n: string) => testKey(`pe-${n}`).did;
-    expect((await hs('committee', 'init', ...key('admin'), '--name', 'pe', '--time', '1000', ...['a', 'b', 'c'].flatMap((n) => ['--mint', `${did(n)}=1000`]), '--committee-json', '{"size":3,"minBond":"50000000"}', '--json')).code).toBe(0);
+    const { file, did } = savedTestKeys(work, 'pe', ['admin', 'a', 'b', 'c']);
+    const key = (n: string) => ['--dir', dir, '--key', file(n)];
+    expect((await hs(...committeeInitArgs(dir, file('admin'), 'pe', ['a', 'b', 'c'].map(did)), '--time', '1000', '--json')).code).toBe(0);
 
     const sent = await hs('ledger', 'transfer', ...key('c'), '--to', did('admin'), '--amount', '12.5', '--time', '1001', '--json');
     expect(sent).toMatchObject({ code: 0, json: { to: did('admin'), amount: '12500000', cid: expect.any(String) } });

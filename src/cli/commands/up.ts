@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.js';
 import { formatUnits } from '../../core/money.js';
 import { printResult } from '../output.js';
+import { formatRoundStatus, type OperatorRoundStatus } from '../../sdk/operator-status.js';
 
 /** bin/hindsight, found from this module (src/cli/commands or dist/cli/commands: the same depth). */
 const BIN = fileURLToPath(new URL('../../../bin/hindsight', import.meta.url));
@@ -184,7 +185,7 @@ async function stopChild(child: Child): Promise<void> {
   clearTimeout(timer);
 }
 
-/** A bot's JSON line, re-printed: as is with --json (tagged with the bot), else its round lines and trades. */
+/** A bot's JSON line, re-printed: as is with --json (tagged with the bot), else only its one line per round. */
 function relay(name: string, line: string, opts: { json?: boolean }): void {
   let data: Record<string, unknown>;
   try {
@@ -196,9 +197,10 @@ function relay(name: string, line: string, opts: { json?: boolean }): void {
     process.stdout.write(`${JSON.stringify({ source: name, ...data })}\n`);
     return;
   }
-  if (data.event === 'round') {
+  if (data.event === 'round' && typeof data.modelName === 'string') {
+    // An operator's one line per round (operator-status.ts), without its name twice.
+    process.stdout.write(`  [${name}] ${formatRoundStatus(data as unknown as OperatorRoundStatus)}\n`);
+  } else if (data.event === 'round') {
     process.stdout.write(`  [${name}] round ${String(data.round)}: ${String(data.submitted)} item(s), ${data.seated ? `seated, ${String(data.revealed)} label(s) revealed` : 'not seated'}, balance ${formatUnits(BigInt(String(data.balance)))}\n`);
-  } else if (data.submitted && typeof data.submitted === 'object' && Object.keys(data.submitted).length > 0) {
-    process.stdout.write(`  [${name}] ${Object.entries(data.submitted as Record<string, number>).map(([t, n]) => `${n} ${t}`).join(', ')}\n`);
   }
 }

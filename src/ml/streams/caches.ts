@@ -40,16 +40,24 @@ class PriorityCache {
   }
 }
 
-export function simulate(requests: readonly Request[], capacity: number, policy: Policy): HitRatios {
+/**
+ * Runs a policy over the whole trace; with `count`, only requests with from ≤ time < until are
+ * scored (the cache is warmed by the requests before, as a comparison over a later period needs).
+ */
+export function simulate(requests: readonly Request[], capacity: number, policy: Policy, count?: { from: number; until: number }): HitRatios {
   const cache = new PriorityCache(capacity);
   const nextUse = policy === 'belady' ? nextUses(requests) : null;
   const freq = new Map<number, number>();
   let L = 0;
-  let hits = 0, bytesHit = 0, bytes = 0;
+  let hits = 0, bytesHit = 0, bytes = 0, counted = 0;
   requests.forEach((r, i) => {
-    bytes += r.size;
+    const scored = !count || (r.time >= count.from && r.time < count.until);
+    if (scored) {
+      bytes += r.size;
+      counted++;
+    }
     const hit = cache.has(r.id);
-    if (hit) {
+    if (hit && scored) {
       hits++;
       bytesHit += r.size;
     }
@@ -68,7 +76,7 @@ export function simulate(requests: readonly Request[], capacity: number, policy:
     }
     cache.set(r.id, r.size, policy === 'gdsf' ? L + f / r.size : priority);
   });
-  return { object: requests.length ? hits / requests.length : 0, byte: bytes ? bytesHit / bytes : 0 };
+  return { object: counted ? hits / counted : 0, byte: bytes ? bytesHit / bytes : 0 };
 }
 
 /** For each request, the index of the same object's next request (Infinity if none). */
@@ -80,4 +88,37 @@ function nextUses(requests: readonly Request[]): number[] {
     seen.set(requests[i]!.id, i);
   }
   return out;
+}
+
+/**
+ * A cache filled once per window from predictions: streams ranked by predicted reads per byte
+ * (what maximizes object hits for a given capacity), taken greedily while they fit, then held for
+ * the whole window. `windows[i].ranked` lists stream ids best first. Scores the requests of each
+ * window [start, end) against that window's contents.
+ */
+export function windowCache(requests: readonly Request[], windows: readonly { start: number; end: number; ranked: readonly number[] }[], capacity: number, sizeOf: (id: number) => number): HitRatios {
+  let hits = 0, n = 0, bytesHit = 0, bytes = 0;
+  let at = 0;
+  for (const w of windows) {
+    const inCache = new Set<number>();
+    let used = 0;
+    for (const id of w.ranked) {
+      const size = sizeOf(id);
+      if (used + size <= capacity) {
+        used += size;
+        inCache.add(id);
+      }
+    }
+    while (at < requests.length && requests[at]!.time < w.start) at++;
+    for (; at < requests.length && requests[at]!.time < w.end; at++) {
+      const r = requests[at]!;
+      n++;
+      bytes += r.size;
+      if (inCache.has(r.id)) {
+        hits++;
+        bytesHit += r.size;
+      }
+    }
+  }
+  return { object: n ? hits / n : 0, byte: bytes ? bytesHit / bytes : 0 };
 }

@@ -11,11 +11,11 @@
  * Output is a standard snarkjs "prepared" ptau (sections 1–7, 12–15) that `zkey new` accepts.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, openSync, closeSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, openSync, closeSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildBn128, type Curve } from 'ffjavascript';
 import { ValidationError } from '../core/errors.js';
-import { cacheDir } from './cache.js';
+import { cacheDir, publishOnce } from './cache.js';
 import { FIELD_R } from '../statement/field.js';
 import { FixedBasePool } from './fixed-base-pool.js';
 
@@ -176,7 +176,8 @@ export async function buildDevPtau(power: number, path: string): Promise<void> {
     ];
     const tmp = `${path}.${process.pid}.tmp`;
     writeBinFile(tmp, 'ptau', sections);
-    renameSync(tmp, path);
+    // Parallel test files may draw one each: the first file to land is the one everyone uses.
+    publishOnce(tmp, path);
   } finally {
     await pool.close();
     await curve.terminate();

@@ -9,7 +9,7 @@ import { GameRejection, ValidationError } from '../core/errors.js';
 import type { CompiledCircuit } from './circom.js';
 import { contributeZkey, exportVerificationKey, newZkey, verifyZkeyFromR1cs, type VerificationKey } from './snarkjs.js';
 import { devPtau, ptauPower } from './ptau.js';
-import { cacheDir } from './cache.js';
+import { cacheDir, publishOnce } from './cache.js';
 
 export type Contribution = { name: string; hash: string };
 
@@ -99,9 +99,16 @@ export async function setupCircuit(circuit: CompiledCircuit, options: SetupOptio
   };
   const tmpMeta = `${metaPath}.${process.pid}.tmp`;
   writeFileSync(tmpMeta, JSON.stringify(setup, null, 2));
-  renameSync(tmpMeta, metaPath);
   for (const f of [z0, ...contributions.map((_, i) => join(dir, `${process.pid}-${i + 1}.zkey`))]) if (f !== current) rmSync(f, { force: true });
-  return setup;
+  if (anyExplicitEntropy) {
+    // Explicit entropy names its own setup: it replaces whatever the cache held.
+    renameSync(tmpMeta, metaPath);
+    return setup;
+  }
+  // Another process that set up the same circuit meanwhile wins: keep its key, drop ours.
+  if (publishOnce(tmpMeta, metaPath)) return setup;
+  rmSync(zkeyPath, { force: true });
+  return JSON.parse(readFileSync(metaPath, 'utf8')) as CircuitSetup;
 }
 
 /** Applies one more phase-2 contribution to a zkey (e.g. by a community member); returns its hash. */

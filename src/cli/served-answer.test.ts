@@ -14,9 +14,8 @@ import { openMarket } from '../game/exchange.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { vi } from 'vitest';
 import { register } from './commands/zk.js';
+import { runRegistered } from '../../test/support/cli.js';
 
 const N = 6;
 const strong: ModelArtifact = { ...randomLogReg(N, 2, true, { seed: 41 }), name: 'strong' };
@@ -95,22 +94,7 @@ describe('verifiable served answer', () => {
   });
 });
 
-async function cli(args: string[]): Promise<Record<string, unknown>> {
-  const out: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out.push(String(chunk));
-    return true;
-  });
-  try {
-    const program = new Command().exitOverride();
-    register(program);
-    await program.parseAsync(['node', 'hindsight', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  const lines = out.join('').trim().split('\n');
-  return JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>;
-}
+const cli = (args: string[]) => runRegistered(register, args);
 
 describe('hindsight verify on a saved served answer', () => {
   it('accepts it and rejects the one with an altered weight (exit code 1)', async () => {

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { decode } from '../core/encoding.js';
-import { ValidationError } from '../core/errors.js';
 import type { SignedEvent } from '../events/envelope.js';
 import { ItemId, ModelHash } from '../events/types/common.js';
 import { FeedView, FlTasksView, LineBoardView, MarketHistoryView, MembersView, ModelLineView, ProofView, RoundDetailView } from '../engine/dashboard-schemas.js';
@@ -9,6 +8,7 @@ import { marketHistory } from '../engine/market-history.js';
 import type { Engine } from '../engine/engine.js';
 import { ErrorBody } from './api-schemas.js';
 import { HttpError } from './http-errors.js';
+import { parseRequestPart as parse } from './request-parts.js';
 import type { RouteSpec } from './routes.js';
 
 /**
@@ -24,14 +24,6 @@ const WindowQuery = z.strictObject({ window: QueryInt(1, 10_000).default(5) });
 const FeedQuery = z.strictObject({ limit: QueryInt(1, 5_000).default(200) });
 
 const err = (s: number) => ({ description: s === 404 ? 'no such resource' : 'parameter error', schema: ErrorBody });
-
-function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'params' | 'query'): z.infer<S> {
-  const result = schema.safeParse(value ?? {});
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const field = [where, ...issue.path.map(String)].join('.');
-  throw new ValidationError(where === 'params' ? 'http.invalidParams' : 'http.invalidQuery', `${field}: ${issue.message}`, { field, expected: issue.message });
-}
 
 function missing(what: string): never {
   throw new HttpError(404, 'http.notFound', `${what}: expected an existing one, got none`);

@@ -14,6 +14,7 @@ import { EventStream, FOLLOWER_HEADER, streamStart } from './event-stream.js';
 import { dashboardRoutes } from './dashboard-routes.js';
 import { HttpError, type ErrorReply } from './http-errors.js';
 import { checkReadiness } from './readiness.js';
+import { parseRequestPart as parse } from './request-parts.js';
 import type { NodeMetrics } from './metrics.js';
 import { PredictBody, type InferenceService } from './inference-service.js';
 import { flRoutes } from './fl-relay.js';
@@ -62,14 +63,6 @@ const ERROR_TEXT: Record<number, string> = {
   422: 'a game rule refused the event (balance, phase, prev/nonce, ...)',
   429: 'rate limit (per IP, or per signing DID) exceeded',
 };
-
-function parse<S extends z.ZodType>(schema: S, value: unknown, where: 'params' | 'query'): z.infer<S> {
-  const result = schema.safeParse(value ?? {});
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const field = [where, ...issue.path.map(String)].join('.');
-  throw new ValidationError(where === 'params' ? 'http.invalidParams' : 'http.invalidQuery', `${field}: ${issue.message}`, { field, expected: issue.message });
-}
 
 function notFound(code: ErrorCode, what: string): never {
   throw new HttpError(404, code, `${what}: expected an existing one, got none`);

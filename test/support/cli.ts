@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import { Command } from 'commander';
 import { afterAll, vi } from 'vitest';
 import { saveKey } from '../../src/events/keys.js';
 import { main } from '../../src/cli/main.js';
@@ -134,4 +135,26 @@ export const failure = (r: CliResult): unknown => (r.code === 0 ? 0 : (r.json.er
 /** Waits until the wall clock passes `ms` (a deadline a node judges by). */
 export async function sleepUntil(ms: number): Promise<void> {
   while (Date.now() <= ms) await new Promise((r) => setTimeout(r, Math.min(250, ms - Date.now() + 1)));
+}
+
+/**
+ * Runs the commands of one command module in this process with commander's exitOverride, so a
+ * refusal rejects (its error class and code intact) instead of becoming an exit code; returns the
+ * last stdout line parsed as JSON.
+ */
+export async function runRegistered(register: (program: Command) => void, args: string[]): Promise<Record<string, unknown>> {
+  const out: string[] = [];
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out.push(String(chunk));
+    return true;
+  });
+  try {
+    const program = new Command().exitOverride();
+    register(program);
+    await program.parseAsync(['node', 'hindsight', ...args]);
+  } finally {
+    spy.mockRestore();
+  }
+  const lines = out.join('').trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>;
 }

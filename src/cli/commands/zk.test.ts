@@ -1,27 +1,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { register } from './zk.js';
+import { runRegistered } from '../../../test/support/cli.js';
 import { torchMlp } from '../../../test/support/onnx-models.js';
 
-async function run(args: string[]): Promise<Record<string, unknown>> {
-  const out: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out.push(String(chunk));
-    return true;
-  });
-  try {
-    const program = new Command().exitOverride();
-    register(program);
-    await program.parseAsync(['node', 'hindsight', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  const lines = out.join('').trim().split('\n');
-  return JSON.parse(lines[lines.length - 1]) as Record<string, unknown>;
-}
+const run = (args: string[]) => runRegistered(register, args);
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -1,7 +1,7 @@
 /**
- * The log's side of a verifiable served answer (src/zk/served-answer.ts): which verification key a
- * model was committed with, its P&L as of a settled round, and that round's liquidity — read from a
- * replayed state (the node serving, or `hindsight verify --dir`).
+ * The log's side of a verifiable served answer (src/zk/served-answer.ts): which verification key and
+ * featurizer a model was committed with, its P&L as of a settled round, and that round's liquidity
+ * — read from a replayed state (the node serving, or `hindsight verify --dir`).
  */
 import type { GameState } from '../game/state.js';
 import type { ServedFacts } from '../zk/served-answer.js';
@@ -18,6 +18,10 @@ export function factsFromState(state: GameState): ServedFacts {
     committedKey: async (hash) => {
       const m = state.models.get(hash);
       return m ? m.vkey : undefined;
+    },
+    committedFeaturizer: async (hash) => {
+      const m = state.models.get(hash);
+      return m ? (m.featurizer ?? null) : undefined;
     },
     pnlAsOf: async (hash, round) => {
       let pnl = 0n;

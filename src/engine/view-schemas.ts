@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SignedEventSchema } from '../events/dag-jws.js';
 import { CommunityConfig } from '../events/types/core.js';
+import { FeaturizerSpecSchema } from '../events/types/zk.js';
 
 /**
  * The read models every surface answers with (the HTTP API, EmbeddedClient, HttpClient), as zod
@@ -29,7 +30,7 @@ export const AuthorView = z
 export type AuthorView = z.infer<typeof AuthorView>;
 
 export const ModelView = z
-  .strictObject({ hash: z.string(), owner: z.string(), name: z.string(), architecture: z.string(), vkey: z.string().nullable() })
+  .strictObject({ hash: z.string(), owner: z.string(), name: z.string(), architecture: z.string(), vkey: z.string().nullable(), featurizer: FeaturizerSpecSchema.nullable().describe('committed beside the hash: what binds a proof to item text') })
   .describe('a committed model');
 export type ModelView = z.infer<typeof ModelView>;
 

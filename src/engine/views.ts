@@ -82,7 +82,7 @@ export function authorView(state: GameState, did: string): AuthorView {
 
 export function modelView(state: GameState, hash: string): ModelView | null {
   const m = state.models.get(hash);
-  return m ? { hash: m.hash, owner: m.owner, name: m.name, architecture: m.architecture, vkey: m.vkey } : null;
+  return m ? { hash: m.hash, owner: m.owner, name: m.name, architecture: m.architecture, vkey: m.vkey, featurizer: m.featurizer ?? null } : null;
 }
 
 export function findRound(state: GameState, round: number): RoundView | null {

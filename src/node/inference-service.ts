@@ -87,18 +87,29 @@ export class InferenceService {
   }
 
   /**
-   * The verifiable served answer: every held model committed in the log is a line, weighted by its
-   * P&L as of the last settled round (src/zk/served-answer.ts has the formula); `blend` proves every
-   * line on the input, `leader` only the line with the highest P&L (ties: lower hash).
+   * The verifiable served answer, about `body.input`: every held model committed in the log (with
+   * the featurizer its artifact uses) is a line, weighted by its P&L as of the last settled round
+   * (src/zk/served-answer.ts has the formula); `blend` proves every line on the input, `leader`
+   * only the line with the highest P&L (ties: lower hash).
    */
   async serve(state: GameState, body: PredictRequest, rule: 'blend' | 'leader'): Promise<ServedAnswer> {
-    const held = [...this.#byHash.values()].filter((h) => state.models.has(h.hash)).sort((x, y) => (x.hash < y.hash ? -1 : 1));
-    if (held.length === 0) throw new HttpError(404, 'served.noModels', 'serve: expected a held model committed in the log, got none');
+    const { servedWeights, blendOf, featurizerText, SERVED_FORMAT } = await import('../zk/served-answer.js');
+    // A component is checkable against the log only if its artifact featurizes with the featurizer
+    // committed beside its hash (the hash does not cover it): other held models are left out.
+    const committed = [...this.#byHash.values()].filter((h) => state.models.has(h.hash));
+    const sameFeaturizer = (h: Held) => {
+      const f = state.models.get(h.hash)!.featurizer;
+      return f !== undefined && featurizerText(f) === featurizerText(h.artifact.featurizer);
+    };
+    const held = committed.filter(sameFeaturizer).sort((x, y) => (x.hash < y.hash ? -1 : 1));
+    if (held.length === 0) {
+      const got = committed.length === 0 ? 'none' : `${committed.length} committed without it or with another featurizer`;
+      throw new HttpError(404, 'served.noModels', `serve: expected a held model committed in the log with the featurizer its artifact uses, got ${got}`);
+    }
     const classes = held[0]!.artifact.arch.classes;
     const odd = held.find((h) => h.artifact.arch.classes !== classes);
     if (odd) throw new HttpError(404, 'served.noModels', `serve: expected models with ${classes} classes, got ${odd.artifact.name} with ${odd.artifact.arch.classes}`);
     const { predict } = await import('../zk/predict.js');
-    const { servedWeights, blendOf } = await import('../zk/served-answer.js');
     const facts = factsFromState(state);
     const asOfRound = lastSettledRound(state);
     const b = (asOfRound > 0 ? await facts.liquidity(asOfRound) : null) ?? 0n;
@@ -110,7 +121,7 @@ export class InferenceService {
     for (const line of rule === 'leader' ? [best] : lines) {
       const r = await predict(line.held.artifact, body.input, { prove: true });
       components.push({
-        modelHash: r.modelHash, name: line.held.artifact.name, x: r.x, scores: r.scores, probabilities: r.probabilities,
+        modelHash: r.modelHash, name: line.held.artifact.name, featurizer: line.held.artifact.featurizer, x: r.x, scores: r.scores, probabilities: r.probabilities,
         proof: r.proof!, publicSignals: r.publicSignals!, layout: r.layout!, vkey: r.vkey!, insecure: r.insecureSetup === true,
       });
     }
@@ -118,8 +129,9 @@ export class InferenceService {
     const k = probabilities.reduce((bi, v, i) => (v > probabilities[bi]! ? i : bi), 0);
     const labels = best.held.artifact.labels;
     return {
-      format: 'hindsight-served/1',
+      format: SERVED_FORMAT,
       rule,
+      input: body.input,
       labels,
       prediction: labels[k]!,
       predictedClass: k,

@@ -1,6 +1,7 @@
 /**
  * The log's facts for checking a served answer (src/zk/served-answer.ts) read from a node's public
- * API: the model's committed key id, its per-round P&L history and the round's market liquidity.
+ * API: the model's committed key id and featurizer, its per-round P&L history and the round's
+ * market liquidity.
  */
 import type { ServedFacts } from '../zk/served-answer.js';
 import type { HindsightClient } from './client.js';
@@ -11,6 +12,10 @@ export function factsFromClient(client: HindsightClient): ServedFacts {
     committedKey: async (hash) => {
       const m = await client.model(hash);
       return m ? m.vkey : undefined;
+    },
+    committedFeaturizer: async (hash) => {
+      const m = await client.model(hash);
+      return m ? m.featurizer : undefined;
     },
     pnlAsOf: async (hash, round) => {
       rows ??= await client.leaderboard();

@@ -4,14 +4,15 @@
  * `verifyPrediction` checks such a response offline.
  */
 import type { ModelArtifact } from '../ml/artifact-types.js';
-import { fixedScores, modelHashOf, quantizedDense, quantizeFeatures } from '../ml/artifact.js';
-import { makeFeaturizer, type FeaturizerInput } from '../ml/features/featurizer.js';
+import { fixedScores, modelHashOf } from '../ml/artifact.js';
+import type { FeaturizerInput } from '../ml/features/featurizer.js';
 import { expectedGot } from '../core/errors.js';
 import { PROB_SCALE } from '../market/index.js';
 import { beliefFromScores } from '../statement/belief.js';
 import type { Groth16Proof, VerificationKey } from '../statement/groth16.js';
 import type { InputBinding, PublicLayout } from '../statement/layout.js';
 import { buildModelCircuit, proveInference, verifyInference, type VerifyResult } from './inference.js';
+import { featurizedInput } from './item-input.js';
 
 /** An item to predict: text or dense float features (featurized per the artifact), or integers. */
 export type PredictInput = FeaturizerInput | { x: (number | string)[] };
@@ -40,7 +41,7 @@ export function integerInput(a: ModelArtifact, input: PredictInput): bigint[] {
       return BigInt(v);
     });
   }
-  return quantizedDense(a, quantizeFeatures(a, makeFeaturizer(a.featurizer).transform(input)));
+  return featurizedInput(a.featurizer, { scaleBits: a.scaleBits, input: { count: a.arch.inputs } }, input);
 }
 
 /**

@@ -4,25 +4,44 @@
  * model hash, and the blend weights as of the last settled round, derived from public P&L:
  *   w_i = exp(temper · pnl_i / b) / Σ_j exp(temper · pnl_j / b)   (statement/blend.ts)
  *   p   = Σ_i w_i · p_i,  p_i = beliefFromScores(proven scores_i) / PROB_SCALE
- * `verifyServedAnswer` re-verifies every proof, recomputes the weights and the blend, and, given
- * facts from the log (a replayed community or a node), checks that every model hash is committed
- * with the verification key used, and that the P&L and liquidity are the log's.
+ * The answer carries the input it is about (text, or float features); every component's integer
+ * input x is recomputed from it with the component's featurizer (item-input.ts, the code intake
+ * binds item text with), so a proof about other text, or under another featurizer than the one
+ * stated, is refused. `verifyServedAnswer` re-verifies every proof on that recomputed x,
+ * recomputes the weights and the blend, and, given facts from the log (a replayed community or a
+ * node), checks that every model hash is committed with the verification key and the featurizer
+ * used, and that the P&L and liquidity are the log's.
  */
 import { z } from 'zod';
 import type { ErrorCode } from '../core/error-codes.js';
+import { HindsightError } from '../core/errors.js';
+import { FeaturizerSpecSchema } from '../events/types/zk.js';
+import type { FeaturizerSpec } from '../ml/artifact-types.js';
 import { PROB_SCALE } from '../market/index.js';
 import { beliefFromScores } from '../statement/belief.js';
 import { blendWeights } from '../statement/blend.js';
 import { Groth16Proof, VerificationKey } from '../statement/groth16.js';
 import { zkKeyId } from '../statement/key-id.js';
 import { PublicLayout } from '../statement/layout.js';
+import { featurizedInput } from './item-input.js';
+
+/** Version 2 carries the input and each component's featurizer (version 1 did not bind x to the text). */
+export const SERVED_FORMAT = 'hindsight-served/2';
 
 const Int = z.string().regex(/^-?\d{1,80}$/);
+
+/** What the client asked about: the same shapes `POST /v1/predict` takes (float features, not integers). */
+export const ServedInput = z.union([
+  z.strictObject({ text: z.string().max(65_536) }),
+  z.strictObject({ features: z.array(z.number().finite()).max(65_536) }),
+]);
+export type ServedInput = z.infer<typeof ServedInput>;
 
 export const ServedComponent = z.strictObject({
   modelHash: z.string(),
   name: z.string(),
-  x: z.array(Int).describe('the quantized integer input this model was proven on'),
+  featurizer: FeaturizerSpecSchema.describe("the featurizer x was computed with: the one committed with the model in the log"),
+  x: z.array(Int).describe("the quantized integer input this model was proven on: the featurizer's vector of the answer's input"),
   scores: z.array(Int),
   probabilities: z.array(z.number()),
   proof: Groth16Proof,
@@ -34,8 +53,9 @@ export type ServedComponent = z.infer<typeof ServedComponent>;
 
 export const ServedAnswer = z
   .strictObject({
-    format: z.literal('hindsight-served/1'),
+    format: z.literal(SERVED_FORMAT),
     rule: z.enum(['blend', 'leader']),
+    input: ServedInput.describe('the item the answer is about; every component x is its featurization'),
     labels: z.array(z.string()),
     prediction: z.string(),
     predictedClass: z.number().int().min(0),
@@ -54,6 +74,8 @@ export type ServedAnswer = z.infer<typeof ServedAnswer>;
 export type ServedFacts = {
   /** The verification key id the model was committed with; undefined if the model is not committed. */
   committedKey(modelHash: string): Promise<string | null | undefined>;
+  /** The featurizer committed with the model (null: none was); undefined if the model is not committed. */
+  committedFeaturizer(modelHash: string): Promise<FeaturizerSpec | null | undefined>;
   /** Cumulative P&L (micro-units) of a model over rounds ≤ round. */
   pnlAsOf(modelHash: string, round: number): Promise<bigint>;
   /** Liquidity b (micro-units) of the round's first market by item id; null if none. */
@@ -89,19 +111,65 @@ export function blendOf(components: readonly { modelHash: string; probabilities:
 
 const argmax = (p: readonly number[]) => p.reduce((best, v, k) => (v > p[best]! ? k : best), 0);
 
-export async function verifyServedAnswer(value: unknown, facts?: ServedFacts): Promise<ServedCheck> {
+/** One line per featurizer, field by field (two specs are the same featurizer iff their lines are equal). */
+export function featurizerText(f: FeaturizerSpec): string {
+  return f.kind === 'dense' ? `dense ${f.size}` : `hashed-ngrams ${f.buckets} buckets, ngrams ${f.ngrams.join(',')}, lowercase ${f.lowercase}, ${f.transform}`;
+}
+
+const inputKey = (i: ServedInput) => JSON.stringify('text' in i ? { text: i.text } : { features: i.features });
+const inputText = (i: ServedInput) => ('text' in i ? `text ${JSON.stringify(i.text.length > 40 ? `${i.text.slice(0, 40)}…` : i.text)}` : `${i.features.length} features`);
+
+/**
+ * The integer input component `c` must be proven on: the answer's input through the component's
+ * featurizer, by the same function intake binds item text with. A HindsightError (text for a dense
+ * featurizer, a featurizer wider than the circuit) comes back as its code and message.
+ */
+function expectedInput(c: ServedComponent, input: ServedInput): bigint[] | { code: ErrorCode; message: string } {
+  try {
+    return featurizedInput(c.featurizer, c.layout, input);
+  } catch (e) {
+    if (!(e instanceof HindsightError)) throw e;
+    return { code: e.code === 'zk.featurizerMismatch' ? e.code : 'served.inputMismatch', message: e.message };
+  }
+}
+
+export type ServedVerifyOptions = {
+  /** The item the client asked about; the answer must be about exactly it (default: trust the answer's `input`). */
+  input?: ServedInput;
+};
+
+export async function verifyServedAnswer(value: unknown, facts?: ServedFacts, options: ServedVerifyOptions = {}): Promise<ServedCheck> {
   const fail = (reason: ErrorCode, message: string, proofs = 0): ServedCheck => ({ valid: false, reason, message, proofs, checkedAgainstLog: facts !== undefined });
+  const format = (value as { format?: unknown } | null)?.format;
+  if (format === 'hindsight-served/1') return fail('served.invalidAnswer', `answer.format: expected ${SERVED_FORMAT} (it carries the input every proof is bound to), got hindsight-served/1; ask the node again`);
   const parsed = ServedAnswer.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     return fail('served.invalidAnswer', `answer.${issue.path.join('.')}: ${issue.message}`);
   }
   const a = parsed.data;
+  if (options.input && inputKey(options.input) !== inputKey(a.input)) {
+    return fail('served.inputMismatch', `input: expected the item you asked about (${inputText(options.input)}), got an answer about ${inputText(a.input)}`);
+  }
   const { verifyInference } = await import('./inference.js');
-  // 1. every component's proof, bound to its model hash and its input, and its claimed scores
+  // 1. every component's input recomputed from the answer's input, its proof on that input and
+  //    its model hash, its claimed scores; against the log, its key and featurizer
   const proven: { modelHash: string; probabilities: number[] }[] = [];
   for (const [i, c] of a.components.entries()) {
-    const r = await verifyInference(c.vkey, c.layout, c.proof, c.publicSignals, { modelHash: c.modelHash, inputs: [c.x.map((v) => BigInt(v))] });
+    const x = expectedInput(c, a.input);
+    if (!Array.isArray(x)) return fail(x.code, `components[${i}]: ${x.message}`, i);
+    const j = x.findIndex((v, k) => v.toString() !== c.x[k]);
+    if (j >= 0 || c.x.length !== x.length) {
+      const at = j >= 0 ? j : Math.min(x.length, c.x.length);
+      return fail('served.inputMismatch', `components[${i}].x[${at}]: expected ${x[at] ?? 'nothing'} (the answer's ${inputText(a.input)} through ${featurizerText(c.featurizer)}), got ${c.x[at] ?? 'nothing'}`, i);
+    }
+    let r: Awaited<ReturnType<typeof verifyInference>>;
+    try {
+      r = await verifyInference(c.vkey, c.layout, c.proof, c.publicSignals, { modelHash: c.modelHash, inputs: [x] });
+    } catch (e) {
+      if (!(e instanceof HindsightError)) throw e;
+      return fail(e.code, `components[${i}]: ${e.message}`, i); // e.g. an input outside the key's range
+    }
     if (!r.valid || !r.items?.[0]) return fail(r.reason ?? 'zk.proofInvalid', `components[${i}]: ${r.message ?? 'expected a valid proof'}`, i);
     if (r.items[0].scores.join() !== c.scores.join()) return fail('zk.claimMismatch', `components[${i}].scores: expected the proven ${r.items[0].scores.join(',')}, got ${c.scores.join(',')}`, i + 1);
     const probabilities = componentProbabilities(r.items[0].scores.map(BigInt), c.layout.scaleBits);
@@ -111,6 +179,11 @@ export async function verifyServedAnswer(value: unknown, facts?: ServedFacts): P
       if (key === undefined) return fail('served.logMismatch', `components[${i}].modelHash: expected a model committed in the log, got ${c.modelHash}`, i + 1);
       const id = zkKeyId({ vkey: c.vkey, layout: c.layout });
       if (key !== id) return fail('served.logMismatch', `components[${i}].vkey: expected the key committed with the model (${key}), got ${id}`, i + 1);
+      // The model hash does not cover the featurizer; the log's model.commit does.
+      const f = await facts.committedFeaturizer(c.modelHash);
+      if (!f || featurizerText(f) !== featurizerText(c.featurizer)) {
+        return fail('served.featurizerMismatch', `components[${i}].featurizer: expected the featurizer committed with the model (${f ? featurizerText(f) : 'none'}), got ${featurizerText(c.featurizer)}`, i + 1);
+      }
     }
   }
   // 2. the weights from public P&L, then the blend from the proven components

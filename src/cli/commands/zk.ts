@@ -13,7 +13,7 @@ import { devPtau } from '../../zk/ptau.js';
 import { contributePhase2 } from '../../zk/setup.js';
 import { solidityVerifierSource } from '../../zk/solidity.js';
 import { InputBinding, VerificationKey, zkKeyId } from '../../statement/index.js';
-import { verifyServedAnswer, type ServedFacts } from '../../zk/served-answer.js';
+import { ServedInput, verifyServedAnswer, type ServedFacts } from '../../zk/served-answer.js';
 import { factsFromState } from '../../engine/served-facts.js';
 import { factsFromClient } from '../../sdk/served-facts.js';
 import { HttpClient } from '../../sdk/http-client.js';
@@ -42,6 +42,13 @@ function asInput(v: unknown): PredictInput {
   if (Array.isArray(v)) return { features: v as number[] };
   if (v && typeof v === 'object' && ('text' in v || 'features' in v || 'x' in v)) return v as PredictInput;
   throw new ValidationError('cli.invalid', `--input: expected {"text"}, {"features"}, {"x"} or an array of numbers, got ${JSON.stringify(v)?.slice(0, 60)}`, { field: 'input' });
+}
+
+/** The item a served answer must be about: text or float features, as it was sent to the node. */
+function servedInput(v: unknown): ServedInput {
+  const i = ServedInput.safeParse(Array.isArray(v) ? { features: v } : v);
+  if (!i.success) throw new ValidationError('cli.invalid', `--input: expected {"text"}, {"features"} or an array of numbers (what was asked of the node), got ${JSON.stringify(v)?.slice(0, 60)}`, { field: 'input' });
+  return i.data;
 }
 
 function binding(v: string | undefined): InputBinding {
@@ -116,14 +123,16 @@ export function register(program: Command): void {
     .option('--vkey <file>', 'verification key to trust (default: the one embedded in the response)')
     .option('--model-hash <hex>', 'model hash the proof must carry (default: the response claim)')
     .option('--model <dir>', 'derive the expected model hash from this artifact')
-    .option('--input <file>', 'the item the proof must be about (default: the response x)')
+    .option('--input <file>', 'the item the proof must be about (default: the response x); for a served answer, the item you asked about (default: the answer\'s input)')
     .option('--dir <dir>', 'served answer: check model hashes, keys, P&L and liquidity against this community log (replayed)')
     .option('--node <url>', "served answer: check them against this node's public API")
     .option('--json', 'print one JSON object as the last line')
     .action(async (opts: { proof: string; vkey?: string; modelHash?: string; model?: string; input?: string; dir?: string; node?: string; json?: boolean }) => {
       const response = readJson(opts.proof, 'proof') as PredictResponse;
-      if ((response as unknown as { format?: string }).format === 'hindsight-served/1') {
-        const check = async (facts?: ServedFacts) => withCurve(() => verifyServedAnswer(response, facts));
+      const format = (response as unknown as { format?: unknown }).format;
+      if (typeof format === 'string' && format.startsWith('hindsight-served/')) {
+        const asked = opts.input ? servedInput(readJson(opts.input, 'input')) : undefined;
+        const check = async (facts?: ServedFacts) => withCurve(() => verifyServedAnswer(response, facts, { input: asked }));
         const res = opts.dir
           ? await withEngine({ dir: opts.dir }, async (engine) => check(factsFromState(engine.state)))
           : await check(opts.node ? factsFromClient(new HttpClient(opts.node)) : undefined);

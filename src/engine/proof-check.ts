@@ -52,8 +52,9 @@ async function checkBatchAtIntake(state: GameState, p: PayloadOf<'zk.batch'>): P
   const items = p.items.map((id) => round?.items.get(id));
   if (!model || !key || (key.layout.binding !== 'digest' && key.layout.binding !== 'fold') || items.some((it) => it === undefined) || p.items.length > key.layout.items) return;
   const { verifyBatch } = await import('../zk/batch.js');
-  const { itemIntegerInput } = await import('../zk/item-input.js');
-  const inputs = items.map((it) => itemIntegerInput(model.featurizer, key.layout, it!.input));
+  const { sharedItemIntegerInput } = await import('../zk/item-input.js');
+  // Every operator's batch of a round covers the same items: featurized once per featurizer.
+  const inputs = items.map((it) => sharedItemIntegerInput(model.featurizer, key.layout, it!.input));
   proofsChecked = true;
   const result = await verifyBatch(key.vkey, key.layout, p.batch, { modelHash: model.hash, inputs });
   if (!result.valid) throw new ValidationError(result.reason, result.message, { field: 'batch' });

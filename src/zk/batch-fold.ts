@@ -22,15 +22,16 @@
  * Integers equal field elements here: |W·x_j| and every score are far below r/2 for inputs in the
  * layout's range, which the verifier checks (the circuit no longer sees x_j).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { expectedGot } from '../core/errors.js';
 import type { LogRegWeights, MlpWeights, ModelArtifact } from '../ml/artifact-types.js';
 import { fixedScores } from '../ml/artifact.js';
 import { modelHeader, poseidonModelHash, weightLayout, weightWords } from '../ml/commitment/model-hash.js';
 import { chainHash } from '../ml/commitment/poseidon.js';
-import { FIELD_R, toField } from '../statement/field.js';
+import { toField } from '../statement/field.js';
 import type { InputSpec, PublicLayout } from '../statement/layout.js';
 import { bounds, chain, unpack } from './circuit-gen.js';
+import { checkedSparseInputs, sparseChallenge, sparseFold, sparseInputs } from './fold-sparse.js';
 import { inputLayout } from './input-hash.js';
 import { inputSpecOf, type InputRange } from './input-spec.js';
 
@@ -168,17 +169,8 @@ export function foldDigest(layout: Pick<PublicLayout, 'items' | 'scores'>, score
 
 /** Checks every input is an integer vector of the layout's width and range; returns a message if not. */
 export function inputRangeError(spec: InputSpec, xs: readonly (readonly (number | bigint)[])[]): string | undefined {
-  const lo = spec.signed ? -(1n << BigInt(spec.bits - 1)) : 0n;
-  const hi = spec.signed ? (1n << BigInt(spec.bits - 1)) - 1n : (1n << BigInt(spec.bits)) - 1n;
-  for (const [m, x] of xs.entries()) {
-    if (x.length !== spec.count) return `inputs[${m}]: expected ${spec.count} features, got ${x.length}`;
-    for (const [i, v] of x.entries()) {
-      if (typeof v === 'number' && !Number.isInteger(v)) return `inputs[${m}][${i}]: expected an integer, got ${v}`;
-      const b = BigInt(v);
-      if (b < lo || b > hi) return `inputs[${m}][${i}]: expected an integer in [${lo}, ${hi}], got ${b}`;
-    }
-  }
-  return undefined;
+  const checked = checkedSparseInputs(spec, xs);
+  return typeof checked === 'string' ? checked : undefined;
 }
 
 /**
@@ -186,29 +178,12 @@ export function inputRangeError(spec: InputSpec, xs: readonly (readonly (number 
  * the digest and the commitment, reduced mod r. Computed outside the circuit by both sides.
  */
 export function foldChallenge(modelHash: bigint, xs: readonly (readonly (number | bigint)[])[], digest: bigint, commitment: bigint): bigint {
-  const h = createHash('sha256');
-  h.update(`hindsight-fold/1;${modelHash};${digest};${commitment};${xs.length};`);
-  for (const x of xs) {
-    let line = `${x.length}:`;
-    for (let i = 0; i < x.length; i++) if (x[i] !== 0 && x[i] !== 0n) line += `${i}=${x[i]},`;
-    h.update(`${line};`);
-  }
-  return BigInt(`0x${h.digest('hex')}`) % FIELD_R;
+  return sparseChallenge(modelHash, sparseInputs(xs), digest, commitment);
 }
 
 /** X = Σ_j rho^j·x_j mod r (sparse: zero features cost nothing). */
 export function foldInputs(n: number, xs: readonly (readonly (number | bigint)[])[], rho: bigint): bigint[] {
-  const X = new Array<bigint>(n).fill(0n);
-  let pow = 1n;
-  for (const x of xs) {
-    for (let i = 0; i < n; i++) {
-      const v = x[i]!;
-      if (v === 0 || v === 0n) continue;
-      X[i] = (X[i]! + pow * toField(BigInt(v))) % FIELD_R;
-    }
-    pow = (pow * rho) % FIELD_R;
-  }
-  return X;
+  return sparseFold(n, sparseInputs(xs), rho);
 }
 
 export function foldInputHash(X: readonly bigint[]): Promise<bigint> {
@@ -219,13 +194,14 @@ export function foldInputHash(X: readonly bigint[]): Promise<bigint> {
 export async function foldWitness(a: ModelArtifact, layout: PublicLayout, xs: readonly (readonly (number | bigint)[])[]): Promise<{ input: Record<string, unknown>; scores: bigint[][] }> {
   if (modelHeader(a).toString() !== layout.modelHeader) throw expectedGot('zk.archMismatch', 'model', 'the architecture/scale/weightBits this circuit was built for', 'another');
   const { W } = firstLayer(a);
-  const z = xs.map((x) => W.map((row) => { let s = 0n; for (let i = 0; i < x.length; i++) if (x[i] !== 0 && x[i] !== 0n) s += BigInt(row[i]!) * BigInt(x[i]!); return s; }));
+  const sparse = sparseInputs(xs);
+  const z = sparse.map((x) => W.map((row) => { let s = 0n; for (let k = 0; k < x.index.length; k++) s += BigInt(row[x.index[k]!]!) * x.value[k]!; return s; }));
   const scores = xs.map((x) => fixedScores(a, x));
   const digest = await foldDigest(layout, scores);
   const salt = a.arch.kind === 'mlp' ? BigInt(`0x${randomBytes(31).toString('hex')}`) : undefined;
   const commitment = salt === undefined ? digest : await chainHash(commitHeader(layout.items, W.length), [salt, ...z.flat().map(toField)]);
-  const rho = foldChallenge(await poseidonModelHash(a), xs, digest, commitment);
-  const X = foldInputs(layout.input.count, xs, rho);
+  const rho = sparseChallenge(await poseidonModelHash(a), sparse, digest, commitment);
+  const X = sparseFold(layout.input.count, sparse, rho);
   const str = (v: bigint) => v.toString();
   return {
     input: {
@@ -251,13 +227,13 @@ export async function foldExpected(
   scores: readonly (readonly bigint[])[],
 ): Promise<{ ok: true } | { ok: false; message: string }> {
   const [modelHash, digest, commitment, rho, xHash] = signals as [bigint, bigint, bigint, bigint, bigint];
-  const range = inputRangeError(layout.input, inputs);
-  if (range) return { ok: false, message: `${range} (the key's input range)` };
+  const sparse = checkedSparseInputs(layout.input, inputs);
+  if (typeof sparse === 'string') return { ok: false, message: `${sparse} (the key's input range)` };
   const wantDigest = await foldDigest(layout, scores);
   if (wantDigest !== digest) return { ok: false, message: `proof.publicSignals[1]: expected the digest of the claimed scores (${wantDigest}), got ${digest} (altered scores)` };
-  const wantRho = foldChallenge(modelHash, inputs, digest, commitment);
+  const wantRho = sparseChallenge(modelHash, sparse, digest, commitment);
   if (wantRho !== rho) return { ok: false, message: `proof.publicSignals[3]: expected the challenge of these items' features (${wantRho}), got ${rho} (a proof on other text or another featurizer)` };
-  const wantX = await foldInputHash(foldInputs(layout.input.count, inputs, rho));
+  const wantX = await foldInputHash(sparseFold(layout.input.count, sparse, rho));
   if (wantX !== xHash) return { ok: false, message: `proof.publicSignals[4]: expected the hash of the folded features (${wantX}), got ${xHash} (a proof on other text or another featurizer)` };
   return { ok: true };
 }

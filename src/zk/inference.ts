@@ -4,22 +4,21 @@
  * proof-carrying trade or a served prediction.
  */
 import { readFileSync } from 'node:fs';
-import type { ErrorCode } from '../core/error-codes.js';
 import { ValidationError, expectedGot } from '../core/errors.js';
 import type { ModelArtifact } from '../ml/artifact-types.js';
 import { modelHeader, weightWords } from '../ml/commitment/model-hash.js';
 import { toField } from '../statement/field.js';
-import type { Groth16Proof, VerificationKey } from '../statement/groth16.js';
+import type { Groth16Proof } from '../statement/groth16.js';
 import { expectedSignalCount, type PublicLayout } from '../statement/layout.js';
-import { fieldHex } from '../statement/model-hash-text.js';
 import { packSegment } from '../statement/packing.js';
-import { decodePublicSignals, publicInputSignals, type DecodedSignals } from '../statement/signals.js';
+import { decodePublicSignals, type DecodedSignals } from '../statement/signals.js';
 import { compileCircom, type CompiledCircuit } from './circom.js';
 import { generateModelCircuit, type CircuitOptions } from './circuit-gen.js';
 import { inputHash, inputLayout } from './input-hash.js';
 import { setupCircuit, type CircuitSetup, type SetupOptions } from './setup.js';
 import { computeWitness, fullProve } from './snarkjs.js';
 import { fastGroth16Verify } from './fast-verify.js';
+import { inferenceVerifier, type InferenceVerifier } from './verify-inference.js';
 
 export type ModelCircuit = { circuit: CompiledCircuit; setup: CircuitSetup; layout: PublicLayout };
 
@@ -30,21 +29,7 @@ export type InferenceProof = {
   publicSignals: string[];
 };
 
-export type VerifyExpectation = {
-  /** Model hash the proof must carry (field element, decimal or 0x hex). */
-  modelHash?: bigint | string;
-  /** Integer inputs the proof must be about, one vector per item. */
-  inputs?: readonly (readonly (number | bigint)[])[];
-};
-
-export type VerifyResult = {
-  valid: boolean;
-  /** Why it is invalid: zk.proofInvalid, zk.modelMismatch, zk.inputMismatch, zk.signalsMalformed. */
-  reason?: ErrorCode;
-  message?: string;
-  modelHash?: string;
-  items?: { predicted: number; scores: string[]; inputBinding: string }[];
-};
+export type { VerifyExpectation, VerifyResult } from './verify-inference.js';
 
 export async function buildModelCircuit(a: ModelArtifact, options: CircuitOptions & SetupOptions = {}): Promise<ModelCircuit> {
   const { circuit, layout } = await compileModelCircuit(a, options);
@@ -101,72 +86,9 @@ export async function evaluateCircuit(
   return decodePublicSignals(c.layout, w.slice(1, 1 + n).map(String));
 }
 
-function asField(v: bigint | string): bigint {
-  return typeof v === 'bigint' ? v : BigInt(v);
-}
-
 /**
  * Checks a proof + public signals against a verification key and (optionally) the model hash and
- * inputs it must be about. Never throws for a bad proof: returns `valid: false` with a reason.
+ * inputs it must be about, with the warm main-thread pairing and Poseidon (src/zk/verify-inference.ts
+ * has the checks). Never throws for a bad proof: returns `valid: false` with a reason.
  */
-export async function verifyInference(
-  vkey: VerificationKey,
-  layout: PublicLayout,
-  proof: Groth16Proof,
-  publicSignals: readonly string[],
-  expect: VerifyExpectation = {},
-): Promise<VerifyResult> {
-  let decoded: DecodedSignals;
-  try {
-    decoded = decodePublicSignals(layout, publicSignals);
-  } catch (e) {
-    return { valid: false, reason: 'zk.signalsMalformed', message: (e as Error).message };
-  }
-  if (vkey.nPublic !== publicSignals.length) {
-    return { valid: false, reason: 'zk.signalsMalformed', message: `publicSignals.length: expected ${vkey.nPublic} (from the verification key), got ${publicSignals.length}` };
-  }
-  let ok = false;
-  try {
-    ok = await fastGroth16Verify(vkey, publicSignals, proof);
-  } catch (e) {
-    return { valid: false, reason: 'zk.proofInvalid', message: `proof: expected a well-formed Groth16 proof, got an error: ${(e as Error).message}` };
-  }
-  if (!ok) return { valid: false, reason: 'zk.proofInvalid', message: 'proof: expected a valid Groth16 proof for these public signals, got a failing pairing check' };
-  const modelHash = fieldHex(decoded.modelHash);
-  if (expect.modelHash !== undefined && asField(expect.modelHash) !== decoded.modelHash) {
-    return { valid: false, reason: 'zk.modelMismatch', message: `modelHash: expected ${fieldHex(asField(expect.modelHash))}, got ${modelHash}`, modelHash };
-  }
-  if (expect.inputs) {
-    const mismatch = await inputMismatch(layout, decoded, expect.inputs);
-    if (mismatch) return { valid: false, reason: 'zk.inputMismatch', message: mismatch, modelHash };
-  }
-  return {
-    valid: true,
-    modelHash,
-    items: decoded.items.map((it) => ({
-      predicted: it.predicted,
-      scores: it.scores.map(String),
-      inputBinding: 'inputHash' in it ? fieldHex(it.inputHash) : `inputs:${it.inputs.length}`,
-    })),
-  };
-}
-
-async function inputMismatch(layout: PublicLayout, decoded: DecodedSignals, xs: readonly (readonly (number | bigint)[])[]): Promise<string | undefined> {
-  if (xs.length !== layout.items) return `inputs: expected ${layout.items} items, got ${xs.length}`;
-  for (let m = 0; m < xs.length; m++) {
-    let want: bigint[] | null;
-    try {
-      want = publicInputSignals(layout, xs[m]);
-    } catch (e) {
-      return (e as Error).message;
-    }
-    const item = decoded.items[m];
-    if ('inputHash' in item) {
-      const h = await inputHash(layout.input, xs[m]);
-      if (h !== item.inputHash) return `inputs[${m}]: expected input hash ${fieldHex(h)}, got ${fieldHex(item.inputHash)}`;
-    } else if (!want || want.length !== item.inputs.length || want.some((w, i) => w !== item.inputs[i])) {
-      return `inputs[${m}]: expected the proof's public inputs to equal the given features, got different values`;
-    }
-  }
-  return undefined;
-}
+export const verifyInference: InferenceVerifier = inferenceVerifier({ pairing: fastGroth16Verify, inputHash });

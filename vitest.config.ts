@@ -18,7 +18,7 @@ if (withoutPostgres) {
  */
 const NEEDS_ROOT = ['test/faults/disk-full.test.ts'];
 const NEEDS_POSTGRES_BINARIES = ['test/faults/postgres-restart.test.ts'];
-const NEEDS_CHROMIUM = ['web/e2e/dashboard.test.ts'];
+const NEEDS_CHROMIUM = ['web/e2e/dashboard.test.ts', 'web/e2e/flag.test.ts'];
 const leftOut: string[] = [];
 if (process.env.CI !== 'true') {
   if (!canMountTmpfs()) {

@@ -72,5 +72,6 @@ export function humanReport(result: DemoResult): string {
     `${s.events} events, ${s.trades} trades, stateHash ${s.stateHash}`,
     `log: ${result.out} (hindsight replay --dir ${result.out}); report: ${result.out}/report/report.md`,
     `dashboard: hindsight node start --dir ${result.out}, then open http://127.0.0.1:8080/`,
+    `flag posts (spam feed) into round ${s.rounds + 1}, left scheduled for them${s.chain ? '' : `: fund your browser's identity with hindsight ledger transfer --key ${result.out}/visitor.key --to <its DID> --amount 200 --node http://127.0.0.1:8080`}`,
   ].join('\n');
 }

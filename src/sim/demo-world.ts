@@ -38,6 +38,8 @@ export type WorldConfig = {
   proofs?: ProverOptions;
   /** Called with a round's reveal events (batch proofs first) before they are appended. */
   beforeReveals?: (round: number, events: readonly SignedEvent[]) => Promise<void>;
+  /** The community's `config.items`: members may submit candidate items (demo-flags.ts). */
+  memberItems?: Record<string, unknown>;
 };
 
 const sha = (text: string): Buffer => createHash('sha256').update(text).digest();
@@ -125,6 +127,7 @@ export class DemoWorld {
             resolver: admin,
             ...(config.proofs ? { requireProofs: true } : {}),
             ...(config.committee ? { committee: { size: config.committee.size, minBond: config.committee.bond.toString(), rewardPerRound: config.committee.reward.toString() } } : {}),
+            ...(config.memberItems ? { items: config.memberItems } : {}),
           },
           treasury: config.budget.toString(),
           mint: [

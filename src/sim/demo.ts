@@ -20,6 +20,7 @@ import type { SignedEvent } from '../events/envelope.js';
 import { EXAMPLE_RECIPES } from '../sdk/operators/index.js';
 import { DemoProofs, proofRecipes, type DemoProofOptions } from './demo-proofs.js';
 import { DemoChain } from './demo-chain.js';
+import { DEMO_MEMBER_ITEMS, openForFlags, VISITOR_KEY_FILE } from './demo-flags.js';
 import type { ModelStrategy } from '../sdk/operator-strategy.js';
 
 export type DemoOptions = {
@@ -66,7 +67,7 @@ export function subsidySpent(state: GameState, round: number): bigint {
 }
 
 /** Files a demo run writes into --out; --force removes exactly these, never anything else. */
-const DEMO_FILES = ['hindsight.db', 'hindsight.db-wal', 'hindsight.db-shm', 'report', 'secrets'];
+const DEMO_FILES = ['hindsight.db', 'hindsight.db-wal', 'hindsight.db-shm', 'report', 'secrets', VISITOR_KEY_FILE];
 
 export function prepareOut(out: string, force: boolean): void {
   if (!existsSync(out)) return;
@@ -141,6 +142,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       rule: options.rule ?? DEFAULT_BANKROLL,
       bootstrap: data.bootstrap,
       strategies,
+      memberItems: DEMO_MEMBER_ITEMS,
       ...(proofs ? { proofs: proofs.proverOptions(), beforeReveals: (round: number, events: readonly SignedEvent[]) => proofs.beforeReveals(round, events, world.operators) } : {}),
     });
     const metrics = new DemoMetrics(world.operators.map((o) => o.name));
@@ -163,6 +165,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       metrics.observe(engine.state, set, world.operators, subsidySpent(engine.state, set.round));
       await chain?.afterRound(world, set.round);
     }
+    await openForFlags(world, { round: rounds + 1, subsidyPerItem: units(subsidy), seed, out: options.out, fundVisitor: !options.chain });
     const summary = buildSummary({
       metrics,
       rounds,

@@ -2,6 +2,8 @@ import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { fixed, get, prob, short, units } from './api';
 import { CalibrationChart, PriceChart } from './charts';
 import { useApi, useHashRoute } from './hooks';
+import { CandidateItems, FlagStatus, useFlag } from './Flags';
+import { ServedCheck, ServedForm } from './ServedAnswer';
 import type { FeedView, FlTasksView, LineBoardView, MarketHistoryView, MembersView, ModelLineView, ProofView, RoundDetailView } from '../../src/engine/dashboard-schemas';
 import type { CommunityView, MarketView, RoundView, StateView } from '../../src/engine/view-schemas';
 
@@ -136,6 +138,7 @@ function Round({ round }: { round: number }) {
           </table></div>
         </>
       )}
+      <CandidateItems rows={detail.data.submissions} round={round} title="Member-submitted items" />
       <h3>Items</h3>
       <div className="wrap"><table>
         <thead><tr><th>Item</th><th>Text</th><th className="num">Outcome</th></tr></thead>
@@ -251,10 +254,14 @@ function Model({ hash }: { hash: string }) {
       <h3>Per-round scores</h3>
       <div className="wrap"><table><thead><tr><th>Round</th><th className="num">P&amp;L</th><th className="num">Items</th><th className="num">Log loss</th><th className="num">Brier</th></tr></thead>
         <tbody>{m.rounds.map((r) => <tr key={r.round}><td>{r.round}</td><td className="num">{units(r.pnl)}</td><td className="num">{r.items}</td><td className="num">{fixed(r.logLoss)}</td><td className="num">{fixed(r.brier)}</td></tr>)}</tbody></table></div>
+      {m.rounds.length === 0 && <p>No scored rounds yet.</p>}
       <h3>Proven trades</h3>
       {m.proven.length === 0 ? <p>No proven trades.</p> : (
         <ul>{m.proven.map((p) => <li key={p.cid}><a href={`#/market/${p.round}/${encodeURIComponent(p.item)}`}>{p.round}/{p.item}</a> <VerifyButton cid={p.cid} /></li>)}</ul>
       )}
+      <h3>Served answers</h3>
+      <p className="muted">The node's answer on a post: the blend of the committed models it serves, each component proven; checked in this page (proofs, weights from P&amp;L, blend, and the log's keys, featurizers and P&amp;L).</p>
+      <ServedForm highlight={m.hash} />
     </>
   );
 }
@@ -284,32 +291,23 @@ function Fl() {
 
 function Feed() {
   const feed = useApi<FeedView>('/v1/feed?limit=100', true);
-  const [note, setNote] = useState<string | null>(null);
+  const flags = useFlag();
   if (!feed.data) return <Loading error={feed.error} />;
-  const flag = async (text: string) => {
-    const s = await import('./session');
-    const session = s.loadSession();
-    if (!session) return setNote('Sign in first (did:key session or wallet) to flag a post.');
-    try {
-      const out = await s.flagPost(session, text);
-      setNote(`Flagged: submitted as a candidate item for round ${out.round} (${short(out.cid, 14)}).`);
-    } catch (e) {
-      setNote(`Flag failed: ${(e as Error).message}`);
-    }
-  };
   return (
     <>
       <h2>Spam feed</h2>
-      <p className="muted">P(spam) is the market price of outcome 1: the community's served prediction for the post.</p>
-      {note && <p role="status" data-testid="flag-status">{note}</p>}
+      <p className="muted">P(spam) is the market price of outcome 1: the community's served prediction for the post. Flagging a post submits it as a candidate item for the next scheduled round.</p>
+      <FlagStatus note={flags.note} />
+      <CandidateItems rows={feed.data.pending} publish={flags.publish} />
       {feed.data.posts.map((p) => (
         <article className="card" key={`${p.round}/${p.item}`}>
           <p style={{ whiteSpace: 'pre-wrap', margin: '0 0 0.5rem' }}>{(p.text ?? '(features)').slice(0, 400)}</p>
           <p className="muted" style={{ margin: 0 }}>
-            <a href={`#/market/${p.round}/${encodeURIComponent(p.item)}`}>round {p.round} / {p.item}</a> · P(spam) <strong data-testid="spam-prob">{p.prices[1] ? prob(p.prices[1]).toFixed(3) : '–'}</strong>
+            <a href={`#/market/${p.round}/${encodeURIComponent(p.item)}`}>round {p.round} / {p.item}</a>{p.submitted && <> <span className="badge">member item</span></>} · P(spam) <strong data-testid="spam-prob">{p.prices[1] ? prob(p.prices[1]).toFixed(3) : '–'}</strong>
             {' '}· {p.models.length} models · label {p.outcome ?? 'pending'}{' '}
-            {p.text && <button onClick={() => void flag(p.text!)}>Flag as spam</button>}
+            {p.text && <button onClick={() => void flags.flag(p.text!)}>Flag as spam</button>}
           </p>
+          {p.text && <ServedCheck input={{ text: p.text }} label="Verify the served answer" />}
         </article>
       ))}
     </>

@@ -1,7 +1,8 @@
 /**
  * The report's chart specs (src/sim/charts.ts) sit beside its headless PNG renderer, which needs
- * node and resvg. The dashboard imports only the spec builders; these stand-ins satisfy the
- * renderer's imports in the browser bundle and fail loudly if it were ever called there.
+ * node and resvg, and the featurizer's quantization (src/ml/artifact.ts) beside the artifact file
+ * reader. The dashboard imports only the pure parts; these stand-ins satisfy the other imports in
+ * the browser bundle and fail loudly if one were ever called there.
  */
 const unavailable = (name: string) => (): never => {
   throw new Error(`${name} is not available in the browser`);
@@ -9,9 +10,11 @@ const unavailable = (name: string) => (): never => {
 export const createRequire = unavailable('createRequire');
 export const dirname = unavailable('dirname');
 export const join = unavailable('join');
+export const readFileSync = unavailable('readFileSync');
+export const writeFileSync = unavailable('writeFileSync');
 export class Resvg {
   constructor() {
     unavailable('Resvg')();
   }
 }
-export default { createRequire, dirname, join, Resvg };
+export default { createRequire, dirname, join, readFileSync, writeFileSync, Resvg };

@@ -1,7 +1,4 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
-import * as dagCbor from '@ipld/dag-cbor';
 import { base58btc } from 'multiformats/bases/base58';
 import { signingBytes, type UnsignedEvent } from '../../src/events/envelope';
 import { get, post } from './api';
@@ -64,29 +61,4 @@ export async function submit(s: Session, community: string, type: string, payloa
   const unsigned = { v: 1, type, community, author: s.did, prev: author.head, nonce: author.nonce + 1, time: Date.now(), payload, ...s.delegation } as UnsignedEvent;
   const sig = b64url(ed25519.sign(signingBytes(unsigned), s.seed));
   return post('/v1/events', { ...unsigned, sig });
-}
-
-/**
- * Flags a post as spam: submits its text as a candidate item (outcome 1 = spam) for the next
- * scheduled round, joining and bonding first when needed. The item key is kept here for the
- * key-publishing step once the round opens.
- */
-export async function flagPost(s: Session, text: string): Promise<{ round: number; cid: string }> {
-  const [community, state, members] = await Promise.all([
-    get<{ id: string; config: { committee?: { minBond: string }; items?: { bond: string } } }>('/v1/community'),
-    get<{ rounds: { round: number; phase: string }[] }>('/v1/state'),
-    get<{ members: { did: string; bond: string; left: boolean }[] }>('/v1/members'),
-  ]);
-  const next = state.rounds.filter((r) => r.phase === 'scheduled').sort((a, b) => a.round - b.round)[0];
-  if (!next) throw new Error('no scheduled round to submit to');
-  const me = members.members.find((m) => m.did === s.did && !m.left);
-  if (!me) await submit(s, community.id, 'member.join', {});
-  if (!me || me.bond === '0') await submit(s, community.id, 'member.bond', { amount: community.config.committee?.minBond ?? '1000000' });
-  const key = crypto.getRandomValues(new Uint8Array(32));
-  const nonce = crypto.getRandomValues(new Uint8Array(24));
-  const plaintext = dagCbor.encode({ input: { text }, salt: hex(crypto.getRandomValues(new Uint8Array(16))) });
-  const ciphertext = xchacha20poly1305(key, nonce).encrypt(plaintext);
-  const out = await submit(s, community.id, 'item.submit', { round: next.round, outcomes: 2, ciphertext: b64url(ciphertext), nonce: hex(nonce), commitment: hex(sha256(plaintext)) });
-  localStorage.setItem(`hindsight.itemKey.${out.cid}`, hex(key));
-  return { round: next.round, cid: out.cid };
 }

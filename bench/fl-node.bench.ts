@@ -43,7 +43,7 @@ const WORKERS = 2;
 const T0 = 1_700_000_000_000;
 const PROB_SCALE = 1_000_000_000_000;
 
-type Run = { roundMs: number; roundCpuMs: number; sentPerController: number; receivedPerController: number; included: number; trades?: { idle: Latency; relaying: Latency } };
+type Run = { window?: number[]; roundMs: number; roundCpuMs: number; sentPerController: number; receivedPerController: number; included: number; trades?: { idle: Latency; relaying: Latency } };
 type Latency = { count: number; p50: number; p99: number; max: number };
 
 function validationSet(recipe: TaskRecipe) {
@@ -98,7 +98,7 @@ const summary = (ms: number[]): Latency => {
   return { count: s.length, p50: +percentile(s, 50).toFixed(1), p99: +percentile(s, 99).toFixed(1), max: +(s.at(-1) ?? 0).toFixed(1) };
 };
 
-async function overNode(n: number, groups: number, withTrades: boolean, salt: number): Promise<Run> {
+export async function overNode(n: number, groups: number, withTrades: boolean, salt: number): Promise<Run> {
   // Funded members: the operator, a trader and a funder for the market. Controllers need no balance
   // (they are paid, never pay), so they stay out of the genesis, which would outgrow an event's size.
   const community = makeTestCommunity({ members: 3, id: `fl-bench-${n}`, salt, balance: 1_000_000_000_000n });
@@ -138,8 +138,8 @@ async function overNode(n: number, groups: number, withTrades: boolean, salt: nu
     const recipe = smallRecipe({ groups, neighbors: 14 });
     // The round's CPU, every process and thread together: from the cohort's joining to the round's aggregate.
     const log = (line: string) => {
-      if (/controllers joined/.test(line)) cpuAtStart = cpuNow(node.process.pid);
-      if (/^round 1:/.test(line)) cpuAtEnd = cpuNow(node.process.pid);
+      if (/controllers joined/.test(line)) (cpuAtStart = cpuNow(node.process.pid)), (window[0] = process.hrtime.bigint());
+      if (/^round 1:/.test(line)) (cpuAtEnd = cpuNow(node.process.pid)), (window[1] = process.hrtime.bigint());
     };
     const coordinator = runCoordinator({ node: node.url, signer: operator!.signer, task: 'b', recipe, rounds: 1, budget: 1_000_000n, controllers: n, validation: validationSet(recipe), noiseMultiplier: 1, delta: 1e-5, stageTimeoutMs: 120_000, joinTimeoutMs: 300_000, log });
     const members = Array.from({ length: n }, (_, k) => k + 1);
@@ -149,6 +149,7 @@ async function overNode(n: number, groups: number, withTrades: boolean, salt: nu
     let finished = false;
     let cpuAtStart = 0;
     let cpuAtEnd = 0;
+    const window: bigint[] = [0n, 0n];
     void coordinator.finally(() => (finished = true)).catch(() => {});
     // Trades start once the round does (the joins are not the relaying being measured).
     const trading = withTrades ? (async () => {
@@ -166,6 +167,7 @@ async function overNode(n: number, groups: number, withTrades: boolean, salt: nu
       sentPerController: reports.reduce((s, r) => s + r.sentBytes, 0) / n - join,
       receivedPerController: reports.reduce((s, r) => s + r.receivedBytes, 0) / n,
       included: result.rounds[0]!.included.length,
+      window: window.map((t) => Number(t / 1000n)),
       ...(withTrades ? { trades: { idle: summary(idle), relaying: summary(during) } } : {}),
     };
   } finally {
@@ -175,7 +177,7 @@ async function overNode(n: number, groups: number, withTrades: boolean, salt: nu
 }
 
 /** The same round in one process: every controller's local work, one SecAgg session, the server's step. */
-function inProcess(n: number, recipe: TaskRecipe): number {
+export function inProcess(n: number, recipe: TaskRecipe): number {
   const f = makeFeaturizer(recipe.featurizer);
   const data = flShards(SHARDS, PER_SHARD, 100);
   const shards = Array.from({ length: n }, (_, k) => data.shards[k % SHARDS]!).map((rows) => ({ X: csrFromRows(rows.map((e) => f.transform({ text: e.text })), f.dim), y: Int32Array.from(rows, (e) => e.label) }));

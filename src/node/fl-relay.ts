@@ -19,6 +19,9 @@ import type { GameState } from '../game/state.js';
 import { HttpError } from './http-errors.js';
 import type { RouteContext, RouteSpec } from './routes.js';
 import { FlWaitQuery, FlWaitReply, FlWaiters, missingField } from './fl-wait.js';
+import { acceptEvent } from './accept-event.js';
+import { SignedEventSchema } from '../events/dag-jws.js';
+import { SubmitReply } from '../engine/view-schemas.js';
 
 export const BLOB_ID = /^sha256-[0-9a-f]{64}$/;
 /** Largest blob: what fits a request body as base64 with room to spare (members split data into chunks). */
@@ -57,6 +60,12 @@ export const FlTaskView = z.strictObject({
   closed: z.array(z.strictObject({ group: z.number().int(), stage: z.string(), slots: z.array(z.number().int()) })),
 });
 export type FlTaskView = z.infer<typeof FlTaskView>;
+
+/** An event and a wait in one request: what a controller sends at each SecAgg stage. */
+export const FlStepBody = z.strictObject({ event: SignedEventSchema, wait: FlWaitQuery });
+/** The same shape as parsed here: the event itself is checked by the node's intake (verify, apply), once. */
+const FlStepShape = z.strictObject({ event: z.record(z.string(), z.unknown()), wait: FlWaitQuery });
+export const FlStepReply = z.strictObject({ ...SubmitReply.shape, wait: FlWaitReply });
 
 export const FlMessages = z.strictObject({ messages: z.array(z.strictObject({ slot: z.number().int(), author: z.string(), body: z.record(z.string(), z.unknown()) })) });
 export type FlMessages = z.infer<typeof FlMessages>;
@@ -130,7 +139,7 @@ export class FlRelayIndex {
   }
 }
 
-function parseWith<S extends z.ZodType>(schema: S, value: unknown, field: string, code: 'http.invalidParams' | 'http.invalidQuery' | 'data.blob.invalid'): z.infer<S> {
+function parseWith<S extends z.ZodType>(schema: S, value: unknown, field: string, code: 'http.invalidParams' | 'http.invalidQuery' | 'data.blob.invalid' | 'fl.relay.badStep'): z.infer<S> {
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
@@ -150,6 +159,39 @@ const waitersOf = (ctx: RouteContext) => {
   let w = waiters.get(ctx);
   if (!w) waiters.set(ctx, (w = new FlWaiters(relayOf(ctx), () => ctx.engine.state, (listener) => ctx.engine.store.onAppend(listener))));
   return w;
+};
+
+/**
+ * The latest blobs put or read, as base64, by id (content-addressed, so never stale): every
+ * controller reads each round's model, and a store read plus an encoding per reader added up.
+ */
+class BlobCache {
+  readonly #entries = new Map<string, string>();
+  #chars = 0;
+
+  constructor(private readonly maxChars = 16 * 1024 * 1024) {}
+
+  get(id: string): string | undefined {
+    return this.#entries.get(id);
+  }
+
+  set(id: string, base64: string): void {
+    if (this.#entries.has(id) || base64.length > this.maxChars) return;
+    this.#entries.set(id, base64);
+    this.#chars += base64.length;
+    for (const [old, value] of this.#entries) {
+      if (this.#chars <= this.maxChars) break;
+      this.#entries.delete(old);
+      this.#chars -= value.length;
+    }
+  }
+}
+
+const blobCaches = new WeakMap<RouteContext, BlobCache>();
+const blobsOf = (ctx: RouteContext) => {
+  let c = blobCaches.get(ctx);
+  if (!c) blobCaches.set(ctx, (c = new BlobCache()));
+  return c;
 };
 
 const errorsOf = (statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, { description: s === 404 ? 'no such task or blob' : 'bad parameter or body' }]));
@@ -188,6 +230,25 @@ export const flRoutes: RouteSpec[] = [
     },
   },
   {
+    method: 'POST', url: '/v1/fl/tasks/:task/step', summary: 'submit one signed event, then wait as GET …/wait would, in one request (a controller\'s SecAgg stage)', params: FlTaskParams, body: FlStepBody,
+    responses: { 200: { description: 'the receipt and the wait\'s answer', schema: FlStepReply }, 307: { description: 'a read-only follower: submit to the leader' }, ...errorsOf([400, 404]) },
+    handler: async (ctx, req, reply) => {
+      const { task } = parseWith(FlTaskParams, req.params, 'params', 'http.invalidParams');
+      // Everything about the wait is checked before the event is taken in: a bad request changes nothing.
+      const { event, wait } = parseWith(FlStepShape, req.body, 'body', 'fl.relay.badStep');
+      const missing = missingField(wait);
+      if (missing) throw new ValidationError('fl.relay.badStep', `body.wait.${missing}: expected a value when waiting for ${wait.for}, got none`, { field: `body.wait.${missing}` });
+      if (!ctx.engine.state.fl.has(task)) throw new HttpError(404, 'fl.relay.notFound', `task: expected an existing FL task, got ${JSON.stringify(task)}`);
+      if (ctx.leader) {
+        const location = new URL('/v1/events', ctx.leader).toString();
+        reply.code(307).header('location', location);
+        return { code: 'node.readOnly', kind: 'http', message: `POST ${req.url.split('?')[0]}: expected a leader node, got a read-only follower; submit to ${location}` };
+      }
+      const receipt = await acceptEvent(ctx, req, event);
+      return { ...receipt, wait: await waitersOf(ctx).wait(task, wait) };
+    },
+  },
+  {
     method: 'POST', url: '/v1/blobs', summary: 'store opaque bytes under their SHA-256 (encrypted data chunks, published models)', body: BlobBody,
     responses: { 200: { description: 'its id', schema: BlobReply }, ...errorsOf([400]) },
     handler: async (ctx, req) => {
@@ -196,6 +257,7 @@ export const flRoutes: RouteSpec[] = [
       if (Buffer.from(bytes).toString('base64') !== data) throw new ValidationError('data.blob.invalid', 'body.data: expected canonical padded base64, got another spelling', { field: 'body.data' });
       const id = blobIdOf(bytes);
       await ctx.engine.store.putMeta(`blob/${id}`, bytes);
+      blobsOf(ctx).set(id, data);
       return { id, bytes: bytes.length };
     },
   },
@@ -204,9 +266,13 @@ export const flRoutes: RouteSpec[] = [
     responses: { 200: { description: 'the bytes as base64', schema: BlobData }, ...errorsOf([400, 404]) },
     handler: async (ctx, req) => {
       const { id } = parseWith(BlobParams, req.params, 'params', 'http.invalidParams');
+      const cached = blobsOf(ctx).get(id);
+      if (cached !== undefined) return { id, data: cached };
       const bytes = await ctx.engine.store.getMeta(`blob/${id}`);
       if (!bytes) throw new HttpError(404, 'data.blob.notFound', `blob: expected a stored blob, got none for ${id}`);
-      return { id, data: Buffer.from(bytes).toString('base64') };
+      const data = Buffer.from(bytes).toString('base64');
+      blobsOf(ctx).set(id, data);
+      return { id, data };
     },
   },
 ];

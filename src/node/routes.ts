@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { ErrorCode } from '../core/error-codes.js';
-import { GameRejection, ValidationError } from '../core/errors.js';
+import { ValidationError } from '../core/errors.js';
 import { canonicalDid } from '../events/did.js';
 import { stateHash } from '../game/canonical.js';
 import type { Engine } from '../engine/engine.js';
@@ -18,6 +18,7 @@ import { parseRequestPart as parse } from './request-parts.js';
 import type { NodeMetrics } from './metrics.js';
 import { PredictBody, type InferenceService } from './inference-service.js';
 import { flRoutes } from './fl-relay.js';
+import { acceptEvent } from './accept-event.js';
 import { chainRoutes } from './chain-routes.js';
 
 /** What the handlers share: one node's engine and its HTTP-side helpers. */
@@ -84,18 +85,9 @@ export const routes: RouteSpec[] = [
         reply.code(307).header('location', location);
         return { code: 'node.readOnly', kind: 'http', message: `POST /v1/events: expected a leader node, got a read-only follower; resubmit to ${location}` } satisfies ErrorReply['body'];
       }
-      await ctx.limitAuthor?.(req, false);
-      const outcome = await ctx.batcher.submit(req.body);
-      if (!outcome.ok) {
-        ctx.metrics.submitted.inc({ outcome: outcome.error.code });
-        if (outcome.error instanceof GameRejection) await ctx.limitAuthor?.(req, true);
-        throw outcome.error;
-      }
-      // A duplicate (an event already in the log, which anyone can read and re-send) costs its author nothing.
-      if (!outcome.result.duplicate) await ctx.limitAuthor?.(req, true);
-      ctx.metrics.submitted.inc({ outcome: outcome.result.duplicate ? 'duplicate' : 'accepted' });
+      const result = await acceptEvent(ctx, req, req.body);
       reply.code(202);
-      return outcome.result;
+      return result;
     },
   },
   {

@@ -16,7 +16,7 @@ import { localUpdate } from '../fl/training/local-train.js';
 import { prepareUpdate } from '../fl/training/strategy.js';
 import { quantize, quantizerFor } from '../fl/training/quantize.js';
 import { decodeModelBlob, groupsOf, inboxFrom, keysBody, keysFrom, maskedBody, sessionConfig, sharesBody, unmaskBody } from '../fl/net/protocol.js';
-import { FlNode, waitFor, type WaitReply } from './fl-node.js';
+import { FlNode, waitFor, type FlTaskInfo, type WaitReply } from './fl-node.js';
 import { HindsightError, expectedGot } from '../core/errors.js';
 
 /** Refusals that only mean the round went on without this controller. */
@@ -55,10 +55,18 @@ export async function runController(o: ControllerOptions): Promise<ControllerRep
   const node = new FlNode(o.node, o.signer);
   const timeout = o.timeoutMs ?? 60_000;
   const poll = o.pollMs ?? 40;
+  let view = await waitFor('task', async () => (await node.task(o.task)) ?? undefined, timeout, poll);
+  try {
+    return await play(o, node, view, timeout);
+  } finally {
+    node.close();
+  }
+}
+
+async function play(o: ControllerOptions, node: FlNode, view: FlTaskInfo, timeout: number): Promise<ControllerReport> {
   const log = o.log ?? (() => {});
   const me = o.signer.did;
   const seed = o.seed ?? 1;
-  let view = await waitFor('task', async () => (await node.task(o.task)) ?? undefined, timeout, poll);
   if (!view.controllers.some((c) => c.did === me)) {
     await node.submit('fl.join', { task: o.task, examples: o.examples.length });
     view = (await node.task(o.task))!;
@@ -67,8 +75,7 @@ export async function runController(o: ControllerOptions): Promise<ControllerRep
   // Groups are drawn over the whole cohort, so wait until it has joined (a later joiner is not in it).
   const cohort = view.clientsPerRound;
   if (slot > cohort) throw expectedGot('fl.controller.invalid', 'slot', `one of the task's first ${cohort} controllers`, slot);
-  await ready(node.waitUntil(o.task, { for: 'joined', count: cohort }, timeout), 'the cohort joining');
-  view = (await node.task(o.task))!;
+  // The recipe and the examples' features are ready before the cohort is: that wait is idle time.
   const initial = decodeModelBlob(await node.getBlob(view.modelBlobs[0]!));
   const recipe = initial.recipe;
   const featurizer = makeFeaturizer(recipe.featurizer);
@@ -76,19 +83,22 @@ export async function runController(o: ControllerOptions): Promise<ControllerRep
   const y = Int32Array.from(o.examples, (e) => e.label);
   const random: RandomBytes = o.seededSecrets ? seededRandomBytes(`fl-controller/${seed}/${me}`) : secureRandomBytes;
   const done: number[] = [];
+  const joined = await ready(node.waitUntil(o.task, { for: 'joined', count: cohort }, timeout), 'the cohort joining');
   log(`joined ${o.task} as slot ${slot}`);
 
-  /** The operator's closing of a stage (null: the round ended without us) and the closed stage's messages for this slot. */
-  const stageClosed = async (round: number, group: number, stage: string, to?: number) => {
-    const reply = await ready(node.waitUntil(o.task, { for: 'closed', round, group, stage, ...(to === undefined ? {} : { to }) }, timeout), `round ${round} group ${group} ${stage} closure`);
+  /**
+   * Sends this stage's event and, in the same request, waits for the operator to close it (null
+   * members: the round ended without us); the reply carries the closed stage's messages for this slot.
+   */
+  const stage = async (round: number, group: number, body: Record<string, unknown>, closes: string, to?: number) => {
+    const reply = await ready(node.step('fl.update', { task: o.task, round, body }, o.task, { for: 'closed', round, group, stage: closes, ...(to === undefined ? {} : { to }) }, timeout), `round ${round} group ${group} ${closes} closure`);
     return { members: reply.closed, messages: reply.messages };
   };
 
-  /** One round's part; 'dropped' when this controller leaves (the dropout behaviour). */
-  const playRound = async (round: number, global: Float64Array, group: number): Promise<'dropped' | 'done' | 'skipped'> => {
-    const keys = new PairKeys();
-    await node.submit('fl.update', { task: o.task, round, body: keysBody(group, { id: slot, publicKey: keys.publicKey }) });
-    // Train while the others advertise their keys.
+  /** One round's part; 'dropped' when this controller leaves (the dropout behaviour); `end` when the round's end is known. */
+  const playRound = async (round: number, global: Float64Array, group: number): Promise<{ outcome: 'dropped' | 'done' | 'skipped'; end?: WaitReply }> => {
+    // Train first: the keys stage cannot close before every member's keys, and a member's masked
+    // input needs its update anyway, so training before the keys costs the round nothing.
     const rng = makeRng(deriveSeed(seed, `fl/${o.task}/${round}/${me}`));
     const delta = o.behaviour === 'noise'
       ? Float64Array.from({ length: recipe.dim }, () => 3 * rng.normal())
@@ -98,48 +108,51 @@ export async function runController(o: ControllerOptions): Promise<ControllerRep
       ? { clientId: me, round, epochs: 1, learningRate: 1, batchSize: 1, weighting: 'uniform' as const }
       : { clientId: me, round, epochs: recipe.epochs, learningRate: recipe.learningRate, batchSize: recipe.batchSize, weighting: 'uniform' as const, clipNorm: recipe.clipNorm, biasClip: recipe.biasClip, noiseStd: recipe.noiseStd };
     const { vector } = prepareUpdate(instruction, delta, o.examples.length, rng.normal);
-    const keysStage = await stageClosed(round, group, 'keys');
+    const keys = new PairKeys();
+    const keysStage = await stage(round, group, keysBody(group, { id: slot, publicKey: keys.publicKey }), 'keys');
     const members = keysStage.members;
-    if (!members?.includes(slot)) return 'skipped';
+    if (!members?.includes(slot)) return { outcome: 'skipped' };
     const config = sessionConfig(o.task, round, group, members, recipe);
     const client = new SecAggClient(config, slot, random, keys);
     client.advertise();
     const roster = keysStage.messages.map((m) => keysFrom(m.body));
-    await node.submit('fl.update', { task: o.task, round, body: sharesBody(client.shareKeys(roster)) });
+    const shareKeys = client.shareKeys(roster);
     if (o.behaviour === 'dropout' && round === (o.dropRound ?? 1)) {
+      await node.submit('fl.update', { task: o.task, round, body: sharesBody(shareKeys) });
       log(`dropping out of round ${round} after sharing keys`);
-      return 'dropped';
+      return { outcome: 'dropped' };
     }
+    const sharesStage = await stage(round, group, sharesBody(shareKeys), 'shares', slot);
     const q = quantizerFor(recipe.coordinateBound, members.length);
     const input = quantize(vector, q, rng);
-    const sharesStage = await stageClosed(round, group, 'shares', slot);
     const sharers = sharesStage.members;
-    if (!sharers?.includes(slot)) return 'skipped';
+    if (!sharers?.includes(slot)) return { outcome: 'skipped' };
     const inbox = inboxFrom(sharesStage.messages);
     const masked = client.maskedInput(inbox, input);
-    await node.submit('fl.update', { task: o.task, round, body: maskedBody(round, masked.masked, q.scaleBits) });
-    const survivors = (await stageClosed(round, group, 'masked')).members;
-    if (!survivors?.includes(slot)) return 'skipped';
-    await node.submit('fl.update', { task: o.task, round, body: unmaskBody(client.unmask(survivors)) });
-    return 'done';
+    const survivors = (await stage(round, group, maskedBody(round, masked.masked, q.scaleBits), 'masked')).members;
+    if (!survivors?.includes(slot)) return { outcome: 'skipped' };
+    const end = await ready(node.step('fl.update', { task: o.task, round, body: unmaskBody(client.unmask(survivors)) }, o.task, { for: 'completed', round }, timeout), `round ${round} end`);
+    return { outcome: 'done', end };
   };
 
-  // Where the task stands: rounds completed and the latest model's blob (the task view once, then each round's end).
-  let at = { completed: view.completed, model: view.modelBlobs[view.completed] ?? null };
+  // Where the task stands: rounds completed and the latest model's blob (from the cohort's wait, then each round's end).
+  let at = { completed: joined.completed, model: joined.model };
   while (at.completed < view.rounds) {
     const round = at.completed + 1;
     const global = at.model && at.model !== view.modelBlobs[0] ? decodeModelBlob(await node.getBlob(at.model)).weights : initial.weights;
     const group = groupsOf(o.task, round, cohort, recipe.groups).get(slot)!;
+    let end: WaitReply | undefined;
     try {
-      const outcome = await playRound(round, global, group);
-      if (outcome === 'dropped') return { did: me, slot, rounds: done, droppedOut: true, sentBytes: node.sentBytes, receivedBytes: node.receivedBytes, earned: '0' };
-      if (outcome === 'done') done.push(round);
+      const played = await playRound(round, global, group);
+      if (played.outcome === 'dropped') return { did: me, slot, rounds: done, droppedOut: true, sentBytes: node.sentBytes, receivedBytes: node.receivedBytes, earned: '0' };
+      if (played.outcome === 'done') done.push(round);
+      end = played.end;
     } catch (error) {
       // Too late for this round (the operator closed the stage, or the round or task ended): wait for the next one.
       if (!(error instanceof HindsightError && MISSED.has(error.code))) throw error;
       log(`missed round ${round} (${error.code})`);
     }
-    const end = await ready(node.waitUntil(o.task, { for: 'completed', round }, timeout), `round ${round} end`);
+    end ??= await ready(node.waitUntil(o.task, { for: 'completed', round }, timeout), `round ${round} end`);
     at = { completed: end.completed, model: end.model };
     if (end.finished) break;
   }

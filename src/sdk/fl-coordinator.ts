@@ -70,6 +70,14 @@ const micro = (x: number) => Math.max(1, Math.round(x * 1_000_000));
 
 export async function runCoordinator(o: CoordinatorOptions): Promise<CoordinatorResult> {
   const node = new FlNode(o.node, o.signer);
+  try {
+    return await coordinate(o, node);
+  } finally {
+    node.close();
+  }
+}
+
+async function coordinate(o: CoordinatorOptions, node: FlNode): Promise<CoordinatorResult> {
   const stageTimeout = o.stageTimeoutMs ?? 5_000;
   const log = o.log ?? (() => {});
   const strategy = o.strategy ?? new FedAvg({ serverLearningRate: 1, weighting: 'uniform' });

@@ -65,8 +65,9 @@ function digest(text: string): Uint8Array {
  * computable by everyone from public facts.
  */
 export function groupsOf(task: string, round: number, slots: number, groups: number): Map<number, number> {
-  const key = (s: number) => Buffer.from(digest(`fl-group/${task}/${round}/${s}`)).toString('hex');
-  const order = Array.from({ length: slots }, (_, k) => k + 1).sort((a, b) => (key(a) < key(b) ? -1 : 1));
+  // Each slot's key is hashed once, not once per comparison (a cohort of 100 took ~1,300 hashes).
+  const keys = Array.from({ length: slots }, (_, k) => Buffer.from(digest(`fl-group/${task}/${round}/${k + 1}`)).toString('hex'));
+  const order = Array.from({ length: slots }, (_, k) => k + 1).sort((a, b) => (keys[a - 1]! < keys[b - 1]! ? -1 : 1));
   const g = Math.max(1, Math.min(groups, Math.floor(slots / 3) || 1));
   return new Map(order.map((slot, k) => [slot, k % g]));
 }

@@ -25,20 +25,15 @@ const cases: Case[] = [
     ],
   },
   {
-    name: 'conv (stride 1) + ReLU + max pool + dense',
-    shape: [1, 5, 5],
-    layers: [
-      { op: 'conv', channels: 2, kernel: 2, stride: 1, relu: true },
-      { op: 'pool', mode: 'max', size: 2, stride: 2 },
-      { op: 'dense', outputs: 3, relu: false },
-    ],
-  },
-  {
-    name: 'conv (stride 2, 2 channels in) without ReLU + average pool + dense',
-    shape: [2, 6, 6],
+    // every conv/pool path in one circuit (one compile): a stride-2 conv over 2 input channels
+    // without ReLU, overlapping average windows, a stride-1 conv with ReLU, max windows, dense
+    name: 'conv (stride 2, 2 channels in, no ReLU) + average pool + conv (ReLU) + max pool + dense',
+    shape: [2, 10, 10],
     layers: [
       { op: 'conv', channels: 2, kernel: 2, stride: 2, relu: false },
       { op: 'pool', mode: 'avg', size: 2, stride: 1 },
+      { op: 'conv', channels: 2, kernel: 2, stride: 1, relu: true },
+      { op: 'pool', mode: 'max', size: 2, stride: 1 },
       { op: 'dense', outputs: 2, relu: false },
     ],
   },

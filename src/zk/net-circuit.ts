@@ -14,7 +14,12 @@ import type { InputSpec } from '../statement/layout.js';
 
 const bitLength = (v: bigint): number => v.toString(2).length;
 
-export type NetCircuit = { code: string; scoreBits: number };
+/**
+ * `layerConstraints[i]`: the non-linear constraints layer i emits for all M items (what is left
+ * after --O2 folds the linear ones): one per product, A+1 per bit decomposition, one per ReLU gate
+ * and per max-pool select. The weight commitment and the input binding come on top.
+ */
+export type NetCircuit = { code: string; scoreBits: number; layerConstraints: number[] };
 
 export function netCircuit(a: ModelArtifact & { arch: NetArch }, input: InputSpec, M: number): NetCircuit {
   const arch = a.arch;
@@ -26,6 +31,7 @@ export function netCircuit(a: ModelArtifact & { arch: NetArch }, input: InputSpe
   const last = arch.layers.length - 1;
   const parts: string[] = [];
   let scoreBits = 0;
+  const layerConstraints: number[] = [];
   let j = 0;
   let src = 'x';
   const check = (bits: number) => {
@@ -58,6 +64,7 @@ export function netCircuit(a: ModelArtifact & { arch: NetArch }, input: InputSpe
     }
     ${dst}[m][o] <== mx${i}[m][o][${n - 1}];
   }`);
+        layerConstraints.push(M * OUT * (n - 1) * (B + 2));
       } else {
         const s = Math.log2(n);
         const A = Math.max(bitLength(BigInt(n) * vBound), s + 1);
@@ -76,6 +83,7 @@ export function netCircuit(a: ModelArtifact & { arch: NetArch }, input: InputSpe
     ${dst}[m][o] <== low + (r${i}[m][o].out[${A}] - 1) * ${1n << BigInt(A - s)};
   }`);
         vBound = 1n << BigInt(A - s);
+        layerConstraints.push(M * OUT * (A + 1));
       }
       src = dst;
       return;
@@ -106,6 +114,7 @@ export function netCircuit(a: ModelArtifact & { arch: NetArch }, input: InputSpe
   ${loops}
     scores[m][o] <== a;
   }`);
+      layerConstraints.push(M * OUT * cols);
     } else {
       const A = Math.max(bitLength(aBound), F + 1);
       check(A);
@@ -122,8 +131,9 @@ export function netCircuit(a: ModelArtifact & { arch: NetArch }, input: InputSpe
     ${relu ? `${dst}[m][o] <== r${i}[m][o].out[${A}] * low;` : `${dst}[m][o] <== low + (r${i}[m][o].out[${A}] - 1) * ${1n << BigInt(A - F)};`}
   }`);
       vBound = 1n << BigInt(A - F);
+      layerConstraints.push(M * OUT * (cols + A + 1 + (relu ? 1 : 0)));
       src = dst;
     }
   });
-  return { code: parts.join('\n'), scoreBits };
+  return { code: parts.join('\n'), scoreBits, layerConstraints };
 }

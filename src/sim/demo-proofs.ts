@@ -7,7 +7,10 @@
  * proven score changed) and expects it refused with nothing stored.
  *
  * Provable models are capped at `maxBuckets` hashed features (default 1,024): the default demo's
- * 2^14–2^16-feature models would need millions of constraints per batch.
+ * 2^14–2^16-feature models would need millions of constraints per batch. The MLP's weights are
+ * committed at 10 bits instead of 16: its weight commitment costs one constraint per weight bit,
+ * and at 16 bits its 150-slot batch needs 581k constraints (a 2^20 setup, ~2× the proving of
+ * 2^19); at 10 bits it fits 2^19 with the same accuracy on held-out SpamAssassin mail.
  */
 import { InternalError } from '../core/errors.js';
 import type { Engine } from '../engine/engine.js';
@@ -33,10 +36,15 @@ export type ProofSummary = {
 };
 
 export const DEFAULT_PROOF_BUCKETS = 1 << 10;
+export const PROOF_MLP_WEIGHT_BITS = 10;
 
-/** The example recipes with provable families capped at `maxBuckets` features. */
+/** The example recipes with provable families capped at `maxBuckets` features, MLPs at 10-bit weights. */
 export function proofRecipes(recipes: readonly MlRecipe[], maxBuckets = DEFAULT_PROOF_BUCKETS): MlRecipe[] {
-  return recipes.map((r) => (r.buckets > maxBuckets ? { ...r, buckets: maxBuckets } : r));
+  return recipes.map((r) => ({
+    ...r,
+    buckets: Math.min(r.buckets, maxBuckets),
+    ...(r.family === 'mlp' ? { weightBits: Math.min(r.weightBits ?? 16, PROOF_MLP_WEIGHT_BITS) } : {}),
+  }));
 }
 
 type BatchPayload = { round: number; model: string; items: string[]; batch: BatchProof };
@@ -47,10 +55,11 @@ export class DemoProofs {
   rejectedTampered = 0;
   #verifyMs: number[] = [];
 
-  constructor(private readonly engine: Engine, private readonly seed: number, readonly options: DemoProofOptions = {}) {}
+  /** `itemsPerRound` is the default batch size: one batch proof per operator per round. */
+  constructor(private readonly engine: Engine, private readonly seed: number, private readonly itemsPerRound: number, readonly options: DemoProofOptions = {}) {}
 
   proverOptions(): ProverOptions {
-    return { policy: 'auto', batchItems: this.options.batchItems ?? 16 };
+    return { policy: 'auto', batchItems: this.options.batchItems ?? this.itemsPerRound };
   }
 
   /**

@@ -121,7 +121,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const proofOptions = options.proofs === true ? {} : options.proofs || undefined;
   const strategies = exampleStrategies((name, round) => hashes.get(`${name}@${round}`), proofOptions ? proofRecipes(EXAMPLE_RECIPES, proofOptions.maxBuckets) : EXAMPLE_RECIPES).concat(options.extraStrategies ?? []);
   const engine = await Engine.open({ dir: options.out });
-  const proofs = proofOptions ? new DemoProofs(engine, seed, proofOptions) : undefined;
+  const proofs = proofOptions ? new DemoProofs(engine, seed, items, proofOptions) : undefined;
   let result: DemoResult;
   let chain: DemoChain | undefined;
   try {

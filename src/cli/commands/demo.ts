@@ -19,7 +19,7 @@ export function register(program: Command): void {
     .option('--chain', "money on a local anvil: deposits fund the subsidy budget and the operators' bankrolls, payouts are claimed on chain, rounds anchored")
     .option('--proofs', 'the community requires proofs: provable operators reveal with round batch proofs (models capped at --proof-buckets features)')
     .option('--proof-buckets <n>', 'with --proofs: hashed features of the provable models at most', '1024')
-    .option('--batch-items <n>', 'with --proofs: slots per batch proof', '16')
+    .option('--batch-items <n>', 'with --proofs: slots per batch proof (default: --items, one batch per operator per round)')
     .option('--fl', 'members keep private mailbox shards; one operator trains by federated learning (DP, secure aggregation, controller processes over a node) and trades with the model')
     .option('--fl-controllers <n>', 'with --fl: member controllers (one process each)', '10')
     .option('--fl-rounds <n>', 'with --fl: federated rounds', '3')
@@ -32,7 +32,7 @@ export function register(program: Command): void {
     .option('--trace <file>', 'with --usecase streams: a "time id size [extra]" trace instead of the generated one')
     .option('--scoring <rule>', 'with --usecase streams: market scoring rule, lmsr or qmsr', 'lmsr')
     .option('--json', 'print the summary as one JSON object on the last line of stdout')
-    .action(async (opts: { usecase: string; trace?: string; scoring: string; rounds: string; items: string; seed: string; dataset?: string; out: string; force?: boolean; serve: string; json?: boolean; adversarialCommittee: string; committee: boolean; chain?: boolean; proofs?: boolean; proofBuckets: string; batchItems: string; fl?: boolean; flControllers: string; flRounds: string; flShard: string; flEpsilon: string; flClip: string; flServer: string; flServerLr?: string }, cmd: Command) => {
+    .action(async (opts: { usecase: string; trace?: string; scoring: string; rounds: string; items: string; seed: string; dataset?: string; out: string; force?: boolean; serve: string; json?: boolean; adversarialCommittee: string; committee: boolean; chain?: boolean; proofs?: boolean; proofBuckets: string; batchItems?: string; fl?: boolean; flControllers: string; flRounds: string; flShard: string; flEpsilon: string; flClip: string; flServer: string; flServerLr?: string }, cmd: Command) => {
       const int = (v: string, field: string): number => {
         const n = Number(v);
         if (!Number.isInteger(n)) throw new ValidationError('cli.badInteger', `--${field}: expected an integer, got ${v}`, { field });
@@ -70,7 +70,7 @@ export function register(program: Command): void {
           committee: opts.committee,
           adversarialCommittee: Number(opts.adversarialCommittee),
           ...(opts.chain ? { chain: true } : {}),
-          ...(opts.proofs ? { proofs: { maxBuckets: int(opts.proofBuckets, 'proof-buckets'), batchItems: int(opts.batchItems, 'batch-items') } } : {}),
+          ...(opts.proofs ? { proofs: { maxBuckets: int(opts.proofBuckets, 'proof-buckets'), ...(opts.batchItems === undefined ? {} : { batchItems: int(opts.batchItems, 'batch-items') }) } } : {}),
           onProgress: bar ? (p) => bar.update(p) : undefined,
         });
         bar?.stop();

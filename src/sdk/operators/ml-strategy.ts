@@ -28,6 +28,8 @@ export type MlRecipe = {
   hidden?: number;
   epochs?: number;
   seed?: number;
+  /** Fixed-point weight width of the committed artifact (default 16). */
+  weightBits?: number;
 };
 
 function featurizerSpec(recipe: MlRecipe, history: readonly LabeledExample[]): FeaturizerSpec {
@@ -85,7 +87,7 @@ export class MlStrategy implements ModelStrategy {
           : trainNaiveBayes(X, y, options);
     const model = sharpened(trained, recipe.sharpen ?? 1);
     const labels = Array.from({ length: context.classes }, (_, k) => String(k));
-    const artifact = toArtifact(model, { name: `${recipe.name}@round-${context.round}`, featurizer: spec, labels });
+    const artifact = toArtifact(model, { name: `${recipe.name}@round-${context.round}`, featurizer: spec, labels, weightBits: recipe.weightBits });
     const classifier = fixedClassifier(artifact);
     const architecture = spec.kind === 'dense' ? `${recipe.family} dense(${spec.size})` : `${recipe.family} hashed-ngrams 2^${Math.log2(spec.buckets)} n=${spec.ngrams.join(',')}`;
     return {

@@ -11,7 +11,7 @@
  * round (events and requests uploaded; replies read), the join and start-up excluded.
  *
  * `relay1000`: the node relaying a round for 1,000 controllers (10 groups of 100) while one trader
- * posts continuous-market trades one after another; its trade latency percentiles against the same
+ * posts continuous-market trades one after another from its own thread; its trade latency percentiles against the same
  * trader on the idle node, both measured in this run.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -24,6 +24,7 @@ import { ChainedSigner, makeTestCommunity } from '../test/support/test-community
 import { percentile, postEvent } from '../test/support/load-driver.js';
 import { flShards, smallRecipe } from '../test/support/fl-fixture.js';
 import type { WorkerInput } from './support/fl-controllers-worker.js';
+import type { TraderInput, TraderReport } from './support/trader-worker.js';
 import { makeFeaturizer } from '../src/ml/features/featurizer.js';
 import { csrFromRows } from '../src/ml/features/sparse.js';
 import { deriveSeed, makeRng } from '../src/ml/rng.js';
@@ -52,12 +53,26 @@ function validationSet(recipe: TaskRecipe) {
   return { X: csrFromRows(v.map((e) => f.transform({ text: e.text })), f.dim), y: Int32Array.from(v, (e) => e.label) };
 }
 
+/** A worker thread running `entry` (TypeScript): it registers tsx first, which a worker does not inherit. */
+function tsWorker(entry: URL, workerData: unknown): Worker {
+  const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
+  return new Worker(boot, { eval: true, workerData });
+}
+
+/** Trades from their own thread until `stop` resolves (trader-worker.ts). */
+function tradeInWorker(url: string, chain: string[], stop: Promise<unknown>): Promise<TraderReport> {
+  const worker = tsWorker(new URL('./support/trader-worker.ts', import.meta.url), { url, chain } satisfies TraderInput);
+  void stop.finally(() => worker.postMessage('stop'));
+  return new Promise((resolve, reject) => {
+    worker.once('message', (report: TraderReport) => resolve(report));
+    worker.once('error', reject);
+    worker.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`trader worker exited with ${code}`))));
+  });
+}
+
 function controllersIn(workers: number, input: Omit<WorkerInput, 'members'>, members: number[]): Promise<{ sentBytes: number; receivedBytes: number }[]>[] {
   return Array.from({ length: workers }, (_, w) => new Promise((resolve, reject) => {
-    // A worker does not inherit tsx's loader: it registers tsx, then loads the TypeScript entry.
-    const entry = new URL('./support/fl-controllers-worker.ts', import.meta.url).href;
-    const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
-    const worker = new Worker(boot, { eval: true, workerData: { ...input, members: members.filter((_, i) => i % workers === w) } satisfies WorkerInput });
+    const worker = tsWorker(new URL('./support/fl-controllers-worker.ts', import.meta.url), { ...input, members: members.filter((_, i) => i % workers === w) } satisfies WorkerInput);
     worker.once('message', resolve);
     worker.once('error', reject);
     worker.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`controller worker exited with ${code}`))));
@@ -98,7 +113,7 @@ const summary = (ms: number[]): Latency => {
   return { count: s.length, p50: +percentile(s, 50).toFixed(1), p99: +percentile(s, 99).toFixed(1), max: +(s.at(-1) ?? 0).toFixed(1) };
 };
 
-export async function overNode(n: number, groups: number, withTrades: boolean, salt: number): Promise<Run> {
+export async function overNode(n: number, groups: number, withTrades: boolean, salt: number, controllersNice = 0): Promise<Run> {
   // Funded members: the operator, a trader and a funder for the market. Controllers need no balance
   // (they are paid, never pay), so they stay out of the genesis, which would outgrow an event's size.
   const community = makeTestCommunity({ members: 3, id: `fl-bench-${n}`, salt, balance: 1_000_000_000_000n });
@@ -143,18 +158,18 @@ export async function overNode(n: number, groups: number, withTrades: boolean, s
     };
     const coordinator = runCoordinator({ node: node.url, signer: operator!.signer, task: 'b', recipe, rounds: 1, budget: 1_000_000n, controllers: n, validation: validationSet(recipe), noiseMultiplier: 1, delta: 1e-5, stageTimeoutMs: 120_000, joinTimeoutMs: 300_000, log });
     const members = Array.from({ length: n }, (_, k) => k + 1);
-    const workers = controllersIn(WORKERS, { url: node.url, task: 'b', salt: controllerSalt, shards: SHARDS, perShard: PER_SHARD, timeoutMs: 300_000 }, members);
+    const workers = controllersIn(WORKERS, { url: node.url, task: 'b', salt: controllerSalt, shards: SHARDS, perShard: PER_SHARD, timeoutMs: 300_000, nice: controllersNice }, members);
     const controllersDone = Promise.all(workers);
     controllersDone.catch(() => {}); // awaited below; a failure must not end the process before that
     let finished = false;
     let cpuAtStart = 0;
     let cpuAtEnd = 0;
     const window: bigint[] = [0n, 0n];
-    void coordinator.finally(() => (finished = true)).catch(() => {});
-    // Trades start once the round does (the joins are not the relaying being measured).
+    const ended = coordinator.finally(() => (finished = true)).catch(() => {});
+    // Trades start once the round does (the joins are not the relaying being measured), from their own thread.
     const trading = withTrades ? (async () => {
       while (!finished && !(await fetch(`${node.url}/v1/fl/tasks/b/wait?for=joined&count=${n}&waitMs=25000`).then((r) => r.json() as Promise<{ ready: boolean }>)).ready);
-      return trade(node.url, chain, () => finished);
+      return tradeInWorker(node.url, chain, ended);
     })() : undefined;
     const result = await coordinator;
     const reports = (await controllersDone).flat();
@@ -213,6 +228,10 @@ export async function run(options: BenchOptions): Promise<object> {
   if (!options.quick) {
     const relay = await overNode(1000, 10, true, 1000);
     out.relay1000 = { roundMs: Math.round(relay.roundMs), roundCpuMs: Math.round(relay.roundCpuMs), included: relay.included, tradesIdle: relay.trades!.idle, tradesWhileRelaying: relay.trades!.relaying, tradeP99Ms: relay.trades!.relaying.p99 };
+    // The 1,000 controllers stand for 1,000 members' machines; here they share the node's 2 cores.
+    // The same round with their threads at nice 10 shows the node with its CPU to itself.
+    const niced = await overNode(1000, 10, true, 2000, 10);
+    out.relay1000ControllersNice10 = { roundMs: Math.round(niced.roundMs), roundCpuMs: Math.round(niced.roundCpuMs), included: niced.included, tradesIdle: niced.trades!.idle, tradesWhileRelaying: niced.trades!.relaying, tradeP99Ms: niced.trades!.relaying.p99 };
   }
   return out;
 }

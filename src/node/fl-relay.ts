@@ -128,6 +128,11 @@ export class FlRelayIndex {
     return this.#busy;
   }
 
+  /** How many messages a stage of a group holds (dealers, for shares). */
+  size(task: string, round: number, group: number, stage: string): number {
+    return this.#messages.get(`${task}/${round}/${group}/${stage}`)?.length ?? 0;
+  }
+
   messages(task: string, round: number, group: number, stage: string, to?: number): Indexed[] {
     const list = this.#messages.get(`${task}/${round}/${group}/${stage}`) ?? [];
     if (stage !== 'shares' || to === undefined) return list;

@@ -77,6 +77,29 @@ export function answer(state: GameState, relay: FlRelayIndex, task: string, q: F
   }
 }
 
+/**
+ * False when `answer` surely is not ready, without building a reply: a wake-up re-checks every open
+ * wait after every append, and building a share inbox for each of 1,000 waiting controllers each time
+ * made the relay quadratic. A stage holding fewer messages than asked cannot be ready, whatever `to`.
+ */
+export function mayBeReady(state: GameState, relay: FlRelayIndex, task: string, q: FlWaitQuery): boolean {
+  const t = state.fl.get(task)!;
+  const over = t.finished || (q.round !== undefined && t.completed >= q.round);
+  switch (q.for) {
+    case 'joined':
+      return t.finished || t.controllers.size >= q.count!;
+    case 'finished':
+      return t.finished;
+    case 'completed':
+      return over;
+    case 'closed':
+    case 'messages': {
+      if (over || (t.completed + 1 === q.round && t.closed.has(`${q.group}/${q.stage}`))) return true;
+      return q.for === 'messages' && relay.size(task, q.round!, q.group!, q.stage!) >= q.count!;
+    }
+  }
+}
+
 type Waiter = { check(): void };
 
 /**
@@ -139,6 +162,7 @@ export class FlWaiters {
       };
       const waiter: Waiter = {
         check: () => {
+          if (!mayBeReady(this.state(), this.relay, task, q)) return;
           const reply = answer(this.state(), this.relay, task, q);
           if (reply.ready) done(reply);
         },

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,12 @@ const out = mkdtempSync(join(tmpdir(), 'hindsight-demo-proofs-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('hindsight demo --proofs', () => {
+  it('refuses a batch size out of range before writing anything', async () => {
+    const bad = join(out, 'bad');
+    await expect(runDemo({ out: bad, rounds: 1, items: 4, proofs: { batchItems: 0 } })).rejects.toThrow(/--batch-items: expected an integer in 1\.\.4096, got 0/);
+    expect(existsSync(bad)).toBe(false);
+  });
+
   it('covers every revealed trade with a verified batch proof and refuses the tampered one', async () => {
     const result = await runDemo({ out, rounds: 2, items: 6, seed: 3, bootstrap: 300, committee: false, report: false, proofs: { maxBuckets: 16, batchItems: 4 } });
     const p = result.summary.proofs!;

@@ -109,6 +109,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const useCommittee = options.committee ?? true;
   checkPositiveInt(rounds, 'rounds', 1000);
   checkPositiveInt(items, 'items', 10_000);
+  if (typeof options.proofs === 'object' && options.proofs.batchItems !== undefined) checkPositiveInt(options.proofs.batchItems, 'batch-items', 4096);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new ValidationError('demo.badOption', `--seed: expected a non-negative integer, got ${seed}`, { field: 'seed' });
   // Everything that can fail on bad input happens before the first file is written.
   const dataset = loadDemoDataset(options.dataset);

@@ -59,7 +59,7 @@ function tsWorker(entry: URL, workerData: unknown): Worker {
   return new Worker(boot, { eval: true, workerData });
 }
 
-/** Trades from their own thread until `stop` resolves (trader-worker.ts). */
+/** Trades posted one after another from their own thread until `stop` resolves (trader-worker.ts); each one's latency (ms). */
 function tradeInWorker(url: string, chain: string[], stop: Promise<unknown>): Promise<TraderReport> {
   const worker = tsWorker(new URL('./support/trader-worker.ts', import.meta.url), { url, chain } satisfies TraderInput);
   void stop.finally(() => worker.postMessage('stop'));
@@ -77,19 +77,6 @@ function controllersIn(workers: number, input: Omit<WorkerInput, 'members'>, mem
     worker.once('error', reject);
     worker.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`controller worker exited with ${code}`))));
   }));
-}
-
-/** Trades posted one after another until `stop()`; each one's latency (ms). */
-async function trade(url: string, chain: string[], stop: () => boolean): Promise<{ latencies: number[]; used: number }> {
-  const latencies: number[] = [];
-  let used = 0;
-  while (!stop() && used < chain.length) {
-    const t = performance.now();
-    const reply = await postEvent(url, chain[used++]!);
-    if (reply.status !== 202) throw new Error(`trade refused: ${reply.status} ${JSON.stringify(reply.body)}`);
-    latencies.push(performance.now() - t);
-  }
-  return { latencies, used };
 }
 
 /** CPU milliseconds a process has used (Linux /proc), threads included; 0 where /proc is missing. */
@@ -145,8 +132,7 @@ export async function overNode(n: number, groups: number, withTrades: boolean, s
     }
     let idle: number[] = [];
     if (withTrades) {
-      const until = performance.now() + 3_000;
-      const warm = await trade(node.url, chain, () => performance.now() > until);
+      const warm = await tradeInWorker(node.url, chain, new Promise((resolve) => setTimeout(resolve, 3_000)));
       idle = warm.latencies.slice(50);
       chain = chain.slice(warm.used);
     }

@@ -52,21 +52,34 @@ export function missingField(q: FlWaitQuery): string | undefined {
   return need[q.for].find((f) => q[f] === undefined);
 }
 
+type FlTask = NonNullable<ReturnType<GameState['fl']['get']>>;
+
+/** The task has finished, or the asked round is over. */
+const isOver = (t: FlTask, q: FlWaitQuery): boolean => t.finished || (q.round !== undefined && t.completed >= q.round);
+
+/** The slots the operator's closing of the asked stage lists, or null while it is open or the round is over. */
+const closedSlots = (t: FlTask, q: FlWaitQuery) => (t.completed + 1 === q.round ? (t.closed.get(`${q.group}/${q.stage}`) ?? null) : null);
+
+/** Readiness of the waits that need no messages ('joined', 'finished', 'completed'). */
+function readyWithoutMessages(t: FlTask, q: FlWaitQuery): boolean {
+  if (q.for === 'joined') return t.finished || t.controllers.size >= q.count!;
+  if (q.for === 'finished') return t.finished;
+  return isOver(t, q);
+}
+
 /** The answer to a wait right now; `ready` says whether the condition holds. */
 export function answer(state: GameState, relay: FlRelayIndex, task: string, q: FlWaitQuery): FlWaitReply {
   const t = state.fl.get(task)!;
   const base = { completed: t.completed, finished: t.finished, joined: t.controllers.size, model: t.modelBlobs[t.completed] ?? null, closed: null, messages: [] };
-  const over = t.finished || (q.round !== undefined && t.completed >= q.round);
+  const over = isOver(t, q);
   switch (q.for) {
     case 'joined':
-      return { ...base, ready: t.finished || t.controllers.size >= q.count! };
     case 'finished':
-      return { ...base, ready: t.finished };
     case 'completed':
-      return { ...base, ready: over };
+      return { ...base, ready: readyWithoutMessages(t, q) };
     case 'closed':
     case 'messages': {
-      const closed = t.completed + 1 === q.round ? (t.closed.get(`${q.group}/${q.stage}`) ?? null) : null;
+      const closed = closedSlots(t, q);
       const all = relay.messages(task, q.round!, q.group!, q.stage!, q.to);
       if (q.for === 'messages') return { ...base, closed, messages: all, ready: over || closed !== null || all.length >= q.count! };
       // A controller reads the keys and its shares inbox of the stage it waited for; masked inputs
@@ -84,20 +97,9 @@ export function answer(state: GameState, relay: FlRelayIndex, task: string, q: F
  */
 export function mayBeReady(state: GameState, relay: FlRelayIndex, task: string, q: FlWaitQuery): boolean {
   const t = state.fl.get(task)!;
-  const over = t.finished || (q.round !== undefined && t.completed >= q.round);
-  switch (q.for) {
-    case 'joined':
-      return t.finished || t.controllers.size >= q.count!;
-    case 'finished':
-      return t.finished;
-    case 'completed':
-      return over;
-    case 'closed':
-    case 'messages': {
-      if (over || (t.completed + 1 === q.round && t.closed.has(`${q.group}/${q.stage}`))) return true;
-      return q.for === 'messages' && relay.size(task, q.round!, q.group!, q.stage!) >= q.count!;
-    }
-  }
+  if (q.for !== 'closed' && q.for !== 'messages') return readyWithoutMessages(t, q);
+  if (isOver(t, q) || closedSlots(t, q) !== null) return true;
+  return q.for === 'messages' && relay.size(task, q.round!, q.group!, q.stage!) >= q.count!;
 }
 
 type Waiter = { check(): void };

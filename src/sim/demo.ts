@@ -109,7 +109,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const useCommittee = options.committee ?? true;
   checkPositiveInt(rounds, 'rounds', 1000);
   checkPositiveInt(items, 'items', 10_000);
-  if (typeof options.proofs === 'object' && options.proofs.batchItems !== undefined) checkPositiveInt(options.proofs.batchItems, 'batch-items', 4096);
+  const proofOptions = options.proofs === true ? {} : options.proofs || undefined;
+  if (proofOptions?.batchItems !== undefined) checkPositiveInt(proofOptions.batchItems, 'batch-items', 4096);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new ValidationError('demo.badOption', `--seed: expected a non-negative integer, got ${seed}`, { field: 'seed' });
   // Everything that can fail on bad input happens before the first file is written.
   const dataset = loadDemoDataset(options.dataset);
@@ -119,7 +120,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
   const progress = (round: number, phase: string) => options.onProgress?.({ round, rounds, phase });
   const hashes = new Map<string, string>();
-  const proofOptions = options.proofs === true ? {} : options.proofs || undefined;
   const strategies = exampleStrategies((name, round) => hashes.get(`${name}@${round}`), proofOptions ? proofRecipes(EXAMPLE_RECIPES, proofOptions.maxBuckets) : EXAMPLE_RECIPES).concat(options.extraStrategies ?? []);
   const engine = await Engine.open({ dir: options.out });
   const proofs = proofOptions ? new DemoProofs(engine, seed, items, proofOptions) : undefined;

@@ -2,21 +2,23 @@
  * Round batch proofs (src/zk/batch.ts; `fold` binding for this logistic regression, batch-fold.ts):
  * a spam logistic regression at 1,024 hashed features per item over a round of 150 items in one
  * proof (150 slots), and at 128 features. Per row: constraints, setup, proving seconds per item,
- * verification ms per batch (the verifier's own challenge, folded input hash and score digest, and
- * the pairing over 5 public signals), and batch verifications per second per core (CPU time).
+ * verification ms per batch (the verifier's own challenge, the evaluations of the folded input and
+ * of the claimed scores, and the pairing over 7 public signals), and batch verifications per second
+ * per core (CPU time).
  *
- * Each row also splits the verifier's CPU time into its parts (median ms): `fold` (range check,
- * challenge and X = Σ rho^j·x_j over the items' non-zero features), `hash` (Poseidon of X and the
- * digest of the claimed scores) and `groth16` (the pairing over 5 signals), beside `featurize` (the
- * node's featurization of the items' texts at intake, once per round and featurizer, not part of
- * the per-batch verification). A first row, `host`, measures the same parts at 1,024 features ×
- * 150 items without the big circuit (the pairing then runs on a small folded circuit's proof: its
- * cost depends only on the 5 signals), so it needs no long setup.
+ * Each row also splits the verifier's CPU time into its parts (median ms): `challenge` (range
+ * check and Fiat–Shamir challenge over the items' non-zero features), `eval` (Σ_i point^i·X_i of
+ * the folded input without forming X, and the claimed scores at the digest) and `groth16` (the
+ * pairing over 7 signals), beside `featurize` (the node's featurization of the items' texts at
+ * intake, once per round and featurizer, not part of the per-batch verification). A first row,
+ * `host`, measures the same parts at 1,024 features × 150 items without the big circuit (the
+ * pairing then runs on a small folded circuit's proof: its cost depends only on the 7 signals), so
+ * it needs no long setup.
  *
  * Slots per row: HINDSIGHT_ZK_BATCH_SLOTS (default 150; --quick: 128 features × 16 slots only).
  * HINDSIGHT_ZK_BATCH_HOST_ONLY=1 runs the `host` row alone.
  * The folded circuit proves the first layer once per batch, so its cost is mostly fixed (model
- * hash, Poseidon of the folded input) plus a few constraints per slot: seconds per item fall as
+ * hash, Poseidon of the folded input and its evaluation) plus a few constraints per slot: seconds per item fall as
  * slots grow. Run by `hindsight bench zk-batch --json`, and as the `digest` part of `hindsight bench zk`.
  */
 import { loadavg } from 'node:os';
@@ -33,10 +35,10 @@ import type { ModelArtifact } from '../src/ml/artifact-types.js';
 import { poseidonModelHash } from '../src/ml/commitment/model-hash.js';
 import type { PublicLayout } from '../src/statement/layout.js';
 import { buildBatchCircuit, proveBatch, verifyBatch, type BatchProof } from '../src/zk/batch.js';
-import { foldDigest, foldInputHash, foldWitness, generateFoldCircuit } from '../src/zk/batch-fold.js';
+import { foldDigest, foldPoint, foldWitness, generateFoldCircuit } from '../src/zk/batch-fold.js';
 import { terminateCurve } from '../src/zk/curve.js';
 import { fastGroth16Verify } from '../src/zk/fast-verify.js';
-import { checkedSparseInputs, sparseChallenge, sparseFold } from '../src/zk/fold-sparse.js';
+import { checkedSparseInputs, fieldEval, sparseChallenge, sparseFold, sparseFoldEval } from '../src/zk/fold-sparse.js';
 import { itemIntegerInput } from '../src/zk/item-input.js';
 import type { VerificationKey } from '../src/statement/groth16.js';
 import { randomLogReg } from '../test/support/test-models.js';
@@ -60,7 +62,7 @@ async function cpuMs(runs: number, f: () => unknown): Promise<number> {
 
 /**
  * The verifier's parts for one folded batch (signals as a valid proof carries them), as
- * verifyBatch runs them; the pairing on `pairing` (any valid 5-signal proof and its key).
+ * verifyBatch runs them; the pairing on `pairing` (any valid 7-signal proof and its key).
  */
 async function verifierParts(
   layout: PublicLayout,
@@ -71,23 +73,22 @@ async function verifierParts(
   texts: readonly string[],
   a: ModelArtifact,
 ) {
-  const [modelHash, digest, commitment, rho] = signals as [bigint, bigint, bigint, bigint];
+  const [modelHash, digest, commitment, point, , , rho] = signals as [bigint, bigint, bigint, bigint, bigint, bigint, bigint];
   const sparse = checkedSparseInputs(layout.input, xs);
   if (typeof sparse === 'string') throw new Error(sparse);
-  const X = sparseFold(layout.input.count, sparse, rho);
   const parts = {
-    fold: await cpuMs(20, () => {
+    challenge: await cpuMs(20, () => {
       const sp = checkedSparseInputs(layout.input, xs) as Exclude<typeof sparse, string>;
-      sparseFold(layout.input.count, sp, sparseChallenge(modelHash, sp, digest, commitment));
+      sparseChallenge(modelHash, sp, digest, commitment);
     }),
-    hash: await cpuMs(20, async () => {
-      await foldInputHash(X);
-      await foldDigest(layout, scores);
+    eval: await cpuMs(20, () => {
+      sparseFoldEval(layout.input.count, sparse, rho, point);
+      fieldEval(scores.flat(), digest);
     }),
     groth16: await cpuMs(20, () => fastGroth16Verify(pairing.vkey, pairing.batch.publicSignals, pairing.batch.proof)),
     featurize: await cpuMs(5, () => texts.map((text) => itemIntegerInput(a.featurizer, layout, { text }))),
   };
-  return { ...parts, verifierCpuMs: round(parts.fold + parts.hash + parts.groth16, 1) };
+  return { ...parts, verifierCpuMs: round(parts.challenge + parts.eval + parts.groth16, 1) };
 }
 
 /** The spam LR of a row: trained at `buckets` hashed features, 8-bit weights, F = 4. */
@@ -107,22 +108,25 @@ function spamModel(buckets: number, slots: number) {
 /**
  * The verifier at 1,024 features × `slots` items without the big circuit: the signals are the
  * prover's (foldWitness, no proof), the pairing runs on a proof of the small folded circuit the
- * tests share (16 features, 4 slots; cached), which costs the same as any 5-signal pairing.
+ * tests share (16 features, 4 slots; cached), which costs the same as any 7-signal pairing.
  */
 export async function hostRow(slots: number): Promise<Record<string, unknown>> {
   const { a, xs, texts } = spamModel(1024, slots);
   const { layout } = generateFoldCircuit(a, { items: slots });
   const proven = xs.slice(0, slots);
   const w = await foldWitness(a, layout, proven);
-  const input = w.input as { rho: string; inputHash: string };
+  const rho = BigInt((w.input as { rho: string }).rho);
   const digest = await foldDigest(layout, w.scores);
-  const signals = [await poseidonModelHash(a), digest, digest, BigInt(input.rho), BigInt(input.inputHash)];
+  const sparse = checkedSparseInputs(layout.input, proven);
+  if (typeof sparse === 'string') throw new Error(sparse);
+  const point = await foldPoint(sparseFold(layout.input.count, sparse, rho), rho);
+  const signals = [await poseidonModelHash(a), digest, digest, point, sparseFoldEval(layout.input.count, sparse, rho, point), fieldEval(w.scores.flat(), digest), rho];
   const small = randomLogReg(16, 2, true, { seed: 7, weightBits: 16 });
   const mc = await buildBatchCircuit(small, { items: 4 });
   const batch = await proveBatch(mc, small, [Array.from({ length: 16 }, (_, i) => BigInt(i % 2))]);
   const parts = await verifierParts(layout, signals, proven, w.scores, { vkey: mc.setup.vkey, batch }, texts, a);
   const row = {
-    label: `verifier host side, 1,024 hashed features per item, ${slots} items (pairing on a small folded circuit's 5-signal proof)`,
+    label: `verifier host side, 1,024 hashed features per item, ${slots} items (pairing on a small folded circuit's 7-signal proof)`,
     featuresPerItem: 1024,
     slots,
     nonZeroFeaturesPerItem: round(proven.reduce((s, x) => s + x.filter((v) => v !== 0n).length, 0) / slots, 1),

@@ -13,9 +13,10 @@ import { segmentLayout } from './packing.js';
  * How a proof binds its input: the features themselves, their Poseidon hash, or packed words; or
  * `digest` (batch proofs): the only public signals are the model hash and one Poseidon digest of
  * every item's input hash and scores (src/zk/batch.ts), so verification does not grow with items;
- * or `fold` (batch proofs of logistic regressions and MLPs, src/zk/batch-fold.ts): five signals —
- * model hash, digest of the scores, commitment to the pre-activations, the Fiat–Shamir challenge
- * and the hash of the folded input — with the first layer proven once per batch.
+ * or `fold` (batch proofs of logistic regressions and MLPs, src/zk/batch-fold.ts): seven signals —
+ * model hash, digest of the scores, commitment to the pre-activations, the evaluation point, the
+ * folded input and the scores evaluated there, and the Fiat–Shamir challenge — with the first
+ * layer proven once per batch.
  */
 export const InputBinding = z.enum(['public', 'hash', 'packed', 'digest', 'fold']);
 export type InputBinding = z.infer<typeof InputBinding>;
@@ -64,6 +65,6 @@ export function inputSignalsPerItem(layout: Pick<PublicLayout, 'binding' | 'inpu
 /** Number of public signals of a proof with this layout. */
 export function expectedSignalCount(layout: Pick<PublicLayout, 'items' | 'scores' | 'binding' | 'input' | 'inputWords'>): number {
   if (layout.binding === 'digest') return 2;
-  if (layout.binding === 'fold') return 5;
+  if (layout.binding === 'fold') return 7;
   return 1 + layout.items * (1 + layout.scores + inputSignalsPerItem(layout));
 }

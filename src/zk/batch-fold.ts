@@ -6,19 +6,27 @@
  * Statement, with M slots, inputs x_j ∈ Z^N (the verifier's own featurization), first-layer
  * weights W (P×N: the LR's rows, or the MLP's W1) and pre-activations z_j = W·x_j (no bias):
  *   public  modelHash   = model hash of the private weights (as every inference circuit)
- *           digest      = chain("HSB2" ‖ M ‖ K; scores_0…, scores_1…, …)      (the claimed scores)
+ *           digest      = chain("HSB2" ‖ M ‖ K; scores_0…, scores_1…, …)      (the proven scores)
  *           commitment  = LR: digest (scores determine z_j = score_j − b·2^F)
  *                         MLP: chain("HSP1" ‖ M ‖ P; salt, z_0…, z_1…, …)      (salted: hides W1·x_j)
- *           rho         = challenge(modelHash, every x_j, digest, commitment)  (computed outside)
- *           inputHash   = chain("HSX1" ‖ N; X) with X = Σ_j rho^j·x_j mod r     (computed outside)
- *   circuit Poseidon(private X) = inputHash;  W·X = Σ_j rho^j·z_j (Horner, P·(M−1) constraints);
- *           scores_j from z_j (LR: + b·2^F; MLP: rescale, ReLU, second layer) per item.
- * Soundness: with e_j = z_j − W·x_j, the circuit forces Σ_j rho^j·e_j = 0. The z_j are fixed by
- * the public digest/commitment, W by the model hash, and rho is a hash of both and of the inputs,
- * so a prover must choose every e_j before rho exists; unless all e_j = 0, the polynomial
- * Σ e_j·t^j of degree < M has fewer than M roots, so it vanishes at rho with probability < M/r
- * (≈ 2^-246) per hash the prover tries. If rho did not depend on the committed pre-activations,
- * a prover could pick them after seeing rho and solve one linear equation for a false z_j.
+ *           point       = Poseidon("HSE1", chain("HSX1" ‖ N; X), rho)          (X private)
+ *           inputEval   = Σ_i point^i·X_i                                      (Horner, N−1 products)
+ *           scoreEval   = Σ_k digest^k·score_k over the scores in row order    (Horner)
+ *           rho         = challenge(modelHash, every x_j, digest, commitment)  (input, computed outside)
+ *   circuit W·X = Σ_j rho^j·z_j (Horner, P·(M−1) constraints); scores_j from z_j (LR: + b·2^F;
+ *           MLP: rescale, ReLU, second layer) per item.
+ * The verifier never hashes: it checks rho, then inputEval against Σ_j rho^j·(Σ_i point^i·x_j[i])
+ * of its own inputs and scoreEval against the claimed scores. Soundness: with e_j = z_j − W·x_j,
+ * the circuit forces Σ_j rho^j·e_j = 0 for the X it was given. The z_j are fixed by the public
+ * digest/commitment, W by the model hash, and rho is a hash of both and of the inputs, so a prover
+ * must choose every e_j before rho exists; unless all e_j = 0, the polynomial Σ e_j·t^j of degree
+ * < M has fewer than M roots, so it vanishes at rho with probability < M/r (≈ 2^-246) per hash the
+ * prover tries. If rho did not depend on the committed pre-activations, a prover could pick them
+ * after seeing rho and solve one linear equation for a false z_j. The circuit's X equals the
+ * verifier's because point is a hash of that X (and rho): a different X' makes Σ_i point^i·(X'_i −
+ * X_i) a non-zero polynomial of degree < N evaluated at a point fixed only after X', zero with
+ * probability < N/r; the claimed scores equal the proven ones by the same argument at the point
+ * digest (a hash of the proven scores).
  * Integers equal field elements here: |W·x_j| and every score are far below r/2 for inputs in the
  * layout's range, which the verifier checks (the circuit no longer sees x_j).
  */
@@ -31,15 +39,17 @@ import { chainHash } from '../ml/commitment/poseidon.js';
 import { toField } from '../statement/field.js';
 import type { InputSpec, PublicLayout } from '../statement/layout.js';
 import { bounds, chain, unpack } from './circuit-gen.js';
-import { checkedSparseInputs, sparseChallenge, sparseFold, sparseInputs } from './fold-sparse.js';
+import { checkedSparseInputs, fieldEval, sparseChallenge, sparseFold, sparseFoldEval, sparseInputs } from './fold-sparse.js';
 import { inputLayout } from './input-hash.js';
 import { inputSpecOf, type InputRange } from './input-spec.js';
 
 const DIGEST_TAG = 0x48534232n; // "HSB2"
 const COMMIT_TAG = 0x48535031n; // "HSP1"
 const FOLD_X_TAG = 0x48535831n; // "HSX1"
+const POINT_TAG = 0x48534531n; // "HSE1"
 
-export const FOLD_SIGNALS = 5;
+/** modelHash, digest, commitment, point, inputEval, scoreEval (outputs), then rho (input). */
+export const FOLD_SIGNALS = 7;
 
 export const foldDigestHeader = (items: number, scores: number): bigint => (((DIGEST_TAG << 32n) | BigInt(items)) << 8n) | BigInt(scores);
 const commitHeader = (items: number, width: number): bigint => (((COMMIT_TAG << 32n) | BigInt(items)) << 32n) | BigInt(width);
@@ -119,15 +129,22 @@ template HindsightFold() {
   signal input z[${M}][${P}];
   ${lr ? 'signal input scaleBits;' : 'signal input salt;'}
   signal input rho;
-  signal input inputHash;
   signal output modelHash;
   signal output digest;
   signal output commitment;
+  signal output point;
+  signal output inputEval;
+  signal output scoreEval;
 ${weights}
 ${chain('wh', header, wl.words, (w) => `wWords[${w}]`, 'modelHash', [], '')}
   signal xHash;
 ${chain('xh', foldXHeader(N), N, (w) => `X[${w}]`, 'xHash', [], '')}
-  xHash === inputHash;
+  component ep = Poseidon(3);
+  ep.inputs[0] <== ${POINT_TAG};
+  ep.inputs[1] <== xHash;
+  ep.inputs[2] <== rho;
+  point <== ep.out;
+${horner('xe', N, (i) => `X[${i}]`, 'point', 'inputEval')}
   signal fprod[${P}][${N}];
   signal acc[${P}][${M}];
   for (var p = 0; p < ${P}; p++) {
@@ -140,10 +157,11 @@ ${chain('xh', foldXHeader(N), N, (w) => `X[${w}]`, 'xHash', [], '')}
   signal sc[${M * K}];
 ${perItem}
 ${chain('dg', foldDigestHeader(M, K), M * K, (w) => `sc[${w}]`, 'digest', [], '')}
+${horner('se', M * K, (i) => `sc[${i}]`, 'digest', 'scoreEval')}
   ${a.arch.kind === 'logreg' ? 'commitment <== digest;' : ''}
 }
 
-component main {public [rho, inputHash]} = HindsightFold();
+component main {public [rho]} = HindsightFold();
 `;
   const layout: PublicLayout = {
     version: 1,
@@ -160,6 +178,15 @@ component main {public [rho, inputHash]} = HindsightFold();
     modelHeader: modelHeader(a).toString(),
   };
   return { source, layout };
+}
+
+/** circom: `out` = Σ_i at^i·word(i) for i < n, by Horner (n − 1 constraints). */
+function horner(name: string, n: number, word: (i: string) => string, at: string, out: string): string {
+  return `
+  signal ${name}[${n}];
+  ${name}[${n - 1}] <== ${word(String(n - 1))};
+  for (var i = ${n - 2}; i >= 0; i--) ${name}[i] <== ${name}[i + 1] * ${at} + ${word('i')};
+  ${out} <== ${name}[0];`;
 }
 
 /** The digest of the claimed (signed) scores, one row per slot. */
@@ -186,8 +213,9 @@ export function foldInputs(n: number, xs: readonly (readonly (number | bigint)[]
   return sparseFold(n, sparseInputs(xs), rho);
 }
 
-export function foldInputHash(X: readonly bigint[]): Promise<bigint> {
-  return chainHash(foldXHeader(X.length), X);
+/** The evaluation point a circuit outputs for its folded input X and challenge rho. */
+export async function foldPoint(X: readonly bigint[], rho: bigint): Promise<bigint> {
+  return chainHash(POINT_TAG, [await chainHash(foldXHeader(X.length), X), rho]);
 }
 
 /** The prover's side: the private witness input and the claimed scores of padded slots `xs`. */
@@ -210,7 +238,6 @@ export async function foldWitness(a: ModelArtifact, layout: PublicLayout, xs: re
       z: z.map((row) => row.map((v) => str(toField(v)))),
       ...(salt === undefined ? { scaleBits: String(a.scaleBits) } : { salt: str(salt) }),
       rho: str(rho),
-      inputHash: str(await foldInputHash(X)),
     },
     scores,
   };
@@ -219,21 +246,22 @@ export async function foldWitness(a: ModelArtifact, layout: PublicLayout, xs: re
 /**
  * The verifier's side, for a proof's public signals whose pairing is checked separately: the
  * signals a valid proof must carry for these inputs and claimed scores. Returns which one differs.
+ * No hashing: the circuit's own hashes (digest, point) are the evaluation points.
  */
-export async function foldExpected(
+export function foldExpected(
   layout: PublicLayout,
   signals: readonly bigint[],
   inputs: readonly (readonly (number | bigint)[])[],
   scores: readonly (readonly bigint[])[],
-): Promise<{ ok: true } | { ok: false; message: string }> {
-  const [modelHash, digest, commitment, rho, xHash] = signals as [bigint, bigint, bigint, bigint, bigint];
+): { ok: true } | { ok: false; message: string } {
+  const [modelHash, digest, commitment, point, inputEval, scoreEval, rho] = signals as [bigint, bigint, bigint, bigint, bigint, bigint, bigint];
   const sparse = checkedSparseInputs(layout.input, inputs);
   if (typeof sparse === 'string') return { ok: false, message: `${sparse} (the key's input range)` };
-  const wantDigest = await foldDigest(layout, scores);
-  if (wantDigest !== digest) return { ok: false, message: `proof.publicSignals[1]: expected the digest of the claimed scores (${wantDigest}), got ${digest} (altered scores)` };
+  const wantScores = fieldEval(scores.flat(), digest);
+  if (wantScores !== scoreEval) return { ok: false, message: `proof.publicSignals[5]: expected the claimed scores evaluated at the proven digest (${wantScores}), got ${scoreEval} (altered scores)` };
   const wantRho = sparseChallenge(modelHash, sparse, digest, commitment);
-  if (wantRho !== rho) return { ok: false, message: `proof.publicSignals[3]: expected the challenge of these items' features (${wantRho}), got ${rho} (a proof on other text or another featurizer)` };
-  const wantX = await foldInputHash(sparseFold(layout.input.count, sparse, rho));
-  if (wantX !== xHash) return { ok: false, message: `proof.publicSignals[4]: expected the hash of the folded features (${wantX}), got ${xHash} (a proof on other text or another featurizer)` };
+  if (wantRho !== rho) return { ok: false, message: `proof.publicSignals[6]: expected the challenge of these items' features (${wantRho}), got ${rho} (a proof on other text or another featurizer)` };
+  const wantX = sparseFoldEval(layout.input.count, sparse, rho, point);
+  if (wantX !== inputEval) return { ok: false, message: `proof.publicSignals[4]: expected the folded features evaluated at the proof's point (${wantX}), got ${inputEval} (a proof on other text or another featurizer)` };
   return { ok: true };
 }

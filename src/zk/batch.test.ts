@@ -4,7 +4,7 @@ import type { FeaturizerSpec } from '../ml/artifact-types.js';
 import { fixedScores, modelHashOf } from '../ml/artifact.js';
 import { randomLogReg, randomMlp } from '../../test/support/test-models.js';
 import { buildBatchCircuit, padInputs, proveBatch, verifyBatch, type BatchProof } from './batch.js';
-import { foldDigest, foldWitness, generateFoldCircuit } from './batch-fold.js';
+import { foldDigest, foldExpected, foldWitness, generateFoldCircuit } from './batch-fold.js';
 import { compileCircom } from './circom.js';
 import { computeWitness } from './snarkjs.js';
 import { readFileSync } from 'node:fs';
@@ -35,10 +35,10 @@ beforeAll(async () => {
 afterAll(terminateCurve);
 
 describe('round batch proofs (fold binding)', () => {
-  it('has five public signals whatever the items, and verifies with the texts the verifier featurizes itself', async () => {
+  it('has seven public signals whatever the items, and verifies with the texts the verifier featurizes itself', async () => {
     expect(mc.layout.binding).toBe('fold');
-    expect(mc.setup.vkey.nPublic).toBe(5);
-    expect(batch.publicSignals).toHaveLength(5);
+    expect(mc.setup.vkey.nPublic).toBe(7);
+    expect(batch.publicSignals).toHaveLength(7);
     expect(batch.scores.slice(0, 3)).toEqual(xsOf(texts).map((x) => fixedScores(model, x).map(String)));
     const ok = await verifyBatch(mc.setup.vkey, mc.layout, batch, { modelHash: hash, inputs: xsOf(texts) });
     expect(ok).toMatchObject({ valid: true, modelHash: hash });
@@ -81,6 +81,12 @@ describe('round batch proofs (fold binding)', () => {
     const wasm = new Uint8Array(readFileSync(circuit.wasmPath));
     const w = await computeWitness(input, wasm);
     expect(BigInt(w[2]!)).toBe(await foldDigest(layout, scores));
+    const signals = w.slice(1, 8).map((v) => BigInt(v!));
+    expect(foldExpected(layout, signals, xs, scores)).toEqual({ ok: true });
+    const shifted = scores.map((row, m) => (m === 1 ? row.map((v, k) => (k === 0 ? v + 1n : v)) : row));
+    expect(foldExpected(layout, signals, xs, shifted)).toMatchObject({ ok: false, message: expect.stringContaining('publicSignals[5]') });
+    const otherXs = xs.map((x, m) => (m === 0 ? x.map((v, i) => (i === 3 ? v + 1n : v)) : x));
+    expect(foldExpected(layout, signals, otherXs, scores)).toMatchObject({ ok: false, message: expect.stringContaining('publicSignals[6]') });
     const z = (input.z as string[][]).map((row, m) => (m === 2 ? row.map((v, i) => (i === 0 ? String(BigInt(v) + 1n) : v)) : row));
     await expect(computeWitness({ ...input, z }, wasm)).rejects.toThrow();
   }, 300_000);

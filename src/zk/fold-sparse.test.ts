@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FIELD_R, toField } from '../statement/field.js';
 import type { InputSpec } from '../statement/layout.js';
-import { checkedSparseInputs, sparseChallenge, sparseFold, sparseInputs } from './fold-sparse.js';
+import { checkedSparseInputs, fieldEval, sparseChallenge, sparseFold, sparseFoldEval, sparseInputs } from './fold-sparse.js';
 
 /**
  * The folded batch's verifier formulas read densely, feature by feature, with a reduction at
@@ -73,6 +73,29 @@ describe('the sparse verifier pass of folded batches', () => {
         expect(sparseFold(9, sparse, rho)).toEqual(denseFold(9, xs, rho));
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('the evaluation of the folded input at a point equals evaluating the dense fold; fieldEval is the polynomial Σ at^k·v_k', () => {
+    const denseEval = (values: readonly bigint[], at: bigint) => values.reduce((acc, v, k) => (acc + ((toField(v) * ((at ** BigInt(k)) % FIELD_R)) % FIELD_R)) % FIELD_R, 0n);
+    fc.assert(
+      fc.property(vectors(9, 6), field, field, (xs, rho, point) => {
+        expect(sparseFoldEval(9, sparseInputs(xs), rho, point)).toBe(denseEval(denseFold(9, xs, rho), point));
+        const values = xs.flat().map((v) => BigInt(v));
+        expect(fieldEval(values, point)).toBe(denseEval(values, point));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('the evaluation tells apart any two different folded inputs at a random point (a changed feature changes it)', () => {
+    fc.assert(
+      fc.property(vectors(9, 6), fc.nat({ max: 8 }), fc.bigInt({ min: 1n, max: 1000n }), field, field, (xs, i, delta, rho, point) => {
+        const changed = xs.map((x, m) => (m === 0 ? x.map((v, k) => (k === i ? BigInt(v) + delta : v)) : x));
+        fc.pre(point !== 0n || i === 0);
+        expect(sparseFoldEval(9, sparseInputs(changed), rho, point)).not.toBe(sparseFoldEval(9, sparseInputs(xs), rho, point));
+      }),
+      { numRuns: 200 },
     );
   });
 

@@ -96,3 +96,43 @@ export function sparseFold(n: number, xs: readonly SparseInput[], rho: bigint): 
   }
   return X;
 }
+
+const mod = (v: bigint): bigint => {
+  const w = v % FIELD_R;
+  return w < 0n ? w + FIELD_R : w;
+};
+
+/** Σ_k at^k·values[k] mod r (Horner; signed values taken as field elements). */
+export function fieldEval(values: readonly bigint[], at: bigint): bigint {
+  let acc = 0n;
+  for (let k = values.length - 1; k >= 0; k--) acc = mod(acc * at + values[k]!);
+  return acc;
+}
+
+/**
+ * Σ_i point^i·X_i mod r for X = Σ_j rho^j·x_j over n features, without forming X: it equals
+ * Σ_j rho^j·(Σ_i point^i·x_j[i]), so each item costs its non-zero features (small integers times
+ * a precomputed power, summed over the integers) and one reduction.
+ */
+export function sparseFoldEval(n: number, xs: readonly SparseInput[], rho: bigint, point: bigint): bigint {
+  const at = mod(point);
+  const powers = new Array<bigint>(n);
+  let p = 1n;
+  for (let i = 0; i < n; i++) {
+    powers[i] = p;
+    p = (p * at) % FIELD_R;
+  }
+  const r = mod(rho);
+  let acc = 0n;
+  let weight = 1n;
+  for (const x of xs) {
+    let inner = 0n;
+    for (let k = 0; k < x.index.length; k++) {
+      const i = x.index[k]!;
+      if (i < n) inner += powers[i]! * x.value[k]!;
+    }
+    if (inner !== 0n) acc = (acc + mod(inner) * weight) % FIELD_R;
+    weight = (weight * r) % FIELD_R;
+  }
+  return acc;
+}

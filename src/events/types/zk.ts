@@ -26,10 +26,10 @@ export const FeaturizerSpecSchema = z.discriminatedUnion('kind', [
 
 export type FeaturizerSpecPayload = z.infer<typeof FeaturizerSpecSchema>;
 
-/** One round batch proof (src/zk/batch.ts): the proof, its signals (2 digest, 5 fold) and the claimed scores of every slot. */
+/** One round batch proof (src/zk/batch.ts): the proof, its signals (2 digest, 7 fold) and the claimed scores of every slot. */
 export const BatchProofAttachment = z.strictObject({
   proof: Groth16Proof,
-  publicSignals: z.array(z.string().regex(/^(0|[1-9]\d{0,79})$/, 'a decimal field element without leading zeros')).min(2).max(5),
+  publicSignals: z.array(z.string().regex(/^(0|[1-9]\d{0,79})$/, 'a decimal field element without leading zeros')).min(2).max(7),
   scores: z.array(z.array(z.string().regex(/^(0|-?[1-9]\d{0,79})$/, 'a signed decimal integer')).min(1).max(64)).min(1).max(4096),
 });
 export type BatchProofAttachment = z.infer<typeof BatchProofAttachment>;

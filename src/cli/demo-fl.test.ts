@@ -18,7 +18,7 @@ const start = (o: { dir: string; admin: string }) => startNode({ dir: o.dir, adm
 
 describe('demo --fl', () => {
   it('trains over controller processes with DP and SecAgg, pays from escrow, and trades the federated model', async () => {
-    const result = await runFlDemo({ out: join(work, 'demo'), rounds: 1, items: 12, seed: 3, report: false, startNode: start, fl: { controllers: 4, shard: 40, flRounds: 2, epsilon: 1000, server: 'fedadam' } });
+    const result = await runFlDemo({ out: join(work, 'demo'), rounds: 1, items: 12, seed: 3, report: false, startNode: start, fl: { controllers: 4, shard: 40, flRounds: 2, localEpochs: 2, epsilon: 1000, server: 'fedadam' } });
     const { fl } = result.summary;
     expect(fl.controllers).toBe(4);
     expect(fl.rounds).toBe(2);
@@ -31,6 +31,11 @@ describe('demo --fl', () => {
     // Better than always answering "ham" (about 70 % of the corpus), and not far below the central model.
     expect(fl.accuracy).toBeGreaterThan(0.72);
     expect(fl.centralAccuracy - fl.accuracy).toBeLessThan(0.2);
+    // The traded model is the released one Platt-scaled on the operator's validation slice: same direction, a positive scale.
+    expect(fl.calibration.scale).toBeGreaterThan(0);
+    expect(Number.isFinite(fl.calibration.intercept)).toBe(true);
+    expect(fl.accuracyUncalibrated).toBeGreaterThan(0.5);
+    expect(fl.centralCalibratedAccuracy).toBeGreaterThan(0.72);
     const line = result.summary.models.find((m) => m.name === 'federated-logreg')!;
     expect(line).toBeDefined();
     expect(fl.pnl).toBe(line.pnl);

@@ -24,6 +24,7 @@ import { trainTestSplit } from '../ml/data/split.js';
 import { hashedNgramSpec, makeFeaturizer } from '../ml/features/featurizer.js';
 import { csrFromRows } from '../ml/features/sparse.js';
 import { deriveSeed, makeRng } from '../ml/rng.js';
+import { applyPlatt, plattFit, type PlattScaling } from '../fl/training/calibrate.js';
 import { evaluateParams, localUpdate } from '../fl/training/local-train.js';
 import { gaussianEpsilon, gaussianNoiseMultiplierFor } from '../fl/privacy/gaussian-dp.js';
 import type { TaskRecipe } from '../fl/net/protocol.js';
@@ -39,8 +40,10 @@ export type FlDemoOptions = {
   controllers?: number;
   /** Examples in each member's mailbox shard (default 80). */
   shard?: number;
-  /** Federated rounds (default 3). */
+  /** Federated rounds (default 1: under a fixed ε each extra round costs noise; see docs/fl.md). */
   flRounds?: number;
+  /** Local SGD epochs per round on each shard (default 6). */
+  localEpochs?: number;
   /** Target ε for every controller over all rounds (default 10), at δ (default 1e-5). */
   epsilon?: number;
   delta?: number;
@@ -58,9 +61,17 @@ export type FlSummary = {
   rounds: number;
   epsilon: number;
   delta: number;
-  /** Accuracy of the federated model on the held-out test split, and the centrally trained one's. */
+  /**
+   * Accuracy on the held-out test split of the federated model as it trades (Platt-scaled on the
+   * operator's validation slice), of the released model before that step, of the centrally
+   * trained yardstick, and of the yardstick after the same Platt scaling.
+   */
   accuracy: number;
+  accuracyUncalibrated: number;
   centralAccuracy: number;
+  centralCalibratedAccuracy: number;
+  /** The Platt scaling σ(scale·(w·x) + intercept) fitted on the operator's validation slice. */
+  calibration: PlattScaling;
   paid: number;
   budget: number;
   /** The federated line in the market: P&L in units and log loss on the resolved items. */
@@ -108,9 +119,10 @@ function shards(controllers: number, perController: number, seed: number) {
 
 export async function runFlDemo(options: DemoOptions & { fl?: FlDemoOptions; startNode: StartFlNode }): Promise<DemoResult & { summary: DemoResult['summary'] & { fl: FlSummary } }> {
   const o = options.fl ?? {};
-  const n = o.controllers ?? 10;
-  const perShard = o.shard ?? 80;
-  const flRounds = o.flRounds ?? 3;
+  const n = o.controllers ?? 20;
+  const perShard = o.shard ?? 40;
+  const flRounds = o.flRounds ?? 1;
+  const localEpochs = o.localEpochs ?? 6;
   const delta = o.delta ?? 1e-5;
   const target = o.epsilon ?? 10;
   const budgetUnits = o.flBudget ?? 100;
@@ -118,6 +130,7 @@ export async function runFlDemo(options: DemoOptions & { fl?: FlDemoOptions; sta
   check(n, 'fl-controllers', 3, 200);
   check(perShard, 'fl-shard', 5, 10_000);
   check(flRounds, 'fl-rounds', 1, 100);
+  check(localEpochs, 'fl-epochs', 1, 100);
   check(budgetUnits, 'fl-budget', 1, 1_000_000);
   if (!(target > 0 && target <= 1e6)) throw new ValidationError('demo.badOption', `--fl-epsilon: expected a positive ε up to 1e6, got ${target}`, { field: 'flEpsilon' });
   if (!(delta > 0 && delta < 1)) throw new ValidationError('demo.badOption', `--fl-delta: expected δ in (0, 1), got ${delta}`, { field: 'flDelta' });
@@ -134,7 +147,7 @@ export async function runFlDemo(options: DemoOptions & { fl?: FlDemoOptions; sta
   const sigma = gaussianNoiseMultiplierFor({ epsilon: target, delta, steps: flRounds });
   const noiseStd = (sigma * sensitivity) / Math.sqrt(n);
   const epsilon = gaussianEpsilon({ sigma, steps: flRounds, delta });
-  const recipe: TaskRecipe = { family: 'logreg', featurizer, dim: fz.dim + 1, epochs: 2, learningRate: 2, batchSize: 8, clipNorm, biasClip, noiseStd, coordinateBound: 3, groups: n >= 10 ? 2 : 1, thresholdFraction: 0.5 };
+  const recipe: TaskRecipe = { family: 'logreg', featurizer, dim: fz.dim + 1, epochs: localEpochs, learningRate: 2, batchSize: 8, clipNorm, biasClip, noiseStd, coordinateBound: 3, groups: n >= 10 ? 2 : 1, thresholdFraction: 0.5 };
   const server = o.server ?? 'fedavg';
   if (server !== 'fedavg' && server !== 'fedadam') throw new ValidationError('demo.badOption', `--fl-server: expected fedavg or fedadam, got ${String(server)}`, { field: 'flServer' });
   const serverLearningRate = o.serverLearningRate ?? (server === 'fedadam' ? 0.3 : 1);
@@ -187,13 +200,18 @@ export async function runFlDemo(options: DemoOptions & { fl?: FlDemoOptions; sta
   const secondsTraining = (performance.now() - started) / 1000;
 
   const test = matrix(data.test);
-  const flAccuracy = evaluateParams(trained.model, test.X, test.y).accuracy;
+  // The operator's own post-processing of the released model (no privacy cost): scale and intercept refitted on its validation slice.
+  const validation = matrix(data.validation);
+  const calibration = plattFit(trained.model, validation.X, validation.y);
+  const model = applyPlatt(trained.model, calibration);
+  const flAccuracy = evaluateParams(model, test.X, test.y).accuracy;
   // The yardstick: the same family, featurizer and SGD on every shard pooled, without clipping or noise.
   const pooled = matrix(data.shards.flat());
   const central = localUpdate(new Float64Array(recipe.dim), pooled.X, pooled.y, { epochs: recipe.epochs * flRounds, learningRate: recipe.learningRate, batchSize: recipe.batchSize }, makeRng(deriveSeed(seed, 'demo-fl/central')));
   const centralAccuracy = evaluateParams(central, test.X, test.y).accuracy;
+  const centralCalibrated = applyPlatt(central, plattFit(central, validation.X, validation.y));
 
-  const strategy = new FederatedStrategy(FL_LINE, featurizer, trained.model);
+  const strategy = new FederatedStrategy(FL_LINE, featurizer, model);
   const result = await runDemo({ ...options, extraStrategies: [strategy] });
   const line = result.summary.models.find((m) => m.name === FL_LINE);
   const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
@@ -203,7 +221,10 @@ export async function runFlDemo(options: DemoOptions & { fl?: FlDemoOptions; sta
     epsilon: r6(epsilon),
     delta,
     accuracy: r6(flAccuracy),
+    accuracyUncalibrated: r6(evaluateParams(trained.model, test.X, test.y).accuracy),
     centralAccuracy: r6(centralAccuracy),
+    centralCalibratedAccuracy: r6(evaluateParams(centralCalibrated, test.X, test.y).accuracy),
+    calibration: { scale: r6(calibration.scale), intercept: r6(calibration.intercept) },
     paid: Number(trained.paid) / 1e6,
     budget: budgetUnits,
     pnl: line?.pnl ?? null,

@@ -21,9 +21,10 @@ export function register(program: Command): void {
     .option('--proof-buckets <n>', 'with --proofs: hashed features of the provable models at most', '1024')
     .option('--batch-items <n>', 'with --proofs: slots per batch proof (default: --items, one batch per operator per round)')
     .option('--fl', 'members keep private mailbox shards; one operator trains by federated learning (DP, secure aggregation, controller processes over a node) and trades with the model')
-    .option('--fl-controllers <n>', 'with --fl: member controllers (one process each)', '10')
-    .option('--fl-rounds <n>', 'with --fl: federated rounds', '3')
-    .option('--fl-shard <n>', 'with --fl: examples in each member\'s shard', '80')
+    .option('--fl-controllers <n>', 'with --fl: member controllers (one process each)', '20')
+    .option('--fl-rounds <n>', 'with --fl: federated rounds', '1')
+    .option('--fl-epochs <n>', 'with --fl: local SGD epochs per round on each shard', '6')
+    .option('--fl-shard <n>', 'with --fl: examples in each member\'s shard', '40')
     .option('--fl-clip <c>', 'with --fl: L2 bound on each controller\'s update per round (the DP sensitivity)', '1')
     .option('--fl-epsilon <e>', 'with --fl: ε of every controller over the whole task (δ = 1e-5)', '10')
     .option('--fl-server <kind>', 'with --fl: the operator\'s server optimizer, fedavg or fedadam', 'fedavg')
@@ -32,7 +33,7 @@ export function register(program: Command): void {
     .option('--trace <file>', 'with --usecase streams: a "time id size [extra]" trace instead of the generated one')
     .option('--scoring <rule>', 'with --usecase streams: market scoring rule, lmsr or qmsr', 'lmsr')
     .option('--json', 'print the summary as one JSON object on the last line of stdout')
-    .action(async (opts: { usecase: string; trace?: string; scoring: string; rounds: string; items: string; seed: string; dataset?: string; out: string; force?: boolean; serve: string; json?: boolean; adversarialCommittee: string; committee: boolean; chain?: boolean; proofs?: boolean; proofBuckets: string; batchItems?: string; fl?: boolean; flControllers: string; flRounds: string; flShard: string; flEpsilon: string; flClip: string; flServer: string; flServerLr?: string }, cmd: Command) => {
+    .action(async (opts: { usecase: string; trace?: string; scoring: string; rounds: string; items: string; seed: string; dataset?: string; out: string; force?: boolean; serve: string; json?: boolean; adversarialCommittee: string; committee: boolean; chain?: boolean; proofs?: boolean; proofBuckets: string; batchItems?: string; fl?: boolean; flControllers: string; flRounds: string; flEpochs: string; flShard: string; flEpsilon: string; flClip: string; flServer: string; flServerLr?: string }, cmd: Command) => {
       const int = (v: string, field: string): number => {
         const n = Number(v);
         if (!Number.isInteger(n)) throw new ValidationError('cli.badInteger', `--${field}: expected an integer, got ${v}`, { field });
@@ -58,7 +59,7 @@ export function register(program: Command): void {
           else process.stdout.write(`${humanReport(result as unknown as Parameters<typeof humanReport>[0])}\n${streamsCacheText(result.summary)}\n`);
           return;
         }
-        const run = opts.fl ? await flDemo({ controllers: int(opts.flControllers, 'fl-controllers'), flRounds: int(opts.flRounds, 'fl-rounds'), shard: int(opts.flShard, 'fl-shard'), epsilon: num(opts.flEpsilon, 'fl-epsilon'), clipNorm: num(opts.flClip, 'fl-clip'), server: opts.flServer as 'fedavg', ...(opts.flServerLr === undefined ? {} : { serverLearningRate: num(opts.flServerLr, 'fl-server-lr') }) }) : runDemo;
+        const run = opts.fl ? await flDemo({ controllers: int(opts.flControllers, 'fl-controllers'), flRounds: int(opts.flRounds, 'fl-rounds'), localEpochs: int(opts.flEpochs, 'fl-epochs'), shard: int(opts.flShard, 'fl-shard'), epsilon: num(opts.flEpsilon, 'fl-epsilon'), clipNorm: num(opts.flClip, 'fl-clip'), server: opts.flServer as 'fedavg', ...(opts.flServerLr === undefined ? {} : { serverLearningRate: num(opts.flServerLr, 'fl-server-lr') }) }) : runDemo;
         const result = await run({
           rounds: int(opts.rounds, 'rounds'),
           items: int(opts.items, 'items'),

@@ -8,7 +8,7 @@
  *
  * Each row also splits the verifier's CPU time into its parts (median ms): `challenge` (range
  * check and Fiat–Shamir challenge over the items' non-zero features), `eval` (Σ_i point^i·X_i of
- * the folded input without forming X, and the claimed scores at the digest) and `groth16` (the
+ * the folded input without forming X, and the claimed scores at the challenge) and `groth16` (the
  * pairing over 7 signals), beside `featurize` (the node's featurization of the items' texts at
  * intake, once per round and featurizer, not part of the per-batch verification). A first row,
  * `host`, measures the same parts at 1,024 features × 150 items without the big circuit (the
@@ -79,11 +79,11 @@ async function verifierParts(
   const parts = {
     challenge: await cpuMs(20, () => {
       const sp = checkedSparseInputs(layout.input, xs) as Exclude<typeof sparse, string>;
-      sparseChallenge(modelHash, sp, digest, commitment);
+      sparseChallenge(modelHash, sp, digest, commitment, scores);
     }),
     eval: await cpuMs(20, () => {
       sparseFoldEval(layout.input.count, sparse, rho, point);
-      fieldEval(scores.flat(), digest);
+      fieldEval(scores.flat(), rho);
     }),
     groth16: await cpuMs(20, () => fastGroth16Verify(pairing.vkey, pairing.batch.publicSignals, pairing.batch.proof)),
     featurize: await cpuMs(5, () => texts.map((text) => itemIntegerInput(a.featurizer, layout, { text }))),
@@ -120,7 +120,7 @@ export async function hostRow(slots: number): Promise<Record<string, unknown>> {
   const sparse = checkedSparseInputs(layout.input, proven);
   if (typeof sparse === 'string') throw new Error(sparse);
   const point = await foldPoint(sparseFold(layout.input.count, sparse, rho), rho);
-  const signals = [await poseidonModelHash(a), digest, digest, point, sparseFoldEval(layout.input.count, sparse, rho, point), fieldEval(w.scores.flat(), digest), rho];
+  const signals = [await poseidonModelHash(a), digest, digest, point, sparseFoldEval(layout.input.count, sparse, rho, point), fieldEval(w.scores.flat(), rho), rho];
   const small = randomLogReg(16, 2, true, { seed: 7, weightBits: 16 });
   const mc = await buildBatchCircuit(small, { items: 4 });
   const batch = await proveBatch(mc, small, [Array.from({ length: 16 }, (_, i) => BigInt(i % 2))]);

@@ -11,8 +11,9 @@
  *                         MLP: chain("HSP1" ‖ M ‖ P; salt, z_0…, z_1…, …)      (salted: hides W1·x_j)
  *           point       = Poseidon("HSE1", chain("HSX1" ‖ N; X), rho)          (X private)
  *           inputEval   = Σ_i point^i·X_i                                      (Horner, N−1 products)
- *           scoreEval   = Σ_k digest^k·score_k over the scores in row order    (Horner)
- *           rho         = challenge(modelHash, every x_j, digest, commitment)  (input, computed outside)
+ *           scoreEval   = Σ_k rho^k·score_k over the scores in row order       (Horner)
+ *           rho         = challenge(modelHash, every x_j, digest, commitment, claimed scores)
+ *                                                                              (input, computed outside)
  *   circuit W·X = Σ_j rho^j·z_j (Horner, P·(M−1) constraints); scores_j from z_j (LR: + b·2^F;
  *           MLP: rescale, ReLU, second layer) per item.
  * The verifier never hashes: it checks rho, then inputEval against Σ_j rho^j·(Σ_i point^i·x_j[i])
@@ -25,8 +26,11 @@
  * after seeing rho and solve one linear equation for a false z_j. The circuit's X equals the
  * verifier's because point is a hash of that X (and rho): a different X' makes Σ_i point^i·(X'_i −
  * X_i) a non-zero polynomial of degree < N evaluated at a point fixed only after X', zero with
- * probability < N/r; the claimed scores equal the proven ones by the same argument at the point
- * digest (a hash of the proven scores).
+ * probability < N/r. The claimed scores equal the proven ones by the same argument at rho, which
+ * is drawn after both are fixed (the proven ones by the digest, the claimed ones by being hashed
+ * into rho). The point must not be one the prover knows before it publishes its claims — at the
+ * digest, for instance, small integer offsets with a root there are easy to find by lattice
+ * reduction, so claims off by a few units would pass.
  * Integers equal field elements here: |W·x_j| and every score are far below r/2 for inputs in the
  * layout's range, which the verifier checks (the circuit no longer sees x_j).
  */
@@ -157,7 +161,7 @@ ${horner('xe', N, (i) => `X[${i}]`, 'point', 'inputEval')}
   signal sc[${M * K}];
 ${perItem}
 ${chain('dg', foldDigestHeader(M, K), M * K, (w) => `sc[${w}]`, 'digest', [], '')}
-${horner('se', M * K, (i) => `sc[${i}]`, 'digest', 'scoreEval')}
+${horner('se', M * K, (i) => `sc[${i}]`, 'rho', 'scoreEval')}
   ${a.arch.kind === 'logreg' ? 'commitment <== digest;' : ''}
 }
 
@@ -200,14 +204,6 @@ export function inputRangeError(spec: InputSpec, xs: readonly (readonly (number 
   return typeof checked === 'string' ? checked : undefined;
 }
 
-/**
- * The Fiat–Shamir challenge: sha256 over the model hash, every slot's input (sparse, in order),
- * the digest and the commitment, reduced mod r. Computed outside the circuit by both sides.
- */
-export function foldChallenge(modelHash: bigint, xs: readonly (readonly (number | bigint)[])[], digest: bigint, commitment: bigint): bigint {
-  return sparseChallenge(modelHash, sparseInputs(xs), digest, commitment);
-}
-
 /** X = Σ_j rho^j·x_j mod r (sparse: zero features cost nothing). */
 export function foldInputs(n: number, xs: readonly (readonly (number | bigint)[])[], rho: bigint): bigint[] {
   return sparseFold(n, sparseInputs(xs), rho);
@@ -228,7 +224,7 @@ export async function foldWitness(a: ModelArtifact, layout: PublicLayout, xs: re
   const digest = await foldDigest(layout, scores);
   const salt = a.arch.kind === 'mlp' ? BigInt(`0x${randomBytes(31).toString('hex')}`) : undefined;
   const commitment = salt === undefined ? digest : await chainHash(commitHeader(layout.items, W.length), [salt, ...z.flat().map(toField)]);
-  const rho = sparseChallenge(await poseidonModelHash(a), sparse, digest, commitment);
+  const rho = sparseChallenge(await poseidonModelHash(a), sparse, digest, commitment, scores);
   const X = sparseFold(layout.input.count, sparse, rho);
   const str = (v: bigint) => v.toString();
   return {
@@ -246,7 +242,7 @@ export async function foldWitness(a: ModelArtifact, layout: PublicLayout, xs: re
 /**
  * The verifier's side, for a proof's public signals whose pairing is checked separately: the
  * signals a valid proof must carry for these inputs and claimed scores. Returns which one differs.
- * No hashing: the circuit's own hashes (digest, point) are the evaluation points.
+ * No Poseidon: the circuit's hashes are only read, and the evaluation points are rho and point.
  */
 export function foldExpected(
   layout: PublicLayout,
@@ -257,10 +253,10 @@ export function foldExpected(
   const [modelHash, digest, commitment, point, inputEval, scoreEval, rho] = signals as [bigint, bigint, bigint, bigint, bigint, bigint, bigint];
   const sparse = checkedSparseInputs(layout.input, inputs);
   if (typeof sparse === 'string') return { ok: false, message: `${sparse} (the key's input range)` };
-  const wantScores = fieldEval(scores.flat(), digest);
-  if (wantScores !== scoreEval) return { ok: false, message: `proof.publicSignals[5]: expected the claimed scores evaluated at the proven digest (${wantScores}), got ${scoreEval} (altered scores)` };
-  const wantRho = sparseChallenge(modelHash, sparse, digest, commitment);
-  if (wantRho !== rho) return { ok: false, message: `proof.publicSignals[6]: expected the challenge of these items' features (${wantRho}), got ${rho} (a proof on other text or another featurizer)` };
+  const wantRho = sparseChallenge(modelHash, sparse, digest, commitment, scores);
+  if (wantRho !== rho) return { ok: false, message: `proof.publicSignals[6]: expected the challenge of these items' features and the claimed scores (${wantRho}), got ${rho} (a proof on other text, another featurizer or altered scores)` };
+  const wantScores = fieldEval(scores.flat(), rho);
+  if (wantScores !== scoreEval) return { ok: false, message: `proof.publicSignals[5]: expected the claimed scores evaluated at the challenge (${wantScores}), got ${scoreEval} (altered scores)` };
   const wantX = sparseFoldEval(layout.input.count, sparse, rho, point);
   if (wantX !== inputEval) return { ok: false, message: `proof.publicSignals[4]: expected the folded features evaluated at the proof's point (${wantX}), got ${inputEval} (a proof on other text or another featurizer)` };
   return { ok: true };

@@ -5,6 +5,7 @@ import { fixedScores, modelHashOf } from '../ml/artifact.js';
 import { randomLogReg, randomMlp } from '../../test/support/test-models.js';
 import { buildBatchCircuit, padInputs, proveBatch, verifyBatch, type BatchProof } from './batch.js';
 import { foldDigest, foldExpected, foldWitness, generateFoldCircuit } from './batch-fold.js';
+import { fieldEval } from './fold-sparse.js';
 import { compileCircom } from './circom.js';
 import { computeWitness } from './snarkjs.js';
 import { readFileSync } from 'node:fs';
@@ -84,7 +85,13 @@ describe('round batch proofs (fold binding)', () => {
     const signals = w.slice(1, 8).map((v) => BigInt(v!));
     expect(foldExpected(layout, signals, xs, scores)).toEqual({ ok: true });
     const shifted = scores.map((row, m) => (m === 1 ? row.map((v, k) => (k === 0 ? v + 1n : v)) : row));
-    expect(foldExpected(layout, signals, xs, shifted)).toMatchObject({ ok: false, message: expect.stringContaining('publicSignals[5]') });
+    expect(foldExpected(layout, signals, xs, shifted)).toMatchObject({ ok: false, message: expect.stringContaining('publicSignals[6]') });
+    // Claims chosen after the digest is known that agree with the proven scores at the digest
+    // (+digest on one score, −1 on the next): refused, because the scores are compared at rho.
+    const digest = signals[1]!;
+    const forged = scores.map((row, m) => (m === 0 ? row.map((v, k) => (k === 0 ? v + digest : k === 1 ? v - 1n : v)) : row));
+    expect(fieldEval(forged.flat(), digest)).toBe(fieldEval(scores.flat(), digest));
+    expect(foldExpected(layout, signals, xs, forged)).toMatchObject({ ok: false });
     const otherXs = xs.map((x, m) => (m === 0 ? x.map((v, i) => (i === 3 ? v + 1n : v)) : x));
     expect(foldExpected(layout, signals, otherXs, scores)).toMatchObject({ ok: false, message: expect.stringContaining('publicSignals[6]') });
     const z = (input.z as string[][]).map((row, m) => (m === 2 ? row.map((v, i) => (i === 0 ? String(BigInt(v) + 1n) : v)) : row));

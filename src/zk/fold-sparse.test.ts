@@ -10,14 +10,15 @@ import { checkedSparseInputs, fieldEval, sparseChallenge, sparseFold, sparseFold
  * every step: the definitions the sparse pass must equal bit for bit (a different challenge or X
  * would make every honest proof fail, or accept one it should not).
  */
-function denseChallenge(modelHash: bigint, xs: readonly (readonly (number | bigint)[])[], digest: bigint, commitment: bigint): bigint {
+function denseChallenge(modelHash: bigint, xs: readonly (readonly (number | bigint)[])[], digest: bigint, commitment: bigint, scores: readonly (readonly bigint[])[]): bigint {
   const h = createHash('sha256');
-  h.update(`hindsight-fold/1;${modelHash};${digest};${commitment};${xs.length};`);
+  h.update(`hindsight-fold/2;${modelHash};${digest};${commitment};${xs.length};`);
   for (const x of xs) {
     let line = `${x.length}:`;
     for (let i = 0; i < x.length; i++) if (x[i] !== 0 && x[i] !== 0n) line += `${i}=${x[i]},`;
     h.update(`${line};`);
   }
+  h.update(`scores:${scores.length};${scores.map((row) => `${row.join(',')};`).join('')}`);
   return BigInt(`0x${h.digest('hex')}`) % FIELD_R;
 }
 
@@ -67,9 +68,9 @@ const vectors = (width: number, bits: number) =>
 describe('the sparse verifier pass of folded batches', () => {
   it('challenge and fold equal the dense definitions (signed values, number and bigint entries)', () => {
     fc.assert(
-      fc.property(vectors(9, 6), field, field, field, field, (xs, modelHash, digest, commitment, rho) => {
+      fc.property(vectors(9, 6), field, field, field, field, fc.array(fc.array(fc.bigInt({ min: -(1n << 40n), max: 1n << 40n }), { minLength: 1, maxLength: 3 }), { maxLength: 6 }), (xs, modelHash, digest, commitment, rho, scores) => {
         const sparse = sparseInputs(xs);
-        expect(sparseChallenge(modelHash, sparse, digest, commitment)).toBe(denseChallenge(modelHash, xs, digest, commitment));
+        expect(sparseChallenge(modelHash, sparse, digest, commitment, scores)).toBe(denseChallenge(modelHash, xs, digest, commitment, scores));
         expect(sparseFold(9, sparse, rho)).toEqual(denseFold(9, xs, rho));
       }),
       { numRuns: 300 },
@@ -121,8 +122,9 @@ describe('the sparse verifier pass of folded batches', () => {
     let s = 7;
     const next = () => (s = (s * 1103515245 + 12345) % 2 ** 31);
     const xs = Array.from({ length: 150 }, () => Array.from({ length: 1024 }, () => (next() % 7 === 0 ? BigInt(next() % 32) : 0n)));
-    const rho = denseChallenge(5n, xs, 6n, 6n);
-    expect(sparseChallenge(5n, sparseInputs(xs), 6n, 6n)).toBe(rho);
+    const scores = xs.map((_, m) => [BigInt(m) - 75n]);
+    const rho = denseChallenge(5n, xs, 6n, 6n, scores);
+    expect(sparseChallenge(5n, sparseInputs(xs), 6n, 6n, scores)).toBe(rho);
     expect(sparseFold(1024, sparseInputs(xs), rho)).toEqual(denseFold(1024, xs, rho));
   });
 });

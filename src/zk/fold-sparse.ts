@@ -58,17 +58,21 @@ export function checkedSparseInputs(spec: InputSpec, xs: readonly (readonly (num
 }
 
 /**
- * The Fiat–Shamir challenge: sha256 over the model hash, the digest, the commitment and every
- * slot's non-zero features in order (`width:i=v,…;`), reduced mod r.
+ * The Fiat–Shamir challenge: sha256 over the model hash, the digest, the commitment, every slot's
+ * non-zero features in order (`width:i=v,…;`) and the claimed scores (`s,…;` per slot, signed
+ * decimals), reduced mod r. The claimed scores are in it because rho is also the point at which
+ * they are compared with the proven ones: it must not exist before they are fixed.
  */
-export function sparseChallenge(modelHash: bigint, xs: readonly SparseInput[], digest: bigint, commitment: bigint): bigint {
+export function sparseChallenge(modelHash: bigint, xs: readonly SparseInput[], digest: bigint, commitment: bigint, scores: readonly (readonly bigint[])[]): bigint {
   const h = createHash('sha256');
-  h.update(`hindsight-fold/1;${modelHash};${digest};${commitment};${xs.length};`);
+  h.update(`hindsight-fold/2;${modelHash};${digest};${commitment};${xs.length};`);
   for (const x of xs) {
     let line = `${x.width}:`;
     for (let k = 0; k < x.index.length; k++) line += `${x.index[k]}=${x.value[k]},`;
     h.update(`${line};`);
   }
+  h.update(`scores:${scores.length};`);
+  for (const row of scores) h.update(`${row.join(',')};`);
   return BigInt(`0x${h.digest('hex')}`) % FIELD_R;
 }
 

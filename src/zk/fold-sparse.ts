@@ -8,7 +8,7 @@
  * them against a direct dense reading of the same formulas on random inputs.
  */
 import { createHash } from 'node:crypto';
-import { FIELD_R } from '../statement/field.js';
+import { FIELD_R, toField } from '../statement/field.js';
 import type { InputSpec } from '../statement/layout.js';
 
 /** One item's non-zero features in index order, and its width. */
@@ -94,22 +94,15 @@ export function sparseFold(n: number, xs: readonly SparseInput[], rho: bigint): 
   }
   for (let i = 0; i < n; i++) {
     const v = X[i]!;
-    if (v === 0n) continue;
-    const w = v % FIELD_R;
-    X[i] = w < 0n ? w + FIELD_R : w;
+    if (v !== 0n) X[i] = toField(v);
   }
   return X;
 }
 
-const mod = (v: bigint): bigint => {
-  const w = v % FIELD_R;
-  return w < 0n ? w + FIELD_R : w;
-};
-
 /** Σ_k at^k·values[k] mod r (Horner; signed values taken as field elements). */
 export function fieldEval(values: readonly bigint[], at: bigint): bigint {
   let acc = 0n;
-  for (let k = values.length - 1; k >= 0; k--) acc = mod(acc * at + values[k]!);
+  for (let k = values.length - 1; k >= 0; k--) acc = toField(acc * at + values[k]!);
   return acc;
 }
 
@@ -119,14 +112,14 @@ export function fieldEval(values: readonly bigint[], at: bigint): bigint {
  * a precomputed power, summed over the integers) and one reduction.
  */
 export function sparseFoldEval(n: number, xs: readonly SparseInput[], rho: bigint, point: bigint): bigint {
-  const at = mod(point);
+  const at = toField(point);
   const powers = new Array<bigint>(n);
   let p = 1n;
   for (let i = 0; i < n; i++) {
     powers[i] = p;
     p = (p * at) % FIELD_R;
   }
-  const r = mod(rho);
+  const r = toField(rho);
   let acc = 0n;
   let weight = 1n;
   for (const x of xs) {
@@ -135,7 +128,7 @@ export function sparseFoldEval(n: number, xs: readonly SparseInput[], rho: bigin
       const i = x.index[k]!;
       if (i < n) inner += powers[i]! * x.value[k]!;
     }
-    if (inner !== 0n) acc = (acc + mod(inner) * weight) % FIELD_R;
+    if (inner !== 0n) acc = (acc + toField(inner) * weight) % FIELD_R;
     weight = (weight * r) % FIELD_R;
   }
   return acc;

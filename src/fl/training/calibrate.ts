@@ -11,6 +11,7 @@
  */
 import { expectedGot } from '../../core/errors.js';
 import type { CsrMatrix } from '../../ml/features/sparse.js';
+import { sigmoid } from '../../ml/models/model.js';
 
 export type PlattScaling = { scale: number; intercept: number };
 
@@ -60,7 +61,7 @@ export function plattFit(params: Float64Array, X: CsrMatrix, y: ArrayLike<number
     let hbb = RIDGE;
     for (let i = 0; i < s.length; i++) {
       const z = a * s[i]! + b;
-      const p = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+      const p = sigmoid(z);
       const g = p - (y[i] === 1 ? 1 : 0);
       const h = p * (1 - p);
       ga += g * s[i]!;

@@ -7,7 +7,7 @@
 import { expectedGot } from '../../core/errors.js';
 import type { CsrMatrix } from '../../ml/features/sparse.js';
 import { LinearModel } from '../../ml/models/linear.js';
-import { predictProbaAll } from '../../ml/models/model.js';
+import { predictProbaAll, sigmoid } from '../../ml/models/model.js';
 import { accuracy, logLoss } from '../../ml/metrics.js';
 import type { Rng } from '../../ml/rng.js';
 
@@ -17,8 +17,6 @@ export function toLinearModel(params: Float64Array): LinearModel {
   const d = params.length - 1;
   return new LinearModel('logreg', d, 2, true, params.slice(0, d), params.slice(d));
 }
-
-const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
 /** Trains from `start` on (X, y) and returns the update Δ = w_local − start. */
 export function localUpdate(start: Float64Array, X: CsrMatrix, y: ArrayLike<number>, options: LocalTrainOptions, rng: Rng): Float64Array {

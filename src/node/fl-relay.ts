@@ -20,6 +20,7 @@ import { HttpError } from './http-errors.js';
 import type { RouteContext, RouteSpec } from './routes.js';
 import { FlWaitQuery, FlWaitReply, FlWaiters, missingField } from './fl-wait.js';
 import { acceptEvent } from './accept-event.js';
+import { BackgroundLane } from './background-lane.js';
 import { SignedEventSchema } from '../events/dag-jws.js';
 import { SubmitReply } from '../engine/view-schemas.js';
 
@@ -159,10 +160,18 @@ const relayOf = (ctx: RouteContext) => {
   return r;
 };
 
+/** The relay's lane (background-lane.ts): its requests and wake-ups let the market's requests go first. */
+const lanes = new WeakMap<RouteContext, BackgroundLane>();
+export const relayLaneOf = (ctx: RouteContext) => {
+  let l = lanes.get(ctx);
+  if (!l) lanes.set(ctx, (l = new BackgroundLane()));
+  return l;
+};
+
 const waiters = new WeakMap<RouteContext, FlWaiters>();
 const waitersOf = (ctx: RouteContext) => {
   let w = waiters.get(ctx);
-  if (!w) waiters.set(ctx, (w = new FlWaiters(relayOf(ctx), () => ctx.engine.state, (listener) => ctx.engine.store.onAppend(listener))));
+  if (!w) waiters.set(ctx, (w = new FlWaiters(relayOf(ctx), () => ctx.engine.state, (listener) => ctx.engine.store.onAppend(listener), relayLaneOf(ctx))));
   return w;
 };
 
@@ -213,31 +222,31 @@ export const flRoutes: RouteSpec[] = [
   {
     method: 'GET', url: '/v1/fl/tasks/:task/messages', summary: "the relay: one stage's fl.update messages of a group (shares: only those addressed to `to`)", params: FlTaskParams, query: FlMessagesQuery,
     responses: { 200: { description: 'FlMessages', schema: FlMessages }, ...errorsOf([400, 404]) },
-    handler: async (ctx, req) => {
+    handler: (ctx, req) => relayLaneOf(ctx).run(async () => {
       const { task } = parseWith(FlTaskParams, req.params, 'params', 'http.invalidParams');
       const q = parseWith(FlMessagesQuery, req.query, 'query', 'http.invalidQuery');
       if (!ctx.engine.state.fl.has(task)) throw new HttpError(404, 'fl.relay.notFound', `task: expected an existing FL task, got ${JSON.stringify(task)}`);
       const relay = relayOf(ctx);
       await relay.refresh(ctx.engine.state);
       return { messages: relay.messages(task, q.round, q.group, q.stage, q.to) };
-    },
+    }),
   },
   {
     method: 'GET', url: '/v1/fl/tasks/:task/wait', summary: 'long-poll: answers once the cohort joined, a stage has its messages or its closing, a round ended or the task finished (or when waitMs runs out, ready false)', params: FlTaskParams, query: FlWaitQuery,
     responses: { 200: { description: 'FlWaitReply', schema: FlWaitReply }, ...errorsOf([400, 404]) },
-    handler: async (ctx, req) => {
+    handler: (ctx, req) => relayLaneOf(ctx).run(() => {
       const { task } = parseWith(FlTaskParams, req.params, 'params', 'http.invalidParams');
       const q = parseWith(FlWaitQuery, req.query, 'query', 'http.invalidQuery');
       const missing = missingField(q);
       if (missing) throw new ValidationError('http.invalidQuery', `query.${missing}: expected a value when waiting for ${q.for}, got none`, { field: `query.${missing}` });
       if (!ctx.engine.state.fl.has(task)) throw new HttpError(404, 'fl.relay.notFound', `task: expected an existing FL task, got ${JSON.stringify(task)}`);
       return waitersOf(ctx).wait(task, q);
-    },
+    }),
   },
   {
     method: 'POST', url: '/v1/fl/tasks/:task/step', summary: 'submit one signed event, then wait as GET …/wait would, in one request (a controller\'s SecAgg stage)', params: FlTaskParams, body: FlStepBody,
     responses: { 200: { description: 'the receipt and the wait\'s answer', schema: FlStepReply }, 307: { description: 'a read-only follower: submit to the leader' }, ...errorsOf([400, 404]) },
-    handler: async (ctx, req, reply) => {
+    handler: (ctx, req, reply) => relayLaneOf(ctx).run(async () => {
       const { task } = parseWith(FlTaskParams, req.params, 'params', 'http.invalidParams');
       // Everything about the wait is checked before the event is taken in: a bad request changes nothing.
       const { event, wait } = parseWith(FlStepShape, req.body, 'body', 'fl.relay.badStep');
@@ -251,12 +260,12 @@ export const flRoutes: RouteSpec[] = [
       }
       const receipt = await acceptEvent(ctx, req, event);
       return { ...receipt, wait: await waitersOf(ctx).wait(task, wait) };
-    },
+    }),
   },
   {
     method: 'POST', url: '/v1/blobs', summary: 'store opaque bytes under their SHA-256 (encrypted data chunks, published models)', body: BlobBody,
     responses: { 200: { description: 'its id', schema: BlobReply }, ...errorsOf([400]) },
-    handler: async (ctx, req) => {
+    handler: (ctx, req) => relayLaneOf(ctx).run(async () => {
       const { data } = parseWith(BlobBody, req.body, 'body', 'data.blob.invalid');
       const bytes = new Uint8Array(Buffer.from(data, 'base64'));
       if (Buffer.from(bytes).toString('base64') !== data) throw new ValidationError('data.blob.invalid', 'body.data: expected canonical padded base64, got another spelling', { field: 'body.data' });
@@ -264,12 +273,12 @@ export const flRoutes: RouteSpec[] = [
       await ctx.engine.store.putMeta(`blob/${id}`, bytes);
       blobsOf(ctx).set(id, data);
       return { id, bytes: bytes.length };
-    },
+    }),
   },
   {
     method: 'GET', url: '/v1/blobs/:id', summary: 'a stored blob', params: BlobParams,
     responses: { 200: { description: 'the bytes as base64', schema: BlobData }, ...errorsOf([400, 404]) },
-    handler: async (ctx, req) => {
+    handler: (ctx, req) => relayLaneOf(ctx).run(async () => {
       const { id } = parseWith(BlobParams, req.params, 'params', 'http.invalidParams');
       const cached = blobsOf(ctx).get(id);
       if (cached !== undefined) return { id, data: cached };
@@ -278,6 +287,6 @@ export const flRoutes: RouteSpec[] = [
       const data = Buffer.from(bytes).toString('base64');
       blobsOf(ctx).set(id, data);
       return { id, data };
-    },
+    }),
   },
 ];

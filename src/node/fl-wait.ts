@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { GameState } from '../game/state.js';
 import type { FlRelayIndex } from './fl-relay.js';
+import type { BackgroundLane } from './background-lane.js';
 
 /** The longest a single wait is held open (a client that needs longer asks again). */
 export const MAX_WAIT_MS = 30_000;
@@ -104,6 +105,9 @@ export function mayBeReady(state: GameState, relay: FlRelayIndex, task: string, 
 
 type Waiter = { check(): void };
 
+/** Runs a piece now: for a node that has no lane (tests of the waits alone). */
+const inline = { run: <T>(piece: () => T | Promise<T>): Promise<T> => Promise.resolve().then(piece) };
+
 /**
  * The open waits of one node. On every append it brings the relay index up to date once and
  * re-checks every waiter (cheap: a map lookup each), so a batch of appends wakes each waiter once. A
@@ -119,6 +123,8 @@ export class FlWaiters {
     private readonly relay: FlRelayIndex,
     private readonly state: () => GameState,
     onAppend: (listener: () => void) => () => void,
+    /** Where replies are built: a stage's closing readies every waiting controller at once. */
+    private readonly lane: Pick<BackgroundLane, 'run'> = inline,
   ) {
     onAppend(() => void this.#wake());
   }
@@ -158,15 +164,25 @@ export class FlWaiters {
     if (now.ready || q.waitMs === 0) return now;
     return new Promise((resolve) => {
       const done = (reply: FlWaitReply) => {
+        finished = true;
         clearTimeout(timer);
         this.#waiters.delete(waiter);
         resolve(reply);
       };
+      let queued = false;
+      let finished = false;
       const waiter: Waiter = {
         check: () => {
-          if (!mayBeReady(this.state(), this.relay, task, q)) return;
-          const reply = answer(this.state(), this.relay, task, q);
-          if (reply.ready) done(reply);
+          if (queued || finished || !mayBeReady(this.state(), this.relay, task, q)) return;
+          // Built in its own turn of the lane: a closing readies a whole cohort, and their replies
+          // in one turn would hold up every other request for the length of the burst.
+          queued = true;
+          void this.lane.run(() => {
+            queued = false;
+            if (finished) return;
+            const reply = answer(this.state(), this.relay, task, q);
+            if (reply.ready) done(reply);
+          });
         },
       };
       const timer = setTimeout(() => done(answer(this.state(), this.relay, task, q)), q.waitMs);

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { BackgroundLane } from './background-lane.js';
+
+describe('BackgroundLane', () => {
+  it('runs pieces in order and resolves each with its own result', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer(), { maxLength: 40 }), async (values) => {
+        const lane = new BackgroundLane();
+        const order: number[] = [];
+        const results = await Promise.all(values.map((v, i) => lane.run(() => (order.push(i), v * 2))));
+        expect(results).toEqual(values.map((v) => v * 2));
+        expect(order).toEqual(values.map((_, i) => i));
+        expect(lane.ran).toBe(values.length);
+        expect(lane.waiting).toBe(0);
+      }),
+    );
+  });
+
+  it('lets work that arrives between two pieces run before the next piece', async () => {
+    const lane = new BackgroundLane();
+    const seen: string[] = [];
+    const pieces = Array.from({ length: 5 }, (_, i) =>
+      lane.run(() => {
+        seen.push(`piece ${i}`);
+        // Something the loop receives while the lane is busy, as a trade's request would be.
+        if (i === 0) setImmediate(() => seen.push('other'));
+      }),
+    );
+    await Promise.all(pieces);
+    expect(seen.indexOf('other')).toBeGreaterThan(seen.indexOf('piece 0'));
+    expect(seen.indexOf('other')).toBeLessThan(seen.indexOf('piece 2'));
+  });
+
+  it('takes one piece per turn of the event loop', async () => {
+    const lane = new BackgroundLane();
+    let turns = 0;
+    const tick = () => {
+      turns += 1;
+      if (lane.waiting > 0 || turns < 3) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const at: number[] = [];
+    await Promise.all(Array.from({ length: 4 }, () => lane.run(() => at.push(turns))));
+    // Each piece sees a later turn than the one before it.
+    for (let i = 1; i < at.length; i++) expect(at[i]!).toBeGreaterThan(at[i - 1]!);
+  });
+
+  it('passes a piece\'s failure to its caller and goes on with the next', async () => {
+    const lane = new BackgroundLane();
+    const failing = lane.run(() => {
+      throw new Error('expected a valid piece, got a broken one');
+    });
+    const rejected = lane.run(async () => Promise.reject(new Error('async failure')));
+    const fine = lane.run(() => 'ok');
+    await expect(failing).rejects.toThrow('expected a valid piece, got a broken one');
+    await expect(rejected).rejects.toThrow('async failure');
+    await expect(fine).resolves.toBe('ok');
+  });
+});

@@ -17,8 +17,8 @@ describe('BackgroundLane', () => {
     );
   });
 
-  it('lets work that arrives between two pieces run before the next piece', async () => {
-    const lane = new BackgroundLane();
+  it('lets work that arrives between two slices run before the next slice', async () => {
+    const lane = new BackgroundLane(0);
     const seen: string[] = [];
     const pieces = Array.from({ length: 5 }, (_, i) =>
       lane.run(() => {
@@ -32,8 +32,8 @@ describe('BackgroundLane', () => {
     expect(seen.indexOf('other')).toBeLessThan(seen.indexOf('piece 2'));
   });
 
-  it('takes one piece per turn of the event loop', async () => {
-    const lane = new BackgroundLane();
+  it('with a zero slice, takes one piece per turn of the event loop', async () => {
+    const lane = new BackgroundLane(0);
     let turns = 0;
     const tick = () => {
       turns += 1;
@@ -44,6 +44,29 @@ describe('BackgroundLane', () => {
     await Promise.all(Array.from({ length: 4 }, () => lane.run(() => at.push(turns))));
     // Each piece sees a later turn than the one before it.
     for (let i = 1; i < at.length; i++) expect(at[i]!).toBeGreaterThan(at[i - 1]!);
+  });
+
+  it('runs pieces of a slice in one turn, and ends the slice when its time is up', async () => {
+    // A clock that each piece moves on by its length, so the slices do not depend on the machine's speed.
+    let clock = 0;
+    const busy = (ms: number) => (clock += ms);
+    const run = async (lane: BackgroundLane, pieceMs: number) => {
+      let turns = 0;
+      let stop = false;
+      const tick = () => {
+        turns += 1;
+        if (!stop) setImmediate(tick);
+      };
+      setImmediate(tick);
+      const at: number[] = [];
+      await Promise.all(Array.from({ length: 6 }, () => lane.run(() => (busy(pieceMs), at.push(turns)))));
+      stop = true;
+      return new Set(at).size;
+    };
+    // Quick pieces share a turn; 3 ms pieces in a 5 ms slice go two to a turn.
+    expect(await run(new BackgroundLane(1000, () => clock), 0)).toBe(1);
+    expect(await run(new BackgroundLane(5, () => clock), 3)).toBe(3);
+    expect(await run(new BackgroundLane(5, () => clock), 6)).toBe(6);
   });
 
   it('passes a piece\'s failure to its caller and goes on with the next', async () => {

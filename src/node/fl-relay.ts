@@ -93,6 +93,8 @@ export class FlRelayIndex {
   #cursor = 0;
   #busy: Promise<void> = Promise.resolve();
   readonly #messages = new Map<string, Indexed[]>();
+  /** `${task}/${round}/${group}/shares/${holder}` → the shares addressed to that holder, in arrival order. */
+  readonly #inboxes = new Map<string, Indexed[]>();
   /** `${task}/${round}/${did}` → group of its keys message. */
   readonly #groups = new Map<string, number>();
 
@@ -122,6 +124,16 @@ export class FlRelayIndex {
           const list = this.#messages.get(key) ?? [];
           list.push({ slot, author, body: p.body });
           this.#messages.set(key, list);
+          if (p.body.stage === 'shares') {
+            // Each holder's inbox, filled as shares arrive: every holder asks for its own, and a scan of
+            // every dealer's shares per holder made the stage quadratic in the group's size.
+            for (const share of p.body.shares as { to: number }[]) {
+              const inbox = `${key}/${share.to}`;
+              const held = this.#inboxes.get(inbox) ?? [];
+              held.push({ slot, author, body: { stage: 'shares', shares: [share] } });
+              this.#inboxes.set(inbox, held);
+            }
+          }
         }
         if (rows.length < 5000) return;
       }
@@ -135,13 +147,9 @@ export class FlRelayIndex {
   }
 
   messages(task: string, round: number, group: number, stage: string, to?: number): Indexed[] {
-    const list = this.#messages.get(`${task}/${round}/${group}/${stage}`) ?? [];
-    if (stage !== 'shares' || to === undefined) return list;
+    if (stage !== 'shares' || to === undefined) return this.#messages.get(`${task}/${round}/${group}/${stage}`) ?? [];
     // A holder's inbox: from each dealer only the share addressed to it (ciphertext under their channel pad).
-    return list.flatMap((m) => {
-      const share = (m.body.shares as { to: number }[]).find((s) => s.to === to);
-      return share ? [{ slot: m.slot, author: m.author, body: { stage: 'shares', shares: [share] } }] : [];
-    });
+    return this.#inboxes.get(`${task}/${round}/${group}/shares/${to}`) ?? [];
   }
 }
 

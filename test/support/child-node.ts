@@ -56,7 +56,9 @@ export async function spawnNode(options: ChildNodeOptions): Promise<ChildNode> {
 export type WarmNode = { start(options: ChildNodeOptions): Promise<ChildNode>; discard(): Promise<void> };
 
 export function warmNode(): WarmNode {
-  const child = spawn(process.execPath, [CHILD, ...(useBuild() ? ['--build'] : []), '--wait'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // HINDSIGHT_CHILD_NODE_ARGS: extra flags for the node's process, e.g. `--cpu-prof --cpu-prof-dir=DIR` to profile it.
+  const extra = process.env.HINDSIGHT_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...extra, CHILD, ...(useBuild() ? ['--build'] : []), '--wait'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   const stdout: string[] = [];
   child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));

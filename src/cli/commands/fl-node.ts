@@ -73,7 +73,7 @@ export function registerFlNode(fl: Command): void {
     .option('--buckets <n>', 'hashed n-gram buckets (a power of two)', '1024')
     .option('--groups <n>', 'SecAgg groups per round (payment groups)', '2')
     .option('--clip <norm>', 'L2 clip bound of each update', '1')
-    .option('--noise-std <std>', "Gaussian noise std each controller adds (distributed DP)", '0.05')
+    .option('--noise-std <std>', "Gaussian noise std each controller adds (distributed DP; fl.task records the σ of the smallest sum a group can release)", '0.05')
     .option('--stage-timeout <ms>', 'how long a stage waits for its last expected message', '5000')
     .option('--json', 'print one JSON object')
     .action(async (opts: { node: string; key: string; task: string; controllers: string; validation: string; rounds: string; budget: string; buckets: string; groups: string; clip: string; noiseStd: string; stageTimeout: string; json?: boolean }) => {
@@ -81,6 +81,8 @@ export function registerFlNode(fl: Command): void {
       const { hashedNgramSpec, makeFeaturizer } = await import('../../ml/features/featurizer.js');
       const { csrFromRows } = await import('../../ml/features/sparse.js');
       const { runCoordinator } = await import('../../sdk/fl-coordinator.js');
+      const { smallestGroup, smallestReleasableSum } = await import('../../fl/net/protocol.js');
+      const { sumNoiseMultiplier } = await import('../../fl/privacy/distributed-noise.js');
       const buckets = int('buckets', opts.buckets, 2);
       if ((buckets & (buckets - 1)) !== 0) throw expectedGot('cli.invalid', 'buckets', 'a power of two', opts.buckets);
       const real = (field: string, text: string) => {
@@ -94,11 +96,14 @@ export function registerFlNode(fl: Command): void {
       const validation = { X: csrFromRows(examples.map((e) => f.transform({ text: e.text })), f.dim), y: Int32Array.from(examples, (e) => e.label) };
       const clipNorm = real('clip', opts.clip);
       const recipe = { family: 'logreg' as const, featurizer, dim: f.dim + 1, epochs: 2, learningRate: 2, batchSize: 8, clipNorm, biasClip: 0.1 * clipNorm, noiseStd: real('noise-std', opts.noiseStd), coordinateBound: 3 * Math.max(clipNorm, 1), groups: int('groups', opts.groups, 1), thresholdFraction: 0.5 };
+      const controllers = int('controllers', opts.controllers, 3);
+      const floor = smallestReleasableSum(recipe, smallestGroup(controllers, recipe.groups));
+      if (floor === undefined) throw expectedGot('cli.invalid', 'groups', 'groups of at least three controllers', opts.groups);
       const result = await runCoordinator({
         node: opts.node, signer: signerFrom(opts), task: opts.task, recipe, rounds: int('rounds', opts.rounds, 1), budget: parseUnits(opts.budget, 'budget'),
-        controllers: int('controllers', opts.controllers, 3), validation,
-        // σ of a released group sum: every member's noise adds up over the group, relative to the clip bound.
-        noiseMultiplier: (real('noise-std', opts.noiseStd) * Math.sqrt(int('controllers', opts.controllers, 3) / recipe.groups)) / Math.max(clipNorm, 1e-9), delta: 1e-5, stageTimeoutMs: int('stage-timeout', opts.stageTimeout, 1),
+        controllers, validation,
+        // σ of the smallest group sum the protocol can release: the noise of that many members, relative to the clip bound.
+        noiseMultiplier: sumNoiseMultiplier({ noiseStd: recipe.noiseStd, sensitivity: clipNorm, summands: floor }), delta: 1e-5, stageTimeoutMs: int('stage-timeout', opts.stageTimeout, 1),
         log: opts.json ? undefined : (line) => process.stderr.write(`${line}\n`),
       });
       const summary = { task: opts.task, rounds: result.rounds.map((r) => ({ round: r.round, included: r.included.length, dropped: r.dropped.length, validationAccuracy: r.validationAccuracy })), paid: result.paid.toString(), payments: result.payments.map((p) => ({ did: p.did, amount: p.amount.toString() })), model: result.modelBlob };

@@ -32,6 +32,13 @@ export type TaskRecipe = {
   neighbors?: number;
   /** Shares needed, as a fraction of a client's neighbours (at least a majority is enforced). */
   thresholdFraction: number;
+  /**
+   * The fewest survivors whose sum may be released: every session's threshold is raised to it, so
+   * both the operator's server and each controller refuse to unmask fewer. The distributed noise is
+   * calibrated for this count (src/fl/privacy/distributed-noise.ts); without it a group of three
+   * key senders releases the sum of two.
+   */
+  minSurvivors?: number;
 };
 
 export type ModelBlob = { recipe: TaskRecipe; round: number; weights: Float64Array };
@@ -68,17 +75,60 @@ export function groupsOf(task: string, round: number, slots: number, groups: num
   // Each slot's key is hashed once, not once per comparison (a cohort of 100 took ~1,300 hashes).
   const keys = Array.from({ length: slots }, (_, k) => Buffer.from(digest(`fl-group/${task}/${round}/${k + 1}`)).toString('hex'));
   const order = Array.from({ length: slots }, (_, k) => k + 1).sort((a, b) => (keys[a - 1]! < keys[b - 1]! ? -1 : 1));
-  const g = Math.max(1, Math.min(groups, Math.floor(slots / 3) || 1));
+  const g = groupCount(slots, groups);
   return new Map(order.map((slot, k) => [slot, k % g]));
+}
+
+/** How many groups `groupsOf` deals `slots` into: at most one per three slots. */
+export function groupCount(slots: number, groups: number): number {
+  return Math.max(1, Math.min(groups, Math.floor(slots / 3) || 1));
+}
+
+/** The size of the smallest group `groupsOf` deals (round-robin, so the sizes differ by at most one). */
+export function smallestGroup(slots: number, groups: number): number {
+  return Math.floor(slots / groupCount(slots, groups));
+}
+
+type ThresholdRule = Pick<TaskRecipe, 'thresholdFraction' | 'minSurvivors' | 'neighbors'>;
+
+/**
+ * The threshold of a session whose keys closure listed `members` slots, or undefined when such a
+ * session cannot meet the recipe's `minSurvivors` (its sum is never released). The threshold is
+ * also the fewest masked inputs the server unmasks and the fewest survivors a client unmasks for.
+ */
+export function sessionThreshold(members: number, recipe: ThresholdRule): number | undefined {
+  const degree = neighbourCount({ session: new Uint8Array(32), clientIds: Array.from({ length: members }, (_, k) => k + 1), threshold: 1, vectorLength: 1, neighbors: recipe.neighbors });
+  // More than half the neighbours (as in training/federated.ts): a server that tells clients different
+  // survivor sets cannot then collect both a client's self-mask shares and its pair-seed shares.
+  const threshold = Math.max(1, Math.min(degree, Math.max(Math.floor(degree / 2) + 1, Math.ceil(recipe.thresholdFraction * degree))));
+  const floor = recipe.minSurvivors ?? 0;
+  if (floor <= threshold) return threshold;
+  return floor <= degree ? floor : undefined;
+}
+
+/** Fewer key senders than this and the operator does not unmask a group (src/sdk/fl-coordinator.ts). */
+export const MIN_KEY_SENDERS = 3;
+
+/**
+ * The fewest survivors whose sum a group of at most `groupSize` assigned slots can release: the
+ * smallest threshold over the sessions the protocol can run for it (any number of key senders
+ * from MIN_KEY_SENDERS up), or undefined when no session can be released at all. Thresholds grow
+ * with the members, so it is the threshold of the smallest releasable session.
+ */
+export function smallestReleasableSum(recipe: ThresholdRule, groupSize: number): number | undefined {
+  for (let m = MIN_KEY_SENDERS; m <= groupSize; m++) {
+    const t = sessionThreshold(m, recipe);
+    if (t !== undefined) return t;
+  }
+  return undefined;
 }
 
 /** The SecAgg session of one group: its members are the slots the operator's keys closure listed. */
 export function sessionConfig(task: string, round: number, group: number, members: readonly number[], recipe: TaskRecipe): SecAggConfig {
   const session = digest(`fl-session/${task}/${round}/${group}`);
-  const degree = neighbourCount({ session, clientIds: members, threshold: 1, vectorLength: recipe.dim, neighbors: recipe.neighbors });
-  // More than half the neighbours (as in training/federated.ts): a server that tells clients different
-  // survivor sets cannot then collect both a client's self-mask shares and its pair-seed shares.
-  const threshold = Math.max(1, Math.min(degree, Math.max(Math.floor(degree / 2) + 1, Math.ceil(recipe.thresholdFraction * degree))));
+  const threshold = sessionThreshold(members.length, recipe);
+  // Fails closed: a group too small for the survivors the noise was calibrated for is not unmasked.
+  if (threshold === undefined) throw expectedGot('fl.secagg.tooFew', 'members with keys', `more than minSurvivors = ${recipe.minSurvivors}`, members.length);
   return { session, clientIds: [...members], threshold, vectorLength: recipe.dim, ...(recipe.neighbors === undefined ? {} : { neighbors: recipe.neighbors }) };
 }
 

@@ -19,8 +19,11 @@ import { decodeModelBlob, groupsOf, inboxFrom, keysBody, keysFrom, maskedBody, s
 import { FlNode, waitFor, type FlTaskInfo, type WaitReply } from './fl-node.js';
 import { HindsightError, expectedGot } from '../core/errors.js';
 
-/** Refusals that only mean the round went on without this controller. */
-const MISSED = new Set(['fl.update.closed', 'fl.update.stale', 'fl.task.finished']);
+/**
+ * Refusals that only mean the round went on without this controller; fl.secagg.tooFew: its group
+ * kept too few members for the recipe's minSurvivors, so this controller does not unmask it.
+ */
+const MISSED = new Set(['fl.update.closed', 'fl.update.stale', 'fl.task.finished', 'fl.secagg.tooFew']);
 
 export type ControllerBehaviour = 'honest' | 'noise' | 'dropout';
 

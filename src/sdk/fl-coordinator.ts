@@ -16,7 +16,7 @@ import { dequantize, quantizerFor } from '../fl/training/quantize.js';
 import { evaluateParams } from '../fl/training/local-train.js';
 import { FedAvg, type AggregateInput, type Strategy } from '../fl/training/strategy.js';
 import { allocatePayments, contributionLowerBounds, type ContributionObservation } from '../fl/payments/payments.js';
-import { encodeModelBlob, groupsOf, keysFrom, maskedFrom, sessionConfig, sharesFrom, unmaskFrom, type TaskRecipe } from '../fl/net/protocol.js';
+import { MIN_KEY_SENDERS, encodeModelBlob, groupsOf, keysFrom, maskedFrom, sessionConfig, sharesFrom, smallestGroup, smallestReleasableSum, unmaskFrom, type TaskRecipe } from '../fl/net/protocol.js';
 import { FlNode, type RelayMessage } from './fl-node.js';
 
 export type CoordinatorOptions = {
@@ -66,6 +66,19 @@ function accepted(step: () => void): boolean {
   }
 }
 
+/**
+ * A group whose session falls below its threshold (too few key senders for the recipe's
+ * minSurvivors, too few masked inputs) is not released: undefined, and the round goes on without it.
+ */
+function released<T>(step: () => T): T | undefined {
+  try {
+    return step();
+  } catch (error) {
+    if (error instanceof HindsightError && error.code === 'fl.secagg.tooFew') return undefined;
+    throw error;
+  }
+}
+
 const micro = (x: number) => Math.max(1, Math.round(x * 1_000_000));
 
 export async function runCoordinator(o: CoordinatorOptions): Promise<CoordinatorResult> {
@@ -82,6 +95,9 @@ async function coordinate(o: CoordinatorOptions, node: FlNode): Promise<Coordina
   const log = o.log ?? (() => {});
   const strategy = o.strategy ?? new FedAvg({ serverLearningRate: 1, weighting: 'uniform' });
   let global: Float64Array = o.initial ? Float64Array.from(o.initial) : new Float64Array(o.recipe.dim);
+  // The fewest survivors any group's released sum can have: the figure the task's ε rests on.
+  const releasable = smallestReleasableSum(o.recipe, smallestGroup(o.controllers, o.recipe.groups));
+  if (releasable === undefined) throw expectedGot('fl.secagg.tooFew', 'recipe.minSurvivors', `at most the smallest group (${smallestGroup(o.controllers, o.recipe.groups)} controllers)`, o.recipe.minSurvivors);
   const initialBlob = await node.putBlob(encodeModelBlob({ recipe: o.recipe, round: 0, weights: global }));
   await node.submit('fl.task', {
     task: o.task,
@@ -95,7 +111,7 @@ async function coordinate(o: CoordinatorOptions, node: FlNode): Promise<Coordina
     noiseMultiplier: Math.round(o.noiseMultiplier * 1_000_000),
     delta: o.delta.toFixed(12).replace(/0+$/, ''),
     budget: o.budget.toString(),
-    secureAggregation: { threshold: 2, groups: o.recipe.groups, ...(o.recipe.neighbors === undefined ? {} : { neighbors: o.recipe.neighbors }) },
+    secureAggregation: { threshold: releasable, groups: o.recipe.groups, ...(o.recipe.neighbors === undefined ? {} : { neighbors: o.recipe.neighbors }) },
   });
   const cohort = await node.waitUntil(o.task, { for: 'joined', count: o.controllers }, o.joinTimeoutMs ?? 120_000);
   if (!cohort.ready) throw expectedGot('fl.controller.timeout', 'controllers joining', `${o.controllers} within ${o.joinTimeoutMs ?? 120_000} ms`, cohort.joined);
@@ -126,12 +142,13 @@ async function coordinate(o: CoordinatorOptions, node: FlNode): Promise<Coordina
     const keyMsgs = await collect(round, group, 'keys', assigned);
     const members = keyMsgs.map((m) => m.slot);
     await close(round, group, 'keys', members);
-    if (members.length < 3) return undefined; // a sum of fewer than three is too revealing to unmask
-    const config = sessionConfig(o.task, round, group, members, o.recipe);
+    if (members.length < MIN_KEY_SENDERS) return undefined; // a sum of so few is too revealing to unmask
+    const config = released(() => sessionConfig(o.task, round, group, members, o.recipe));
+    if (!config) return undefined;
     const q = quantizerFor(o.recipe.coordinateBound, members.length);
     const server = new SecAggServer(config);
     for (const m of keyMsgs) server.receiveKeys(keysFrom(m.body));
-    server.closeKeys();
+    if (!released(() => server.closeKeys())) return undefined;
     const sharers: number[] = [];
     for (const m of await collect(round, group, 'shares', members)) {
       if (accepted(() => server.receiveShares(sharesFrom(m.slot, m.body)))) sharers.push(m.slot);
@@ -139,16 +156,13 @@ async function coordinate(o: CoordinatorOptions, node: FlNode): Promise<Coordina
     server.closeShares();
     await close(round, group, 'shares', sharers);
     for (const m of await collect(round, group, 'masked', sharers)) accepted(() => server.receiveMasked(maskedFrom(m.slot, m.body, round, o.recipe.dim)));
-    const survivors = server.closeMasked();
+    const survivors = released(() => server.closeMasked());
+    if (!survivors) return undefined;
     await close(round, group, 'masked', survivors);
     for (const m of await collect(round, group, 'unmask', survivors)) accepted(() => server.receiveUnmask(unmaskFrom(m.slot, m.body)));
-    try {
-      const result = server.finalize();
-      return { members: result.included.map((s) => didOf.get(s)!), sum: dequantize(result.sum, q), weight: result.included.length, count: result.included.length };
-    } catch (error) {
-      if (error instanceof HindsightError && error.code === 'fl.secagg.tooFew') return undefined;
-      throw error;
-    }
+    const result = released(() => server.finalize());
+    if (!result) return undefined;
+    return { members: result.included.map((s) => didOf.get(s)!), sum: dequantize(result.sum, q), weight: result.included.length, count: result.included.length };
   };
 
   for (let round = 1; round <= o.rounds; round++) {

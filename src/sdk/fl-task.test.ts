@@ -10,6 +10,8 @@ import { replayLog } from '../engine/replay.js';
 import { runCoordinator } from './fl-coordinator.js';
 import { runController } from './fl-controller.js';
 import { join } from 'node:path';
+import { decode } from '../core/encoding.js';
+import type { SignedEvent } from '../events/envelope.js';
 import { Engine } from '../engine/engine.js';
 import { leaderboardView } from '../engine/views.js';
 import { DemoWorld, units } from '../sim/demo-world.js';
@@ -77,4 +79,48 @@ describe('a federated task over a node, controllers in process', () => {
       await engine.close();
     }
   }, 90_000);
+
+  it('does not release a group left with fewer survivors than minSurvivors, and goes on without it', async () => {
+    const n = 6;
+    const community = makeTestCommunity({ members: n + 1, id: 'fl-floor' });
+    node = await startTestNode();
+    const res = await fetch(`${node.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(community.genesis) });
+    expect(res.status).toBe(202);
+    // One group of six, every sum released only with at least five survivors; two controllers leave after their shares.
+    const recipe = smallRecipe({ groups: 1, minSurvivors: 5 });
+    const data = flShards(n, 20);
+    const featurizer = makeFeaturizer(recipe.featurizer);
+    const validation = { X: csrFromRows(data.validation.map((e) => featurizer.transform({ text: e.text })), featurizer.dim), y: Int32Array.from(data.validation, (e) => e.label) };
+    const [operator, ...controllers] = community.members;
+    const coordinator = runCoordinator({ node: node.url, signer: operator!.signer, task: 'floor', recipe, rounds: 2, budget: 1_000_000n, controllers: n, validation, noiseMultiplier: 1, delta: 1e-5, stageTimeoutMs: 1500 });
+    const reports = await Promise.all(controllers.map((c, k) =>
+      runController({ node: node!.url, signer: c.signer, task: 'floor', examples: data.shards[k]!, behaviour: k < 2 ? 'dropout' : 'honest', dropRound: 1, timeoutMs: 30_000 })));
+    const result = await coordinator;
+    // Round 1: four masked inputs, below the floor; round 2: four key senders, a session too small for it.
+    expect(result.rounds.map((r) => r.included)).toEqual([[], []]);
+    expect(reports.filter((r) => !r.droppedOut).every((r) => r.rounds.length === 0)).toBe(true);
+    const state = node.engine.state;
+    const task = state.fl.get('floor')!;
+    expect(task.completed).toBe(2);
+    expect(task.finished).toBe(true);
+    expect(task.paid).toBe(0n);
+    expect(balanceOf(state.ledger, operator!.did)).toBe(1_000_000_000n);
+    expect(conservation(state.ledger).ok).toBe(true);
+    // The task records the fewest survivors a released sum can have: the figure its ε rests on.
+    const logged = await node.engine.store.readByType('fl.task', 0, 10);
+    expect((decode<SignedEvent>(logged[0]!.bytes).payload as { secureAggregation: { threshold: number } }).secureAggregation.threshold).toBe(5);
+    const replayed = await replayLog(node.engine.store);
+    expect(stateHash(replayed.state)).toBe(stateHash(state));
+  }, 60_000);
+
+  it('refuses a recipe whose floor no group can reach, before anything is logged', async () => {
+    const community = makeTestCommunity({ members: 2, id: 'fl-unreachable' });
+    node = await startTestNode();
+    await fetch(`${node.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(community.genesis) });
+    const recipe = smallRecipe({ groups: 2, minSurvivors: 9 });
+    const validation = { X: csrFromRows([], makeFeaturizer(recipe.featurizer).dim), y: new Int32Array(0) };
+    await expect(runCoordinator({ node: node.url, signer: community.members[0]!.signer, task: 'nope', recipe, rounds: 1, budget: 1000n, controllers: 10, validation, noiseMultiplier: 1, delta: 1e-5 }))
+      .rejects.toThrow(/minSurvivors: expected at most the smallest group \(5 controllers\), got 9/);
+    expect(node.engine.state.fl.size).toBe(0);
+  });
 });

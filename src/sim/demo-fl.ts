@@ -42,7 +42,10 @@ export type FlDemoOptions = {
   controllers?: number;
   /** Examples in each member's mailbox shard (default 40). */
   shard?: number;
-  /** SecAgg groups per round (default 1: each released group sum pays for its own noise; see docs/fl.md). */
+  /**
+   * SecAgg groups per round (default 2, 1 below 6 controllers): the contribution rule pays members
+   * by their groups' values, and each released group sum pays for its own noise (docs/fl.md).
+   */
   groups?: number;
   /** SGD epochs on the market's public bootstrap corpus that the task and its yardstick start from (default 6; 0: from zero). */
   publicEpochs?: number;
@@ -166,7 +169,7 @@ export async function runFlDemo(options: DemoOptions & { fl?: FlDemoOptions; sta
   const target = o.epsilon ?? 10;
   const budgetUnits = o.flBudget ?? 100;
   const seed = options.seed ?? 1;
-  const groupsWanted = o.groups ?? 1;
+  const groupsWanted = o.groups ?? (n >= 2 * MIN_KEY_SENDERS ? 2 : 1);
   const publicEpochs = o.publicEpochs ?? 6;
   check(n, 'fl-controllers', 3, 200);
   check(groupsWanted, 'fl-groups', 1, Math.floor(n / MIN_KEY_SENDERS));

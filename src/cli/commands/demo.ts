@@ -25,7 +25,7 @@ export function register(program: Command): void {
     .option('--fl-rounds <n>', 'with --fl: federated rounds', '1')
     .option('--fl-epochs <n>', 'with --fl: local SGD epochs per round on each shard', '6')
     .option('--fl-shard <n>', 'with --fl: examples in each member\'s shard', '40')
-    .option('--fl-groups <n>', 'with --fl: SecAgg groups per round; each released group sum carries its own noise', '1')
+    .option('--fl-groups <n>', 'with --fl: SecAgg groups per round, whose sums the contribution rule pays by; each released group sum carries its own noise (default 2, 1 below 6 controllers)')
     .option('--fl-public-epochs <n>', 'with --fl: SGD epochs on the public bootstrap corpus that the task and its central yardstick start from (0: from zero)', '6')
     .option('--fl-clip <c>', 'with --fl: L2 bound on each controller\'s update per round (the DP sensitivity)', '1')
     .option('--fl-epsilon <e>', 'with --fl: ε of every controller over the whole task (δ = 1e-5)', '10')
@@ -35,7 +35,7 @@ export function register(program: Command): void {
     .option('--trace <file>', 'with --usecase streams: a "time id size [extra]" trace instead of the generated one')
     .option('--scoring <rule>', 'with --usecase streams: market scoring rule, lmsr or qmsr', 'lmsr')
     .option('--json', 'print the summary as one JSON object on the last line of stdout')
-    .action(async (opts: { usecase: string; trace?: string; scoring: string; rounds: string; items: string; seed: string; dataset?: string; out: string; force?: boolean; serve: string; json?: boolean; adversarialCommittee: string; committee: boolean; chain?: boolean; proofs?: boolean; proofBuckets: string; batchItems?: string; fl?: boolean; flControllers: string; flRounds: string; flEpochs: string; flShard: string; flGroups: string; flPublicEpochs: string; flEpsilon: string; flClip: string; flServer: string; flServerLr?: string }, cmd: Command) => {
+    .action(async (opts: { usecase: string; trace?: string; scoring: string; rounds: string; items: string; seed: string; dataset?: string; out: string; force?: boolean; serve: string; json?: boolean; adversarialCommittee: string; committee: boolean; chain?: boolean; proofs?: boolean; proofBuckets: string; batchItems?: string; fl?: boolean; flControllers: string; flRounds: string; flEpochs: string; flShard: string; flGroups?: string; flPublicEpochs: string; flEpsilon: string; flClip: string; flServer: string; flServerLr?: string }, cmd: Command) => {
       const int = (v: string, field: string): number => {
         const n = Number(v);
         if (!Number.isInteger(n)) throw new ValidationError('cli.badInteger', `--${field}: expected an integer, got ${v}`, { field });
@@ -61,7 +61,7 @@ export function register(program: Command): void {
           else process.stdout.write(`${humanReport(result as unknown as Parameters<typeof humanReport>[0])}\n${streamsCacheText(result.summary)}\n`);
           return;
         }
-        const run = opts.fl ? await flDemo({ controllers: int(opts.flControllers, 'fl-controllers'), flRounds: int(opts.flRounds, 'fl-rounds'), localEpochs: int(opts.flEpochs, 'fl-epochs'), shard: int(opts.flShard, 'fl-shard'), groups: int(opts.flGroups, 'fl-groups'), publicEpochs: int(opts.flPublicEpochs, 'fl-public-epochs'), epsilon: num(opts.flEpsilon, 'fl-epsilon'), clipNorm: num(opts.flClip, 'fl-clip'), server: opts.flServer as 'fedavg', ...(opts.flServerLr === undefined ? {} : { serverLearningRate: num(opts.flServerLr, 'fl-server-lr') }) }) : runDemo;
+        const run = opts.fl ? await flDemo({ controllers: int(opts.flControllers, 'fl-controllers'), flRounds: int(opts.flRounds, 'fl-rounds'), localEpochs: int(opts.flEpochs, 'fl-epochs'), shard: int(opts.flShard, 'fl-shard'), ...(opts.flGroups === undefined ? {} : { groups: int(opts.flGroups, 'fl-groups') }), publicEpochs: int(opts.flPublicEpochs, 'fl-public-epochs'), epsilon: num(opts.flEpsilon, 'fl-epsilon'), clipNorm: num(opts.flClip, 'fl-clip'), server: opts.flServer as 'fedavg', ...(opts.flServerLr === undefined ? {} : { serverLearningRate: num(opts.flServerLr, 'fl-server-lr') }) }) : runDemo;
         const result = await run({
           rounds: int(opts.rounds, 'rounds'),
           items: int(opts.items, 'items'),

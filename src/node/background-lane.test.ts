@@ -69,6 +69,26 @@ describe('BackgroundLane', () => {
     expect(await run(new BackgroundLane(5, () => clock), 6)).toBe(6);
   });
 
+  it('counts what a piece\'s caller does with its result towards the slice', async () => {
+    // The piece itself is instant; its caller then spends 3 ms (a reply serialized, say).
+    let clock = 0;
+    let turns = 0;
+    let stop = false;
+    const tick = () => {
+      turns += 1;
+      if (!stop) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const lane = new BackgroundLane(5, () => clock);
+    const at: number[] = [];
+    await Promise.all(Array.from({ length: 6 }, () => lane.run(() => at.push(turns)).then(async () => {
+      await Promise.resolve();
+      clock += 3;
+    })));
+    stop = true;
+    expect(new Set(at).size).toBe(3);
+  });
+
   it('passes a piece\'s failure to its caller and goes on with the next', async () => {
     const lane = new BackgroundLane();
     const failing = lane.run(() => {

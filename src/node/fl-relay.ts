@@ -14,7 +14,7 @@ import { decode } from '../core/encoding.js';
 import { ValidationError } from '../core/errors.js';
 import { canonicalDid } from '../events/did.js';
 import type { SignedEvent } from '../events/envelope.js';
-import type { EventStore } from '../store/types.js';
+import type { EventStore, StoredEvent } from '../store/types.js';
 import type { GameState } from '../game/state.js';
 import { HttpError } from './http-errors.js';
 import type { RouteContext, RouteSpec } from './routes.js';
@@ -88,6 +88,10 @@ export function flTaskView(state: GameState, id: string): FlTaskView | null {
 
 type Indexed = { slot: number; author: string; body: Record<string, unknown> };
 
+/** Rows read from the store at once, and indexed per piece of the lane. */
+const REFRESH_PAGE = 512;
+const REFRESH_CHUNK = 32;
+
 /** An index of the log's fl.update events by task, round, group and stage, kept up to date on read. */
 export class FlRelayIndex {
   #cursor = 0;
@@ -98,47 +102,57 @@ export class FlRelayIndex {
   /** `${task}/${round}/${did}` → group of its keys message. */
   readonly #groups = new Map<string, number>();
 
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    /** Where decoding and indexing run, a chunk of rows per piece (a stage's rows at once took tens of ms). */
+    private readonly lane: Pick<BackgroundLane, 'run'> = { run: async (piece) => piece() },
+  ) {}
 
   /** Reads the fl.update events appended since the last call (one reader at a time). */
   refresh(state: GameState): Promise<void> {
     this.#busy = this.#busy.then(async () => {
       for (;;) {
-        const rows = await this.store.readByType('fl.update', this.#cursor, 5000);
-        for (const row of rows) {
-          this.#cursor = row.seq;
-          const event = decode<SignedEvent>(row.bytes);
-          // A DAG-JWS envelope keeps its payload elsewhere; controllers here sign native envelopes.
-          if (!event || typeof event !== 'object' || !('payload' in event)) continue;
-          const p = event.payload as { task: string; round: number; body: Record<string, unknown> & { stage: string } };
-          const author = canonicalDid(row.author);
-          const slot = state.fl.get(p.task)?.controllers.get(author)?.slot;
-          if (slot === undefined) continue;
-          let group: number | undefined;
-          if (p.body.stage === 'keys') {
-            group = p.body.group as number;
-            this.#groups.set(`${p.task}/${p.round}/${author}`, group);
-          } else group = this.#groups.get(`${p.task}/${p.round}/${author}`);
-          if (group === undefined) continue;
-          const key = `${p.task}/${p.round}/${group}/${p.body.stage}`;
-          const list = this.#messages.get(key) ?? [];
-          list.push({ slot, author, body: p.body });
-          this.#messages.set(key, list);
-          if (p.body.stage === 'shares') {
-            // Each holder's inbox, filled as shares arrive: every holder asks for its own, and a scan of
-            // every dealer's shares per holder made the stage quadratic in the group's size.
-            for (const share of p.body.shares as { to: number }[]) {
-              const inbox = `${key}/${share.to}`;
-              const held = this.#inboxes.get(inbox) ?? [];
-              held.push({ slot, author, body: { stage: 'shares', shares: [share] } });
-              this.#inboxes.set(inbox, held);
-            }
-          }
+        const rows = await this.store.readByType('fl.update', this.#cursor, REFRESH_PAGE);
+        for (let at = 0; at < rows.length; at += REFRESH_CHUNK) {
+          await this.lane.run(() => {
+            for (const row of rows.slice(at, at + REFRESH_CHUNK)) this.#index(row, state);
+          });
         }
-        if (rows.length < 5000) return;
+        if (rows.length < REFRESH_PAGE) return;
       }
     });
     return this.#busy;
+  }
+
+  #index(row: StoredEvent, state: GameState): void {
+    this.#cursor = row.seq;
+    const event = decode<SignedEvent>(row.bytes);
+    // A DAG-JWS envelope keeps its payload elsewhere; controllers here sign native envelopes.
+    if (!event || typeof event !== 'object' || !('payload' in event)) return;
+    const p = event.payload as { task: string; round: number; body: Record<string, unknown> & { stage: string } };
+    const author = canonicalDid(row.author);
+    const slot = state.fl.get(p.task)?.controllers.get(author)?.slot;
+    if (slot === undefined) return;
+    let group: number | undefined;
+    if (p.body.stage === 'keys') {
+      group = p.body.group as number;
+      this.#groups.set(`${p.task}/${p.round}/${author}`, group);
+    } else group = this.#groups.get(`${p.task}/${p.round}/${author}`);
+    if (group === undefined) return;
+    const key = `${p.task}/${p.round}/${group}/${p.body.stage}`;
+    const list = this.#messages.get(key) ?? [];
+    list.push({ slot, author, body: p.body });
+    this.#messages.set(key, list);
+    if (p.body.stage === 'shares') {
+      // Each holder's inbox, filled as shares arrive: every holder asks for its own, and a scan of
+      // every dealer's shares per holder made the stage quadratic in the group's size.
+      for (const share of p.body.shares as { to: number }[]) {
+        const inbox = `${key}/${share.to}`;
+        const held = this.#inboxes.get(inbox) ?? [];
+        held.push({ slot, author, body: { stage: 'shares', shares: [share] } });
+        this.#inboxes.set(inbox, held);
+      }
+    }
   }
 
   /** How many messages a stage of a group holds (dealers, for shares). */
@@ -164,7 +178,7 @@ function parseWith<S extends z.ZodType>(schema: S, value: unknown, field: string
 const relays = new WeakMap<RouteContext, FlRelayIndex>();
 const relayOf = (ctx: RouteContext) => {
   let r = relays.get(ctx);
-  if (!r) relays.set(ctx, (r = new FlRelayIndex(ctx.engine.store)));
+  if (!r) relays.set(ctx, (r = new FlRelayIndex(ctx.engine.store, relayLaneOf(ctx))));
   return r;
 };
 

@@ -134,6 +134,16 @@ describe('hindsight fl epsilon', { timeout: 60_000 }, () => {
     expect(few.json).toMatchObject({ error: 'cli.invalid', field: 'clients' });
   });
 
+  it('fl run refuses a survivor floor no group can reach, before it reaches the node', async () => {
+    await hs('key', 'new', '--out', 'fl-operator.key');
+    writeFileSync(join(work, 'fl-validation.jsonl'), '{"text":"win money now","label":1}\n{"text":"meeting at noon","label":0}\n');
+    // Two groups of five: a full group has four neighbours each, so at most 4 survivors can be required.
+    const bad = await hs('fl', 'run', '--node', 'http://127.0.0.1:9', '--key', 'fl-operator.key', '--task', 't', '--controllers', '10', '--validation', 'fl-validation.jsonl', '--groups', '2', '--min-survivors', '5', '--json');
+    expect(bad.code).not.toBe(0);
+    expect(bad.json).toMatchObject({ error: 'cli.invalid', field: 'min-survivors' });
+    expect(bad.stdout + bad.stderr).toMatch(/min-survivors: expected at most the smallest group's 4 neighbours, got "?5"?/);
+  });
+
   it('refuses a non-number with what it expected, and exits non-zero', async () => {
     const bad = await hs('fl', 'epsilon', '--q', 'lots', '--sigma', '1', '--steps', '10', '--json');
     expect(bad.code).not.toBe(0);

@@ -74,9 +74,10 @@ export function registerFlNode(fl: Command): void {
     .option('--groups <n>', 'SecAgg groups per round (payment groups)', '2')
     .option('--clip <norm>', 'L2 clip bound of each update', '1')
     .option('--noise-std <std>', "Gaussian noise std each controller adds (distributed DP; fl.task records the σ of the smallest sum a group can release)", '0.05')
+    .option('--min-survivors <n>', 'fewest survivors whose group sum is unmasked (the SecAgg threshold is raised to it); default: whatever the threshold gives, as few as 2')
     .option('--stage-timeout <ms>', 'how long a stage waits for its last expected message', '5000')
     .option('--json', 'print one JSON object')
-    .action(async (opts: { node: string; key: string; task: string; controllers: string; validation: string; rounds: string; budget: string; buckets: string; groups: string; clip: string; noiseStd: string; stageTimeout: string; json?: boolean }) => {
+    .action(async (opts: { node: string; key: string; task: string; controllers: string; validation: string; rounds: string; budget: string; buckets: string; groups: string; clip: string; noiseStd: string; minSurvivors?: string; stageTimeout: string; json?: boolean }) => {
       const { parseUnits } = await import('../../core/money.js');
       const { hashedNgramSpec, makeFeaturizer } = await import('../../ml/features/featurizer.js');
       const { csrFromRows } = await import('../../ml/features/sparse.js');
@@ -95,10 +96,10 @@ export function registerFlNode(fl: Command): void {
       const examples = readExamples(opts.validation);
       const validation = { X: csrFromRows(examples.map((e) => f.transform({ text: e.text })), f.dim), y: Int32Array.from(examples, (e) => e.label) };
       const clipNorm = real('clip', opts.clip);
-      const recipe = { family: 'logreg' as const, featurizer, dim: f.dim + 1, epochs: 2, learningRate: 2, batchSize: 8, clipNorm, biasClip: 0.1 * clipNorm, noiseStd: real('noise-std', opts.noiseStd), coordinateBound: 3 * Math.max(clipNorm, 1), groups: int('groups', opts.groups, 1), thresholdFraction: 0.5 };
+      const recipe = { family: 'logreg' as const, featurizer, dim: f.dim + 1, epochs: 2, learningRate: 2, batchSize: 8, clipNorm, biasClip: 0.1 * clipNorm, noiseStd: real('noise-std', opts.noiseStd), coordinateBound: 3 * Math.max(clipNorm, 1), groups: int('groups', opts.groups, 1), thresholdFraction: 0.5, ...(opts.minSurvivors === undefined ? {} : { minSurvivors: int('min-survivors', opts.minSurvivors, 2) }) };
       const controllers = int('controllers', opts.controllers, 3);
       const floor = smallestReleasableSum(recipe, smallestGroup(controllers, recipe.groups));
-      if (floor === undefined) throw expectedGot('cli.invalid', 'groups', 'groups of at least three controllers', opts.groups);
+      if (floor === undefined) throw expectedGot('cli.invalid', opts.minSurvivors === undefined ? 'groups' : 'min-survivors', opts.minSurvivors === undefined ? 'groups of at least three controllers' : `at most the smallest group's ${smallestGroup(controllers, recipe.groups) - 1} neighbours`, opts.minSurvivors ?? opts.groups);
       const result = await runCoordinator({
         node: opts.node, signer: signerFrom(opts), task: opts.task, recipe, rounds: int('rounds', opts.rounds, 1), budget: parseUnits(opts.budget, 'budget'),
         controllers, validation,

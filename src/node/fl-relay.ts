@@ -110,7 +110,8 @@ export class FlRelayIndex {
 
   /** Reads the fl.update events appended since the last call (one reader at a time). */
   refresh(state: GameState): Promise<void> {
-    this.#busy = this.#busy.then(async () => {
+    // A failed refresh (the store closing under it) rejects its own callers; the next one starts afresh.
+    this.#busy = this.#busy.catch(() => {}).then(async () => {
       for (;;) {
         const rows = await this.store.readByType('fl.update', this.#cursor, REFRESH_PAGE);
         for (let at = 0; at < rows.length; at += REFRESH_CHUNK) {
@@ -184,7 +185,7 @@ const relayOf = (ctx: RouteContext) => {
 
 /** The relay's lane (background-lane.ts): its requests and wake-ups let the market's requests go first. */
 const lanes = new WeakMap<RouteContext, BackgroundLane>();
-export const relayLaneOf = (ctx: RouteContext) => {
+const relayLaneOf = (ctx: RouteContext) => {
   let l = lanes.get(ctx);
   if (!l) lanes.set(ctx, (l = new BackgroundLane()));
   return l;

@@ -92,15 +92,26 @@ type Indexed = { slot: number; author: string; body: Record<string, unknown> };
 const REFRESH_PAGE = 512;
 const REFRESH_CHUNK = 32;
 
-/** An index of the log's fl.update events by task, round, group and stage, kept up to date on read. */
+/** One open round of a task: its messages by group and stage, share inboxes by holder, keys' groups by author. */
+type RoundIndex = {
+  /** `${group}/${stage}` → messages in arrival order. */
+  messages: Map<string, Indexed[]>;
+  /** `${group}/${holder}` → the shares addressed to that holder, in arrival order. */
+  inboxes: Map<string, Indexed[]>;
+  /** Author → group of its keys message. */
+  groups: Map<string, number>;
+};
+
+/**
+ * An index of the log's fl.update events of each task's open round, by group and stage, kept up to
+ * date on read. A round is dropped once its task has completed it: the relay serves the round in
+ * progress (the log keeps everything), so a node's memory does not grow with a task's rounds.
+ */
 export class FlRelayIndex {
   #cursor = 0;
   #busy: Promise<void> = Promise.resolve();
-  readonly #messages = new Map<string, Indexed[]>();
-  /** `${task}/${round}/${group}/shares/${holder}` → the shares addressed to that holder, in arrival order. */
-  readonly #inboxes = new Map<string, Indexed[]>();
-  /** `${task}/${round}/${did}` → group of its keys message. */
-  readonly #groups = new Map<string, number>();
+  /** `${task}/${round}` → that round's index. */
+  readonly #rounds = new Map<string, RoundIndex>();
 
   constructor(
     private readonly store: EventStore,
@@ -119,7 +130,11 @@ export class FlRelayIndex {
             for (const row of rows.slice(at, at + REFRESH_CHUNK)) this.#index(row, state);
           });
         }
-        if (rows.length < REFRESH_PAGE) return;
+        if (rows.length < REFRESH_PAGE) break;
+      }
+      for (const key of this.#rounds.keys()) {
+        const [task, round] = splitRoundKey(key);
+        if (round <= (state.fl.get(task)?.completed ?? Infinity)) this.#rounds.delete(key);
       }
     });
     return this.#busy;
@@ -131,41 +146,55 @@ export class FlRelayIndex {
     // A DAG-JWS envelope keeps its payload elsewhere; controllers here sign native envelopes.
     if (!event || typeof event !== 'object' || !('payload' in event)) return;
     const p = event.payload as { task: string; round: number; body: Record<string, unknown> & { stage: string } };
+    const task = state.fl.get(p.task);
+    // A completed round is history by the time its rows are read here (its messages were read before its aggregate).
+    if (!task || p.round <= task.completed) return;
     const author = canonicalDid(row.author);
-    const slot = state.fl.get(p.task)?.controllers.get(author)?.slot;
+    const slot = task.controllers.get(author)?.slot;
     if (slot === undefined) return;
+    const roundKey = `${p.task}/${p.round}`;
+    let index = this.#rounds.get(roundKey);
+    if (!index) this.#rounds.set(roundKey, (index = { messages: new Map(), inboxes: new Map(), groups: new Map() }));
     let group: number | undefined;
     if (p.body.stage === 'keys') {
       group = p.body.group as number;
-      this.#groups.set(`${p.task}/${p.round}/${author}`, group);
-    } else group = this.#groups.get(`${p.task}/${p.round}/${author}`);
+      index.groups.set(author, group);
+    } else group = index.groups.get(author);
     if (group === undefined) return;
-    const key = `${p.task}/${p.round}/${group}/${p.body.stage}`;
-    const list = this.#messages.get(key) ?? [];
+    const key = `${group}/${p.body.stage}`;
+    const list = index.messages.get(key) ?? [];
     list.push({ slot, author, body: p.body });
-    this.#messages.set(key, list);
+    index.messages.set(key, list);
     if (p.body.stage === 'shares') {
       // Each holder's inbox, filled as shares arrive: every holder asks for its own, and a scan of
       // every dealer's shares per holder made the stage quadratic in the group's size.
       for (const share of p.body.shares as { to: number }[]) {
-        const inbox = `${key}/${share.to}`;
-        const held = this.#inboxes.get(inbox) ?? [];
+        const inbox = `${group}/${share.to}`;
+        const held = index.inboxes.get(inbox) ?? [];
         held.push({ slot, author, body: { stage: 'shares', shares: [share] } });
-        this.#inboxes.set(inbox, held);
+        index.inboxes.set(inbox, held);
       }
     }
   }
 
   /** How many messages a stage of a group holds (dealers, for shares). */
   size(task: string, round: number, group: number, stage: string): number {
-    return this.#messages.get(`${task}/${round}/${group}/${stage}`)?.length ?? 0;
+    return this.#rounds.get(`${task}/${round}`)?.messages.get(`${group}/${stage}`)?.length ?? 0;
   }
 
   messages(task: string, round: number, group: number, stage: string, to?: number): Indexed[] {
-    if (stage !== 'shares' || to === undefined) return this.#messages.get(`${task}/${round}/${group}/${stage}`) ?? [];
+    const index = this.#rounds.get(`${task}/${round}`);
+    if (!index) return [];
+    if (stage !== 'shares' || to === undefined) return index.messages.get(`${group}/${stage}`) ?? [];
     // A holder's inbox: from each dealer only the share addressed to it (ciphertext under their channel pad).
-    return this.#inboxes.get(`${task}/${round}/${group}/shares/${to}`) ?? [];
+    return index.inboxes.get(`${group}/${to}`) ?? [];
   }
+}
+
+/** `${task}/${round}` back into its parts (a task id has no slash). */
+function splitRoundKey(key: string): [string, number] {
+  const at = key.lastIndexOf('/');
+  return [key.slice(0, at), Number(key.slice(at + 1))];
 }
 
 function parseWith<S extends z.ZodType>(schema: S, value: unknown, field: string, code: 'http.invalidParams' | 'http.invalidQuery' | 'data.blob.invalid' | 'fl.relay.badStep'): z.infer<S> {

@@ -56,6 +56,11 @@ describe('a federated task over a node, controllers in process', () => {
     expect(task.paid).toBe(result.paid);
     const replayed = await replayLog(node.engine.store);
     expect(stateHash(replayed.state)).toBe(stateHash(state));
+    // The relay serves the round in progress only: a completed round's messages are in the log, not in the node's memory.
+    const history = await fetch(`${node.url}/v1/fl/tasks/t1/messages?round=2&group=0&stage=keys`).then((r) => r.json() as Promise<{ messages: unknown[] }>);
+    expect(history.messages).toEqual([]);
+    const logged = await node.engine.store.readByType('fl.update', 0, 1000);
+    expect(logged.some((row) => (decode<SignedEvent>(row.bytes).payload as { round: number; body: { stage: string } }).round === 2)).toBe(true);
 
     // The federated model trades: committed by its Poseidon hash, it shows on the leaderboard.
     const fl = new FederatedStrategy('federated', recipe.featurizer, result.model);

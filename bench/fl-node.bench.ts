@@ -91,10 +91,11 @@ function cpuMsOf(pid: number | undefined): number {
   }
 }
 
-/** CPU of this process (its worker threads included) and of the node's, in ms. */
+/** CPU of the node's process and of all processes (this one, its worker threads included, and the node's), in ms; one read of each. */
 const cpuNow = (nodePid: number | undefined) => {
   const own = process.cpuUsage();
-  return (own.user + own.system) / 1000 + cpuMsOf(nodePid);
+  const node = cpuMsOf(nodePid);
+  return { all: (own.user + own.system) / 1000 + node, node };
 };
 
 const summary = (ms: number[]): Latency => {
@@ -146,8 +147,8 @@ export async function overNode(n: number, groups: number, withTrades: boolean, s
     const recipe = smallRecipe({ groups, neighbors: 14 });
     // The round's CPU, every process and thread together: from the cohort's joining to the round's aggregate.
     const log = (line: string) => {
-      if ((rounds === 1 ? /controllers joined/ : /^round 1:/).test(line)) (cpuAtStart = cpuNow(node.process.pid)), (nodeCpuAtStart = cpuMsOf(node.process.pid)), (window[0] = process.hrtime.bigint());
-      if (line.startsWith(`round ${rounds}:`)) (cpuAtEnd = cpuNow(node.process.pid)), (nodeCpuAtEnd = cpuMsOf(node.process.pid)), (window[1] = process.hrtime.bigint());
+      if ((rounds === 1 ? /controllers joined/ : /^round 1:/).test(line)) (cpuAtStart = cpuNow(node.process.pid)), (window[0] = process.hrtime.bigint());
+      if (line.startsWith(`round ${rounds}:`)) (cpuAtEnd = cpuNow(node.process.pid)), (window[1] = process.hrtime.bigint());
     };
     const coordinator = runCoordinator({ node: node.url, signer: operator!.signer, task: 'b', recipe, rounds, budget: 1_000_000n, controllers: n, validation: validationSet(recipe), noiseMultiplier: 1, delta: 1e-5, stageTimeoutMs: 120_000, joinTimeoutMs: 300_000, log });
     const members = Array.from({ length: n }, (_, k) => k + 1);
@@ -155,10 +156,8 @@ export async function overNode(n: number, groups: number, withTrades: boolean, s
     const controllersDone = Promise.all(workers);
     controllersDone.catch(() => {}); // awaited below; a failure must not end the process before that
     let finished = false;
-    let cpuAtStart = 0;
-    let cpuAtEnd = 0;
-    let nodeCpuAtStart = 0;
-    let nodeCpuAtEnd = 0;
+    let cpuAtStart = { all: 0, node: 0 };
+    let cpuAtEnd = { all: 0, node: 0 };
     const window: bigint[] = [0n, 0n];
     const ended = coordinator.finally(() => (finished = true)).catch(() => {});
     // Trades start once the round does (the joins are not the relaying being measured), from their own thread.
@@ -175,8 +174,8 @@ export async function overNode(n: number, groups: number, withTrades: boolean, s
     return {
       roundMs: timed.reduce((s, r) => s + r.ms, 0) / timed.length,
       firstRoundMs: result.rounds[0]!.ms,
-      roundCpuMs: (cpuAtEnd - cpuAtStart) / timed.length,
-      nodeCpuMs: (nodeCpuAtEnd - nodeCpuAtStart) / timed.length,
+      roundCpuMs: (cpuAtEnd.all - cpuAtStart.all) / timed.length,
+      nodeCpuMs: (cpuAtEnd.node - cpuAtStart.node) / timed.length,
       // Per round, averaged over all rounds (later rounds also read the new model's blob).
       sentPerController: (reports.reduce((s, r) => s + r.sentBytes, 0) / n - join) / rounds,
       receivedPerController: reports.reduce((s, r) => s + r.receivedBytes, 0) / n / rounds,

@@ -2,6 +2,18 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { BackgroundLane } from './background-lane.js';
 
+/** Counts turns of the event loop (one setImmediate each) until `stop` is called. */
+function turnCounter(keepGoing: () => boolean = () => true) {
+  let turns = 0;
+  let stopped = false;
+  const tick = () => {
+    turns += 1;
+    if (!stopped && keepGoing()) setImmediate(tick);
+  };
+  setImmediate(tick);
+  return { now: () => turns, stop: () => (stopped = true) };
+}
+
 describe('BackgroundLane', () => {
   it('runs pieces in order and resolves each with its own result', async () => {
     await fc.assert(
@@ -34,14 +46,9 @@ describe('BackgroundLane', () => {
 
   it('with a zero slice, takes one piece per turn of the event loop', async () => {
     const lane = new BackgroundLane(0);
-    let turns = 0;
-    const tick = () => {
-      turns += 1;
-      if (lane.waiting > 0 || turns < 3) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const turns = turnCounter(() => lane.waiting > 0 || turns.now() < 3);
     const at: number[] = [];
-    await Promise.all(Array.from({ length: 4 }, () => lane.run(() => at.push(turns))));
+    await Promise.all(Array.from({ length: 4 }, () => lane.run(() => at.push(turns.now()))));
     // Each piece sees a later turn than the one before it.
     for (let i = 1; i < at.length; i++) expect(at[i]!).toBeGreaterThan(at[i - 1]!);
   });
@@ -51,16 +58,10 @@ describe('BackgroundLane', () => {
     let clock = 0;
     const busy = (ms: number) => (clock += ms);
     const run = async (lane: BackgroundLane, pieceMs: number) => {
-      let turns = 0;
-      let stop = false;
-      const tick = () => {
-        turns += 1;
-        if (!stop) setImmediate(tick);
-      };
-      setImmediate(tick);
+      const turns = turnCounter();
       const at: number[] = [];
-      await Promise.all(Array.from({ length: 6 }, () => lane.run(() => (busy(pieceMs), at.push(turns)))));
-      stop = true;
+      await Promise.all(Array.from({ length: 6 }, () => lane.run(() => (busy(pieceMs), at.push(turns.now())))));
+      turns.stop();
       return new Set(at).size;
     };
     // Quick pieces share a turn; 3 ms pieces in a 5 ms slice go two to a turn.
@@ -72,20 +73,14 @@ describe('BackgroundLane', () => {
   it('counts what a piece\'s caller does with its result towards the slice', async () => {
     // The piece itself is instant; its caller then spends 3 ms (a reply serialized, say).
     let clock = 0;
-    let turns = 0;
-    let stop = false;
-    const tick = () => {
-      turns += 1;
-      if (!stop) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const turns = turnCounter();
     const lane = new BackgroundLane(5, () => clock);
     const at: number[] = [];
-    await Promise.all(Array.from({ length: 6 }, () => lane.run(() => at.push(turns)).then(async () => {
+    await Promise.all(Array.from({ length: 6 }, () => lane.run(() => at.push(turns.now())).then(async () => {
       await Promise.resolve();
       clock += 3;
     })));
-    stop = true;
+    turns.stop();
     expect(new Set(at).size).toBe(3);
   });
 

@@ -86,3 +86,6 @@ export class BackgroundLane {
 
 /** Immediates queued at once for a turn (a slice ends sooner when its pieces are slow). */
 const MAX_PIECES_PER_TURN = 64;
+
+/** No lane: each piece runs at once (a relay index or waits used without a node, as in tests). */
+export const NO_LANE: Pick<BackgroundLane, 'run'> = { run: async (piece) => piece() };

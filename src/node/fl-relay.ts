@@ -20,7 +20,7 @@ import { HttpError } from './http-errors.js';
 import type { RouteContext, RouteSpec } from './routes.js';
 import { FlWaitQuery, FlWaitReply, FlWaiters, missingField } from './fl-wait.js';
 import { acceptEvent } from './accept-event.js';
-import { BackgroundLane } from './background-lane.js';
+import { BackgroundLane, NO_LANE } from './background-lane.js';
 import { SignedEventSchema } from '../events/dag-jws.js';
 import { SubmitReply } from '../engine/view-schemas.js';
 
@@ -116,7 +116,7 @@ export class FlRelayIndex {
   constructor(
     private readonly store: EventStore,
     /** Where decoding and indexing run, a chunk of rows per piece (a stage's rows at once took tens of ms). */
-    private readonly lane: Pick<BackgroundLane, 'run'> = { run: async (piece) => piece() },
+    private readonly lane: Pick<BackgroundLane, 'run'> = NO_LANE,
   ) {}
 
   /** Reads the fl.update events appended since the last call (one reader at a time). */

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { GameState } from '../game/state.js';
 import type { FlRelayIndex } from './fl-relay.js';
-import type { BackgroundLane } from './background-lane.js';
+import { NO_LANE, type BackgroundLane } from './background-lane.js';
 
 /** The longest a single wait is held open (a client that needs longer asks again). */
 export const MAX_WAIT_MS = 30_000;
@@ -105,9 +105,6 @@ export function mayBeReady(state: GameState, relay: FlRelayIndex, task: string, 
 
 type Waiter = { check(): void };
 
-/** Runs a piece now: for a node that has no lane (tests of the waits alone). */
-const inline = { run: <T>(piece: () => T | Promise<T>): Promise<T> => Promise.resolve().then(piece) };
-
 /**
  * The open waits of one node. On every append it brings the relay index up to date once and
  * re-checks every waiter (cheap: a map lookup each), so a batch of appends wakes each waiter once. A
@@ -124,7 +121,7 @@ export class FlWaiters {
     private readonly state: () => GameState,
     onAppend: (listener: () => void) => () => void,
     /** Where replies are built: a stage's closing readies every waiting controller at once. */
-    private readonly lane: Pick<BackgroundLane, 'run'> = inline,
+    private readonly lane: Pick<BackgroundLane, 'run'> = NO_LANE,
   ) {
     onAppend(() => void this.#wake());
   }

@@ -96,8 +96,9 @@ async function coordinate(o: CoordinatorOptions, node: FlNode): Promise<Coordina
   const strategy = o.strategy ?? new FedAvg({ serverLearningRate: 1, weighting: 'uniform' });
   let global: Float64Array = o.initial ? Float64Array.from(o.initial) : new Float64Array(o.recipe.dim);
   // The fewest survivors any group's released sum can have: the figure the task's ε rests on.
-  const releasable = smallestReleasableSum(o.recipe, smallestGroup(o.controllers, o.recipe.groups));
-  if (releasable === undefined) throw expectedGot('fl.secagg.tooFew', 'recipe.minSurvivors', `at most the smallest group (${smallestGroup(o.controllers, o.recipe.groups)} controllers)`, o.recipe.minSurvivors);
+  const smallest = smallestGroup(o.controllers, o.recipe.groups);
+  const releasable = smallestReleasableSum(o.recipe, smallest);
+  if (releasable === undefined) throw expectedGot('fl.secagg.tooFew', 'recipe.minSurvivors', `at most the smallest group (${smallest} controllers)`, o.recipe.minSurvivors);
   const initialBlob = await node.putBlob(encodeModelBlob({ recipe: o.recipe, round: 0, weights: global }));
   await node.submit('fl.task', {
     task: o.task,

@@ -61,7 +61,7 @@ export const ERROR_CODES = {
     'fl.dp.invalid', 'fl.join.duplicate', 'fl.join.operator', 'fl.oversize.invalid', 'fl.partition.invalid',
     'fl.pay.finished', 'fl.pay.notOperator', 'fl.pay.notParticipant', 'fl.pay.overBudget', 'fl.payments.invalid',
     'fl.stage.duplicate', 'fl.stage.notOperator', 'fl.stage.notSecure', 'fl.stage.order', 'fl.stage.round', 'fl.stage.slots',
-    'fl.update.closed', 'fl.update.notAdmitted', 'fl.update.slot', 'fl.relay.notFound', 'fl.relay.badStep', 'fl.controller.timeout', 'fl.controller.invalid',
+    'fl.update.closed', 'fl.update.notAdmitted', 'fl.update.slot', 'fl.update.next', 'fl.relay.notFound', 'fl.relay.badStep', 'fl.controller.timeout', 'fl.controller.invalid',
     'fl.quantize.invalid', 'fl.robust.invalid', 'fl.secagg.badCiphertext', 'fl.secagg.badShare',
     'fl.secagg.bothShares', 'fl.secagg.config', 'fl.secagg.notParticipant', 'fl.secagg.notSurvivor',
     'fl.secagg.phase', 'fl.secagg.reconstruction', 'fl.secagg.replay', 'fl.secagg.sessionReused',

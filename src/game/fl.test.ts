@@ -142,13 +142,23 @@ describe('federated-learning events in the game', () => {
     expect([...result.sum]).toEqual(new Array(P).fill(1 + 2 + 3 + 4 + 5));
     // Stage by stage, as the clients would post them.
     const names = ['keys', 'shares', 'masked'];
+    // An unmask may carry the sender's keys for the next round (its own slot, and not in the last round).
+    const next = { group: 0, slot: 1, publicKey: 'ab'.repeat(32) };
+    const unmask1 = bodies.get(1)![3]!;
+    bodies.get(1)![3] = { ...unmask1, next };
     for (let stage = 0; stage < 4; stage++) {
+      if (stage === 3) await expect(h.run('c1', 'fl.update', { task: 'spam-fl', round: 1, body: { ...unmask1, next: { ...next, slot: 2 } } })).rejects.toThrow(/body.next.slot: expected 1 \(this controller's join order\), got 2/);
       for (const [slot, list] of bodies) if (list[stage]) await h.run(`c${slot}`, 'fl.update', { task: 'spam-fl', round: 1, body: list[stage] });
       // The operator closes each stage with the slots that sent it; the next stage is admitted only from those.
       if (stage < 3) await h.run('op', 'fl.stage', { task: 'spam-fl', round: 1, group: 0, stage: names[stage], slots: [...bodies].filter(([, l]) => l[stage]).map(([s]) => s) });
     }
     const did = (slot: number) => h.key(`c${slot}`).did;
     await h.run('op', 'fl.aggregate', { task: 'spam-fl', round: 1, modelHash: pseudoModelHash('model-round-1'), included: result.included.map(did), dropped: result.dropped.map(did) });
+    // c1's unmask carried its round-2 keys (below): they count as round 2's keys; c2's did not.
+    await expect(h.run('op', 'fl.stage', { task: 'spam-fl', round: 2, group: 0, stage: 'keys', slots: [1, 2] })).rejects.toThrow(/slots: expected slots that sent keys in group 0 this round, got 2/);
+    await expect(h.run('c1', 'fl.update', { task: 'spam-fl', round: 2, body: { stage: 'keys', group: 0, slot: 1, publicKey: 'cd'.repeat(32) } })).rejects.toThrow(/body.stage: expected a stage not yet sent this round \(keys\)/);
+    await h.run('c2', 'fl.update', { task: 'spam-fl', round: 2, body: { stage: 'keys', group: 0, slot: 2, publicKey: 'ef'.repeat(32) } });
+    await h.run('op', 'fl.stage', { task: 'spam-fl', round: 2, group: 0, stage: 'keys', slots: [1, 2] });
 
     // Larger sessions, schema only: SecAgg+ (k = 8 of 40, where each client deals exactly 4 seeds)
     // and the full graph (20 clients, up to 10 seeds dealt), with dropouts.
@@ -168,5 +178,23 @@ describe('federated-learning events in the game', () => {
     expect(FlUpdate.safeParse({ task: 'spam-fl', round: 1, body: reversed }).error?.issues[0]?.message).toMatch(/strictly ascending/);
     const bigElement = { stage: 'unmask', seedShares: [{ of: 1, y: 'ffffffff' + '00'.repeat(16) }], pairShares: [] };
     expect(FlUpdate.safeParse({ task: 'spam-fl', round: 1, body: bigElement }).error?.issues[0]?.message).toMatch(/each < 67108879/);
+  });
+
+  it("refuses next-round keys in a task's last round", async () => {
+    const members = ['op', 'c1', 'c2', 'c3', 'c4'];
+    const h = new GameHarness();
+    await h.create({ members });
+    await h.run('op', 'fl.task', task({ rounds: 1, clientsPerRound: 4, secureAggregation: { threshold: 2, groups: 1 } }));
+    for (const m of members.slice(1)) await h.run(m, 'fl.join', { task: 'spam-fl', examples: 10 });
+    const config: SecAggConfig = { session: sha256Bytes(Uint8Array.of(1)), clientIds: [1, 2, 3, 4], threshold: 2, vectorLength: P };
+    const { bodies } = secAggBodies(config);
+    const names = ['keys', 'shares', 'masked'];
+    for (let stage = 0; stage < 3; stage++) {
+      for (const [slot, list] of bodies) await h.run(`c${slot}`, 'fl.update', { task: 'spam-fl', round: 1, body: list[stage] });
+      await h.run('op', 'fl.stage', { task: 'spam-fl', round: 1, group: 0, stage: names[stage], slots: [1, 2, 3, 4] });
+    }
+    const body = { ...bodies.get(1)![3]!, next: { group: 0, slot: 1, publicKey: 'ab'.repeat(32) } };
+    await expect(h.run('c1', 'fl.update', { task: 'spam-fl', round: 1, body })).rejects.toThrow(/body.next: expected no next-round keys in the task's last round \(1\), got "keys for round 2"/);
+    await h.run('c1', 'fl.update', { task: 'spam-fl', round: 1, body: bodies.get(1)![3]! });
   });
 });

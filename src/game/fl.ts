@@ -2,8 +2,9 @@
  * Game rules for federated-learning tasks (payloads in src/events/types/fl.ts). A task moves through
  * rounds 1..rounds; each round collects fl.update messages from joined controllers and ends with the
  * operator's fl.aggregate. Rejected: updates from non-participants, for a round other than the
- * current one (stale or early), replays of the same stage, updates of the wrong shape, stages out
- * of order, and payments beyond the budget or to non-participants.
+ * current one (stale or early; only an unmask may carry the next round's keys), replays of the same
+ * stage, updates of the wrong shape, stages out of order, and payments beyond the budget or to
+ * non-participants.
  *
  * FL tasks live in `state.fl`, so they are part of the stateHash and of snapshots.
  */
@@ -34,6 +35,11 @@ export type FlTaskState = {
   stages: Map<string, Set<string>>;
   /** The SecAgg group each controller advertised keys in, this round. */
   groups: Map<string, number>;
+  /**
+   * Keys for the next round that arrived early, with an unmask of this round (by DID → group): when
+   * this round ends they count as that round's keys messages.
+   */
+  nextGroups: Map<string, number>;
   /** Stages the operator closed this round (fl.stage), by `${group}/${stage}`: the slots that count. */
   closed: Map<string, number[]>;
   /** Set by the final fl.pay: the escrow is settled and nothing more is paid. */
@@ -74,6 +80,7 @@ export const flTaskHandler: Handler<'fl.task'> = (state, ev) => {
     controllers: new Map(),
     stages: new Map(),
     groups: new Map(),
+    nextGroups: new Map(),
     closed: new Map(),
     finished: false,
   });
@@ -114,10 +121,22 @@ export const flUpdateHandler: Handler<'fl.update'> = (state, ev) => {
   } else if (stage === 'plain' || stage === 'masked') {
     ensure(p.body.ref !== undefined, 'fl.update.missing', 'body', 'an inline update or a ref', 'neither');
   }
+  if (p.body.stage === 'unmask' && p.body.next !== undefined) admitNextKeys(task, who, p.round, p.body.next);
   seen.add(stage);
   task.stages.set(who, seen);
   if (p.body.stage === 'keys') task.groups.set(who, p.body.group);
 };
+
+/**
+ * Keys for round + 1 carried by an unmask of this round: one event and one hand-off fewer per round.
+ * They are fresh keys like any keys message, so the operator and the node learn nothing more.
+ */
+function admitNextKeys(task: FlTaskState, who: string, round: number, next: { group: number; slot: number }): void {
+  const slot = task.controllers.get(who)!.slot;
+  ensure(round < task.rounds, 'fl.update.next', 'body.next', `no next-round keys in the task's last round (${task.rounds})`, `keys for round ${round + 1}`);
+  ensure(next.slot === slot, 'fl.update.slot', 'body.next.slot', `${slot} (this controller's join order)`, next.slot);
+  (task.nextGroups ??= new Map()).set(who, next.group);
+}
 
 /**
  * Secure-aggregation admission: keys carry the controller's own slot, a stage the operator has closed
@@ -177,6 +196,12 @@ export const flAggregateHandler: Handler<'fl.aggregate'> = (state, ev) => {
   task.stages = new Map();
   task.groups = new Map();
   task.closed = new Map();
+  // Keys sent early for the round that opens now count as its keys messages.
+  for (const [who, group] of task.nextGroups ?? []) {
+    task.stages.set(who, new Set(['keys']));
+    task.groups.set(who, group);
+  }
+  task.nextGroups = new Map();
 };
 
 export const flPayHandler: Handler<'fl.pay'> = (state, ev) => {

@@ -145,30 +145,35 @@ export class FlRelayIndex {
     const event = decode<SignedEvent>(row.bytes);
     // A DAG-JWS envelope keeps its payload elsewhere; controllers here sign native envelopes.
     if (!event || typeof event !== 'object' || !('payload' in event)) return;
-    const p = event.payload as { task: string; round: number; body: Record<string, unknown> & { stage: string } };
+    const p = event.payload as { task: string; round: number; body: Record<string, unknown> & { stage: string; next?: Record<string, unknown> } };
     const task = state.fl.get(p.task);
-    // A completed round is history by the time its rows are read here (its messages were read before its aggregate).
-    if (!task || p.round <= task.completed) return;
+    if (!task) return;
     const author = canonicalDid(row.author);
     const slot = task.controllers.get(author)?.slot;
     if (slot === undefined) return;
-    const roundKey = `${p.task}/${p.round}`;
+    // A completed round is history by the time its rows are read here (its messages were read before its aggregate).
+    if (p.round > task.completed) this.#add(`${p.task}/${p.round}`, slot, author, p.body);
+    // An unmask may carry its sender's keys for the next round: they are that round's keys message.
+    if (p.body.stage === 'unmask' && p.body.next && p.round + 1 > task.completed) this.#add(`${p.task}/${p.round + 1}`, slot, author, { stage: 'keys', ...p.body.next });
+  }
+
+  #add(roundKey: string, slot: number, author: string, body: Record<string, unknown> & { stage: string }): void {
     let index = this.#rounds.get(roundKey);
     if (!index) this.#rounds.set(roundKey, (index = { messages: new Map(), inboxes: new Map(), groups: new Map() }));
     let group: number | undefined;
-    if (p.body.stage === 'keys') {
-      group = p.body.group as number;
+    if (body.stage === 'keys') {
+      group = body.group as number;
       index.groups.set(author, group);
     } else group = index.groups.get(author);
     if (group === undefined) return;
-    const key = `${group}/${p.body.stage}`;
+    const key = `${group}/${body.stage}`;
     const list = index.messages.get(key) ?? [];
-    list.push({ slot, author, body: p.body });
+    list.push({ slot, author, body });
     index.messages.set(key, list);
-    if (p.body.stage === 'shares') {
+    if (body.stage === 'shares') {
       // Each holder's inbox, filled as shares arrive: every holder asks for its own, and a scan of
       // every dealer's shares per holder made the stage quadratic in the group's size.
-      for (const share of p.body.shares as { to: number }[]) {
+      for (const share of body.shares as { to: number }[]) {
         const inbox = `${group}/${share.to}`;
         const held = index.inboxes.get(inbox) ?? [];
         held.push({ slot, author, body: { stage: 'shares', shares: [share] } });

@@ -47,6 +47,9 @@ export type ControllerOptions = {
 
 export type ControllerReport = { did: string; slot: number; rounds: number[]; droppedOut: boolean; sentBytes: number; receivedBytes: number; earned: string };
 
+/** Keys sent with the previous round's unmask, and the operator's closing of their stage (members null: the round ended without us). */
+type EarlyKeys = { round: number; group: number; keys: PairKeys; closing: { members: number[] | null; messages: WaitReply['messages'] } };
+
 /** A wait's answer, or fl.controller.timeout when the node said it is still not ready. */
 async function ready(reply: Promise<WaitReply>, what: string): Promise<WaitReply> {
   const r = await reply;
@@ -98,8 +101,13 @@ async function play(o: ControllerOptions, node: FlNode, view: FlTaskInfo, timeou
     return { members: reply.closed, messages: reply.messages };
   };
 
-  /** One round's part; 'dropped' when this controller leaves (the dropout behaviour); `end` when the round's end is known. */
-  const playRound = async (round: number, global: Float64Array, group: number): Promise<{ outcome: 'dropped' | 'done' | 'skipped'; end?: WaitReply }> => {
+  /**
+   * One round's part; 'dropped' when this controller leaves (the dropout behaviour); `end` when the
+   * round's end is known. `early`: this round's keys, already sent with the previous round's unmask,
+   * and the operator's closing of their stage. A round that is not the task's last sends the next
+   * round's keys with its unmask and waits for their closing instead of the round's end.
+   */
+  const playRound = async (round: number, global: Float64Array, group: number, early?: EarlyKeys): Promise<{ outcome: 'dropped' | 'done' | 'skipped'; end?: WaitReply; early?: EarlyKeys }> => {
     // Train first: the keys stage cannot close before every member's keys, and a member's masked
     // input needs its update anyway, so training before the keys costs the round nothing.
     const rng = makeRng(deriveSeed(seed, `fl/${o.task}/${round}/${me}`));
@@ -111,8 +119,8 @@ async function play(o: ControllerOptions, node: FlNode, view: FlTaskInfo, timeou
       ? { clientId: me, round, epochs: 1, learningRate: 1, batchSize: 1, weighting: 'uniform' as const }
       : { clientId: me, round, epochs: recipe.epochs, learningRate: recipe.learningRate, batchSize: recipe.batchSize, weighting: 'uniform' as const, clipNorm: recipe.clipNorm, biasClip: recipe.biasClip, noiseStd: recipe.noiseStd };
     const { vector } = prepareUpdate(instruction, delta, o.examples.length, rng.normal);
-    const keys = new PairKeys();
-    const keysStage = await stage(round, group, keysBody(group, { id: slot, publicKey: keys.publicKey }), 'keys');
+    const keys = early?.keys ?? new PairKeys();
+    const keysStage = early?.closing ?? (await stage(round, group, keysBody(group, { id: slot, publicKey: keys.publicKey }), 'keys'));
     const members = keysStage.members;
     if (!members?.includes(slot)) return { outcome: 'skipped' };
     const config = sessionConfig(o.task, round, group, members, recipe);
@@ -134,22 +142,33 @@ async function play(o: ControllerOptions, node: FlNode, view: FlTaskInfo, timeou
     const masked = client.maskedInput(inbox, input);
     const survivors = (await stage(round, group, maskedBody(round, masked.masked, q.scaleBits), 'masked')).members;
     if (!survivors?.includes(slot)) return { outcome: 'skipped' };
-    const end = await ready(node.step('fl.update', { task: o.task, round, body: unmaskBody(client.unmask(survivors)) }, o.task, { for: 'completed', round }, timeout), `round ${round} end`);
-    return { outcome: 'done', end };
+    const unmask = client.unmask(survivors);
+    if (round === view.rounds) {
+      const end = await ready(node.step('fl.update', { task: o.task, round, body: unmaskBody(unmask) }, o.task, { for: 'completed', round }, timeout), `round ${round} end`);
+      return { outcome: 'done', end };
+    }
+    const next = { round: round + 1, group: groupsOf(o.task, round + 1, cohort, recipe.groups).get(slot)!, keys: new PairKeys() };
+    const body = unmaskBody(unmask, keysBody(next.group, { id: slot, publicKey: next.keys.publicKey }));
+    // Ready once the next round's keys are closed, which is after this round's end (or once that round is over).
+    const closing = await ready(node.step('fl.update', { task: o.task, round, body }, o.task, { for: 'closed', round: next.round, group: next.group, stage: 'keys' }, timeout), `round ${next.round} group ${next.group} keys closure`);
+    return { outcome: 'done', end: closing, early: { ...next, closing: { members: closing.closed, messages: closing.messages } } };
   };
 
   // Where the task stands: rounds completed and the latest model's blob (from the cohort's wait, then each round's end).
   let at = { completed: joined.completed, model: joined.model };
+  let early: EarlyKeys | undefined;
   while (at.completed < view.rounds) {
     const round = at.completed + 1;
     const global = at.model && at.model !== view.modelBlobs[0] ? decodeModelBlob(await node.getBlob(at.model)).weights : initial.weights;
     const group = groupsOf(o.task, round, cohort, recipe.groups).get(slot)!;
     let end: WaitReply | undefined;
     try {
-      const played = await playRound(round, global, group);
+      const played = await playRound(round, global, group, early?.round === round ? early : undefined);
+      early = undefined;
       if (played.outcome === 'dropped') return { did: me, slot, rounds: done, droppedOut: true, sentBytes: node.sentBytes, receivedBytes: node.receivedBytes, earned: '0' };
       if (played.outcome === 'done') done.push(round);
       end = played.end;
+      early = played.early;
     } catch (error) {
       // Too late for this round (the operator closed the stage, or the round or task ended): wait for the next one.
       if (!(error instanceof HindsightError && MISSED.has(error.code))) throw error;

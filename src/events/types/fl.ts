@@ -124,6 +124,9 @@ const SharesStage = z
     });
   });
 
+/** A keys message: a fresh X25519 public key for one round's SecAgg session, in one group, from one slot. */
+const KeysFields = { group: z.number().int().min(0).max(999), slot: Slot, publicKey: Hex32 };
+
 export const FlUpdate = z.strictObject({
   task: TaskId,
   round: RoundNumber,
@@ -131,7 +134,7 @@ export const FlUpdate = z.strictObject({
     /** Without SecAgg: the HFU1-encoded update, inline or by reference (CID of a blob). */
     z.strictObject({ stage: z.literal('plain'), update: Base64(12_000_000).optional(), ref: z.string().min(20).max(120).optional() }),
     /** One X25519 public key per client: share channels and pair seeds both derive from it. */
-    z.strictObject({ stage: z.literal('keys'), group: z.number().int().min(0).max(999), slot: Slot, publicKey: Hex32 }),
+    z.strictObject({ stage: z.literal('keys'), ...KeysFields }),
     SharesStage,
     z.strictObject({ stage: z.literal('masked'), update: Base64(12_000_000).optional(), ref: z.string().min(20).max(120).optional() }),
     /** Shares of survivors' self-mask seeds, and of the pair seeds of pairs with exactly one survivor. */
@@ -139,6 +142,8 @@ export const FlUpdate = z.strictObject({
       stage: z.literal('unmask'),
       seedShares: z.array(z.strictObject({ of: Slot, y: ShareHex })).max(MAX_SECAGG_NEIGHBOURS),
       pairShares: z.array(z.strictObject({ dealer: Slot, partner: Slot, y: ShareHex })).max(MAX_SECAGG_NEIGHBOURS * MAX_DEALT),
+      /** The controller's keys for the next round, sent early: that round's keys stage then needs no message of its own. */
+      next: z.strictObject(KeysFields).optional(),
     }),
   ]),
 });

@@ -163,10 +163,12 @@ export function maskedFrom(slot: number, body: Record<string, unknown>, round: n
   return { id: slot, masked: update.values as Uint32Array };
 }
 
-export const unmaskBody = (msg: UnmaskResponse) => ({
+/** An unmask response; `next`: the sender's keys for the next round, sent early in the same event. */
+export const unmaskBody = (msg: UnmaskResponse, next?: ReturnType<typeof keysBody>) => ({
   stage: 'unmask' as const,
   seedShares: msg.seedShares.map((s) => ({ of: s.of, y: hex(s.y) })),
   pairShares: msg.pairShares.map((s) => ({ dealer: s.dealer, partner: s.partner, y: hex(s.y) })),
+  ...(next ? { next: { group: next.group, slot: next.slot, publicKey: next.publicKey } } : {}),
 });
 export const unmaskFrom = (slot: number, body: Record<string, unknown>): UnmaskResponse => ({
   id: slot,

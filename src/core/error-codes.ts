@@ -42,7 +42,7 @@ export const ERROR_CODES = {
   /** cryptographic primitives (src/crypto) */
   crypto: ['crypto.badLength', 'crypto.lengthMismatch'],
   /** members' encrypted training data: blobs, grants, revocations */
-  data: ['data.blob.invalid', 'data.blob.notFound', 'data.decrypt', 'data.epoch', 'data.grant.epoch', 'data.key.invalid', 'data.revoke.unknown', 'data.vault'],
+  data: ['data.blob.invalid', 'data.blob.mismatch', 'data.blob.notFound', 'data.decrypt', 'data.epoch', 'data.grant.epoch', 'data.key.invalid', 'data.revoke.unknown', 'data.vault'],
   /** ML datasets */
   dataset: ['dataset.invalid', 'dataset.lineInvalid'],
   /** the demo command */

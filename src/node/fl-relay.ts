@@ -265,6 +265,25 @@ const blobsOf = (ctx: RouteContext) => {
   return c;
 };
 
+/** A stored blob as base64 (from the cache when it is there), or undefined when the node has none. */
+async function blobBase64(ctx: RouteContext, id: string): Promise<string | undefined> {
+  const cached = blobsOf(ctx).get(id);
+  if (cached !== undefined) return cached;
+  const bytes = await ctx.engine.store.getMeta(`blob/${id}`);
+  if (!bytes) return undefined;
+  const data = Buffer.from(bytes).toString('base64');
+  blobsOf(ctx).set(id, data);
+  return data;
+}
+
+/** A wait's answer, with the model's bytes when the wait asked to include them. */
+async function answerWait(ctx: RouteContext, task: string, q: FlWaitQuery): Promise<FlWaitReply> {
+  const reply = await waitersOf(ctx).wait(task, q);
+  if (q.include !== 'model' || reply.model === null) return reply;
+  const modelData = await blobBase64(ctx, reply.model);
+  return modelData === undefined ? reply : { ...reply, modelData };
+}
+
 const errorsOf = (statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, { description: s === 404 ? 'no such task or blob' : 'bad parameter or body' }]));
 
 export const flRoutes: RouteSpec[] = [
@@ -297,7 +316,7 @@ export const flRoutes: RouteSpec[] = [
       const missing = missingField(q);
       if (missing) throw new ValidationError('http.invalidQuery', `query.${missing}: expected a value when waiting for ${q.for}, got none`, { field: `query.${missing}` });
       if (!ctx.engine.state.fl.has(task)) throw new HttpError(404, 'fl.relay.notFound', `task: expected an existing FL task, got ${JSON.stringify(task)}`);
-      return waitersOf(ctx).wait(task, q);
+      return answerWait(ctx, task, q);
     }),
   },
   {
@@ -316,7 +335,7 @@ export const flRoutes: RouteSpec[] = [
         return { code: 'node.readOnly', kind: 'http', message: `POST ${req.url.split('?')[0]}: expected a leader node, got a read-only follower; submit to ${location}` };
       }
       const receipt = await acceptEvent(ctx, req, event);
-      return { ...receipt, wait: await waitersOf(ctx).wait(task, wait) };
+      return { ...receipt, wait: await answerWait(ctx, task, wait) };
     }),
   },
   {
@@ -337,12 +356,8 @@ export const flRoutes: RouteSpec[] = [
     responses: { 200: { description: 'the bytes as base64', schema: BlobData }, ...errorsOf([400, 404]) },
     handler: (ctx, req) => relayLaneOf(ctx).run(async () => {
       const { id } = parseWith(BlobParams, req.params, 'params', 'http.invalidParams');
-      const cached = blobsOf(ctx).get(id);
-      if (cached !== undefined) return { id, data: cached };
-      const bytes = await ctx.engine.store.getMeta(`blob/${id}`);
-      if (!bytes) throw new HttpError(404, 'data.blob.notFound', `blob: expected a stored blob, got none for ${id}`);
-      const data = Buffer.from(bytes).toString('base64');
-      blobsOf(ctx).set(id, data);
+      const data = await blobBase64(ctx, id);
+      if (data === undefined) throw new HttpError(404, 'data.blob.notFound', `blob: expected a stored blob, got none for ${id}`);
       return { id, data };
     }),
   },

@@ -23,6 +23,8 @@ export const FlWaitQuery = z.strictObject({
   /** joined: controllers; messages: messages of the stage. */
   count: z.coerce.number().int().min(0).max(1_000_000).optional(),
   waitMs: z.coerce.number().int().min(0).max(MAX_WAIT_MS).default(10_000),
+  /** model: the reply also carries the latest model blob's bytes (`modelData`), saving a controller the blob's request. */
+  include: z.enum(['model']).optional(),
 });
 export type FlWaitQuery = z.infer<typeof FlWaitQuery>;
 
@@ -38,6 +40,8 @@ export const FlWaitReply = z.strictObject({
   closed: z.array(z.number().int()).nullable(),
   /** messages: the stage's messages; closed (keys, shares): those of the listed slots (shares: only what is addressed to `to`). */
   messages: z.array(Message),
+  /** With include=model: the bytes of the blob `model` names, as base64. */
+  modelData: z.string().optional(),
 });
 export type FlWaitReply = z.infer<typeof FlWaitReply>;
 

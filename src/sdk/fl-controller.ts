@@ -16,7 +16,7 @@ import { localUpdate } from '../fl/training/local-train.js';
 import { prepareUpdate } from '../fl/training/strategy.js';
 import { quantize, quantizerFor } from '../fl/training/quantize.js';
 import { decodeModelBlob, groupsOf, inboxFrom, keysBody, keysFrom, maskedBody, sessionConfig, sharesBody, unmaskBody } from '../fl/net/protocol.js';
-import { FlNode, waitFor, type FlTaskInfo, type WaitReply } from './fl-node.js';
+import { FlNode, blobBytes, waitFor, type FlTaskInfo, type WaitReply } from './fl-node.js';
 import { HindsightError, expectedGot } from '../core/errors.js';
 
 /**
@@ -150,16 +150,16 @@ async function play(o: ControllerOptions, node: FlNode, view: FlTaskInfo, timeou
     const next = { round: round + 1, group: groupsOf(o.task, round + 1, cohort, recipe.groups).get(slot)!, keys: new PairKeys() };
     const body = unmaskBody(unmask, keysBody(next.group, { id: slot, publicKey: next.keys.publicKey }));
     // Ready once the next round's keys are closed, which is after this round's end (or once that round is over).
-    const closing = await ready(node.step('fl.update', { task: o.task, round, body }, o.task, { for: 'closed', round: next.round, group: next.group, stage: 'keys' }, timeout), `round ${next.round} group ${next.group} keys closure`);
+    const closing = await ready(node.step('fl.update', { task: o.task, round, body }, o.task, { for: 'closed', round: next.round, group: next.group, stage: 'keys', include: 'model' }, timeout), `round ${next.round} group ${next.group} keys closure`);
     return { outcome: 'done', end: closing, early: { ...next, closing: { members: closing.closed, messages: closing.messages } } };
   };
 
   // Where the task stands: rounds completed and the latest model's blob (from the cohort's wait, then each round's end).
-  let at = { completed: joined.completed, model: joined.model };
+  let at: { completed: number; model: string | null; modelData?: string } = { completed: joined.completed, model: joined.model };
   let early: EarlyKeys | undefined;
   while (at.completed < view.rounds) {
     const round = at.completed + 1;
-    const global = at.model && at.model !== view.modelBlobs[0] ? decodeModelBlob(await node.getBlob(at.model)).weights : initial.weights;
+    const global = !at.model || at.model === view.modelBlobs[0] ? initial.weights : decodeModelBlob(at.modelData === undefined ? await node.getBlob(at.model) : blobBytes(at.model, at.modelData)).weights;
     const group = groupsOf(o.task, round, cohort, recipe.groups).get(slot)!;
     let end: WaitReply | undefined;
     try {
@@ -174,8 +174,8 @@ async function play(o: ControllerOptions, node: FlNode, view: FlTaskInfo, timeou
       if (!(error instanceof HindsightError && MISSED.has(error.code))) throw error;
       log(`missed round ${round} (${error.code})`);
     }
-    end ??= await ready(node.waitUntil(o.task, { for: 'completed', round }, timeout), `round ${round} end`);
-    at = { completed: end.completed, model: end.model };
+    end ??= await ready(node.waitUntil(o.task, { for: 'completed', round, include: 'model' }, timeout), `round ${round} end`);
+    at = { completed: end.completed, model: end.model, modelData: end.modelData };
     if (end.finished) break;
   }
   // Stay until the operator settles the escrow, so the report shows what was earned.

@@ -3,6 +3,7 @@
  * one author are submitted one at a time, in chain order, whichever async task produced them), the
  * relay's reads (task view, a stage's messages) and the blob store.
  */
+import { createHash } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
 import { HindsightError, expectedGot } from '../core/errors.js';
 import type { SignedEvent } from '../events/envelope.js';
@@ -30,14 +31,16 @@ export type FlTaskInfo = {
 export type RelayMessage = { slot: number; author: string; body: Record<string, unknown> };
 
 /** What a long-poll on the relay waits for (GET /v1/fl/tasks/:task/wait). */
-export type WaitCondition =
+export type WaitCondition = (
   | { for: 'joined'; count: number }
   | { for: 'messages'; round: number; group: number; stage: string; count: number; to?: number }
   | { for: 'closed'; round: number; group: number; stage: string; to?: number }
   | { for: 'completed'; round: number }
-  | { for: 'finished' };
+  | { for: 'finished' }
+) & { include?: 'model' };
 
-export type WaitReply = { ready: boolean; completed: number; finished: boolean; joined: number; model: string | null; closed: number[] | null; messages: RelayMessage[] };
+/** `modelData`: the bytes of `model` as base64, when the wait asked to include them. */
+export type WaitReply = { ready: boolean; completed: number; finished: boolean; joined: number; model: string | null; closed: number[] | null; messages: RelayMessage[]; modelData?: string };
 
 /**
  * Up to two more tries after a connection failure: a kept-alive socket the node closed just as a
@@ -197,8 +200,16 @@ export class FlNode {
   async getBlob(id: string): Promise<Uint8Array> {
     const reply = await this.#json<{ data: string }>('GET', `/v1/blobs/${id}`);
     if (!reply) throw expectedGot('data.blob.notFound', 'blob', 'a blob the node stores', id);
-    return new Uint8Array(Buffer.from(reply.data, 'base64'));
+    return blobBytes(id, reply.data);
   }
+}
+
+/** A blob's bytes from its base64, checked against its content address (a node cannot swap a model). */
+export function blobBytes(id: string, base64: string): Uint8Array {
+  const bytes = new Uint8Array(Buffer.from(base64, 'base64'));
+  const actual = `sha256-${createHash('sha256').update(bytes).digest('hex')}`;
+  if (actual !== id) throw expectedGot('data.blob.mismatch', 'blob bytes', `bytes hashing to ${id}`, actual);
+  return bytes;
 }
 
 /** Polls `probe` every `everyMs` until it returns a value, or throws fl.controller.timeout after `timeoutMs`. */

@@ -9,6 +9,7 @@ import { conservation, balanceOf } from '../game/ledger.js';
 import { replayLog } from '../engine/replay.js';
 import { runCoordinator } from './fl-coordinator.js';
 import { runController } from './fl-controller.js';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { decode } from '../core/encoding.js';
 import type { SignedEvent } from '../events/envelope.js';
@@ -60,7 +61,17 @@ describe('a federated task over a node, controllers in process', () => {
     const history = await fetch(`${node.url}/v1/fl/tasks/t1/messages?round=2&group=0&stage=keys`).then((r) => r.json() as Promise<{ messages: unknown[] }>);
     expect(history.messages).toEqual([]);
     const logged = await node.engine.store.readByType('fl.update', 0, 1000);
-    expect(logged.some((row) => (decode<SignedEvent>(row.bytes).payload as { round: number; body: { stage: string } }).round === 2)).toBe(true);
+    const updates = logged.map((row) => decode<SignedEvent>(row.bytes).payload as { round: number; body: { stage: string; next?: unknown } });
+    expect(updates.some((p) => p.round === 2)).toBe(true);
+    // Round 2's keys came with round 1's unmasks: no keys message of its own in round 2 from those controllers.
+    const unmasks = updates.filter((p) => p.round === 1 && p.body.stage === 'unmask');
+    expect(unmasks.length).toBeGreaterThanOrEqual(3);
+    expect(unmasks.every((p) => p.body.next !== undefined)).toBe(true);
+    expect(updates.filter((p) => p.round === 2 && p.body.stage === 'keys')).toHaveLength(0);
+    // A wait can carry the model's bytes, which hash to the blob id it names.
+    const withModel = await fetch(`${node.url}/v1/fl/tasks/t1/wait?for=completed&round=1&include=model&waitMs=0`).then((r) => r.json() as Promise<{ model: string; modelData: string }>);
+    expect(withModel.model).toBe(task.modelBlobs[2]);
+    expect(`sha256-${createHash('sha256').update(Buffer.from(withModel.modelData, 'base64')).digest('hex')}`).toBe(withModel.model);
 
     // The federated model trades: committed by its Poseidon hash, it shows on the leaderboard.
     const fl = new FederatedStrategy('federated', recipe.featurizer, result.model);

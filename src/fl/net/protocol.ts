@@ -71,13 +71,26 @@ function digest(text: string): Uint8Array {
  * into `groups` groups — equal sizes, re-drawn every round (so contributions can be told apart), and
  * computable by everyone from public facts.
  */
-export function groupsOf(task: string, round: number, slots: number, groups: number): Map<number, number> {
-  // Each slot's key is hashed once, not once per comparison (a cohort of 100 took ~1,300 hashes).
-  const keys = Array.from({ length: slots }, (_, k) => Buffer.from(digest(`fl-group/${task}/${round}/${k + 1}`)).toString('hex'));
-  const order = Array.from({ length: slots }, (_, k) => k + 1).sort((a, b) => (keys[a - 1]! < keys[b - 1]! ? -1 : 1));
-  const g = groupCount(slots, groups);
-  return new Map(order.map((slot, k) => [slot, k % g]));
+export function groupsOf(task: string, round: number, slots: number, groups: number): ReadonlyMap<number, number> {
+  const key = JSON.stringify([task, round, slots, groups]);
+  let drawn = recentDraws.get(key);
+  if (!drawn) {
+    // Each slot's key is hashed once, not once per comparison (a cohort of 100 took ~1,300 hashes).
+    const keys = Array.from({ length: slots }, (_, k) => Buffer.from(digest(`fl-group/${task}/${round}/${k + 1}`)).toString('hex'));
+    const order = Array.from({ length: slots }, (_, k) => k + 1).sort((a, b) => (keys[a - 1]! < keys[b - 1]! ? -1 : 1));
+    const g = groupCount(slots, groups);
+    drawn = new Map(order.map((slot, k) => [slot, k % g]));
+    if (recentDraws.size >= 16) recentDraws.delete(recentDraws.keys().next().value!);
+    recentDraws.set(key, drawn);
+  }
+  return drawn;
 }
+
+/**
+ * The last draws, by their arguments: every controller a process hosts draws the same round's groups
+ * (and each draws this round's and the next one's), a hundred hashes each time.
+ */
+const recentDraws = new Map<string, ReadonlyMap<number, number>>();
 
 /** How many groups `groupsOf` deals `slots` into: at most one per three slots. */
 export function groupCount(slots: number, groups: number): number {

@@ -40,7 +40,7 @@ import type { SignedEvent } from '../src/events/envelope.js';
 
 const PER_SHARD = 8;
 const SHARDS = 400;
-const WORKERS = Number(process.env.W ?? 2);
+const WORKERS = 2;
 /** Rounds of the controllers10/100 tasks; their figures are rounds 2..3 (see overNode). */
 const STEADY_ROUNDS = 3;
 const T0 = 1_700_000_000_000;

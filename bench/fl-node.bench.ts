@@ -172,7 +172,7 @@ export async function overNode(n: number, groups: number, withTrades: boolean, s
     const join = JSON.stringify(trader.next('fl.join', { task: 'b', examples: PER_SHARD })).length;
     const timed = rounds === 1 ? result.rounds : result.rounds.slice(1);
     return {
-      roundMs: timed.reduce((s, r) => s + r.ms, 0) / timed.length,
+      roundMs: timed.reduce((s, r) => s + r.ms, 0) / timed.length, perRound: result.rounds.map((r) => Math.round(r.ms)),
       firstRoundMs: result.rounds[0]!.ms,
       roundCpuMs: (cpuAtEnd.all - cpuAtStart.all) / timed.length,
       nodeCpuMs: (cpuAtEnd.node - cpuAtStart.node) / timed.length,

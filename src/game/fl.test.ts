@@ -176,6 +176,8 @@ describe('federated-learning events in the game', () => {
     expect(FlUpdate.safeParse({ task: 'spam-fl', round: 1, body: short }).error?.issues[0]?.message).toMatch(/expected \d+ bytes \(\d shares\), got \d+/);
     const reversed = { ...shares, shares: [...shares.shares].reverse() };
     expect(FlUpdate.safeParse({ task: 'spam-fl', round: 1, body: reversed }).error?.issues[0]?.message).toMatch(/strictly ascending/);
+    const urlSafe = { stage: 'masked', update: 'ab-_' };
+    expect(FlUpdate.safeParse({ task: 'spam-fl', round: 1, body: urlSafe }).error?.issues[0]?.message).toMatch(/canonical padded base64 \(A–Z, a–z, 0–9, \+, \//);
     const bigElement = { stage: 'unmask', seedShares: [{ of: 1, y: 'ffffffff' + '00'.repeat(16) }], pairShares: [] };
     expect(FlUpdate.safeParse({ task: 'spam-fl', round: 1, body: bigElement }).error?.issues[0]?.message).toMatch(/each < 67108879/);
   });

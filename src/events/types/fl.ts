@@ -21,7 +21,8 @@ import { DATA_EVENTS } from './data.js';
 export const TaskId = z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, 'a task id of letters, digits and ._:-');
 /** A positive real as an integer number of millionths (1.5 → 1500000). */
 const Millionths = z.number().int().min(1).max(1_000_000_000_000);
-const Base64 = (max: number) => z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64').max(max).refine(isCanonicalBase64, 'canonical padded base64 (unused bits zero)');
+/** isCanonicalBase64 checks the alphabet itself: a second pass over a masked update's 5 kB cost the node's intake. */
+const Base64 = (max: number) => z.string().max(max).refine(isCanonicalBase64, 'canonical padded base64 (A–Z, a–z, 0–9, +, /; unused bits zero)');
 const Hex32 = z.string().regex(/^[0-9a-f]{64}$/, '32 bytes as lowercase hex');
 const Slot = z.number().int().min(1).max(2 ** 31);
 /** A content-addressed blob on the node: `sha256-` and the hex SHA-256 of its bytes. */

@@ -46,7 +46,7 @@ const STEADY_ROUNDS = 3;
 const T0 = 1_700_000_000_000;
 const PROB_SCALE = 1_000_000_000_000;
 
-type Run = { window?: number[]; roundMs: number; firstRoundMs: number; roundCpuMs: number; nodeCpuMs: number; sentPerController: number; receivedPerController: number; included: number; trades?: { idle: Latency; relaying: Latency } };
+type Run = { window?: number[]; perRound?: number[]; roundMs: number; firstRoundMs: number; roundCpuMs: number; nodeCpuMs: number; sentPerController: number; receivedPerController: number; included: number; trades?: { idle: Latency; relaying: Latency } };
 type Latency = { count: number; p50: number; p99: number; max: number };
 
 function validationSet(recipe: TaskRecipe) {

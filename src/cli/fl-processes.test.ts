@@ -91,8 +91,9 @@ describe('fl controller processes over a node', () => {
     expect(counts.get('fl.stage')).toBe(2 * 2 * 3);
     expect(counts.get('fl.aggregate')).toBe(2);
     expect(counts.get('fl.pay')).toBe(1);
-    // keys + shares from all 10 in round 1, masked + unmask from 9; round 2: 4 stages from 9.
-    expect(counts.get('fl.update')).toBe(2 * n + 2 * (n - 1) + 4 * (n - 1));
+    // keys + shares from all 10 in round 1, masked + unmask from 9 (each unmask carrying its round-2
+    // keys); round 2: shares, masked and unmask from those 9.
+    expect(counts.get('fl.update')).toBe(2 * n + 2 * (n - 1) + 3 * (n - 1));
 
     // Payments: the escrow went to controllers as ledger credits, the rest back to the operator.
     expect(task.paid).toBe(result.paid);

@@ -24,6 +24,8 @@ export type FlTaskState = {
   budget: bigint;
   paid: bigint;
   secureAggregation: boolean;
+  /** SecAgg+ neighbours per client; null: the full graph (or no secure aggregation). */
+  neighbors: number | null;
   /** Rounds completed by fl.aggregate. */
   completed: number;
   models: string[];
@@ -74,6 +76,7 @@ export const flTaskHandler: Handler<'fl.task'> = (state, ev) => {
     budget,
     paid: 0n,
     secureAggregation: p.secureAggregation !== undefined,
+    neighbors: p.secureAggregation?.neighbors ?? null,
     completed: 0,
     models: [p.initialModel],
     modelBlobs: [p.model ?? null],

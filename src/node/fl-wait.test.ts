@@ -57,7 +57,7 @@ describe('fl waits: the cheap readiness check', () => {
           finished: w.finished,
           completed: w.completed,
           controllers: new Map(Array.from({ length: w.joined }, (_, i) => [`did:key:z${i}`, { slot: i + 1 }])),
-          closed: new Map(w.closed.map(([g, s]) => [`${g}/${s}`, new Set([1, 2])])),
+          closed: new Map(w.closed.map(([g, s]) => [`${g}/${s}`, [1, 2]])),
           modelBlobs: [],
         };
         const state = { fl: new Map([['t', task]]) } as unknown as GameState;

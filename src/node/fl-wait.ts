@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { GameState } from '../game/state.js';
 import type { FlRelayIndex } from './fl-relay.js';
+import { keyNeighbours } from '../fl/net/protocol.js';
 import { NO_LANE, type BackgroundLane } from './background-lane.js';
 
 /** The longest a single wait is held open (a client that needs longer asks again). */
@@ -18,7 +19,7 @@ export const FlWaitQuery = z.strictObject({
   round: z.coerce.number().int().min(1).max(1_000_000_000).optional(),
   group: z.coerce.number().int().min(0).max(999).optional(),
   stage: z.enum(['keys', 'shares', 'masked', 'unmask']).optional(),
-  /** Shares only: the holder whose inbox to return. */
+  /** Shares: the holder whose inbox to return; keys (closed): the member whose neighbours' keys to return. */
   to: z.coerce.number().int().min(1).max(2 ** 31).optional(),
   /** joined: controllers; messages: messages of the stage. */
   count: z.coerce.number().int().min(0).max(1_000_000).optional(),
@@ -89,7 +90,9 @@ export function answer(state: GameState, relay: FlRelayIndex, task: string, q: F
       if (q.for === 'messages') return { ...base, closed, messages: all, ready: over || closed !== null || all.length >= q.count! };
       // A controller reads the keys and its shares inbox of the stage it waited for; masked inputs
       // and unmask replies are the operator's business, so a closing of those carries no messages.
-      const listed = closed && (q.stage === 'keys' || q.stage === 'shares') ? new Set(closed) : undefined;
+      // Keys for `to`: only its neighbours' (the session graph is public), not the whole group's.
+      const wanted = closed && q.stage === 'keys' && q.to !== undefined ? keyNeighbours(task, q.round!, q.group!, closed, t.neighbors ?? null, q.to) : closed;
+      const listed = wanted && (q.stage === 'keys' || q.stage === 'shares') ? new Set(wanted) : undefined;
       return { ...base, closed, messages: listed ? all.filter((m) => listed.has(m.slot)) : [], ready: over || closed !== null };
     }
   }

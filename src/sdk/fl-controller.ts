@@ -120,14 +120,15 @@ async function play(o: ControllerOptions, node: FlNode, view: FlTaskInfo, timeou
       : { clientId: me, round, epochs: recipe.epochs, learningRate: recipe.learningRate, batchSize: recipe.batchSize, weighting: 'uniform' as const, clipNorm: recipe.clipNorm, biasClip: recipe.biasClip, noiseStd: recipe.noiseStd };
     const { vector } = prepareUpdate(instruction, delta, o.examples.length, rng.normal);
     const keys = early?.keys ?? new PairKeys();
-    const keysStage = early?.closing ?? (await stage(round, group, keysBody(group, { id: slot, publicKey: keys.publicKey }), 'keys'));
+    const keysStage = early?.closing ?? (await stage(round, group, keysBody(group, { id: slot, publicKey: keys.publicKey }), 'keys', slot));
     const members = keysStage.members;
     if (!members?.includes(slot)) return { outcome: 'skipped' };
     const config = sessionConfig(o.task, round, group, members, recipe);
     const client = new SecAggClient(config, slot, random, keys);
     client.advertise();
     const roster = keysStage.messages.map((m) => keysFrom(m.body));
-    const shareKeys = client.shareKeys(roster);
+    // The relay sent only our neighbours' keys; the closing lists every member that advertised.
+    const shareKeys = client.shareKeys(roster, members);
     if (o.behaviour === 'dropout' && round === (o.dropRound ?? 1)) {
       await node.submit('fl.update', { task: o.task, round, body: sharesBody(shareKeys) });
       log(`dropping out of round ${round} after sharing keys`);
@@ -150,7 +151,7 @@ async function play(o: ControllerOptions, node: FlNode, view: FlTaskInfo, timeou
     const next = { round: round + 1, group: groupsOf(o.task, round + 1, cohort, recipe.groups).get(slot)!, keys: new PairKeys() };
     const body = unmaskBody(unmask, keysBody(next.group, { id: slot, publicKey: next.keys.publicKey }));
     // Ready once the next round's keys are closed, which is after this round's end (or once that round is over).
-    const closing = await ready(node.step('fl.update', { task: o.task, round, body }, o.task, { for: 'closed', round: next.round, group: next.group, stage: 'keys', include: 'model' }, timeout), `round ${next.round} group ${next.group} keys closure`);
+    const closing = await ready(node.step('fl.update', { task: o.task, round, body }, o.task, { for: 'closed', round: next.round, group: next.group, stage: 'keys', to: slot, include: 'model' }, timeout), `round ${next.round} group ${next.group} keys closure`);
     return { outcome: 'done', end: closing, early: { ...next, closing: { members: closing.closed, messages: closing.messages } } };
   };
 

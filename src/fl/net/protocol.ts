@@ -8,7 +8,7 @@ import { sha256Bytes } from '../../core/encoding.js';
 import { expectedGot } from '../../core/errors.js';
 import { encodeUpdate, decodeUpdate } from '../../events/update-codec.js';
 import type { FeaturizerSpec } from '../../ml/artifact-types.js';
-import { neighbourCount, type AdvertiseKeys, type EncryptedShare, type SecAggConfig, type ShareKeys, type UnmaskResponse } from '../secagg/common.js';
+import { SessionGraph, neighbourCount, type AdvertiseKeys, type EncryptedShare, type SecAggConfig, type ShareKeys, type UnmaskResponse } from '../secagg/common.js';
 
 /** How controllers train and what they send: published once, with the initial weights, as the task's model blob. */
 export type TaskRecipe = {
@@ -144,6 +144,27 @@ export function sessionConfig(task: string, round: number, group: number, member
   if (threshold === undefined) throw expectedGot('fl.secagg.tooFew', 'members with keys', `more than minSurvivors = ${recipe.minSurvivors}`, members.length);
   return { session, clientIds: [...members], threshold, vectorLength: recipe.dim, ...(recipe.neighbors === undefined ? {} : { neighbors: recipe.neighbors }) };
 }
+
+/**
+ * The slots whose keys `slot` needs in a group's session: its neighbours among the `members` the keys
+ * closure listed (SecAgg+ ring; everyone in the full graph, `neighbors` null). Public facts only, so
+ * the relay can send each controller just those keys instead of the whole group's.
+ */
+export function keyNeighbours(task: string, round: number, group: number, members: readonly number[], neighbors: number | null, slot: number): number[] {
+  if (!members.includes(slot)) return [];
+  if (members.length < 2) return [];
+  const key = JSON.stringify([task, round, group, neighbors, members]);
+  let graph = recentGraphs.get(key);
+  if (!graph) {
+    graph = new SessionGraph({ session: digest(`fl-session/${task}/${round}/${group}`), clientIds: [...members], threshold: 1, vectorLength: 1, ...(neighbors === null ? {} : { neighbors }) });
+    if (recentGraphs.size >= 16) recentGraphs.delete(recentGraphs.keys().next().value!);
+    recentGraphs.set(key, graph);
+  }
+  return graph.neighbours(slot);
+}
+
+/** The last sessions' graphs: a keys closing answers every member of the group at once. */
+const recentGraphs = new Map<string, SessionGraph>();
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');

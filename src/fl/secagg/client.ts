@@ -69,11 +69,15 @@ export class SecAggClient {
     return { id: this.id, publicKey: this.keys.publicKey };
   }
 
-  /** Round 1: agrees a channel and pair seed with each neighbour, and shares b_u and the pair seeds it deals among them. */
-  shareKeys(roster: readonly AdvertiseKeys[]): ShareKeys {
+  /**
+   * Round 1: agrees a channel and pair seed with each neighbour, and shares b_u and the pair seeds it
+   * deals among them. `advertisedIds`: every client whose keys the server's roster lists, when
+   * `roster` holds only this client's neighbours (who deals a pair depends on their neighbours too).
+   */
+  shareKeys(roster: readonly AdvertiseKeys[], advertisedIds?: readonly number[]): ShareKeys {
     this.expect('share');
     const mine = new Set(this.graph.neighbours(this.id));
-    const advertised = new Set<number>();
+    const advertised = new Set<number>(advertisedIds);
     const keyOf = new Map<number, Uint8Array>();
     for (const entry of roster) {
       advertised.add(entry.id);

@@ -51,8 +51,16 @@ export function encodeSigned(event: SignedEvent): { signing: Uint8Array; full: U
   const { sig, ...unsigned } = event;
   const clean = stripUndefined(unsigned);
   const signing = encode(clean);
+  return { signing, full: spliceSig(signing, clean, sig) ?? eventBytes(event) };
+}
+
+/**
+ * The full event bytes from the signing bytes of `clean` (the envelope without `sig`, undefined
+ * fields stripped) and its `sig`, or undefined when the map header is not the one-byte kind.
+ */
+export function spliceSig(signing: Uint8Array, clean: UnsignedEvent, sig: string): Uint8Array | undefined {
   const entries = Object.keys(clean).length;
-  if (entries >= 23 || signing[0] !== 0xa0 + entries) return { signing, full: eventBytes(event) };
+  if (entries >= 23 || signing[0] !== 0xa0 + entries) return undefined;
   const sigEntry = encode({ sig }).subarray(1);
   const v = encode({ v: clean.v }).length - 1;
   const cap = clean.cap === undefined ? 0 : encode({ cap: clean.cap }).length - 1;
@@ -62,7 +70,7 @@ export function encodeSigned(event: SignedEvent): { signing: Uint8Array; full: U
   full.set(signing.subarray(1, split), 1);
   full.set(sigEntry, split);
   full.set(signing.subarray(split), split + sigEntry.length);
-  return { signing, full };
+  return full;
 }
 
 export function eventCid(event: SignedEvent): string {

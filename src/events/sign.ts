@@ -1,8 +1,8 @@
 import type { LocalAccount } from 'viem';
-import { cidOfBytes } from '../core/encoding.js';
+import { cidOfBytes, encode } from '../core/encoding.js';
 import type { Cacao } from './cacao.js';
 import { cidString } from '../core/encoding.js';
-import { EVENT_VERSION, signingBytes, stripUndefined, type SignedEvent, type UnsignedEvent } from './envelope.js';
+import { EVENT_VERSION, eventBytes, signingBytes, spliceSig, stripUndefined, type SignedEvent, type UnsignedEvent } from './envelope.js';
 import type { Signer } from './keys.js';
 
 export type EventDraft = {
@@ -21,10 +21,26 @@ export function eip191Message(unsignedBytes: Uint8Array): string {
 
 /** Signs a draft as `signer.did`: an Ed25519 did:key, an Ethereum key (EIP-191), or a delegated session key (with its CACAO). */
 export function signEvent(signer: Signer, draft: EventDraft): SignedEvent {
+  return signed(signer, draft).event;
+}
+
+/**
+ * Signs a draft and names the result by its CID, encoding the envelope once: the full bytes are the
+ * signing bytes with the `sig` entry spliced in (encodeSigned). An event chain needs each event's
+ * CID for the next one's `prev`, and a second encoding cost as much as the first.
+ */
+export function signEventWithCid(signer: Signer, draft: EventDraft): { event: SignedEvent; cid: string } {
+  const { event, clean, bytes } = signed(signer, draft);
+  const full = spliceSig(bytes, clean, event.sig) ?? eventBytes(event);
+  return { event, cid: cidOfBytes(full).toString() };
+}
+
+function signed(signer: Signer, draft: EventDraft): { event: SignedEvent; clean: UnsignedEvent; bytes: Uint8Array } {
   const unsigned: UnsignedEvent = signer.delegation ? stripUndefined({ v: EVENT_VERSION, ...draft, author: signer.did, ...signer.delegation }) : { v: EVENT_VERSION, ...draft, author: signer.did };
-  const bytes = signingBytes(unsigned);
+  const clean = stripUndefined(unsigned);
+  const bytes = encode(clean);
   const sig = signer.sigText ? signer.sigText(bytes) : Buffer.from(signer.sign(bytes)).toString('base64url');
-  return { ...unsigned, sig };
+  return { event: { ...unsigned, sig }, clean, bytes };
 }
 
 /** An event by an Ethereum account, signed by a session key the account delegated to with a CACAO. */

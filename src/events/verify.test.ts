@@ -165,6 +165,25 @@ describe('encodeSigned', () => {
   });
 });
 
+describe('signEventWithCid', () => {
+  it('signs as signEvent does and names the event by the CID of its full encoding (property)', async () => {
+    const { signEventWithCid } = await import('./sign.js');
+    const { eventCid } = await import('./envelope.js');
+    const session = testKey('session');
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 40 }), fc.integer({ min: 1, max: 2 ** 40 }), fc.boolean(), fc.boolean(), async (name, nonce, delegated, first) => {
+        const d = { ...draft({ name, architecture: 'x', modelHash: 'model-hash-1' }, 'model.commit'), nonce, ...(first ? { prev: undefined } : {}) };
+        const delegation = { signer: session.did, cap: 'bafyreigh2akiscaildc3ax2yxkxhafqzs3xrfkuhwz3z6ywtwdy4bwr6b4', cacao: { h: { t: 'eip4361' } } };
+        const signer = delegated ? { did: `did:pkh:eip155:1:0x${'ab'.repeat(20)}` as const, sign: (b: Uint8Array) => session.sign(b), delegation } : alice;
+        const { event, cid } = signEventWithCid(signer, d);
+        expect(event).toEqual(signEvent(signer, d));
+        expect(cid).toBe(eventCid(event));
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
 describe('one spelling per signature, key and CID', () => {
   it('refuses every non-canonical spelling of a valid Ed25519 signature (each would be another event id)', async () => {
     await fc.assert(

@@ -1,6 +1,6 @@
-import { eventCid, type SignedEvent } from '../events/envelope.js';
+import type { SignedEvent } from '../events/envelope.js';
 import type { Signer } from '../events/keys.js';
-import { signEvent } from '../events/sign.js';
+import { signEventWithCid } from '../events/sign.js';
 import type { HindsightClient } from './client.js';
 
 /**
@@ -36,8 +36,8 @@ export class EventChain {
 
   /** Signs the next event of this chain and advances the local cursor. */
   next(type: string, payload: Record<string, unknown>, time: number): SignedEvent {
-    const event = signEvent(this.signer, { type, community: this.community, payload, prev: this.#head, nonce: this.#nonce + 1, time });
-    this.#head = eventCid(event);
+    const { event, cid } = signEventWithCid(this.signer, { type, community: this.community, payload, prev: this.#head, nonce: this.#nonce + 1, time });
+    this.#head = cid;
     this.#nonce += 1;
     return event;
   }

@@ -34,6 +34,15 @@ describe('canonical text encodings of bytes', () => {
           if (Buffer.from(tweaked, 'base64').equals(Buffer.from(bytes))) expect(isCanonicalBase64(tweaked)).toBe(false);
           expect(isCanonicalBase64(b64.replace(/=+$/, ''))).toBe(bytes.length % 3 === 0);
         }
+        // Spellings node's decoder accepts but which are not standard base64: base64url letters,
+        // characters outside the alphabet (skipped by the decoder), padding inside the text.
+        const url = Buffer.from(bytes).toString('base64url');
+        if (/[-_]/.test(url)) expect(isCanonicalBase64(url.padEnd(b64.length, '='))).toBe(false);
+        if (b64.length >= 4) {
+          expect(isCanonicalBase64(`${b64.slice(0, 2)} ${b64.slice(3)}`)).toBe(false);
+          expect(isCanonicalBase64(`${b64.slice(0, 2)}.${b64.slice(3)}`)).toBe(false);
+        }
+        if (b64.length >= 8) expect(isCanonicalBase64(`${b64.slice(0, 2)}==${b64.slice(4)}`)).toBe(false);
         const hex = Buffer.from(bytes).toString('hex');
         expect(isCanonicalHex(hex)).toBe(true);
         if (/[a-f]/.test(hex)) expect(isCanonicalHex(hex.toUpperCase())).toBe(false);

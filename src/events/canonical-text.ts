@@ -7,7 +7,6 @@
  */
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** The bytes of a base64url text (no padding), or undefined when the text is not their one spelling. */
 export function decodeBase64UrlCanonical(text: string): Uint8Array | undefined {
@@ -20,9 +19,14 @@ export function isCanonicalBase64Url(text: string): boolean {
   return decodeBase64UrlCanonical(text) !== undefined;
 }
 
-/** Padded standard base64 in its one spelling (unused bits of the last character zero, padding exact). */
+/**
+ * Padded standard base64 in its one spelling (unused bits of the last character zero, padding exact).
+ * Re-encoding alone decides it: node's decoder also takes base64url letters and skips characters
+ * outside the alphabet, but its encoder writes only the one spelling, so any of those differs from
+ * the re-encoding. (A regex pass over the alphabet first cost twice the round trip on 5 kB updates.)
+ */
 export function isCanonicalBase64(text: string): boolean {
-  if (!BASE64.test(text) || text.length % 4 !== 0) return false;
+  if (text.length % 4 !== 0) return false;
   return Buffer.from(text, 'base64').toString('base64') === text;
 }
 

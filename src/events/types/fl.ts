@@ -44,7 +44,7 @@ const SHARE_COMMITMENT_BYTES = 16;
 export const MAX_SECAGG_NEIGHBOURS = 1024;
 const MAX_DEALT = MAX_SECAGG_NEIGHBOURS / 2 + 1;
 const base64Chars = (bytes: number) => 4 * Math.ceil(bytes / 3);
-/** Decoded length of padded base64 (the regex above has checked the alphabet). */
+/** Decoded length of padded base64 (Base64 has checked the spelling). */
 const base64Bytes = (text: string) => (text.length % 4 === 0 ? (3 * text.length) / 4 - (text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0) : -1);
 
 /** A Shamir share of one seed as 40 hex digits: five u32 little-endian, each an element of F_p (< 2^26 + 15). */

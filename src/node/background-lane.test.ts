@@ -95,4 +95,27 @@ describe('BackgroundLane', () => {
     await expect(rejected).rejects.toThrow('async failure');
     await expect(fine).resolves.toBe('ok');
   });
+
+  it('after foreground traffic, starts each slice only after a timer, and goes back to immediates once it is quiet', async () => {
+    let clock = 0;
+    const lane = new BackgroundLane(1, () => clock);
+    /** Whether a piece ran before an immediate queued just after it (the same check phase). */
+    const pieceFirst = async () => {
+      const seen: string[] = [];
+      const piece = lane.run(() => seen.push('piece'));
+      setImmediate(() => seen.push('immediate'));
+      await piece;
+      await new Promise((resolve) => setImmediate(resolve));
+      return seen[0] === 'piece';
+    };
+    expect(await pieceFirst()).toBe(true);
+    // Foreground traffic just arrived: the slice waits for a timer, so the loop polls first.
+    lane.foreground();
+    expect(await pieceFirst()).toBe(false);
+    clock += 50;
+    expect(await pieceFirst()).toBe(false);
+    // Long after it, the lane is back to immediates.
+    clock += 10_000;
+    expect(await pieceFirst()).toBe(true);
+  });
 });

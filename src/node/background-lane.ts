@@ -19,11 +19,24 @@ export class BackgroundLane {
   #turnStart: number | undefined;
   #turnOver = false;
   #ran = 0;
+  /** When foreground traffic (a market request) last arrived. */
+  #foregroundAt = -Infinity;
+  /** A turn waits on a timer (foreground traffic is flowing). */
+  #delayed = false;
 
   constructor(
     private readonly sliceMs = 1,
     private readonly now: () => number = () => performance.now(),
   ) {}
+
+  /**
+   * Foreground traffic arrived. For the next FOREGROUND_MS, a slice starts only after a timer of
+   * `sliceMs`: the lane then takes at most about half of the event loop, and a trade's few turns
+   * are not each stretched by a slice (measured: trade p99 while relaying for 1,000 controllers).
+   */
+  foreground(): void {
+    this.#foregroundAt = this.now();
+  }
 
   /** Pieces run so far (metrics and tests). */
   get ran(): number {
@@ -54,6 +67,7 @@ export class BackgroundLane {
   }
 
   #schedule(): void {
+    if (this.#delayed) return;
     if (this.#armed > 0) {
       // A turn not yet started takes the new piece too (up to the cap).
       if (this.#turnStart === undefined && this.#armed < Math.min(this.#queue.length, MAX_PIECES_PER_TURN)) {
@@ -63,6 +77,18 @@ export class BackgroundLane {
       return;
     }
     if (this.#queue.length === 0) return;
+    if (this.now() - this.#foregroundAt < FOREGROUND_MS) {
+      this.#delayed = true;
+      setTimeout(() => {
+        this.#delayed = false;
+        this.#arm();
+      }, this.sliceMs);
+      return;
+    }
+    this.#arm();
+  }
+
+  #arm(): void {
     // One immediate per piece, queued together: they run in the same check phase, and between two
     // of them the piece's promise continuations (its reply's serialization, say) run to the end, so
     // each tick's clock sees all of the previous piece's work. An immediate queued from one of them
@@ -86,6 +112,9 @@ export class BackgroundLane {
 
 /** Immediates queued at once for a turn (a slice ends sooner when its pieces are slow). */
 const MAX_PIECES_PER_TURN = 64;
+
+/** How long after a foreground request the lane keeps yielding a timer's length between slices. */
+const FOREGROUND_MS = 100;
 
 /** No lane: each piece runs at once (a relay index or waits used without a node, as in tests). */
 export const NO_LANE: Pick<BackgroundLane, 'run'> = { run: async (piece) => piece() };

@@ -225,6 +225,14 @@ const relayLaneOf = (ctx: RouteContext) => {
   return l;
 };
 
+/** A request of the market (not the relay's): the relay's lane yields to it for a while (background-lane.ts). */
+export function foregroundRequest(ctx: RouteContext): void {
+  lanes.get(ctx)?.foreground();
+}
+
+/** The routes whose work is the relay's. */
+export const isRelayRoute = (url: string) => url.startsWith('/v1/fl/') || url.startsWith('/v1/blobs');
+
 const waiters = new WeakMap<RouteContext, FlWaiters>();
 const waitersOf = (ctx: RouteContext) => {
   let w = waiters.get(ctx);

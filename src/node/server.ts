@@ -9,6 +9,7 @@ import { NodeMetrics } from './metrics.js';
 import { buildOpenApi } from './openapi.js';
 import { serveWebApp } from './web-app.js';
 import { claimedAuthor, routes, type RouteContext } from './routes.js';
+import { foregroundRequest, isRelayRoute } from './fl-relay.js';
 import type { InferenceService } from './inference-service.js';
 import { verifyHere } from '../engine/intake.js';
 import { SubmitBatcher } from '../engine/submit-batcher.js';
@@ -137,7 +138,14 @@ export async function buildNodeServer(options: NodeServerOptions): Promise<NodeS
 
   await serveWebApp(app);
   for (const route of routes) {
-    app.route({ method: route.method, url: route.url, handler: (req, reply) => route.handler(ctx, req, reply) });
+    const relay = isRelayRoute(route.url);
+    app.route({
+      method: route.method, url: route.url,
+      handler: (req, reply) => {
+        if (!relay) foregroundRequest(ctx);
+        return route.handler(ctx, req, reply);
+      },
+    });
   }
 
   return {

@@ -130,7 +130,12 @@ export function cliChildren(prefix: string) {
 }
 
 /** 0 when the command succeeded, else what it said (error code or stderr), so a failed step names its cause. */
-export const failure = (r: CliResult): unknown => (r.code === 0 ? 0 : (r.json.error ?? r.stderr.trim().split('\n').slice(-3).join(' | ')) || r.code);
+export const failure = (r: CliResult): unknown => {
+  if (r.code === 0) return 0;
+  // An unexpected error's code says nothing: keep its message, so a failing run shows the cause.
+  if (r.json.error === 'internal') return `internal: ${String(r.json.message)} | ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`;
+  return (r.json.error ?? r.stderr.trim().split('\n').slice(-3).join(' | ')) || r.code;
+};
 
 /** Waits until the wall clock passes `ms` (a deadline a node judges by). */
 export async function sleepUntil(ms: number): Promise<void> {

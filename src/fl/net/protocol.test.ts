@@ -26,8 +26,11 @@ describe('keyNeighbours: the keys the relay sends a controller', () => {
     );
   });
 
-  it('are none for a slot the closing does not list', () => {
+  it('are none for a slot the closing does not list, and every listed one for a closing no session can have', () => {
     expect(keyNeighbours('t', 1, 0, [1, 2, 3], 2, 4)).toEqual([]);
+    expect(keyNeighbours('t', 1, 0, [7], 2, 7)).toEqual([7]);
+    const huge = Array.from({ length: 65_536 }, (_, k) => k + 1);
+    expect(keyNeighbours('t', 1, 0, huge, 14, 5)).toHaveLength(65_536);
   });
 
   it("let a session sum correctly when every client gets only its neighbours' keys and the closing's members (property)", () => {

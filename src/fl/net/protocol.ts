@@ -152,7 +152,9 @@ export function sessionConfig(task: string, round: number, group: number, member
  */
 export function keyNeighbours(task: string, round: number, group: number, members: readonly number[], neighbors: number | null, slot: number): number[] {
   if (!members.includes(slot)) return [];
-  if (members.length < 2) return [];
+  // A closing no session can have (fewer than 2 or more than 65,535 members): every listed member,
+  // which is what each controller of it is refused with anyway.
+  if (members.length < 2 || members.length > MAX_SESSION_CLIENTS) return [...members];
   const key = JSON.stringify([task, round, group, neighbors, members]);
   let graph = recentGraphs.get(key);
   if (!graph) {
@@ -162,6 +164,9 @@ export function keyNeighbours(task: string, round: number, group: number, member
   }
   return graph.neighbours(slot);
 }
+
+/** The most clients a SecAgg session takes (validateConfig). */
+const MAX_SESSION_CLIENTS = 65_535;
 
 /** The last sessions' graphs: a keys closing answers every member of the group at once. */
 const recentGraphs = new Map<string, SessionGraph>();

@@ -83,6 +83,11 @@ export function parseCid(text: string, field = 'cid'): CID {
   }
 }
 
+/** A node blob's content address: `sha256-` and the hex SHA-256 of its bytes (models, sealed data chunks). */
+export function blobIdOf(bytes: Uint8Array): string {
+  return `sha256-${toHex(sha256Bytes(bytes))}`;
+}
+
 export function toHex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }

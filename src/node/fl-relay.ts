@@ -8,9 +8,8 @@
  * Blobs are content-addressed bytes (`sha256-<hex>`): a member's encrypted data chunks and the
  * models an operator publishes. The node checks the address and nothing else; it never holds a key.
  */
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { decode } from '../core/encoding.js';
+import { blobIdOf, decode } from '../core/encoding.js';
 import { ValidationError } from '../core/errors.js';
 import { canonicalDid } from '../events/did.js';
 import type { SignedEvent } from '../events/envelope.js';
@@ -70,10 +69,6 @@ export const FlStepReply = z.strictObject({ ...SubmitReply.shape, wait: FlWaitRe
 
 export const FlMessages = z.strictObject({ messages: z.array(z.strictObject({ slot: z.number().int(), author: z.string(), body: z.record(z.string(), z.unknown()) })) });
 export type FlMessages = z.infer<typeof FlMessages>;
-
-export function blobIdOf(bytes: Uint8Array): string {
-  return `sha256-${createHash('sha256').update(bytes).digest('hex')}`;
-}
 
 export function flTaskView(state: GameState, id: string): FlTaskView | null {
   const t = state.fl.get(id);

@@ -3,8 +3,8 @@
  * one author are submitted one at a time, in chain order, whichever async task produced them), the
  * relay's reads (task view, a stage's messages) and the blob store.
  */
-import { createHash } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
+import { blobIdOf } from '../core/encoding.js';
 import { HindsightError, expectedGot } from '../core/errors.js';
 import type { SignedEvent } from '../events/envelope.js';
 import type { Signer } from '../events/keys.js';
@@ -207,7 +207,7 @@ export class FlNode {
 /** A blob's bytes from its base64, checked against its content address (a node cannot swap a model). */
 export function blobBytes(id: string, base64: string): Uint8Array {
   const bytes = new Uint8Array(Buffer.from(base64, 'base64'));
-  const actual = `sha256-${createHash('sha256').update(bytes).digest('hex')}`;
+  const actual = blobIdOf(bytes);
   if (actual !== id) throw expectedGot('data.blob.mismatch', 'blob bytes', `bytes hashing to ${id}`, actual);
   return bytes;
 }

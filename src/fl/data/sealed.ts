@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { blobIdOf } from '../../core/encoding.js';
 import { ValidationError } from '../../core/errors.js';
 import { generateKeyPair, sharedSecret, type KeyPair } from '../../crypto/x25519.js';
 import type { RandomBytes } from '../../crypto/random-bytes.js';
@@ -30,10 +31,6 @@ const sha256 = (...parts: Uint8Array[]) => {
 };
 const text = (s: string) => new TextEncoder().encode(s);
 
-export function chunkId(bytes: Uint8Array): string {
-  return `sha256-${Buffer.from(sha256(bytes)).toString('hex')}`;
-}
-
 function chunkAad(owner: string, epoch: number): Uint8Array {
   return text(`hindsight-data/v1/${owner}/${epoch}`);
 }
@@ -48,7 +45,7 @@ export function sealChunk(owner: string, epoch: number, key: Uint8Array, plainte
   new DataView(bytes.buffer).setUint32(4, epoch, true);
   bytes.set(nonce, 8);
   bytes.set(sealed, 8 + NONCE_BYTES);
-  return { id: chunkId(bytes), epoch, bytes };
+  return { id: blobIdOf(bytes), epoch, bytes };
 }
 
 export function chunkEpoch(bytes: Uint8Array): number {

@@ -225,9 +225,6 @@ export function foregroundRequest(ctx: RouteContext): void {
   lanes.get(ctx)?.foreground();
 }
 
-/** The routes whose work is the relay's. */
-export const isRelayRoute = (url: string) => url.startsWith('/v1/fl/') || url.startsWith('/v1/blobs');
-
 const waiters = new WeakMap<RouteContext, FlWaiters>();
 const waitersOf = (ctx: RouteContext) => {
   let w = waiters.get(ctx);

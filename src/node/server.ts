@@ -9,7 +9,7 @@ import { NodeMetrics } from './metrics.js';
 import { buildOpenApi } from './openapi.js';
 import { serveWebApp } from './web-app.js';
 import { claimedAuthor, routes, type RouteContext } from './routes.js';
-import { foregroundRequest, isRelayRoute } from './fl-relay.js';
+import { flRoutes, foregroundRequest } from './fl-relay.js';
 import type { InferenceService } from './inference-service.js';
 import { verifyHere } from '../engine/intake.js';
 import { SubmitBatcher } from '../engine/submit-batcher.js';
@@ -138,7 +138,7 @@ export async function buildNodeServer(options: NodeServerOptions): Promise<NodeS
 
   await serveWebApp(app);
   for (const route of routes) {
-    const relay = isRelayRoute(route.url);
+    const relay = flRoutes.includes(route);
     app.route({
       method: route.method, url: route.url,
       handler: (req, reply) => {

@@ -72,18 +72,13 @@ function digest(text: string): Uint8Array {
  * computable by everyone from public facts.
  */
 export function groupsOf(task: string, round: number, slots: number, groups: number): ReadonlyMap<number, number> {
-  const key = JSON.stringify([task, round, slots, groups]);
-  let drawn = recentDraws.get(key);
-  if (!drawn) {
+  return remembered(recentDraws, JSON.stringify([task, round, slots, groups]), () => {
     // Each slot's key is hashed once, not once per comparison (a cohort of 100 took ~1,300 hashes).
     const keys = Array.from({ length: slots }, (_, k) => Buffer.from(digest(`fl-group/${task}/${round}/${k + 1}`)).toString('hex'));
     const order = Array.from({ length: slots }, (_, k) => k + 1).sort((a, b) => (keys[a - 1]! < keys[b - 1]! ? -1 : 1));
     const g = groupCount(slots, groups);
-    drawn = new Map(order.map((slot, k) => [slot, k % g]));
-    if (recentDraws.size >= 16) recentDraws.delete(recentDraws.keys().next().value!);
-    recentDraws.set(key, drawn);
-  }
-  return drawn;
+    return new Map(order.map((slot, k) => [slot, k % g]));
+  });
 }
 
 /**
@@ -91,6 +86,17 @@ export function groupsOf(task: string, round: number, slots: number, groups: num
  * (and each draws this round's and the next one's), a hundred hashes each time.
  */
 const recentDraws = new Map<string, ReadonlyMap<number, number>>();
+
+/** `cache`'s value for `key`, made once; the cache keeps the 16 latest (a process sees a few tasks' rounds at a time). */
+function remembered<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = make();
+    if (cache.size >= 16) cache.delete(cache.keys().next().value!);
+    cache.set(key, value);
+  }
+  return value;
+}
 
 /** How many groups `groupsOf` deals `slots` into: at most one per three slots. */
 export function groupCount(slots: number, groups: number): number {
@@ -155,13 +161,8 @@ export function keyNeighbours(task: string, round: number, group: number, member
   // A closing no session can have (fewer than 2 or more than 65,535 members): every listed member,
   // which is what each controller of it is refused with anyway.
   if (members.length < 2 || members.length > MAX_SESSION_CLIENTS) return [...members];
-  const key = JSON.stringify([task, round, group, neighbors, members]);
-  let graph = recentGraphs.get(key);
-  if (!graph) {
-    graph = new SessionGraph({ session: digest(`fl-session/${task}/${round}/${group}`), clientIds: [...members], threshold: 1, vectorLength: 1, ...(neighbors === null ? {} : { neighbors }) });
-    if (recentGraphs.size >= 16) recentGraphs.delete(recentGraphs.keys().next().value!);
-    recentGraphs.set(key, graph);
-  }
+  const graph = remembered(recentGraphs, JSON.stringify([task, round, group, neighbors, members]), () =>
+    new SessionGraph({ session: digest(`fl-session/${task}/${round}/${group}`), clientIds: [...members], threshold: 1, vectorLength: 1, ...(neighbors === null ? {} : { neighbors }) }));
   return graph.neighbours(slot);
 }
 

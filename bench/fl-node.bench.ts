@@ -43,7 +43,7 @@ import type { SignedEvent } from '../src/events/envelope.js';
 const PER_SHARD = 8;
 const SHARDS = 400;
 const WORKERS = 2;
-/** Rounds of the controllers10/100 tasks; their figures are rounds 2..3 (see overNode). */
+/** Rounds of the controllers10/100 tasks; their figures are rounds WARM_UP_ROUNDS + 1..STEADY_ROUNDS (see overNode). */
 const STEADY_ROUNDS = 8;
 /**
  * Rounds left out of the controllers10/100 figures (reported apart): the controllers' threads are

@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTestNode, type TestNode } from '../../test/support/test-node.js';
+import { postEvent } from '../../test/support/load-driver.js';
 import { makeTestCommunity } from '../../test/support/test-community.js';
 import { flShards, smallRecipe } from '../../test/support/fl-fixture.js';
 import { saveKey } from '../events/keys.js';
@@ -37,8 +38,7 @@ describe('fl controller processes over a node', () => {
     const balance = 1_000_000_000n;
     const community = makeTestCommunity({ members: n + 1, id: 'fl-procs', balance });
     node = await startTestNode();
-    const res = await fetch(`${node.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(community.genesis) });
-    expect(res.status).toBe(202);
+    expect((await postEvent(node.url, community.genesis)).status).toBe(202);
     const [operator, ...controllers] = community.members;
     const data = flShards(n, 30);
     const recipe = smallRecipe({ groups: 2 });

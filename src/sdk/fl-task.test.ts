@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestNode, type TestNode } from '../../test/support/test-node.js';
+import { postEvent } from '../../test/support/load-driver.js';
 import { makeTestCommunity } from '../../test/support/test-community.js';
 import { flShards, smallRecipe } from '../../test/support/fl-fixture.js';
 import { makeFeaturizer } from '../ml/features/featurizer.js';
@@ -31,8 +32,7 @@ describe('a federated task over a node, controllers in process', () => {
     const n = 6;
     const community = makeTestCommunity({ members: n + 1, id: 'fl-inproc' });
     node = await startTestNode();
-    const res = await fetch(`${node.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(community.genesis) });
-    expect(res.status).toBe(202);
+    expect((await postEvent(node.url, community.genesis)).status).toBe(202);
     const recipe = smallRecipe({ groups: 2 });
     const data = flShards(n, 40);
     const featurizer = makeFeaturizer(recipe.featurizer);
@@ -100,8 +100,7 @@ describe('a federated task over a node, controllers in process', () => {
     const n = 6;
     const community = makeTestCommunity({ members: n + 1, id: 'fl-floor' });
     node = await startTestNode();
-    const res = await fetch(`${node.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(community.genesis) });
-    expect(res.status).toBe(202);
+    expect((await postEvent(node.url, community.genesis)).status).toBe(202);
     // One group of six, every sum released only with at least five survivors; two controllers leave after their shares.
     const recipe = smallRecipe({ groups: 1, minSurvivors: 5 });
     const data = flShards(n, 20);
@@ -132,7 +131,7 @@ describe('a federated task over a node, controllers in process', () => {
   it('refuses a recipe whose floor no group can reach, before anything is logged', async () => {
     const community = makeTestCommunity({ members: 2, id: 'fl-unreachable' });
     node = await startTestNode();
-    await fetch(`${node.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(community.genesis) });
+    await postEvent(node.url, community.genesis);
     const recipe = smallRecipe({ groups: 2, minSurvivors: 9 });
     const validation = { X: csrFromRows([], makeFeaturizer(recipe.featurizer).dim), y: new Int32Array(0) };
     await expect(runCoordinator({ node: node.url, signer: community.members[0]!.signer, task: 'nope', recipe, rounds: 1, budget: 1000n, controllers: 10, validation, noiseMultiplier: 1, delta: 1e-5 }))

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestNode, type TestNode } from '../../test/support/test-node.js';
+import { postEvent } from '../../test/support/load-driver.js';
 import { makeTestCommunity } from '../../test/support/test-community.js';
 import { flShards, smallRecipe } from '../../test/support/fl-fixture.js';
 import { makeFeaturizer } from '../ml/features/featurizer.js';
@@ -23,8 +24,7 @@ describe('member bots hosting FL controllers', () => {
     const n = 3;
     const community = makeTestCommunity({ members: n + 2, id: 'fl-member' });
     node = await startTestNode();
-    const res = await fetch(`${node.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(community.genesis) });
-    expect(res.status).toBe(202);
+    expect((await postEvent(node.url, community.genesis)).status).toBe(202);
     const recipe = smallRecipe({ groups: 1 });
     const data = flShards(n + 1, 20);
     const f = makeFeaturizer(recipe.featurizer);
@@ -60,7 +60,7 @@ describe('member bots hosting FL controllers', () => {
   it('refuses a wait without the fields its condition needs, and an unknown task', async () => {
     const community = makeTestCommunity({ members: 2, id: 'fl-wait' });
     node = await startTestNode();
-    await fetch(`${node.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(community.genesis) });
+    await postEvent(node.url, community.genesis);
     const missing = await fetch(`${node.url}/v1/fl/tasks/nope/wait?for=closed&round=1&group=0`);
     expect(missing.status).toBe(400);
     expect(await missing.json()).toMatchObject({ code: 'http.invalidQuery', message: 'query.stage: expected a value when waiting for closed, got none' });

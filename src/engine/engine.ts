@@ -10,6 +10,7 @@ import { parseStored } from './parse.js';
 import { sandboxFor } from './sandbox-loader.js';
 import { releaseProofVerifier } from './proof-check.js';
 import type { SubmitReply } from './view-schemas.js';
+import { AppendFeed, type AppendListener } from './append-feed.js';
 
 export type SubmitOutcome = { ok: true; result: SubmitReply } | { ok: false; error: HindsightError };
 
@@ -56,11 +57,18 @@ export class Engine {
   #stale = false;
   #genesisAdmin: string | undefined;
   #clock: IntakeClock | undefined;
+  readonly #appends: AppendFeed;
 
   private constructor(store: EventStore, state: GameState, mode: 'exclusive' | 'shared') {
     this.store = store;
     this.state = state;
     this.mode = mode;
+    this.#appends = new AppendFeed(store);
+  }
+
+  /** Tells `listener` each time the log grows: its new head, with the events when this engine appended them (append-feed.ts). */
+  onAppended(listener: AppendListener): () => void {
+    return this.#appends.subscribe(listener);
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
@@ -203,7 +211,8 @@ export class Engine {
       outcomes.push(null);
     }
     if (accepted.length > 0) {
-      const results = await this.store.append(accepted.map(({ v }) => ({ cid: v.cid, type: v.event.type, author: v.event.author, round: v.round, bytes: v.bytes })));
+      const batch = accepted.map(({ v }) => ({ cid: v.cid, type: v.event.type, author: v.event.author, round: v.round, bytes: v.bytes }));
+      const results = await this.#appends.append(() => this.store.append(batch), accepted.map(({ v }) => v.event));
       results.forEach((r, i) => {
         outcomes[accepted[i]!.index] = { ok: true, result: { cid: r.cid, seq: r.seq, duplicate: r.duplicate } };
       });

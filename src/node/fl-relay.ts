@@ -13,14 +13,15 @@ import { blobIdOf, decode } from '../core/encoding.js';
 import { ValidationError } from '../core/errors.js';
 import { canonicalDid } from '../events/did.js';
 import type { SignedEvent } from '../events/envelope.js';
-import type { EventStore, StoredEvent } from '../store/types.js';
+import type { EventStore } from '../store/types.js';
+import type { AppendedEvent } from '../engine/append-feed.js';
 import type { GameState } from '../game/state.js';
 import { HttpError } from './http-errors.js';
 import type { RouteContext, RouteSpec } from './routes.js';
 import { FlWaitQuery, FlWaitReply, FlWaiters, missingField } from './fl-wait.js';
 import { acceptEvent } from './accept-event.js';
 import { BackgroundLane, NO_LANE } from './background-lane.js';
-import { SignedEventSchema } from '../events/dag-jws.js';
+import { SignedEventSchema, eventOfLogged } from '../events/dag-jws.js';
 import { SubmitReply } from '../engine/view-schemas.js';
 
 export const BLOB_ID = /^sha256-[0-9a-f]{64}$/;
@@ -98,52 +99,87 @@ type RoundIndex = {
 };
 
 /**
- * An index of the log's fl.update events of each task's open round, by group and stage, kept up to
- * date on read. A round is dropped once its task has completed it: the relay serves the round in
- * progress (the log keeps everything), so a node's memory does not grow with a task's rounds.
+ * An index of the log's fl.update events of each task's open round, by group and stage. The node's
+ * own appends are offered to it as they are (`offer`); anything else (another writer, a gap) it reads
+ * from the log on `refresh`. A round is dropped once its task has completed it: the relay serves the
+ * round in progress (the log keeps everything), so a node's memory does not grow with a task's rounds.
  */
 export class FlRelayIndex {
+  /** The last fl.update indexed. */
   #cursor = 0;
+  /** Every event up to this seq is indexed, or known to be of another type. */
+  #known = 0;
+  #reading = false;
   #busy: Promise<void> = Promise.resolve();
   /** `${task}/${round}` → that round's index. */
   readonly #rounds = new Map<string, RoundIndex>();
 
   constructor(
     private readonly store: EventStore,
-    /** Where decoding and indexing run, a chunk of rows per piece (a stage's rows at once took tens of ms). */
+    /** Where decoding and indexing of rows read from the log run, a chunk of rows per piece (a stage's rows at once took tens of ms). */
     private readonly lane: Pick<BackgroundLane, 'run'> = NO_LANE,
   ) {}
 
-  /** Reads the fl.update events appended since the last call (one reader at a time). */
-  refresh(state: GameState): Promise<void> {
+  /**
+   * Events the node just appended, in seq order: indexed here when they continue what the index
+   * covers, with no read or decoding; after a gap (or while a read is under way) they are left to `refresh`.
+   */
+  offer(events: readonly AppendedEvent[], state: GameState): void {
+    if (this.#reading) return;
+    for (const { seq, event } of events) {
+      if (seq <= this.#known) continue;
+      if (seq !== this.#known + 1) return;
+      this.#known = seq;
+      if (event.type !== 'fl.update' || seq <= this.#cursor) continue;
+      this.#cursor = seq;
+      this.#index(event, state);
+    }
+  }
+
+  /** Brings the index up to `head` (default: the log's head now), reading from the log only what was not offered. */
+  async refresh(state: GameState, head?: number): Promise<void> {
+    if (!this.#reading && (head ?? (await this.store.head())) <= this.#known) {
+      this.#dropCompleted(state);
+      return;
+    }
     // A failed refresh (the store closing under it) rejects its own callers; the next one starts afresh.
     this.#busy = this.#busy.catch(() => {}).then(async () => {
-      for (;;) {
-        const rows = await this.store.readByType('fl.update', this.#cursor, REFRESH_PAGE);
-        for (let at = 0; at < rows.length; at += REFRESH_CHUNK) {
-          await this.lane.run(() => {
-            for (const row of rows.slice(at, at + REFRESH_CHUNK)) this.#index(row, state);
-          });
+      this.#reading = true;
+      try {
+        const reached = await this.store.head();
+        for (;;) {
+          const rows = await this.store.readByType('fl.update', this.#cursor, REFRESH_PAGE);
+          for (let at = 0; at < rows.length; at += REFRESH_CHUNK) {
+            await this.lane.run(() => {
+              for (const row of rows.slice(at, at + REFRESH_CHUNK)) {
+                this.#cursor = row.seq;
+                this.#index(eventOfLogged(decode(row.bytes)), state);
+              }
+            });
+          }
+          if (rows.length < REFRESH_PAGE) break;
         }
-        if (rows.length < REFRESH_PAGE) break;
+        this.#known = Math.max(this.#known, reached);
+      } finally {
+        this.#reading = false;
       }
-      for (const key of this.#rounds.keys()) {
-        const [task, round] = splitRoundKey(key);
-        if (round <= (state.fl.get(task)?.completed ?? Infinity)) this.#rounds.delete(key);
-      }
+      this.#dropCompleted(state);
     });
     return this.#busy;
   }
 
-  #index(row: StoredEvent, state: GameState): void {
-    this.#cursor = row.seq;
-    const event = decode<SignedEvent>(row.bytes);
-    // A DAG-JWS envelope keeps its payload elsewhere; controllers here sign native envelopes.
-    if (!event || typeof event !== 'object' || !('payload' in event)) return;
+  #dropCompleted(state: GameState): void {
+    for (const key of this.#rounds.keys()) {
+      const [task, round] = splitRoundKey(key);
+      if (round <= (state.fl.get(task)?.completed ?? Infinity)) this.#rounds.delete(key);
+    }
+  }
+
+  #index(event: SignedEvent, state: GameState): void {
     const p = event.payload as { task: string; round: number; body: Record<string, unknown> & { stage: string; next?: Record<string, unknown> } };
     const task = state.fl.get(p.task);
     if (!task) return;
-    const author = canonicalDid(row.author);
+    const author = canonicalDid(event.author);
     const slot = task.controllers.get(author)?.slot;
     if (slot === undefined) return;
     // A completed round is history by the time its rows are read here (its messages were read before its aggregate).
@@ -228,7 +264,7 @@ export function foregroundRequest(ctx: RouteContext): void {
 const waiters = new WeakMap<RouteContext, FlWaiters>();
 const waitersOf = (ctx: RouteContext) => {
   let w = waiters.get(ctx);
-  if (!w) waiters.set(ctx, (w = new FlWaiters(relayOf(ctx), () => ctx.engine.state, (listener) => ctx.engine.store.onAppend(listener), relayLaneOf(ctx))));
+  if (!w) waiters.set(ctx, (w = new FlWaiters(relayOf(ctx), () => ctx.engine.state, (listener) => ctx.engine.onAppended(listener), relayLaneOf(ctx))));
   return w;
 };
 
@@ -334,7 +370,7 @@ export const flRoutes: RouteSpec[] = [
         reply.code(307).header('location', location);
         return { code: 'node.readOnly', kind: 'http', message: `POST ${req.url.split('?')[0]}: expected a leader node, got a read-only follower; submit to ${location}` };
       }
-      const receipt = await acceptEvent(ctx, req, event);
+      const receipt = await acceptEvent(ctx, req, event, 'background');
       return { ...receipt, wait: await answerWait(ctx, task, wait) };
     }),
   },

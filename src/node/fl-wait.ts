@@ -10,6 +10,7 @@ import type { GameState } from '../game/state.js';
 import type { FlRelayIndex } from './fl-relay.js';
 import { keyNeighbours } from '../fl/net/protocol.js';
 import { NO_LANE, type BackgroundLane } from './background-lane.js';
+import type { AppendListener } from '../engine/append-feed.js';
 
 /** The longest a single wait is held open (a client that needs longer asks again). */
 export const MAX_WAIT_MS = 30_000;
@@ -122,15 +123,22 @@ export class FlWaiters {
   #running = false;
   #again = false;
   #primed = false;
+  /** The highest log head announced so far. */
+  #head = 0;
 
   constructor(
     private readonly relay: FlRelayIndex,
     private readonly state: () => GameState,
-    onAppend: (listener: () => void) => () => void,
+    onAppended: (listener: AppendListener) => () => void,
     /** Where replies are built: a stage's closing readies every waiting controller at once. */
     private readonly lane: Pick<BackgroundLane, 'run'> = NO_LANE,
   ) {
-    onAppend(() => void this.#wake());
+    onAppended((head, events) => {
+      // Offered at once, in seq order, even while a wake-up runs: the index then needs no read.
+      this.relay.offer(events, this.state());
+      this.#head = Math.max(this.#head, head);
+      void this.#wake();
+    });
   }
 
   get open(): number {
@@ -146,7 +154,7 @@ export class FlWaiters {
     try {
       do {
         this.#again = false;
-        await this.relay.refresh(this.state());
+        await this.relay.refresh(this.state(), this.#head);
         for (const w of [...this.#waiters]) w.check();
       } while (this.#again);
     } catch (error) {

@@ -79,7 +79,7 @@ export const ERROR_CODES = {
     'http.invalidParams', 'http.invalidQuery', 'http.malformedJson', 'http.notFound', 'http.rateLimited',
     'http.tooDeep', 'http.unsupportedMediaType'],
   /** bugs and broken invariants, never the caller's fault (HTTP 500) */
-  internal: ['internal.invariant', 'internal.unexpected', 'internal.workerExited'],
+  internal: ['internal.invariant', 'internal.workerExited'],
   /** game: items */
   item: ['item.badBuckets', 'item.duplicate', 'item.keyDuplicate', 'item.keyEarly', 'item.keyLate',
     'item.keyWindowOpen', 'item.malformedCiphertext', 'item.notLabelable', 'item.notPending',

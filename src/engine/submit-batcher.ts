@@ -2,6 +2,7 @@ import type { HindsightError } from '../core/errors.js';
 import type { VerifiedEvent } from '../events/verify.js';
 import type { Engine, SubmitOutcome } from './engine.js';
 import type { StatelessCheck } from './intake.js';
+import type { VerifyLane } from './verify-pool.js';
 
 type Pending = { verified: VerifiedEvent; resolve: (o: SubmitOutcome) => void; reject: (e: unknown) => void };
 
@@ -23,16 +24,17 @@ export class SubmitBatcher {
     private readonly options: {
       maxBatch?: number;
       onBatch?: (size: number) => void;
-      /** Where the stateless checks run (a VerifyPool's worker threads); default: this thread. */
-      check?: () => StatelessCheck;
+      /** Where the stateless checks of a submission in `lane` run (a VerifyPool's worker threads); default: this thread. */
+      check?: (lane: VerifyLane) => StatelessCheck;
     } = {},
   ) {}
 
-  async submit(raw: unknown): Promise<SubmitOutcome> {
+  /** `lane`: background for bulk relay traffic, whose checks then let the market's go first (verify-pool.ts). */
+  async submit(raw: unknown, lane: VerifyLane = 'foreground'): Promise<SubmitOutcome> {
     this.#verifying += 1;
     let verified: VerifiedEvent | HindsightError;
     try {
-      verified = await this.engine.admit(raw, this.options.check?.());
+      verified = await this.engine.admit(raw, this.options.check?.(lane));
     } finally {
       this.#verifying -= 1;
       if (this.#verifying === 0) this.#allVerified?.();

@@ -2,7 +2,7 @@ import type { Hex } from 'viem';
 import { AuthError, ValidationError } from '../core/errors.js';
 import { encode } from '../core/encoding.js';
 import { dagCborCidString } from '../core/cid-string.js';
-import { parseDid } from './did.js';
+import { parseDid, type Did } from './did.js';
 import { verifyEd25519 } from './keys.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES, EnvelopeSchema, encodeSigned, type SignedEvent } from './envelope.js';
 import { eventTypeSpec } from './registry.js';
@@ -31,7 +31,11 @@ export type VerifyOptions = {
    * on simulated time, replay, a follower), events are judged by their own time only.
    */
   clock?: IntakeTime;
+  /** Where Ed25519 signatures are checked (a VerifyPool's worker threads); default: here, synchronously. */
+  ed25519?: Ed25519Check;
 };
+
+export type Ed25519Check = (did: Did, message: Uint8Array, signature: Uint8Array) => boolean | Promise<boolean>;
 
 export type IntakeTime = { now: number; maxSkewMs: number };
 
@@ -82,8 +86,9 @@ export async function verifyEvent(raw: unknown, options: VerifyOptions = {}): Pr
   if (!payload.success) throw zodIssue('payload', payload.error);
 
   if (!options.skipSignature) {
-    if (jws) await verifyDagJwsSignature(event, jws, options.clock?.now);
-    else await verifySignature(event, signing, options.clock?.now);
+    const ed25519 = options.ed25519 ?? verifyEd25519;
+    if (jws) await verifyDagJwsSignature(event, jws, options.clock?.now, ed25519);
+    else await verifySignature(event, signing, options.clock?.now, ed25519);
   }
   // Every schema in the event table is an object schema; eventTypeSpec erases that to z.ZodType.
   const data = payload.data as Record<string, unknown>;
@@ -111,7 +116,7 @@ function checkSkew(time: number, clock: IntakeTime): void {
 }
 
 /** A DAG-JWS event: the session key (kid) signed `protected.payload`; a did:pkh author needs the CACAO `cap` names. */
-async function verifyDagJwsSignature(event: SignedEvent, jws: DecodedDagJws, now: number | undefined): Promise<void> {
+async function verifyDagJwsSignature(event: SignedEvent, jws: DecodedDagJws, now: number | undefined, ed25519: Ed25519Check): Promise<void> {
   const author = parseDid(event.author);
   if (author.method === 'key') {
     if (event.cap !== undefined) throw new AuthError('sig.unexpectedDelegation', 'jws.protected.cap: expected none for a did:key author, got a delegation', { field: 'jws.protected.cap' });
@@ -123,19 +128,19 @@ async function verifyDagJwsSignature(event: SignedEvent, jws: DecodedDagJws, now
     const { verifyDelegation } = await import('./cacao.js');
     await verifyDelegation({ cacao: event.cacao, cap: event.cap, author: event.author, signer: event.signer, community: event.community, time: event.time, now });
   }
-  if (!verifyEd25519(jws.kid, jws.signingInput, jws.signature)) {
+  if (!(await ed25519(jws.kid, jws.signingInput, jws.signature))) {
     throw new AuthError('sig.invalid', `jws.signatures.0.signature: expected an Ed25519 signature by ${jws.kid} over the protected header and payload, got one that does not verify`, { field: 'jws.signatures.0.signature' });
   }
 }
 
-async function verifySignature(event: SignedEvent, message: Uint8Array, now: number | undefined): Promise<void> {
+async function verifySignature(event: SignedEvent, message: Uint8Array, now: number | undefined, ed25519: Ed25519Check): Promise<void> {
   const author = parseDid(event.author);
   if (author.method === 'key') {
     if (event.signer !== undefined || event.cap !== undefined || event.cacao !== undefined) {
       throw new AuthError('sig.unexpectedDelegation', 'signer/cap/cacao: expected none for a did:key author, got a delegation', { field: 'cap' });
     }
     const sig = decodeEd25519Sig(event.sig);
-    if (!verifyEd25519(event.author, message, sig)) throw new AuthError('sig.invalid', `sig: expected an Ed25519 signature by ${event.author}, got one that does not verify`, { field: 'sig' });
+    if (!(await ed25519(event.author, message, sig))) throw new AuthError('sig.invalid', `sig: expected an Ed25519 signature by ${event.author}, got one that does not verify`, { field: 'sig' });
     return;
   }
   if (event.cap !== undefined || event.signer !== undefined || event.cacao !== undefined) {
@@ -146,7 +151,7 @@ async function verifySignature(event: SignedEvent, message: Uint8Array, now: num
     // viem is heavy to import; only Ethereum-signed events need it.
     const { verifyDelegation } = await import('./cacao.js');
     await verifyDelegation({ cacao: event.cacao, cap: event.cap, author: event.author, signer: event.signer, community: event.community, time: event.time, now });
-    if (!verifyEd25519(event.signer, message, decodeEd25519Sig(event.sig))) {
+    if (!(await ed25519(event.signer, message, decodeEd25519Sig(event.sig)))) {
       throw new AuthError('sig.invalid', `sig: expected an Ed25519 signature by session key ${event.signer}, got one that does not verify`, { field: 'sig' });
     }
     return;

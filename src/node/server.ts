@@ -64,7 +64,7 @@ export async function buildNodeServer(options: NodeServerOptions): Promise<NodeS
     maxBatch: options.maxBatch,
     onBatch: (n) => metrics.batchSize.observe(n),
     // A pool whose worker died is skipped: its events are then checked on this thread.
-    check: pool ? () => (pool.healthy ? (raw, o) => pool.verify(raw, o) : verifyHere) : undefined,
+    check: pool ? (lane) => (pool.healthy ? (raw, o) => pool.verify(raw, o, lane) : verifyHere) : undefined,
   });
   const bodyLimit = options.bodyLimit ?? 256 * 1024;
   const app = Fastify({

@@ -73,14 +73,26 @@ export function canonicalDid(did: Did): Did {
 }
 
 const keyObjectCache = new Map<Did, KeyObject>();
+const publicKeyCache = new Map<Did, Uint8Array>();
+
+/** The 32 bytes of a did:key's Ed25519 public key, cached (parsing it is base58 and multicodec work). */
+export function publicKeyBytes(did: Did): Uint8Array {
+  let key = publicKeyCache.get(did);
+  if (!key) {
+    const parsed = parseDid(did);
+    if (parsed.method !== 'key') throw new AuthError('did.notKey', `expected a did:key signer, got ${did}`);
+    key = parsed.publicKey;
+    if (publicKeyCache.size > 100_000) publicKeyCache.clear();
+    publicKeyCache.set(did, key);
+  }
+  return key;
+}
 
 /** node:crypto KeyObject for a did:key, cached: building it costs more than a verify. */
 export function publicKeyObject(did: Did): KeyObject {
   let key = keyObjectCache.get(did);
   if (!key) {
-    const parsed = parseDid(did);
-    if (parsed.method !== 'key') throw new AuthError('did.notKey', `expected a did:key signer, got ${did}`);
-    key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(parsed.publicKey).toString('base64url') }, format: 'jwk' });
+    key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKeyBytes(did)).toString('base64url') }, format: 'jwk' });
     if (keyObjectCache.size > 100_000) keyObjectCache.clear();
     keyObjectCache.set(did, key);
   }

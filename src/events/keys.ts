@@ -2,7 +2,8 @@ import { createPrivateKey, randomBytes, sign as cryptoSign, verify as cryptoVeri
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ValidationError } from '../core/errors.js';
-import { didKeyFromPublicKey, publicKeyObject, type Did } from './did.js';
+import { crypto_sign_verify_detached } from 'sodium-native';
+import { didKeyFromPublicKey, publicKeyBytes, publicKeyObject, type Did } from './did.js';
 import { decodeBase64UrlCanonical } from './canonical-text.js';
 
 /**
@@ -75,8 +76,17 @@ export class Ed25519Signer implements Signer {
   }
 }
 
+/**
+ * The Ed25519 check every signed event goes through. OpenSSL (node:crypto) defines the verdict;
+ * libsodium answers first because it takes about half the time (OpenSSL 3.0 uses 32-bit field
+ * arithmetic for Ed25519). libsodium's check is OpenSSL's equation — [S]B = R + [h]A, compared by
+ * R's encoding, h hashed from the same bytes — with more refusals (S or the key not canonical, R or
+ * the key of small order), so its yes is OpenSSL's yes, and only its no is asked again of OpenSSL.
+ * The set of accepted signatures, which every node and every replay must agree on, stays OpenSSL's.
+ */
 export function verifyEd25519(did: Did, bytes: Uint8Array, signature: Uint8Array): boolean {
   if (signature.length !== 64) return false;
+  if (crypto_sign_verify_detached(signature, bytes, publicKeyBytes(did))) return true;
   return cryptoVerify(null, bytes, publicKeyObject(did), signature);
 }
 

@@ -55,7 +55,7 @@ const WARM_UP_ROUNDS = 2;
 const T0 = 1_700_000_000_000;
 const PROB_SCALE = 1_000_000_000_000;
 
-type Run = { window?: number[]; warmUpRoundsMs: number[]; roundMs: number; firstRoundMs: number; roundCpuMs: number; nodeCpuMs: number; sentPerController: number; receivedPerController: number; included: number; trades?: { idle: Latency; relaying: Latency } };
+type Run = { window?: number[]; perRoundMs: number[]; warmUpRoundsMs: number[]; roundMs: number; firstRoundMs: number; roundCpuMs: number; nodeCpuMs: number; sentPerController: number; receivedPerController: number; included: number; trades?: { idle: Latency; relaying: Latency } };
 type Latency = { count: number; p50: number; p99: number; max: number };
 
 function validationSet(recipe: TaskRecipe) {
@@ -124,7 +124,9 @@ export async function overNode(n: number, groups: number, withTrades: boolean, s
   const [operator, trader, funder] = community.members as [ChainedSigner, ChainedSigner, ChainedSigner];
   const controllerSalt = salt + 1_000_000;
   const scratch = mkdtempSync(join(tmpdir(), 'hindsight-fl-bench-'));
-  const node = await spawnNode({ dir: join(scratch, 'node'), admin: community.admin.did, rateLimit: false });
+  // Signatures checked on the node's main thread (`--verify-threads 0`): on 2 cores a verify thread
+  // competes with the main thread, and trades' p99 while relaying for 1,000 controllers rose to ≈ 70 ms (docs/fl.md).
+  const node = await spawnNode({ dir: join(scratch, 'node'), admin: community.admin.did, rateLimit: false, verifyThreads: 0 });
   try {
     const setup: SignedEvent[] = [community.genesis];
     let chain: string[] = [];
@@ -191,6 +193,7 @@ export async function overNode(n: number, groups: number, withTrades: boolean, s
       receivedPerController: reports.reduce((s, r) => s + r.receivedBytes, 0) / n / rounds,
       included: Math.min(...result.rounds.map((r) => r.included.length)),
       window: window.map((t) => Number(t / 1000n)),
+      perRoundMs: result.rounds.map((r) => Math.round(r.ms)),
       ...(withTrades ? { trades: { idle: summary(idle), relaying: summary(during) } } : {}),
     };
   } finally {
@@ -229,7 +232,7 @@ export async function run(options: BenchOptions): Promise<object> {
     const local = Math.min(inProcess(n, recipe), inProcess(n, recipe), inProcess(n, recipe));
     out[`controllers${n}`] = {
       overNodeRoundMs: Math.round(node.roundMs), inProcessRoundMs: Math.round(local), ratio: +(node.roundMs / local).toFixed(2),
-      rounds: `${WARM_UP_ROUNDS + 1}..${STEADY_ROUNDS} of ${STEADY_ROUNDS}`, warmUpRoundsMs: node.warmUpRoundsMs,
+      rounds: `${WARM_UP_ROUNDS + 1}..${STEADY_ROUNDS} of ${STEADY_ROUNDS}`, roundsMs: node.perRoundMs, warmUpRoundsMs: node.warmUpRoundsMs,
       firstRoundMs: Math.round(node.firstRoundMs), firstRoundRatio: +(node.firstRoundMs / local).toFixed(2),
       overNodeCpuMs: Math.round(node.roundCpuMs), nodeCpuMs: Math.round(node.nodeCpuMs), cpuRatio: +(node.roundCpuMs / local).toFixed(2),
       bytesSentPerController: Math.round(node.sentPerController), bytesReadPerController: Math.round(node.receivedPerController), included: node.included,

@@ -43,7 +43,7 @@ describe('FlRelayIndex', () => {
     await relay.refresh(state);
     const readsAfterPriming = log.reads;
 
-    relay.offer([1, 2, 3].map((slot) => log.append(keysEvent(slot))), state);
+    relay.offer([1, 2, 3].map((slot) => log.append(keysEvent(slot))));
     await relay.refresh(state, 3);
     expect(relay.size('t', 1, 0, 'keys')).toBe(3);
     expect(log.reads).toBe(readsAfterPriming);
@@ -51,7 +51,7 @@ describe('FlRelayIndex', () => {
     // Another writer's events (4: not fl.update, 5: keys of slot 4) are never offered; 6 is, after the gap.
     log.append(other());
     log.append(keysEvent(4));
-    relay.offer([log.append(keysEvent(5))], state);
+    relay.offer([log.append(keysEvent(5))]);
     expect(relay.size('t', 1, 0, 'keys')).toBe(3);
     await relay.refresh(state, 6);
     expect(log.reads).toBeGreaterThan(readsAfterPriming);
@@ -59,7 +59,7 @@ describe('FlRelayIndex', () => {
 
     // Offered again (a late delivery), 6 is not indexed twice; 7 continues the index with no read.
     const reads = log.reads;
-    relay.offer([{ seq: 6, event: keysEvent(5) }, log.append(keysEvent(6))], state);
+    relay.offer([{ seq: 6, event: keysEvent(5) }, log.append(keysEvent(6))]);
     await relay.refresh(state, 7);
     expect(relay.messages('t', 1, 0, 'keys').map((m) => m.slot)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(log.reads).toBe(reads);

@@ -84,7 +84,7 @@ export function flTaskView(state: GameState, id: string): FlTaskView | null {
 
 type Indexed = { slot: number; author: string; body: Record<string, unknown> };
 
-/** Rows read from the store at once, and indexed per piece of the lane. */
+/** Rows read from the store at once, and events indexed per piece of the lane. */
 const REFRESH_PAGE = 512;
 const REFRESH_CHUNK = 32;
 
@@ -110,21 +110,24 @@ export class FlRelayIndex {
   /** Every event up to this seq is indexed, or known to be of another type. */
   #known = 0;
   #reading = false;
+  /** Offered fl.update events not yet indexed: the next refresh indexes them, a chunk per piece of the lane. */
+  #offered: SignedEvent[] = [];
   #busy: Promise<void> = Promise.resolve();
   /** `${task}/${round}` → that round's index. */
   readonly #rounds = new Map<string, RoundIndex>();
 
   constructor(
     private readonly store: EventStore,
-    /** Where decoding and indexing of rows read from the log run, a chunk of rows per piece (a stage's rows at once took tens of ms). */
+    /** Where indexing runs, a chunk of events per piece (a stage's events at once took milliseconds of the event loop). */
     private readonly lane: Pick<BackgroundLane, 'run'> = NO_LANE,
   ) {}
 
   /**
-   * Events the node just appended, in seq order: indexed here when they continue what the index
-   * covers, with no read or decoding; after a gap (or while a read is under way) they are left to `refresh`.
+   * Events the node just appended, in seq order: taken when they continue what the index covers
+   * (no read, no decoding) and indexed by the next refresh; after a gap, or while a read of the log
+   * is under way, they are left to the read.
    */
-  offer(events: readonly AppendedEvent[], state: GameState): void {
+  offer(events: readonly AppendedEvent[]): void {
     if (this.#reading) return;
     for (const { seq, event } of events) {
       if (seq <= this.#known) continue;
@@ -132,40 +135,51 @@ export class FlRelayIndex {
       this.#known = seq;
       if (event.type !== 'fl.update' || seq <= this.#cursor) continue;
       this.#cursor = seq;
-      this.#index(event, state);
+      this.#offered.push(event);
     }
   }
 
   /** Brings the index up to `head` (default: the log's head now), reading from the log only what was not offered. */
   async refresh(state: GameState, head?: number): Promise<void> {
-    if (!this.#reading && (head ?? (await this.store.head())) <= this.#known) {
+    const target = head ?? (await this.store.head());
+    if (!this.#reading && this.#offered.length === 0 && target <= this.#known) {
       this.#dropCompleted(state);
       return;
     }
     // A failed refresh (the store closing under it) rejects its own callers; the next one starts afresh.
     this.#busy = this.#busy.catch(() => {}).then(async () => {
-      this.#reading = true;
-      try {
-        const reached = await this.store.head();
-        for (;;) {
-          const rows = await this.store.readByType('fl.update', this.#cursor, REFRESH_PAGE);
-          for (let at = 0; at < rows.length; at += REFRESH_CHUNK) {
-            await this.lane.run(() => {
-              for (const row of rows.slice(at, at + REFRESH_CHUNK)) {
-                this.#cursor = row.seq;
-                this.#index(eventOfLogged(decode(row.bytes)), state);
-              }
-            });
-          }
-          if (rows.length < REFRESH_PAGE) break;
-        }
-        this.#known = Math.max(this.#known, reached);
-      } finally {
-        this.#reading = false;
+      while (this.#offered.length > 0) {
+        const chunk = this.#offered.splice(0, REFRESH_CHUNK);
+        await this.lane.run(() => {
+          for (const event of chunk) this.#index(event, state);
+        });
       }
+      if (target > this.#known) await this.#read(state);
       this.#dropCompleted(state);
     });
     return this.#busy;
+  }
+
+  async #read(state: GameState): Promise<void> {
+    this.#reading = true;
+    try {
+      const reached = await this.store.head();
+      for (;;) {
+        const rows = await this.store.readByType('fl.update', this.#cursor, REFRESH_PAGE);
+        for (let at = 0; at < rows.length; at += REFRESH_CHUNK) {
+          await this.lane.run(() => {
+            for (const row of rows.slice(at, at + REFRESH_CHUNK)) {
+              this.#cursor = row.seq;
+              this.#index(eventOfLogged(decode(row.bytes)), state);
+            }
+          });
+        }
+        if (rows.length < REFRESH_PAGE) break;
+      }
+      this.#known = Math.max(this.#known, reached);
+    } finally {
+      this.#reading = false;
+    }
   }
 
   #dropCompleted(state: GameState): void {

@@ -135,7 +135,7 @@ export class FlWaiters {
   ) {
     onAppended((head, events) => {
       // Offered at once, in seq order, even while a wake-up runs: the index then needs no read.
-      this.relay.offer(events, this.state());
+      this.relay.offer(events);
       this.#head = Math.max(this.#head, head);
       void this.#wake();
     });

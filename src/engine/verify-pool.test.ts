@@ -49,6 +49,21 @@ describe('VerifyPool', () => {
     expect(pool.healthy).toBe(true);
   }, 20_000);
 
+  it('lets a foreground check pass a backlog of background ones: at most 32 of them are at the worker ahead of it', async () => {
+    const one = new VerifyPool(1);
+    const c = makeTestCommunity({ members: 2 });
+    const order: string[] = [];
+    const background = Array.from({ length: 300 }, () => transfer(c.members[0]!, c.members[1]!)).map((e, i) => one.verify(e, {}, 'background').then(() => order.push(`b${i}`)));
+    // Once the worker answers the first background checks, the rest of the backlog is queued here, not there.
+    await expect.poll(() => order.length, { timeout: 10_000, interval: 1 }).toBeGreaterThan(0);
+    const queuedAhead = order.length;
+    await one.verify(transfer(c.members[1]!, c.members[0]!), {}, 'foreground').then(() => order.push('market'));
+    await Promise.all(background);
+    await one.close();
+    expect(order).toHaveLength(301);
+    expect(order.indexOf('market') - queuedAhead).toBeLessThanOrEqual(32 + 8);
+  }, 20_000);
+
   it('checks on this thread, with the same verdicts, once its workers are gone', async () => {
     const alone = new VerifyPool(1);
     const c = makeTestCommunity({ members: 2 });

@@ -81,6 +81,12 @@ describe('canonical DAG-CBOR subset encoder', () => {
     expect(Buffer.from(encode(deep)).equals(Buffer.from(dagCbor.encode(deep)))).toBe(true);
   });
 
+  it('grows for text longer than its buffer, ASCII or not, and starts small again after', () => {
+    for (const v of [{ big: 'é'.repeat(700_000) }, { big: 'a'.repeat(1_500_000), tail: '😀'.repeat(30) }, { small: 'after' }]) {
+      expect(Buffer.from(encodeCanonicalSubset(v)!).equals(Buffer.from(dagCbor.encode(v)))).toBe(true);
+    }
+  });
+
   it('returns bytes that own their buffer, untouched by later calls', () => {
     const first = encodeCanonicalSubset({ a: 'first' })!;
     const copy = Uint8Array.from(first);

@@ -13,6 +13,8 @@
 const OUTSIDE_SUBSET = Symbol('outside the subset');
 /** Deeper values go to the reference encoder (which refuses cycles with its own message). */
 const MAX_DEPTH = 256;
+/** The largest buffer kept between calls. */
+const MAX_KEPT_BYTES = 1 << 20;
 const LEGACY_CID = Symbol.for('@ipld/js-cid/CID');
 /** A surrogate without its other half: what String.prototype.isWellFormed looks for, where a browser lacks it. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -71,10 +73,16 @@ class Writer {
     // A leading U+FEFF and lone surrogates are the reference encoder's to refuse or replace.
     if (s.charCodeAt(0) === 0xfeff || !isWellFormed(s)) throw OUTSIDE_SUBSET;
     // The UTF-8 goes after room for the largest head it can need, then moves up to its head's end.
+    // Room for ASCII first (base64, hex: nearly all long text here), for 3 bytes a unit if it did not fit.
     const reserved = headSize(3 * n);
-    this.room(reserved + 3 * n);
+    this.room(reserved + n);
     const start = this.at + reserved;
-    const { written } = utf8.encodeInto(s, this.bytes.subarray(start));
+    const first = utf8.encodeInto(s, this.bytes.subarray(start));
+    let written = first.written;
+    if (first.read < n) {
+      this.room(reserved + 3 * n);
+      written = utf8.encodeInto(s, this.bytes.subarray(start)).written;
+    }
     const at = writeHead(this.bytes, this.at, 3, written);
     if (at !== start) this.bytes.copyWithin(at, start, start + written);
     this.at = at + written;
@@ -176,6 +184,7 @@ export function encodeCanonicalSubset(value: unknown): Uint8Array | undefined {
     if (error === OUTSIDE_SUBSET) return undefined;
     throw error;
   } finally {
-    shared = writer;
+    // A large event's buffer is not kept for the next, small one.
+    shared = writer.bytes.length > MAX_KEPT_BYTES ? new Writer(16 * 1024) : writer;
   }
 }

@@ -72,21 +72,14 @@ export function canonicalDid(did: Did): Did {
   return did.startsWith('did:pkh:') ? did.toLowerCase() : did;
 }
 
-const keyObjectCache = new Map<Did, KeyObject>();
-const publicKeyCache = new Map<Did, Uint8Array>();
-
-/** The 32 bytes of a did:key's Ed25519 public key, cached (parsing it is base58 and multicodec work). */
+/** The 32 bytes of a did:key's Ed25519 public key (parseDid caches the parse). */
 export function publicKeyBytes(did: Did): Uint8Array {
-  let key = publicKeyCache.get(did);
-  if (!key) {
-    const parsed = parseDid(did);
-    if (parsed.method !== 'key') throw new AuthError('did.notKey', `expected a did:key signer, got ${did}`);
-    key = parsed.publicKey;
-    if (publicKeyCache.size > 100_000) publicKeyCache.clear();
-    publicKeyCache.set(did, key);
-  }
-  return key;
+  const parsed = parseDid(did);
+  if (parsed.method !== 'key') throw new AuthError('did.notKey', `expected a did:key signer, got ${did}`);
+  return parsed.publicKey;
 }
+
+const keyObjectCache = new Map<Did, KeyObject>();
 
 /** node:crypto KeyObject for a did:key, cached: building it costs more than a verify. */
 export function publicKeyObject(did: Did): KeyObject {

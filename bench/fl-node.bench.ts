@@ -116,9 +116,9 @@ const summary = (ms: number[]): Latency => {
 };
 
 /**
- * The figures are the mean of rounds warmUp + 1..rounds. The first rounds run in freshly started
- * processes and threads whose code V8 is still compiling, while the in-process baseline is timed
- * warm (after a warm-up run), so only later rounds compare like with like.
+ * The figures are the mean of rounds warmUp + 1..rounds (every round's time is in `perRoundMs`).
+ * The first rounds run in freshly started processes and threads whose code V8 is still compiling;
+ * run() leaves as many in-process rounds out of the baseline, so both sides compare warm rounds.
  */
 export async function overNode(n: number, groups: number, withTrades: boolean, salt: number, controllersNice = 0, rounds = 1, warmUp = 0): Promise<Run> {
   // Funded members: the operator, a trader and a funder for the market. Controllers need no balance

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { GameState } from '../game/state.js';
-import type { FlRelayIndex } from './fl-relay.js';
+import type { FlRelayIndex } from './fl-relay-index.js';
 import { answer, mayBeReady, type FlWaitQuery } from './fl-wait.js';
 
 const STAGES = ['keys', 'shares', 'masked', 'unmask'] as const;

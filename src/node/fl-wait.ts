@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { GameState } from '../game/state.js';
-import type { FlRelayIndex } from './fl-relay.js';
+import type { FlRelayIndex } from './fl-relay-index.js';
 import { keyNeighbours } from '../fl/net/protocol.js';
 import { NO_LANE, type BackgroundLane } from './background-lane.js';
 import type { AppendListener } from '../engine/append-feed.js';

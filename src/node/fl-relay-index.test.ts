@@ -4,7 +4,7 @@ import type { SignedEvent } from '../events/envelope.js';
 import type { GameState } from '../game/state.js';
 import type { EventStore, StoredEvent } from '../store/types.js';
 import type { AppendedEvent } from '../engine/append-feed.js';
-import { FlRelayIndex } from './fl-relay.js';
+import { FlRelayIndex } from './fl-relay-index.js';
 
 const did = (slot: number) => `did:key:z6Mkslot${slot}`;
 /** One task 't' in round 1 with controllers in slots 1..8. */
